@@ -1,0 +1,224 @@
+package io.braid.registry.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaParseException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Registered schemas, kept in memory and persisted as one record per (subject, version) in a compacted,
+ * single-partition Kafka topic. Before every write the store reads the topic to its end, so ids stay unique
+ * even after another instance wrote to the same topic.
+ */
+public final class SchemaStore implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
+    /** One version of a subject. */
+    public record Version(String subject, int version, int id, String schema) {
+    }
+
+    private final String topic;
+    private final TopicPartition partition;
+    private final KafkaConsumer<String, String> consumer;
+    private final KafkaProducer<String, String> producer;
+    private final Map<String, List<Version>> versionsBySubject = new TreeMap<>();
+    private final Map<Integer, String> schemasById = new HashMap<>();
+    private final Map<String, Integer> idsBySchema = new HashMap<>();
+    private int maxId;
+
+    private SchemaStore(String topic, KafkaConsumer<String, String> consumer, KafkaProducer<String, String> producer) {
+        this.topic = topic;
+        this.partition = new TopicPartition(topic, 0);
+        this.consumer = consumer;
+        this.producer = producer;
+    }
+
+    /** Creates the store topic when missing and loads every stored schema. */
+    public static SchemaStore open(String bootstrapServers, String topic) {
+        createTopic(bootstrapServers, topic);
+        Map<String, Object> consumerConfig = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> producerConfig = Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        SchemaStore store = new SchemaStore(topic,
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer()),
+                new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()));
+        store.consumer.assign(List.of(store.partition));
+        store.consumer.seekToBeginning(List.of(store.partition));
+        store.catchUp();
+        return store;
+    }
+
+    private static void createTopic(String bootstrapServers, String topic) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            NewTopic newTopic = new NewTopic(topic, 1, (short) -1)
+                    .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            admin.createTopics(List.of(newTopic)).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create the schema store topic " + topic + " on "
+                        + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + topic, e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
+                    + KAFKA_TIMEOUT.toSeconds() + " s while creating " + topic + "; is it running?", e);
+        }
+    }
+
+    /**
+     * Registers {@code schemaText} under {@code subject}: returns the existing version when the subject already
+     * has this schema, otherwise checks BACKWARD compatibility with the latest version and stores a new one.
+     */
+    public synchronized Version register(String subject, String schemaText) {
+        Schema schema = parse(schemaText);
+        String canonical = schema.toString();
+        catchUp();
+        List<Version> versions = versionsBySubject.getOrDefault(subject, List.of());
+        for (Version existing : versions) {
+            if (existing.schema().equals(canonical)) {
+                return existing;
+            }
+        }
+        if (!versions.isEmpty()) {
+            checkBackwardCompatible(subject, schema, versions.get(versions.size() - 1));
+        }
+        int id = idsBySchema.getOrDefault(canonical, maxId + 1);
+        Version version = new Version(subject, versions.size() + 1, id, canonical);
+        write(version);
+        apply(version);
+        return version;
+    }
+
+    /** The version of {@code subject} holding {@code schemaText}, if registered there. */
+    public synchronized Optional<Version> lookup(String subject, String schemaText) {
+        String canonical = parse(schemaText).toString();
+        return versionsBySubject.getOrDefault(subject, List.of()).stream()
+                .filter(v -> v.schema().equals(canonical)).findFirst();
+    }
+
+    public synchronized Optional<String> schemaById(int id) {
+        return Optional.ofNullable(schemasById.get(id));
+    }
+
+    public synchronized List<String> subjects() {
+        return List.copyOf(versionsBySubject.keySet());
+    }
+
+    /** Versions of the subject, oldest first; empty when the subject is unknown. */
+    public synchronized List<Version> versions(String subject) {
+        return List.copyOf(versionsBySubject.getOrDefault(subject, List.of()));
+    }
+
+    private static Schema parse(String schemaText) {
+        try {
+            return new Schema.Parser().parse(schemaText);
+        } catch (SchemaParseException | NullPointerException e) {
+            throw new RegistryError(422, 42201, "Invalid schema: " + e.getMessage());
+        }
+    }
+
+    private static void checkBackwardCompatible(String subject, Schema newSchema, Version latest) {
+        Schema previous = new Schema.Parser().parse(latest.schema());
+        SchemaCompatibility.SchemaPairCompatibility result =
+                SchemaCompatibility.checkReaderWriterCompatibility(newSchema, previous);
+        if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new RegistryError(409, 409, "Schema being registered is incompatible with an earlier schema for "
+                    + "subject \"" + subject + "\" (BACKWARD, version " + latest.version() + "): "
+                    + result.getResult().getIncompatibilities());
+        }
+    }
+
+    private void write(Version version) {
+        String key = JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", version.subject())
+                .put("version", version.version()).toString();
+        String value = JSON.createObjectNode().put("subject", version.subject()).put("version", version.version())
+                .put("id", version.id()).put("schema", version.schema()).toString();
+        try {
+            producer.send(new ProducerRecord<>(topic, 0, key, value)).get(KAFKA_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RegistryError(500, 50001, "interrupted while storing the schema");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new RegistryError(500, 50001, "Error while storing the schema in " + topic + ": " + e);
+        }
+    }
+
+    private void catchUp() {
+        long end = consumer.endOffsets(List.of(partition), KAFKA_TIMEOUT).get(partition);
+        long deadline = System.nanoTime() + KAFKA_TIMEOUT.toNanos();
+        while (consumer.position(partition, KAFKA_TIMEOUT) < end) {
+            if (System.nanoTime() > deadline) {
+                throw new RegistryError(500, 50002, "timed out reading the schema store topic " + topic);
+            }
+            for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
+                if (record.value() != null) {
+                    apply(readVersion(record.value()));
+                }
+            }
+        }
+    }
+
+    private static Version readVersion(String json) {
+        try {
+            JsonNode node = JSON.readTree(json);
+            return new Version(node.path("subject").asText(), node.path("version").asInt(), node.path("id").asInt(),
+                    node.path("schema").asText());
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt record in the schema store: " + json, e);
+        }
+    }
+
+    private void apply(Version version) {
+        List<Version> versions = versionsBySubject.computeIfAbsent(version.subject(), s -> new ArrayList<>());
+        versions.removeIf(v -> v.version() == version.version());
+        versions.add(version);
+        versions.sort((a, b) -> Integer.compare(a.version(), b.version()));
+        schemasById.put(version.id(), version.schema());
+        idsBySchema.putIfAbsent(version.schema(), version.id());
+        maxId = Math.max(maxId, version.id());
+    }
+
+    @Override
+    public synchronized void close() {
+        consumer.close(Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,72 @@
+package io.braid.schema;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The names of Braid's topics, all under one configurable prefix (default {@code "braid."}).
+ *
+ * <p>Every record on these topics is keyed by jobId.
+ */
+public record Topics(String prefix) {
+
+    public static final String DEFAULT_PREFIX = "braid.";
+
+    public Topics {
+        Objects.requireNonNull(prefix, "prefix");
+        if (!prefix.matches("[a-zA-Z0-9._-]*")) {
+            throw new IllegalArgumentException("topic prefix '" + prefix
+                    + "' may only contain letters, digits, '.', '_' and '-'");
+        }
+    }
+
+    public static Topics defaults() {
+        return new Topics(DEFAULT_PREFIX);
+    }
+
+    /** Job requests from clients. */
+    public String jobs() {
+        return prefix + "jobs";
+    }
+
+    /** Job requests that could not be read or were invalid, with the reason in a header. */
+    public String jobsDeadLetter() {
+        return prefix + "jobs.dlq";
+    }
+
+    /** One manifest per dispatched job round: what the aggregator joins. */
+    public String manifests() {
+        return prefix + "manifests";
+    }
+
+    /** One task per branch, consumed by the workers' share group. */
+    public String tasks() {
+        return prefix + "tasks";
+    }
+
+    /** Tasks whose last attempt failed, with the error. */
+    public String tasksDeadLetter() {
+        return prefix + "tasks.dlq";
+    }
+
+    /** One result per branch attempt that finished. */
+    public String results() {
+        return prefix + "results";
+    }
+
+    /** One joined result per job and round. */
+    public String jobResults() {
+        return prefix + "job-results";
+    }
+
+    /** Progress events (informational). */
+    public String jobEvents() {
+        return prefix + "job-events";
+    }
+
+    /** Every topic Braid reads or writes, for creating them up front. */
+    public List<String> all() {
+        return List.of(jobs(), jobsDeadLetter(), manifests(), tasks(), tasksDeadLetter(), results(), jobResults(),
+                jobEvents());
+    }
+}

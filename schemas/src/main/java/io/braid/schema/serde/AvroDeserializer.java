@@ -1,0 +1,67 @@
+package io.braid.schema.serde;
+
+import io.braid.schema.registry.SchemaRegistry;
+import io.braid.schema.registry.SchemaRegistryException;
+import org.apache.avro.AvroTypeException;
+import org.apache.avro.Schema;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Reads schema registry wire-format records into the Avro specific class {@code T}: the writer's schema comes
+ * from the registry by the id in the header and is resolved against {@code T}'s schema, so records written with
+ * any compatible schema (by any client, in any language) are read.
+ */
+public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
+
+    private final SchemaRegistry registry;
+    private final Schema readerSchema;
+    private final SpecificData model;
+    private final Map<Integer, DatumReader<T>> readers = new ConcurrentHashMap<>();
+
+    public AvroDeserializer(SchemaRegistry registry, Class<T> type) {
+        this.registry = registry;
+        this.model = SpecificData.getForClass(type);
+        this.readerSchema = model.getSchema(type);
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        int id = WireFormat.schemaId(data);
+        DatumReader<T> reader = readers.computeIfAbsent(id, this::readerFor);
+        try {
+            return reader.read(null, DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_LENGTH,
+                    data.length - WireFormat.HEADER_LENGTH, null));
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot read a " + readerSchema.getName() + " (schema id " + id
+                    + ") from topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DatumReader<T> readerFor(int id) {
+        Schema writerSchema;
+        try {
+            writerSchema = registry.schemaById(id);
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("cannot fetch writer schema id " + id + ": " + e.getMessage(), e);
+        }
+        try {
+            return new SpecificDatumReader<>(writerSchema, readerSchema, model);
+        } catch (AvroTypeException e) {
+            throw new SerializationException("schema id " + id + " (" + writerSchema.getFullName()
+                    + ") cannot be read as " + readerSchema.getFullName() + ": " + e.getMessage(), e);
+        }
+    }
+}

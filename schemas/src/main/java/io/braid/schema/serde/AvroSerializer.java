@@ -1,0 +1,57 @@
+package io.braid.schema.serde;
+
+import io.braid.schema.registry.SchemaRegistry;
+import org.apache.avro.Schema;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Writes Avro specific records in the schema registry wire format, registering the record's schema under the
+ * subject {@code <topic>-value} (Confluent's TopicNameStrategy) on first use.
+ */
+public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
+
+    private final SchemaRegistry registry;
+    private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
+    private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+
+    public AvroSerializer(SchemaRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public byte[] serialize(String topic, T record) {
+        if (record == null) {
+            return null;
+        }
+        Schema schema = record.getSchema();
+        int id = idsByTopic.computeIfAbsent(topic, t -> registry.register(Subjects.valueSubject(t), schema));
+        DatumWriter<T> writer = writers.computeIfAbsent(schema,
+                s -> new SpecificDatumWriter<>(s, SpecificData.getForSchema(s)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        ByteBuffer header = ByteBuffer.allocate(WireFormat.HEADER_LENGTH);
+        WireFormat.writeHeader(header, id);
+        out.writeBytes(header.array());
+        try {
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writer.write(record, encoder);
+            encoder.flush();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("cannot write " + schema.getFullName() + " for topic " + topic + ": "
+                    + e.getMessage(), e);
+        }
+        return out.toByteArray();
+    }
+}
