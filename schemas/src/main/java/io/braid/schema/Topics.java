@@ -54,6 +54,11 @@ public record Topics(String prefix) {
         return prefix + "results";
     }
 
+    /** Records on the results or manifests topics the aggregator could not read, with the error in headers. */
+    public String aggregatorDeadLetter() {
+        return prefix + "aggregator.dlq";
+    }
+
     /** One joined result per job and round. */
     public String jobResults() {
         return prefix + "job-results";
@@ -66,7 +71,7 @@ public record Topics(String prefix) {
 
     /** Every topic Braid reads or writes, for creating them up front. */
     public List<String> all() {
-        return List.of(jobs(), jobsDeadLetter(), manifests(), tasks(), tasksDeadLetter(), results(), jobResults(),
-                jobEvents());
+        return List.of(jobs(), jobsDeadLetter(), manifests(), tasks(), tasksDeadLetter(), results(),
+                aggregatorDeadLetter(), jobResults(), jobEvents());
     }
 }

@@ -24,8 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
     private final SchemaRegistry registry;
-    private final Map<String, Integer> idsByTopic = new ConcurrentHashMap<>();
+    private final Map<TopicSchema, Integer> ids = new ConcurrentHashMap<>();
     private final Map<Schema, DatumWriter<T>> writers = new ConcurrentHashMap<>();
+
+    private record TopicSchema(String topic, Schema schema) {
+    }
 
     public AvroSerializer(SchemaRegistry registry) {
         this.registry = registry;
@@ -37,7 +40,8 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             return null;
         }
         Schema schema = record.getSchema();
-        int id = idsByTopic.computeIfAbsent(topic, t -> registry.register(Subjects.valueSubject(t), schema));
+        int id = ids.computeIfAbsent(new TopicSchema(topic, schema),
+                key -> registry.register(Subjects.valueSubject(topic), schema));
         DatumWriter<T> writer = writers.computeIfAbsent(schema,
                 s -> new SpecificDatumWriter<>(s, SpecificData.getForSchema(s)));
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);

@@ -1,0 +1,86 @@
+package io.braid.orchestrator;
+
+import io.braid.orchestrator.aggregate.Aggregation;
+import io.braid.orchestrator.aggregate.AggregatorTopology;
+import io.braid.orchestrator.dispatch.Dispatcher;
+import io.braid.orchestrator.dispatch.JobValidator;
+import io.braid.schema.registry.SchemaRegistry;
+import io.braid.schema.registry.SchemaRegistryClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An orchestrator process: the {@link Dispatcher} (jobs → manifests + tasks) and the aggregator
+ * ({@link AggregatorTopology}: manifests + results → job results). This class is the one place they are wired.
+ */
+public final class Orchestrator implements AutoCloseable {
+
+    private final Dispatcher dispatcher;
+    private final Thread dispatcherThread;
+    private final KafkaStreams aggregator;
+
+    private Orchestrator(Dispatcher dispatcher, Thread dispatcherThread, KafkaStreams aggregator) {
+        this.dispatcher = dispatcher;
+        this.dispatcherThread = dispatcherThread;
+        this.aggregator = aggregator;
+    }
+
+    /** Creates missing topics, then starts the dispatcher and the aggregator. */
+    public static Orchestrator start(OrchestratorOptions options) {
+        options.validate();
+        TopicSetup.ensureTopics(options.bootstrapServers(), options.topics(), options.partitions(),
+                options.replicationFactor());
+        SchemaRegistry registry = new SchemaRegistryClient(options.registryUrl());
+
+        Dispatcher dispatcher = new Dispatcher(options.bootstrapServers(), OrchestratorOptions.DISPATCHER_GROUP_ID,
+                "braid-dispatcher-" + options.instanceId(), options.topics(), registry,
+                new JobValidator(Aggregation.SUPPORTED), options.clock());
+        Thread dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
+
+        KafkaStreams aggregator = new KafkaStreams(
+                AggregatorTopology.build(options.topics(), registry, options.clock()), streamsConfig(options));
+        aggregator.start();
+        return new Orchestrator(dispatcher, dispatcherThread, aggregator);
+    }
+
+    static Properties streamsConfig(OrchestratorOptions options) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, OrchestratorOptions.AGGREGATOR_APPLICATION_ID);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                options.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
+        props.put(StreamsConfig.POLL_MS_CONFIG, options.streamsPollTime().toMillis());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) options.replicationFactor());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, options.topics().aggregatorDeadLetter());
+        return props;
+    }
+
+    /** Whether the aggregator is processing (it is rebalancing or restoring state right after start). */
+    public boolean isRunning() {
+        return aggregator.state() == KafkaStreams.State.RUNNING && dispatcherThread.isAlive();
+    }
+
+    @Override
+    public void close() {
+        dispatcher.close();
+        try {
+            dispatcherThread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        aggregator.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,151 @@
+package io.braid.orchestrator;
+
+import io.braid.schema.Topics;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of an orchestrator process (dispatcher + aggregator). Build with {@link #builder(String, String)};
+ * every field has a default suited to one machine, and {@link #validate()} explains what to fix.
+ *
+ * @param bootstrapServers   Kafka bootstrap servers
+ * @param registryUrl        schema registry base URL (Confluent REST API)
+ * @param topics             topic names (one prefix)
+ * @param partitions         partitions of Braid's topics when the orchestrator creates them
+ * @param replicationFactor  replication factor of created topics; -1 = the broker's default
+ * @param instanceId         unique per orchestrator process; names its dispatcher transactions
+ * @param stateDir           where the aggregator keeps its local state (rebuilt from the changelog when lost)
+ * @param exactlyOnce        aggregator processing guarantee: exactly_once_v2 (default) or at_least_once
+ * @param commitInterval     aggregator commit interval; with exactly-once this bounds the join's latency
+ * @param streamsPollTime    how long the aggregator blocks in poll when idle
+ * @param clock              time source for timestamps and deadlines
+ */
+public record OrchestratorOptions(
+        String bootstrapServers,
+        String registryUrl,
+        Topics topics,
+        int partitions,
+        short replicationFactor,
+        String instanceId,
+        Path stateDir,
+        boolean exactlyOnce,
+        Duration commitInterval,
+        Duration streamsPollTime,
+        Clock clock) {
+
+    public static final String AGGREGATOR_APPLICATION_ID = "braid-aggregator";
+    public static final String DISPATCHER_GROUP_ID = "braid-dispatcher";
+
+    public OrchestratorOptions {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        Objects.requireNonNull(registryUrl, "registryUrl");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(commitInterval, "commitInterval");
+        Objects.requireNonNull(streamsPollTime, "streamsPollTime");
+        Objects.requireNonNull(clock, "clock");
+    }
+
+    public static Builder builder(String bootstrapServers, String registryUrl) {
+        return new Builder(bootstrapServers, registryUrl);
+    }
+
+    /** Checks fields against each other; throws with a message that says how to fix the value. */
+    public OrchestratorOptions validate() {
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrap servers are empty; pass host:port, e.g. 127.0.0.1:9092");
+        }
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions = " + partitions + "; use 1 or more");
+        }
+        if (replicationFactor == 0 || replicationFactor < -1) {
+            throw new IllegalArgumentException("replication factor = " + replicationFactor
+                    + "; use -1 (broker default) or 1 or more");
+        }
+        if (!instanceId.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("instance id '" + instanceId
+                    + "' may only contain letters, digits, '.', '_' and '-'");
+        }
+        if (commitInterval.isNegative() || commitInterval.isZero()) {
+            throw new IllegalArgumentException("commit interval " + commitInterval
+                    + " must be positive (0 makes commits saturate the CPU); 10 ms is a good exactly-once value");
+        }
+        if (streamsPollTime.isNegative()) {
+            throw new IllegalArgumentException("streams poll time " + streamsPollTime + " must not be negative");
+        }
+        return this;
+    }
+
+    public static final class Builder {
+        private final String bootstrapServers;
+        private final String registryUrl;
+        private Topics topics = Topics.defaults();
+        private int partitions = 6;
+        private short replicationFactor = -1;
+        private String instanceId = "orchestrator-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "braid-aggregator");
+        private boolean exactlyOnce = true;
+        private Duration commitInterval = Duration.ofMillis(10);
+        private Duration streamsPollTime = Duration.ofMillis(5);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(String bootstrapServers, String registryUrl) {
+            this.bootstrapServers = bootstrapServers;
+            this.registryUrl = registryUrl;
+        }
+
+        public Builder topics(Topics value) {
+            this.topics = value;
+            return this;
+        }
+
+        public Builder partitions(int value) {
+            this.partitions = value;
+            return this;
+        }
+
+        public Builder replicationFactor(short value) {
+            this.replicationFactor = value;
+            return this;
+        }
+
+        public Builder instanceId(String value) {
+            this.instanceId = value;
+            return this;
+        }
+
+        public Builder stateDir(Path value) {
+            this.stateDir = value;
+            return this;
+        }
+
+        public Builder exactlyOnce(boolean value) {
+            this.exactlyOnce = value;
+            return this;
+        }
+
+        public Builder commitInterval(Duration value) {
+            this.commitInterval = value;
+            return this;
+        }
+
+        public Builder streamsPollTime(Duration value) {
+            this.streamsPollTime = value;
+            return this;
+        }
+
+        public Builder clock(Clock value) {
+            this.clock = value;
+            return this;
+        }
+
+        public OrchestratorOptions build() {
+            return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
+                    instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, clock).validate();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.braid.orchestrator.aggregate;
+
+import io.braid.schema.BranchResult;
+import io.braid.schema.JobJoinState;
+import io.braid.schema.JobManifest;
+import io.braid.schema.JobResult;
+import io.braid.schema.Topics;
+import io.braid.schema.registry.SchemaRegistry;
+import io.braid.schema.serde.AvroSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+import java.time.Clock;
+
+/**
+ * The aggregator's Kafka Streams topology: manifests and branch results, both keyed by jobId, merged into one
+ * stateful join that emits exactly one {@link JobResult} per job and round to the job-results topic.
+ *
+ * <pre>
+ *   manifests ──┐
+ *               ├─▶ job-join (state store: JobJoinState per jobId) ──▶ job-results
+ *   results ────┘
+ * </pre>
+ */
+public final class AggregatorTopology {
+
+    public static final String STORE_NAME = "job-join-state";
+
+    private AggregatorTopology() {
+    }
+
+    public static Topology build(Topics topics, SchemaRegistry registry, Clock clock) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE_NAME),
+                Serdes.String(), AvroSerde.of(registry, JobJoinState.class)));
+
+        KStream<String, JoinInput> manifests = builder
+                .stream(topics.manifests(), Consumed.with(Serdes.String(), AvroSerde.of(registry, JobManifest.class)))
+                .mapValues(manifest -> (JoinInput) new JoinInput.Manifest(manifest), named("manifest-input"));
+        KStream<String, JoinInput> results = builder
+                .stream(topics.results(), Consumed.with(Serdes.String(), AvroSerde.of(registry, BranchResult.class)))
+                .mapValues(result -> (JoinInput) new JoinInput.Result(result), named("result-input"));
+
+        manifests.merge(results, Named.as("join-inputs"))
+                .process(() -> new JobJoinProcessor(STORE_NAME, clock),
+                        Named.as("job-join"), STORE_NAME)
+                .to(topics.jobResults(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobResult.class)));
+        return builder.build();
+    }
+
+    private static Named named(String name) {
+        return Named.as(name);
+    }
+}

@@ -1,0 +1,59 @@
+package io.braid.orchestrator.aggregate;
+
+import io.braid.schema.BranchRef;
+import io.braid.schema.BranchResult;
+import io.braid.schema.BranchStatus;
+import io.braid.schema.CompletionPolicy;
+import io.braid.schema.FailurePolicy;
+import io.braid.schema.JobManifest;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Decides whether a job is complete from its manifest and the results kept so far. */
+public final class CompletionRule {
+
+    private CompletionRule() {
+    }
+
+    /**
+     * The name of the rule that completes the job now ("ALL", "QUORUM", "FIRST", "FAIL_FAST"), or empty while the
+     * job must wait for more results.
+     */
+    public static Optional<String> completedBy(JobManifest manifest, Map<String, BranchResult> results) {
+        CompletionPolicy policy = manifest.getCompletion();
+        int total = manifest.getBranches().size();
+        int finished = 0;
+        int succeeded = 0;
+        for (BranchRef branch : manifest.getBranches()) {
+            BranchResult result = results.get(branch.getBranchId());
+            if (result != null) {
+                finished++;
+                if (result.getStatus() == BranchStatus.SUCCEEDED) {
+                    succeeded++;
+                }
+            }
+        }
+        int failed = finished - succeeded;
+        if (failed > 0 && policy.getOnBranchFailure() == FailurePolicy.FAIL_FAST) {
+            return Optional.of("FAIL_FAST");
+        }
+        switch (policy.getMode()) {
+            case FIRST -> {
+                if (succeeded > 0) {
+                    return Optional.of("FIRST");
+                }
+            }
+            case QUORUM -> {
+                int needed = policy.getQuorum() == null ? total : policy.getQuorum();
+                if (succeeded >= needed) {
+                    return Optional.of("QUORUM");
+                }
+            }
+            case ALL -> {
+                // completes below, once every branch has finished
+            }
+        }
+        return finished == total ? Optional.of("ALL") : Optional.empty();
+    }
+}

@@ -1,0 +1,135 @@
+package io.braid.orchestrator.aggregate;
+
+import io.braid.schema.BranchOutcome;
+import io.braid.schema.BranchRef;
+import io.braid.schema.BranchResult;
+import io.braid.schema.BranchStatus;
+import io.braid.schema.JobJoinState;
+import io.braid.schema.JobManifest;
+import io.braid.schema.JobResult;
+import io.braid.schema.JobStatus;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The join of one job as a pure function: given the job's state and one input, the next state and, when the job
+ * has just completed, its result. Kafka-free, so the rules are tested directly; {@link JobJoinProcessor} runs it
+ * inside the Kafka Streams topology.
+ *
+ * <p>Rules: the first SUCCEEDED result of a branch is kept and later ones are ignored (a branch may run twice);
+ * a non-successful result is replaced by a later success. Results may arrive before the manifest. Once the
+ * round's result is emitted, later inputs for that round change nothing.
+ */
+public final class JobJoin {
+
+    private JobJoin() {
+    }
+
+    /** The next state, and the job result when this input completed the job. */
+    public record Step(JobJoinState state, Optional<JobResult> completed) {
+    }
+
+    public static JobJoinState empty(String jobId) {
+        return JobJoinState.newBuilder().setJobId(jobId).build();
+    }
+
+    public static Step apply(JobJoinState state, JoinInput input, Instant now) {
+        if (isLate(state, input)) {
+            return new Step(state, Optional.empty());
+        }
+        JobJoinState next = JobJoinState.newBuilder(state).build();
+        switch (input) {
+            case JoinInput.Manifest m -> next.setManifest(m.manifest());
+            case JoinInput.Result r -> keep(next, r.result());
+        }
+        JobManifest manifest = next.getManifest();
+        if (manifest == null) {
+            return new Step(next, Optional.empty());
+        }
+        Optional<String> rule = CompletionRule.completedBy(manifest, next.getResults());
+        if (rule.isEmpty()) {
+            return new Step(next, Optional.empty());
+        }
+        JobResult result = result(manifest, next.getResults(), rule.get(), now);
+        next.setCompletedRound(manifest.getRound());
+        next.setCompletedAt(now);
+        return new Step(next, Optional.of(result));
+    }
+
+    private static boolean isLate(JobJoinState state, JoinInput input) {
+        int round = switch (input) {
+            case JoinInput.Manifest m -> m.manifest().getRound();
+            case JoinInput.Result r -> r.result().getRound();
+        };
+        return round <= state.getCompletedRound();
+    }
+
+    private static void keep(JobJoinState state, BranchResult result) {
+        Map<String, BranchResult> results = new HashMap<>(state.getResults());
+        BranchResult kept = results.get(result.getBranchId());
+        if (kept == null || kept.getStatus() != BranchStatus.SUCCEEDED) {
+            results.put(result.getBranchId(), result);
+        }
+        state.setResults(results);
+    }
+
+    static JobResult result(JobManifest manifest, Map<String, BranchResult> results, String rule, Instant now) {
+        List<BranchOutcome> outcomes = new ArrayList<>();
+        int succeeded = 0;
+        for (BranchRef branch : manifest.getBranches()) {
+            BranchResult result = results.get(branch.getBranchId());
+            BranchOutcome outcome = outcome(branch, result);
+            if (outcome.getStatus() == BranchStatus.SUCCEEDED) {
+                succeeded++;
+            }
+            outcomes.add(outcome);
+        }
+        return JobResult.newBuilder()
+                .setJobId(manifest.getJobId())
+                .setRound(manifest.getRound())
+                .setStatus(status(rule, succeeded, outcomes.size()))
+                .setCompletedBy(rule)
+                .setAggregation(manifest.getAggregation().getStrategy())
+                .setOutput(succeeded == 0 ? null : Aggregation.aggregate(manifest.getAggregation(), outcomes))
+                .setBranches(outcomes)
+                .setSubmittedAt(manifest.getSubmittedAt())
+                .setCompletedAt(now)
+                .setMetadata(manifest.getMetadata())
+                .setParentJobId(manifest.getParentJobId())
+                .build();
+    }
+
+    private static JobStatus status(String rule, int succeeded, int total) {
+        if (succeeded == 0) {
+            return JobStatus.FAILED;
+        }
+        boolean ruleMet = switch (rule) {
+            case "FIRST", "QUORUM" -> true;
+            case "ALL" -> succeeded == total;
+            default -> false;
+        };
+        return ruleMet ? JobStatus.SUCCEEDED : JobStatus.PARTIAL;
+    }
+
+    private static BranchOutcome outcome(BranchRef branch, BranchResult result) {
+        if (result == null) {
+            return BranchOutcome.newBuilder().setBranchId(branch.getBranchId()).setStatus(BranchStatus.MISSING).build();
+        }
+        return BranchOutcome.newBuilder()
+                .setBranchId(branch.getBranchId())
+                .setStatus(result.getStatus())
+                .setOutput(result.getOutput())
+                .setError(result.getError())
+                .setAttempt(result.getAttempt())
+                .setWorkerId(result.getWorkerId())
+                .setStartedAt(result.getStartedAt())
+                .setFinishedAt(result.getFinishedAt())
+                .setModel(result.getModel())
+                .build();
+    }
+}

@@ -1,0 +1,176 @@
+package io.braid.orchestrator.dispatch;
+
+import io.braid.schema.BranchTask;
+import io.braid.schema.JobEvent;
+import io.braid.schema.JobEventType;
+import io.braid.schema.JobRequest;
+import io.braid.schema.Topics;
+import io.braid.schema.registry.SchemaRegistry;
+import io.braid.schema.serde.AvroDeserializer;
+import io.braid.schema.serde.AvroSerializer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Fans jobs out: reads job requests and, in one Kafka transaction per poll batch, writes each job's manifest
+ * and one task per branch, dead-letters the records it cannot dispatch, and commits the consumed offsets. A job
+ * is therefore never half fanned out, and never fanned out twice by a restart.
+ */
+public final class Dispatcher implements Runnable, AutoCloseable {
+
+    /** Header on dead-lettered records: why the record was not dispatched. */
+    public static final String ERROR_HEADER = "braid.error";
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+    private final Topics topics;
+    private final Clock clock;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final AvroSerializer<SpecificRecord> serializer;
+    private final JobDecoder decoder;
+    private final JobValidator validator;
+    private volatile boolean running = true;
+
+    public Dispatcher(String bootstrapServers, String groupId, String transactionalId, Topics topics,
+                      SchemaRegistry registry, JobValidator validator, Clock clock) {
+        this.topics = topics;
+        this.clock = clock;
+        this.validator = validator;
+        this.serializer = new AvroSerializer<>(registry);
+        this.decoder = new JobDecoder(new AvroDeserializer<>(registry, JobRequest.class));
+        Map<String, Object> consumerConfig = new HashMap<>();
+        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> producerConfig = new HashMap<>();
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void run() {
+        try {
+            producer.initTransactions();
+            consumer.subscribe(List.of(topics.jobs()));
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (!records.isEmpty()) {
+                    dispatchBatch(records);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+            log.error("dispatcher stopped: its transactions can no longer commit ({})", e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void dispatchBatch(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        try {
+            producer.beginTransaction();
+            Instant now = clock.instant();
+            for (ConsumerRecord<String, byte[]> record : records) {
+                dispatch(record, now);
+                next.put(new TopicPartition(record.topic(), record.partition()),
+                        new OffsetAndMetadata(record.offset() + 1));
+            }
+            producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
+            producer.commitTransaction();
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+            throw e;
+        } catch (KafkaException e) {
+            log.warn("dispatch transaction aborted, the batch will be read again: {}", e.toString());
+            producer.abortTransaction();
+            rewind(records);
+        }
+    }
+
+    private void dispatch(ConsumerRecord<String, byte[]> record, Instant now) {
+        JobRequest job;
+        try {
+            job = decoder.decode(record.topic(), record.value());
+            List<String> problems = validator.problems(job);
+            if (!problems.isEmpty()) {
+                throw new InvalidJobException("invalid job '" + job.getJobId() + "': " + String.join("; ", problems));
+            }
+        } catch (InvalidJobException e) {
+            deadLetter(record, e.getMessage());
+            return;
+        }
+        FanOut fanOut = FanOut.of(job, Instant.ofEpochMilli(record.timestamp()), now);
+        String jobId = job.getJobId();
+        send(topics.manifests(), jobId, fanOut.manifest());
+        for (BranchTask task : fanOut.tasks()) {
+            send(topics.tasks(), jobId, task);
+        }
+        send(topics.jobEvents(), jobId, JobEvent.newBuilder().setJobId(jobId).setRound(fanOut.manifest().getRound())
+                .setType(JobEventType.JOB_DISPATCHED).setAt(now)
+                .setMessage(fanOut.tasks().size() + " branches").build());
+    }
+
+    private void send(String topic, String key, SpecificRecord value) {
+        producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, value)));
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
+        log.warn("job record {}-{}@{} dead-lettered: {}", record.topic(), record.partition(), record.offset(), reason);
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        headers.add("braid.source", (record.topic() + "-" + record.partition() + "@" + record.offset())
+                .getBytes(StandardCharsets.UTF_8));
+        producer.send(new ProducerRecord<>(topics.jobsDeadLetter(), null, record.key(), record.value(), headers));
+    }
+
+    private void rewind(ConsumerRecords<String, byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            consumer.seek(partition, records.records(partition).get(0).offset());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+    }
+}

@@ -1,0 +1,42 @@
+package io.braid.orchestrator.dispatch;
+
+import io.braid.schema.BranchRef;
+import io.braid.schema.BranchSpec;
+import io.braid.schema.BranchTask;
+import io.braid.schema.JobManifest;
+import io.braid.schema.JobRequest;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A job split into what the dispatcher writes: one manifest for the aggregator and one task per branch. */
+public record FanOut(JobManifest manifest, List<BranchTask> tasks) {
+
+    /** Round 1 of {@code job}, dispatched at {@code now}; {@code receivedAt} stands in for a missing submittedAt. */
+    public static FanOut of(JobRequest job, Instant receivedAt, Instant now) {
+        Instant submittedAt = job.getSubmittedAt() != null ? job.getSubmittedAt() : receivedAt;
+        int round = 1;
+        JobManifest manifest = JobManifest.newBuilder()
+                .setJobId(job.getJobId())
+                .setRound(round)
+                .setSubmittedAt(submittedAt)
+                .setDispatchedAt(now)
+                .setBranches(job.getBranches().stream()
+                        .map(b -> new BranchRef(b.getBranchId(), b.getKind())).toList())
+                .setCompletion(job.getCompletion())
+                .setAggregation(job.getAggregation())
+                .setMetadata(job.getMetadata())
+                .setParentJobId(job.getParentJobId())
+                .build();
+        List<BranchTask> tasks = job.getBranches().stream()
+                .map((BranchSpec branch) -> BranchTask.newBuilder()
+                        .setJobId(job.getJobId())
+                        .setRound(round)
+                        .setBranch(branch)
+                        .setInputs(job.getInputs())
+                        .setDispatchedAt(now)
+                        .build())
+                .toList();
+        return new FanOut(manifest, tasks);
+    }
+}

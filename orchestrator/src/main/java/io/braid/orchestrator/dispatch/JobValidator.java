@@ -1,0 +1,84 @@
+package io.braid.orchestrator.dispatch;
+
+import io.braid.schema.AggregationStrategy;
+import io.braid.schema.BranchSpec;
+import io.braid.schema.CompletionMode;
+import io.braid.schema.JobRequest;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Checks a job before it is fanned out; every problem is reported, each with what to change. */
+public final class JobValidator {
+
+    private final Set<AggregationStrategy> supportedAggregations;
+
+    public JobValidator(Set<AggregationStrategy> supportedAggregations) {
+        this.supportedAggregations = Set.copyOf(supportedAggregations);
+    }
+
+    /** The problems of {@code job}; empty when it can be dispatched. */
+    public List<String> problems(JobRequest job) {
+        List<String> problems = new ArrayList<>();
+        if (job.getJobId() == null || job.getJobId().isBlank()) {
+            problems.add("jobId is empty: give every job a unique id (the correlation id of its results)");
+        }
+        if (job.getBranches().isEmpty()) {
+            problems.add("branches is empty: a job needs at least one branch");
+        }
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < job.getBranches().size(); i++) {
+            BranchSpec branch = job.getBranches().get(i);
+            String where = "branches[" + i + "]";
+            if (branch.getBranchId().isBlank()) {
+                problems.add(where + ".branchId is empty");
+            } else if (!ids.add(branch.getBranchId())) {
+                problems.add(where + ".branchId '" + branch.getBranchId() + "' is used twice: branch ids must be "
+                        + "unique within a job");
+            }
+            checkPayload(branch, where, problems);
+            if (branch.getTimeoutMs() != null && branch.getTimeoutMs() <= 0) {
+                problems.add(where + ".timeoutMs " + branch.getTimeoutMs() + " must be positive");
+            }
+            if (branch.getMaxAttempts() != null && branch.getMaxAttempts() < 1) {
+                problems.add(where + ".maxAttempts " + branch.getMaxAttempts() + " must be 1 or more");
+            }
+        }
+        if (job.getCompletion().getMode() == CompletionMode.QUORUM) {
+            Integer quorum = job.getCompletion().getQuorum();
+            if (quorum == null || quorum < 1 || quorum > job.getBranches().size()) {
+                problems.add("completion.quorum " + quorum + " must be between 1 and the number of branches ("
+                        + job.getBranches().size() + ") with mode QUORUM");
+            }
+        }
+        if (job.getCompletion().getDeadlineMs() != null && job.getCompletion().getDeadlineMs() <= 0) {
+            problems.add("completion.deadlineMs " + job.getCompletion().getDeadlineMs() + " must be positive");
+        }
+        AggregationStrategy strategy = job.getAggregation().getStrategy();
+        if (!supportedAggregations.contains(strategy)) {
+            problems.add("aggregation.strategy " + strategy + " is not supported yet; use one of "
+                    + supportedAggregations);
+        }
+        if (strategy == AggregationStrategy.TEMPLATE && job.getAggregation().getTemplate() == null) {
+            problems.add("aggregation.template is missing: TEMPLATE needs a text with {{branchId}} placeholders");
+        }
+        return problems;
+    }
+
+    private static void checkPayload(BranchSpec branch, String where, List<String> problems) {
+        boolean hasLlm = branch.getLlm() != null;
+        boolean hasTool = branch.getTool() != null;
+        boolean hasAgent = branch.getAgent() != null;
+        String expected = switch (branch.getKind()) {
+            case LLM -> hasLlm && !hasTool && !hasAgent ? null : "llm";
+            case TOOL -> hasTool && !hasLlm && !hasAgent ? null : "tool";
+            case AGENT -> hasAgent && !hasLlm && !hasTool ? null : "agent";
+        };
+        if (expected != null) {
+            problems.add(where + " has kind " + branch.getKind() + ": set exactly the '" + expected
+                    + "' field and none of the others (llm, tool, agent)");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.braid.testing;
+
+import io.braid.broker.EmbeddedKafkaBroker;
+import io.braid.registry.EmbeddedSchemaRegistry;
+import io.braid.registry.RegistryOptions;
+import io.braid.schema.registry.SchemaRegistryClient;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A real Kafka broker (in-process KRaft, Kafka's own server classes) plus the embedded schema registry, on free
+ * loopback ports and a temporary directory: start one per test class.
+ */
+public final class TestKafka implements AutoCloseable {
+
+    private final Path dataDir;
+    private final EmbeddedKafkaBroker broker;
+    private final EmbeddedSchemaRegistry registry;
+
+    private TestKafka(Path dataDir, EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry) {
+        this.dataDir = dataDir;
+        this.broker = broker;
+        this.registry = registry;
+    }
+
+    public static TestKafka start() {
+        Path dataDir;
+        try {
+            dataDir = Files.createTempDirectory("braid-test-kafka");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Options(dataDir, 0, Map.of()));
+        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
+                RegistryOptions.defaults(broker.bootstrapServers()).withPort(0));
+        return new TestKafka(dataDir, broker, registry);
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    public String registryUrl() {
+        return registry.url();
+    }
+
+    public SchemaRegistryClient registryClient() {
+        return new SchemaRegistryClient(registryUrl());
+    }
+
+    /** Every record of {@code topic} from the beginning up to its current end. */
+    public <V> List<ConsumerRecord<String, V>> readAll(String topic, Deserializer<V> valueDeserializer) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                valueDeserializer)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map((PartitionInfo p) -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, V>> records = new ArrayList<>();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+        broker.close();
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // a leftover temporary directory is harmless
+        }
+    }
+}
