@@ -14,6 +14,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,11 +26,14 @@ public final class Orchestrator implements AutoCloseable {
     private final Dispatcher dispatcher;
     private final Thread dispatcherThread;
     private final KafkaStreams aggregator;
+    private final CountDownLatch aggregatorRunning;
 
-    private Orchestrator(Dispatcher dispatcher, Thread dispatcherThread, KafkaStreams aggregator) {
+    private Orchestrator(Dispatcher dispatcher, Thread dispatcherThread, KafkaStreams aggregator,
+                         CountDownLatch aggregatorRunning) {
         this.dispatcher = dispatcher;
         this.dispatcherThread = dispatcherThread;
         this.aggregator = aggregator;
+        this.aggregatorRunning = aggregatorRunning;
     }
 
     /** Creates missing topics, then starts the dispatcher and the aggregator. */
@@ -46,8 +50,14 @@ public final class Orchestrator implements AutoCloseable {
 
         KafkaStreams aggregator = new KafkaStreams(
                 AggregatorTopology.build(options.topics(), registry, options.clock()), streamsConfig(options));
+        CountDownLatch running = new CountDownLatch(1);
+        aggregator.setStateListener((newState, oldState) -> {
+            if (newState == KafkaStreams.State.RUNNING) {
+                running.countDown();
+            }
+        });
         aggregator.start();
-        return new Orchestrator(dispatcher, dispatcherThread, aggregator);
+        return new Orchestrator(dispatcher, dispatcherThread, aggregator, running);
     }
 
     static Properties streamsConfig(OrchestratorOptions options) {
@@ -71,6 +81,19 @@ public final class Orchestrator implements AutoCloseable {
     /** Whether the aggregator is processing (it is rebalancing or restoring state right after start). */
     public boolean isRunning() {
         return aggregator.state() == KafkaStreams.State.RUNNING && dispatcherThread.isAlive();
+    }
+
+    /** Waits until the aggregator processes for the first time (after joining its group and restoring state). */
+    public void awaitRunning(Duration timeout) {
+        try {
+            if (!aggregatorRunning.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new IllegalStateException("the aggregator is not running after " + timeout.toSeconds()
+                        + " s (state " + aggregator.state() + "); check that Kafka is reachable");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the aggregator", e);
+        }
     }
 
     @Override

@@ -66,7 +66,13 @@ public final class TestKafka implements AutoCloseable {
 
     /** Every record of {@code topic} from the beginning up to its current end. */
     public <V> List<ConsumerRecord<String, V>> readAll(String topic, Deserializer<V> valueDeserializer) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        return readAll(bootstrapServers(), topic, valueDeserializer);
+    }
+
+    /** Every committed record of {@code topic} on {@code bootstrapServers}, from the beginning to its current end. */
+    public static <V> List<ConsumerRecord<String, V>> readAll(String bootstrapServers, String topic,
+                                                              Deserializer<V> valueDeserializer) {
+        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, new StringDeserializer(),

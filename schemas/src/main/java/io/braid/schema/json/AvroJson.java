@@ -29,6 +29,8 @@ import java.util.Map;
  * <ul>
  *   <li>An optional field ({@code union {null, T}}) is the bare value or absent; absent fields take their defaults.</li>
  *   <li>Enums are their symbol names; {@code timestamp_ms} is an ISO-8601 instant or epoch milliseconds.</li>
+ *   <li>A string field given a JSON object or array takes its JSON text (so {@code argumentsJson} can be
+ *   written as an object).</li>
  *   <li>Unknown fields are an error, so a typo does not pass silently.</li>
  * </ul>
  * Every error names the path of the offending value, e.g. {@code branches[1].kind}.
@@ -184,6 +186,9 @@ public final class AvroJson {
         }
 
         private static Object readString(JsonNode node, String path) {
+            if (node.isObject() || node.isArray()) {
+                return node.toString();
+            }
             if (!node.isTextual()) {
                 throw error(path, "expected a string", node);
             }

@@ -1,0 +1,43 @@
+package io.braid.cli;
+
+import io.braid.cli.commands.DemoCommand;
+import io.braid.cli.commands.OrchestratorCommand;
+import io.braid.cli.commands.ResultCommand;
+import io.braid.cli.commands.RunCommand;
+import io.braid.cli.commands.StackCommand;
+import io.braid.cli.commands.SubmitCommand;
+import io.braid.cli.commands.WorkerCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code braid} command. */
+@Command(name = "braid", mixinStandardHelpOptions = true, version = "braid 0.1.0",
+        description = "Fan jobs out into parallel LLM and tool branches on Kafka, and join the results.",
+        subcommands = {DemoCommand.class, RunCommand.class, SubmitCommand.class, ResultCommand.class,
+                StackCommand.class, OrchestratorCommand.class, WorkerCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Braid's error handling: a mistake prints what was wrong and how to fix it. */
+    public static CommandLine commandLine() {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getColorScheme().errorText("braid " + cmd.getCommandName() + ": "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage())));
+            return e instanceof IllegalArgumentException ? 2 : 1;
+        });
+        return commandLine;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "choose a command; try 'braid demo' first, or 'braid --help' for the list");
+    }
+}

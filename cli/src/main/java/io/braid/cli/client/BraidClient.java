@@ -1,0 +1,144 @@
+package io.braid.cli.client;
+
+import io.braid.schema.JobEvent;
+import io.braid.schema.JobRequest;
+import io.braid.schema.JobResult;
+import io.braid.schema.Topics;
+import io.braid.schema.registry.SchemaRegistry;
+import io.braid.schema.registry.SchemaRegistryClient;
+import io.braid.schema.serde.AvroDeserializer;
+import io.braid.schema.serde.AvroSerializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * Submits jobs and reads their progress and results, with nothing but Kafka and the schema registry: what any
+ * client in any language does, in Java.
+ */
+public final class BraidClient implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final Topics topics;
+    private final SchemaRegistry registry;
+    private final KafkaProducer<String, JobRequest> producer;
+
+    public BraidClient(String bootstrapServers, String registryUrl, Topics topics) {
+        this.bootstrapServers = bootstrapServers;
+        this.topics = topics;
+        this.registry = new SchemaRegistryClient(registryUrl);
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000),
+                new StringSerializer(), new AvroSerializer<>(registry));
+    }
+
+    /** Publishes {@code job} to the jobs topic (key: its jobId) and waits for the broker to acknowledge it. */
+    public void submit(JobRequest job) {
+        try {
+            producer.send(new ProducerRecord<>(topics.jobs(), job.getJobId(), job)).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot submit job " + job.getJobId() + " to " + topics.jobs() + " on "
+                    + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not acknowledge job "
+                    + job.getJobId() + " within 30 s; is it running?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while submitting " + job.getJobId(), e);
+        }
+    }
+
+    /**
+     * Waits for the job's result, passing its progress events to {@code onEvent} as they arrive. Reads only the
+     * partitions the jobId maps to, from {@code since} (null = from the beginning).
+     *
+     * @return the result, or empty when none arrived within {@code timeout}
+     */
+    public Optional<JobResult> awaitResult(String jobId, Instant since, Duration timeout, Consumer<JobEvent> onEvent) {
+        AvroDeserializer<JobResult> results = new AvroDeserializer<>(registry, JobResult.class);
+        AvroDeserializer<JobEvent> events = new AvroDeserializer<>(registry, JobEvent.class);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            partitions.add(partitionOf(consumer, topics.jobResults(), jobId));
+            partitions.add(partitionOf(consumer, topics.jobEvents(), jobId));
+            consumer.assign(partitions);
+            seek(consumer, partitions, since);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (!jobId.equals(record.key()) || record.value() == null) {
+                        continue;
+                    }
+                    if (record.topic().equals(topics.jobEvents())) {
+                        onEvent.accept(events.deserialize(record.topic(), record.value()));
+                    } else {
+                        return Optional.of(results.deserialize(record.topic(), record.value()));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private static void seek(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions, Instant since) {
+        if (since == null) {
+            consumer.seekToBeginning(partitions);
+            return;
+        }
+        Map<TopicPartition, Long> query = new java.util.HashMap<>();
+        partitions.forEach(p -> query.put(p, since.toEpochMilli()));
+        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query);
+        for (TopicPartition partition : partitions) {
+            OffsetAndTimestamp offset = offsets.get(partition);
+            if (offset == null) {
+                consumer.seekToEnd(List.of(partition));
+            } else {
+                consumer.seek(partition, offset.offset());
+            }
+        }
+    }
+
+    /** The partition a keyed record lands in with Kafka's default partitioner (murmur2 of the key). */
+    static TopicPartition partitionOf(KafkaConsumer<?, ?> consumer, String topic, String key) {
+        int count = consumer.partitionsFor(topic).size();
+        if (count == 0) {
+            throw new IllegalStateException("topic " + topic + " does not exist; is an orchestrator running?");
+        }
+        int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % count;
+        return new TopicPartition(topic, partition);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+    }
+}

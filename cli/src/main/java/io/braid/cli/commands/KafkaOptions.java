@@ -1,0 +1,34 @@
+package io.braid.cli.commands;
+
+import io.braid.schema.Topics;
+import picocli.CommandLine.Option;
+
+/** Where Kafka and the registry are; defaults are what {@code braid stack} serves. */
+public final class KafkaOptions {
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            defaultValue = "${env:BRAID_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+            description = "Kafka bootstrap servers (env BRAID_BOOTSTRAP_SERVERS; default: ${DEFAULT-VALUE})")
+    String bootstrapServers;
+
+    @Option(names = "--registry-url", paramLabel = "URL",
+            defaultValue = "${env:BRAID_REGISTRY_URL:-http://127.0.0.1:8081}",
+            description = "Schema registry URL (env BRAID_REGISTRY_URL; default: ${DEFAULT-VALUE})")
+    String registryUrl;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:BRAID_TOPIC_PREFIX:-braid.}",
+            description = "Prefix of Braid's topics (env BRAID_TOPIC_PREFIX; default: ${DEFAULT-VALUE})")
+    String topicPrefix;
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String registryUrl() {
+        return registryUrl;
+    }
+
+    public Topics topics() {
+        return new Topics(topicPrefix);
+    }
+}

@@ -1,0 +1,57 @@
+package io.braid.cli.commands;
+
+import io.braid.orchestrator.Orchestrator;
+import io.braid.orchestrator.OrchestratorOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code braid orchestrator}: the dispatcher and the aggregator against any Kafka. */
+@Command(name = "orchestrator", mixinStandardHelpOptions = true,
+        description = "Runs the orchestrator (dispatcher + aggregator) in the foreground until Ctrl-C.")
+public final class OrchestratorCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--partitions", defaultValue = "${env:BRAID_PARTITIONS:-6}",
+            description = "Partitions of topics it creates (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--replication-factor", defaultValue = "${env:BRAID_REPLICATION_FACTOR:--1}",
+            description = "Replication factor of topics it creates; -1 = broker default (default: ${DEFAULT-VALUE})")
+    short replicationFactor;
+
+    @Option(names = "--state-dir", defaultValue = "${env:BRAID_STATE_DIR:-.braid/aggregator}",
+            description = "Aggregator state directory (default: ${DEFAULT-VALUE})")
+    Path stateDir;
+
+    @Option(names = "--instance-id", defaultValue = "${env:BRAID_INSTANCE_ID}",
+            description = "Unique name of this orchestrator instance (default: random)")
+    String instanceId;
+
+    @Option(names = "--at-least-once", description = "Run the aggregator at-least-once instead of exactly-once")
+    boolean atLeastOnce;
+
+    @Override
+    public Integer call() {
+        OrchestratorOptions.Builder options = OrchestratorOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
+                .topics(kafka.topics())
+                .partitions(partitions)
+                .replicationFactor(replicationFactor)
+                .stateDir(stateDir)
+                .exactlyOnce(!atLeastOnce);
+        if (instanceId != null) {
+            options.instanceId(instanceId);
+        }
+        Orchestrator orchestrator = Orchestrator.start(options.build());
+        orchestrator.awaitRunning(Duration.ofMinutes(2));
+        System.out.printf("Orchestrator running against %s. Ctrl-C to stop.%n", kafka.bootstrapServers());
+        Foreground.runUntilStopped(orchestrator);
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package io.braid.cli.commands;
+
+import io.braid.cli.JobSession;
+import io.braid.cli.client.BraidClient;
+import io.braid.cli.client.JobFiles;
+import io.braid.cli.stack.LocalFleet;
+import io.braid.schema.JobRequest;
+import io.braid.schema.Topics;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code braid run JOB.json}: submit, watch, print the result. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Submits a job file, shows each branch's progress and prints the joined result.",
+                "Without --bootstrap-servers it runs on the embedded stack in this JVM, like 'braid demo'."})
+public final class RunCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "JOB.json", description = "The job file (see examples/)")
+    Path jobFile;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            description = "Kafka to use; omit to run everything embedded in this JVM")
+    String bootstrapServers;
+
+    @Option(names = "--registry-url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8081",
+            description = "Schema registry URL with --bootstrap-servers (default: ${DEFAULT-VALUE})")
+    String registryUrl;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "braid.",
+            description = "Prefix of Braid's topics (default: ${DEFAULT-VALUE})")
+    String topicPrefix;
+
+    @Option(names = "--workers", defaultValue = "3", description = "Workers of the embedded stack (default: ${DEFAULT-VALUE})")
+    int workers;
+
+    @Option(names = "--timeout", defaultValue = "5m", converter = DurationConverter.class,
+            description = "How long to wait for the result (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Override
+    public Integer call() {
+        JobRequest job = JobFiles.read(jobFile);
+        if (bootstrapServers == null) {
+            try (LocalFleet fleet = LocalFleet.start(workers, builder -> builder)) {
+                fleet.awaitReady(Duration.ofSeconds(60));
+                return runOn(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics(), job);
+            }
+        }
+        return runOn(bootstrapServers, registryUrl, new Topics(topicPrefix), job);
+    }
+
+    private int runOn(String bootstrap, String registry, Topics topics, JobRequest job) {
+        try (BraidClient client = new BraidClient(bootstrap, registry, topics)) {
+            return JobSession.run(client, job, timeout, System.out).isPresent() ? 0 : 1;
+        }
+    }
+}

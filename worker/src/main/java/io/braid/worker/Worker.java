@@ -1,0 +1,189 @@
+package io.braid.worker;
+
+import dev.langchain4j.model.chat.ChatModel;
+import io.braid.schema.BranchKind;
+import io.braid.schema.BranchTask;
+import io.braid.schema.registry.SchemaRegistry;
+import io.braid.schema.registry.SchemaRegistryClient;
+import io.braid.schema.serde.AvroDeserializer;
+import io.braid.schema.serde.AvroSerializer;
+import io.braid.worker.consume.ProgressPublisher;
+import io.braid.worker.consume.TaskConsumerLoop;
+import io.braid.worker.consume.TaskHandler;
+import io.braid.worker.execute.BranchExecutor;
+import io.braid.worker.execute.BranchRunner;
+import io.braid.worker.execute.LlmBranchExecutor;
+import io.braid.worker.execute.ModelRegistry;
+import io.braid.worker.execute.SimulatedChatModel;
+import io.braid.worker.execute.ToolBranchExecutor;
+import io.braid.worker.tools.ToolRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaShareConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A worker process: share consumers on the tasks topic, branches on virtual threads, results to the results
+ * topic. Stateless: start as many as needed, anywhere. This class is the one place its parts are wired.
+ */
+public final class Worker implements AutoCloseable {
+
+    /** The simulated model's name, the default model of the embedded default. */
+    public static final String SIMULATED_MODEL = "simulated";
+
+    private final WorkerOptions options;
+    private final List<TaskConsumerLoop> loops;
+    private final List<Thread> threads;
+    private final ExecutorService branches;
+    private final KafkaProducer<String, byte[]> producer;
+    private final AtomicInteger inFlight;
+
+    private Worker(WorkerOptions options, List<TaskConsumerLoop> loops, List<Thread> threads,
+                   ExecutorService branches, KafkaProducer<String, byte[]> producer, AtomicInteger inFlight) {
+        this.options = options;
+        this.loops = loops;
+        this.threads = threads;
+        this.branches = branches;
+        this.producer = producer;
+        this.inFlight = inFlight;
+    }
+
+    /** Starts a worker with the built-in tools and the simulated model as default. */
+    public static Worker start(WorkerOptions options) {
+        ChatModel simulated = new SimulatedChatModel(SIMULATED_MODEL, options.simulatedLatencyMin(),
+                options.simulatedLatencyMax());
+        return start(options, new ModelRegistry(Map.of(SIMULATED_MODEL, simulated), SIMULATED_MODEL),
+                ToolRegistry.builtIns());
+    }
+
+    public static Worker start(WorkerOptions options, ModelRegistry models, ToolRegistry tools) {
+        options.validate();
+        configureShareGroup(options);
+        SchemaRegistry registry = new SchemaRegistryClient(options.registryUrl());
+        AvroSerializer<org.apache.avro.specific.SpecificRecord> serializer = new AvroSerializer<>(registry);
+        KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(options), new StringSerializer(),
+                new ByteArraySerializer());
+        ExecutorService branches = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name(options.workerId() + "-branch-", 0).factory());
+        Map<BranchKind, BranchExecutor> executors = Map.of(
+                BranchKind.LLM, new LlmBranchExecutor(models),
+                BranchKind.TOOL, new ToolBranchExecutor(tools));
+        BranchRunner runner = new BranchRunner(executors, branches, options.retryPolicy(), options.defaultTimeout(),
+                options.workerId(), options.clock(), duration -> Thread.sleep(duration),
+                new ProgressPublisher(options.topics(), serializer, producer, options.workerId(), options.clock()));
+        TaskHandler handler = new TaskHandler(options.topics(), new AvroDeserializer<>(registry, BranchTask.class),
+                serializer, producer, runner);
+
+        AtomicInteger inFlight = new AtomicInteger();
+        List<TaskConsumerLoop> loops = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < options.consumers(); i++) {
+            KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(consumerConfig(options, i),
+                    new StringDeserializer(), new ByteArrayDeserializer());
+            TaskConsumerLoop loop = new TaskConsumerLoop(consumer, options.topics().tasks(), branches, handler,
+                    inFlight);
+            loops.add(loop);
+            threads.add(Thread.ofPlatform().name(options.workerId() + "-consumer-" + i).start(loop));
+        }
+        return new Worker(options, loops, threads, branches, producer, inFlight);
+    }
+
+    static Map<String, Object> consumerConfig(WorkerOptions options, int index) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, options.workerId() + "-" + index);
+        config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
+        // Acquire at most max.poll.records per poll, so records spread over all workers instead of one
+        // consumer taking a whole batch on a quiet topic.
+        config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, options.maxRecordsPerPoll());
+        config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                (int) Math.min(Integer.MAX_VALUE, options.recordLockDuration().toMillis() + 60_000));
+        return config;
+    }
+
+    static Map<String, Object> producerConfig(WorkerOptions options) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, options.workerId() + "-producer");
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        return config;
+    }
+
+    /**
+     * Sets the share group's start offset (earliest: tasks written before the first worker joined are not lost)
+     * and its record lock duration (see {@link WorkerOptions}).
+     */
+    static void configureShareGroup(WorkerOptions options) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers()))) {
+            ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, options.groupId());
+            List<AlterConfigOp> ops = List.of(
+                    new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms",
+                            Long.toString(options.recordLockDuration().toMillis())), AlterConfigOp.OpType.SET));
+            admin.incrementalAlterConfigs(Map.of(group, ops)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot configure share group " + options.groupId() + " on "
+                    + options.bootstrapServers() + ": " + e.getCause().getMessage()
+                    + " (the broker needs share groups enabled, Kafka 4.2+, and a record lock no longer than its "
+                    + "group.share.max.record.lock.duration.ms)", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + options.bootstrapServers()
+                    + " did not answer within 30 s; is it running?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while configuring the share group", e);
+        }
+    }
+
+    public String workerId() {
+        return options.workerId();
+    }
+
+    /** Branches running now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /**
+     * Stops fetching and closes: unacknowledged records are released to other workers; branches still running
+     * here are interrupted and their results, if any, are deduplicated by the aggregator.
+     */
+    @Override
+    public void close() {
+        loops.forEach(TaskConsumerLoop::close);
+        for (Thread thread : threads) {
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        branches.shutdownNow();
+        producer.close(Duration.ofSeconds(5));
+    }
+}
