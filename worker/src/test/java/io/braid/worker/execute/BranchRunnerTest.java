@@ -1,0 +1,101 @@
+package io.braid.worker.execute;
+
+import dev.langchain4j.exception.NonRetriableException;
+import dev.langchain4j.exception.RateLimitException;
+import io.braid.schema.BranchKind;
+import io.braid.schema.BranchResult;
+import io.braid.schema.BranchSpec;
+import io.braid.schema.BranchStatus;
+import io.braid.schema.BranchTask;
+import io.braid.schema.LlmCall;
+import io.braid.testing.JobFixtures;
+import io.braid.worker.retry.RetryPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Attempts, retries and timeouts of one branch, with a fake executor and a recorded (not slept) backoff. */
+class BranchRunnerTest {
+
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<Duration> waits = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() {
+        calls.shutdownNow();
+    }
+
+    private BranchRunner runner(BranchExecutor executor) {
+        return new BranchRunner(Map.of(BranchKind.LLM, executor), calls,
+                new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1)), Duration.ofSeconds(5),
+                "worker-test", Clock.fixed(JobFixtures.T0, ZoneOffset.UTC), waits::add, ProgressListener.NONE);
+    }
+
+    private static BranchTask task(Long timeoutMs) {
+        return BranchTask.newBuilder().setJobId("job").setDispatchedAt(JobFixtures.T0)
+                .setBranch(BranchSpec.newBuilder().setBranchId("b").setKind(BranchKind.LLM).setTimeoutMs(timeoutMs)
+                        .setLlm(LlmCall.newBuilder().setUserPrompt("hi").build()).build())
+                .build();
+    }
+
+    @Test
+    void retriable_failures_are_retried_with_backoff_until_the_branch_succeeds() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        BranchResult result = runner(task -> {
+            if (calls.incrementAndGet() <= 2) {
+                throw new RateLimitException("429 slow down");
+            }
+            return BranchOutput.text("done");
+        }).run(task(null));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.SUCCEEDED);
+        assertThat(result.getOutput()).isEqualTo("done");
+        assertThat(result.getAttempt()).isEqualTo(3);
+        assertThat(waits).hasSize(2).allSatisfy(wait -> assertThat(wait).isBetween(Duration.ZERO, Duration.ofMillis(200)));
+    }
+
+    @Test
+    void a_non_retriable_failure_fails_the_branch_after_one_attempt() throws Exception {
+        BranchResult result = runner(task -> {
+            throw new NonRetriableException("401 bad key");
+        }).run(task(null));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.FAILED);
+        assertThat(result.getAttempt()).isEqualTo(1);
+        assertThat(result.getError().getErrorClass()).isEqualTo("NonRetriableException");
+        assertThat(result.getError().getMessage()).isEqualTo("401 bad key");
+        assertThat(result.getError().getRetriable()).isFalse();
+        assertThat(waits).isEmpty();
+    }
+
+    @Test
+    void an_attempt_over_its_timeout_is_interrupted_and_the_branch_ends_timed_out() throws Exception {
+        CountDownLatch interrupted = new CountDownLatch(3);
+        BranchResult result = runner(task -> {
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return BranchOutput.text("never");
+        }).run(task(50L));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.TIMED_OUT);
+        assertThat(result.getAttempt()).isEqualTo(3);
+        assertThat(result.getError().getRetriable()).isTrue();
+        assertThat(interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("every attempt interrupted").isTrue();
+    }
+}
