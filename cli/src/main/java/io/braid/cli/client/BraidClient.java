@@ -84,7 +84,8 @@ public final class BraidClient implements AutoCloseable {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -128,8 +129,14 @@ public final class BraidClient implements AutoCloseable {
     }
 
     /** The partition a keyed record lands in with Kafka's default partitioner (murmur2 of the key). */
-    static TopicPartition partitionOf(KafkaConsumer<?, ?> consumer, String topic, String key) {
-        int count = consumer.partitionsFor(topic).size();
+    TopicPartition partitionOf(KafkaConsumer<?, ?> consumer, String topic, String key) {
+        int count;
+        try {
+            count = consumer.partitionsFor(topic).size();
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 15 s; is it "
+                    + "running? (check --bootstrap-servers)", e);
+        }
         if (count == 0) {
             throw new IllegalStateException("topic " + topic + " does not exist; is an orchestrator running?");
         }
