@@ -1,5 +1,6 @@
 package io.braid.cli;
 
+import io.braid.cli.commands.BenchCommand;
 import io.braid.cli.commands.DemoCommand;
 import io.braid.cli.commands.OrchestratorCommand;
 import io.braid.cli.commands.ResultCommand;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "braid", mixinStandardHelpOptions = true, version = "braid 0.1.0",
         description = "Fan jobs out into parallel LLM and tool branches on Kafka, and join the results.",
         subcommands = {DemoCommand.class, RunCommand.class, SubmitCommand.class, ResultCommand.class,
-                StackCommand.class, OrchestratorCommand.class, WorkerCommand.class})
+                StackCommand.class, OrchestratorCommand.class, WorkerCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

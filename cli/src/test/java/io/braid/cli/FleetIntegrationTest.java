@@ -12,6 +12,7 @@ import io.braid.schema.serde.AvroDeserializer;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.TestKafka;
 import io.braid.worker.Worker;
+import io.braid.worker.WorkerOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -83,20 +84,39 @@ class FleetIntegrationTest {
     }
 
     @Test
-    void every_job_completes_when_a_worker_is_stopped_mid_run() {
-        try (LocalFleet fleet = LocalFleet.start(3, w -> w.simulatedLatency(Duration.ofMillis(100),
-                Duration.ofMillis(300)).consumers(2).maxRecordsPerPoll(10))) {
+    void workers_added_mid_run_all_take_work_and_every_job_completes_once() {
+        int jobCount = 200;
+        try (LocalFleet fleet = LocalFleet.start(1, FleetIntegrationTest::smallWorker)) {
             fleet.awaitReady(Duration.ofSeconds(60));
-            Worker stopped = fleet.workers().get(0);
+            List<JobRequest> jobs = IntStream.range(0, jobCount)
+                    .mapToObj(i -> JobFixtures.llmJob("scale-" + i, BRANCHES)).toList();
+            try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+                jobs.forEach(client::submit);
+            }
+            Worker first = fleet.workers().get(0);
+            await().atMost(Duration.ofSeconds(60)).until(() -> first.inFlight() > 0);
+            for (int i = 0; i < 3; i++) {
+                fleet.addWorker(FleetIntegrationTest::smallWorker);
+            }
 
-            List<JobRequest> jobs = submitJobs(fleet, "stop");
-            await().atMost(Duration.ofSeconds(60)).until(() -> stopped.inFlight() > 0);
-            stopped.close();
-
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> jobResults(fleet).stream().map(JobResult::getJobId).distinct().count() == JOBS);
+            await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> jobResults(fleet).stream().map(JobResult::getJobId).distinct().count() == jobCount);
             fleet.orchestrator().close();
-            assertEachJobJoinedOnceWithItsOwnOutputs(jobResults(fleet), jobs);
+            List<JobResult> results = jobResults(fleet);
+            assertThat(results).extracting(JobResult::getJobId).doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(jobs.stream().map(JobRequest::getJobId).toList());
+            Map<String, Long> branchesPerWorker = results.stream().flatMap(r -> r.getBranches().stream())
+                    .collect(Collectors.groupingBy(BranchOutcome::getWorkerId, Collectors.counting()));
+            assertThat(branchesPerWorker).as("branches per worker").containsOnlyKeys("worker-1", "worker-2",
+                    "worker-3", "worker-4");
+            assertThat(branchesPerWorker.values().stream().mapToLong(Long::longValue).sum())
+                    .isEqualTo((long) jobCount * BRANCHES);
         }
+    }
+
+    /** A worker of 20 branches in flight at 100-300 ms each: 1,000 branches keep one busy for about 10 s. */
+    private static WorkerOptions.Builder smallWorker(WorkerOptions.Builder worker) {
+        return worker.simulatedLatency(Duration.ofMillis(100), Duration.ofMillis(300)).maxInFlight(20)
+                .recordsPerPoll(5);
     }
 }

@@ -100,7 +100,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // A share group's first delivery waits for a heartbeat: keep it short on a single machine.
         props.put("group.share.min.heartbeat.interval.ms", "100");
         props.put("group.share.heartbeat.interval.ms", "500");
-        // Allow record locks long enough for slow LLM branches (the group's own lock duration is set by Braid).
+        // Allow short record locks (tests of lock renewal) and long ones (the group's own lock is set by Braid).
+        props.put("group.share.min.record.lock.duration.ms", "1000");
         props.put("group.share.max.record.lock.duration.ms", "3600000");
         props.put("log.flush.interval.messages", "9223372036854775807");
         return props;

@@ -40,13 +40,19 @@ public final class TestKafka implements AutoCloseable {
     }
 
     public static TestKafka start() {
+        return start(Map.of());
+    }
+
+    /** A broker with extra settings, e.g. {@code group.share.record.lock.duration.ms}. */
+    public static TestKafka start(Map<String, String> brokerOverrides) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("braid-test-kafka");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Options(dataDir, 0, Map.of()));
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Options(dataDir, 0,
+                brokerOverrides));
         EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
                 RegistryOptions.defaults(broker.bootstrapServers()).withPort(0));
         return new TestKafka(dataDir, broker, registry);

@@ -14,9 +14,14 @@ import io.braid.worker.execute.BranchExecutor;
 import io.braid.worker.execute.BranchRunner;
 import io.braid.worker.execute.LlmBranchExecutor;
 import io.braid.worker.execute.ModelRegistry;
+import io.braid.worker.execute.ProgressListener;
 import io.braid.worker.execute.SimulatedChatModel;
 import io.braid.worker.execute.ToolBranchExecutor;
+import io.braid.worker.observe.WorkerHttpServer;
+import io.braid.worker.observe.WorkerMetrics;
 import io.braid.worker.tools.ToolRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -30,43 +35,60 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A worker process: share consumers on the tasks topic, branches on virtual threads, results to the results
  * topic. Stateless: start as many as needed, anywhere. This class is the one place its parts are wired.
+ *
+ * <p>Lifecycle: {@link #start} joins the share group and takes work; {@link #close()} drains — it stops
+ * acquiring, lets running branches finish for up to the shutdown grace, then interrupts the rest and releases
+ * their records so other workers run them at once.
  */
 public final class Worker implements AutoCloseable {
 
     /** The simulated model's name, the default model of the embedded default. */
     public static final String SIMULATED_MODEL = "simulated";
 
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(15);
+
+    /** Where a worker is in its life. */
+    public enum State { RUNNING, DRAINING, STOPPED }
+
     private final WorkerOptions options;
     private final List<TaskConsumerLoop> loops;
     private final List<Thread> threads;
     private final ExecutorService branches;
     private final KafkaProducer<String, byte[]> producer;
-    private final AtomicInteger inFlight;
+    private final WorkerMetrics metrics;
+    private final PrometheusMeterRegistry meterRegistry;
+    private volatile WorkerHttpServer http;
+    private volatile State state = State.RUNNING;
 
     private Worker(WorkerOptions options, List<TaskConsumerLoop> loops, List<Thread> threads,
-                   ExecutorService branches, KafkaProducer<String, byte[]> producer, AtomicInteger inFlight) {
+                   ExecutorService branches, KafkaProducer<String, byte[]> producer, WorkerMetrics metrics,
+                   PrometheusMeterRegistry meterRegistry) {
         this.options = options;
         this.loops = loops;
         this.threads = threads;
         this.branches = branches;
         this.producer = producer;
-        this.inFlight = inFlight;
+        this.metrics = metrics;
+        this.meterRegistry = meterRegistry;
     }
 
     /** Starts a worker with the built-in tools and the simulated model as default. */
@@ -80,6 +102,8 @@ public final class Worker implements AutoCloseable {
     public static Worker start(WorkerOptions options, ModelRegistry models, ToolRegistry tools) {
         options.validate();
         configureShareGroup(options);
+        PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        WorkerMetrics metrics = new WorkerMetrics(meterRegistry, options.workerId(), options.maxInFlight());
         SchemaRegistry registry = new SchemaRegistryClient(options.registryUrl());
         AvroSerializer<org.apache.avro.specific.SpecificRecord> serializer = new AvroSerializer<>(registry);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(options), new StringSerializer(),
@@ -89,24 +113,34 @@ public final class Worker implements AutoCloseable {
         Map<BranchKind, BranchExecutor> executors = Map.of(
                 BranchKind.LLM, new LlmBranchExecutor(models),
                 BranchKind.TOOL, new ToolBranchExecutor(tools));
-        BranchRunner runner = new BranchRunner(executors, branches, options.retryPolicy(), options.defaultTimeout(),
-                options.workerId(), options.clock(), duration -> Thread.sleep(duration),
+        ProgressListener progress = ProgressListener.all(metrics,
                 new ProgressPublisher(options.topics(), serializer, producer, options.workerId(), options.clock()));
+        BranchRunner runner = new BranchRunner(executors, branches, options.retryPolicy(), options.defaultTimeout(),
+                options.runBudget(), options.workerId(), options.clock(), duration -> Thread.sleep(duration),
+                progress);
         TaskHandler handler = new TaskHandler(options.topics(), new AvroDeserializer<>(registry, BranchTask.class),
-                serializer, producer, runner);
+                serializer, producer, runner, metrics);
 
-        AtomicInteger inFlight = new AtomicInteger();
         List<TaskConsumerLoop> loops = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < options.consumers(); i++) {
             KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(consumerConfig(options, i),
                     new StringDeserializer(), new ByteArrayDeserializer());
             TaskConsumerLoop loop = new TaskConsumerLoop(consumer, options.topics().tasks(), branches, handler,
-                    inFlight);
+                    metrics);
             loops.add(loop);
             threads.add(Thread.ofPlatform().name(options.workerId() + "-consumer-" + i).start(loop));
         }
-        return new Worker(options, loops, threads, branches, producer, inFlight);
+        Worker worker = new Worker(options, loops, threads, branches, producer, metrics, meterRegistry);
+        if (options.httpPort() >= 0) {
+            try {
+                worker.http = WorkerHttpServer.start(options.httpPort(), meterRegistry, worker::health);
+            } catch (RuntimeException e) {
+                worker.shutdown(Duration.ZERO);
+                throw e;
+            }
+        }
+        return worker;
     }
 
     static Map<String, Object> consumerConfig(WorkerOptions options, int index) {
@@ -118,7 +152,7 @@ public final class Worker implements AutoCloseable {
         // Acquire at most max.poll.records per poll, so records spread over all workers instead of one
         // consumer taking a whole batch on a quiet topic.
         config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, options.maxRecordsPerPoll());
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, options.recordsPerPoll());
         config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                 (int) Math.min(Integer.MAX_VALUE, options.recordLockDuration().toMillis() + 60_000));
         return config;
@@ -164,26 +198,96 @@ public final class Worker implements AutoCloseable {
         return options.workerId();
     }
 
+    public State state() {
+        return state;
+    }
+
     /** Branches running now. */
     public int inFlight() {
-        return inFlight.get();
+        return metrics.inFlight();
+    }
+
+    /** The most branches that ran at once since this worker started. */
+    public int peakInFlight() {
+        return metrics.peakInFlight();
+    }
+
+    /** The port of the health and metrics endpoint, if it is on. */
+    public OptionalInt httpPort() {
+        WorkerHttpServer server = http;
+        return server == null ? OptionalInt.empty() : OptionalInt.of(server.port());
+    }
+
+    /** The worker's meters in Prometheus text format, as {@code GET /metrics} serves them. */
+    public String scrapeMetrics() {
+        return meterRegistry.scrape();
     }
 
     /**
-     * Stops fetching and closes: unacknowledged records are released to other workers; branches still running
-     * here are interrupted and their results, if any, are deduplicated by the aggregator.
+     * Live while no consumer loop has died unexpectedly; ready once all consumers have joined the share group
+     * and while the worker takes work.
      */
+    public WorkerHttpServer.Health health() {
+        State now = state;
+        boolean live = now == State.STOPPED || loops.stream().allMatch(loop -> loop.failure() == null);
+        boolean ready = now == State.RUNNING && live && loops.stream().allMatch(TaskConsumerLoop::hasPolled);
+        return new WorkerHttpServer.Health(live, ready, now.name(), metrics.inFlight(), options.maxInFlight());
+    }
+
+    /** Drains with the configured shutdown grace; see {@link #shutdown(Duration)}. */
     @Override
     public void close() {
-        loops.forEach(TaskConsumerLoop::close);
-        for (Thread thread : threads) {
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(10));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        shutdown(options.shutdownGrace());
+    }
+
+    /**
+     * Stops acquiring tasks, lets running branches finish for up to {@code grace}, then interrupts the rest: their
+     * records are released (not accepted), so another worker runs them at once. Idempotent.
+     */
+    public synchronized void shutdown(Duration grace) {
+        if (state == State.STOPPED) {
+            return;
+        }
+        state = State.DRAINING;
+        log.info("worker {} draining: {} branches in flight, grace {} ms", options.workerId(), metrics.inFlight(),
+                grace.toMillis());
+        loops.forEach(TaskConsumerLoop::stopFetching);
+        boolean drained = joinAll(grace);
+        if (!drained) {
+            if (metrics.inFlight() > 0) {
+                log.info("worker {}: {} branches still running after the grace period; releasing them",
+                        options.workerId(), metrics.inFlight());
+            }
+            branches.shutdownNow();
+            if (!joinAll(RELEASE_TIMEOUT)) {
+                loops.forEach(TaskConsumerLoop::abandon);
+                joinAll(RELEASE_TIMEOUT);
             }
         }
         branches.shutdownNow();
         producer.close(Duration.ofSeconds(5));
+        if (http != null) {
+            http.close();
+        }
+        meterRegistry.close();
+        state = State.STOPPED;
+        log.info("worker {} stopped", options.workerId());
+    }
+
+    /** Waits up to {@code timeout} for every consumer loop to end; true if they all did. */
+    private boolean joinAll(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -11,27 +11,34 @@ import java.util.Objects;
  * Settings of a worker process. Build with {@link #builder(String, String)}; {@link #validate()} explains what
  * to fix.
  *
- * <p>In flight: a worker runs at most {@code consumers × maxRecordsPerPoll} branches at once (each share consumer
- * refills only when its whole batch is acknowledged).
+ * <p><b>In flight.</b> A worker runs at most {@link #maxInFlight()} branches at once, on virtual threads. It holds
+ * {@link #consumers()} share consumers, each acquiring up to {@link #recordsPerPoll()} task records per poll and
+ * polling again only when all of them are done; when every consumer is busy the worker fetches nothing. Smaller
+ * polls spread a quiet topic over more workers and let a slow branch hold back fewer others; larger polls mean
+ * fewer consumers (threads, connections, group members) per worker.
  *
- * <p>Record lock: the share group's {@code share.record.lock.duration.ms} is set to {@link #recordLockDuration()}.
- * A record whose lock expires is handed to another worker, so the lock must outlast a branch's whole run —
- * every attempt's timeout plus the backoff between them; {@code validate()} enforces lock &gt; default timeout ×
- * default attempts + max backoff between them.
+ * <p><b>Record lock.</b> The share group's {@code share.record.lock.duration.ms} is set to
+ * {@link #recordLockDuration()}: a task record not acknowledged within it is handed to another worker. So a
+ * branch's whole run — every attempt and the backoff between them — must fit in it: {@link #runBudget()} (the
+ * lock less a margin for publishing the result) caps each attempt's timeout and stops retries that would not
+ * finish in time. Raise the lock for longer branches; the broker's {@code group.share.max.record.lock.duration.ms}
+ * (60 s by default) must allow it. A dead worker's records come back sooner: when its connection drops.
  *
- * @param bootstrapServers   Kafka bootstrap servers
- * @param registryUrl        schema registry base URL
- * @param topics             topic names
- * @param groupId            the share group all workers join
- * @param workerId           this worker's name in results and events
- * @param consumers          share consumers (threads) in this worker
- * @param maxRecordsPerPoll  records one consumer acquires per poll
- * @param defaultTimeout     per-attempt branch timeout when the task does not set one
- * @param recordLockDuration the share group's acquisition lock
- * @param retryPolicy        retries of retriable failures
+ * @param bootstrapServers    Kafka bootstrap servers
+ * @param registryUrl         schema registry base URL
+ * @param topics              topic names
+ * @param groupId             the share group all workers join
+ * @param workerId            this worker's name in results, events and metrics
+ * @param maxInFlight         the most branches this worker runs at once
+ * @param recordsPerPoll      records one share consumer acquires per poll
+ * @param defaultTimeout      per-attempt branch timeout when the task does not set one
+ * @param recordLockDuration  the share group's acquisition lock
+ * @param shutdownGrace       how long a stopping worker lets running branches finish before releasing them
+ * @param httpPort            port of the health and metrics endpoint: 0 picks a free one, negative turns it off
+ * @param retryPolicy         retries of retriable failures
  * @param simulatedLatencyMin fastest answer of the simulated model
  * @param simulatedLatencyMax slowest answer of the simulated model
- * @param clock              time source of result timestamps
+ * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
         String bootstrapServers,
@@ -39,10 +46,12 @@ public record WorkerOptions(
         Topics topics,
         String groupId,
         String workerId,
-        int consumers,
-        int maxRecordsPerPoll,
+        int maxInFlight,
+        int recordsPerPoll,
         Duration defaultTimeout,
         Duration recordLockDuration,
+        Duration shutdownGrace,
+        int httpPort,
         RetryPolicy retryPolicy,
         Duration simulatedLatencyMin,
         Duration simulatedLatencyMax,
@@ -58,6 +67,7 @@ public record WorkerOptions(
         Objects.requireNonNull(workerId, "workerId");
         Objects.requireNonNull(defaultTimeout, "defaultTimeout");
         Objects.requireNonNull(recordLockDuration, "recordLockDuration");
+        Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(simulatedLatencyMin, "simulatedLatencyMin");
         Objects.requireNonNull(simulatedLatencyMax, "simulatedLatencyMax");
@@ -68,30 +78,48 @@ public record WorkerOptions(
         return new Builder(bootstrapServers, registryUrl);
     }
 
-    /** The most branches this worker runs at once. */
-    public int maxInFlight() {
-        return consumers * maxRecordsPerPoll;
+    /** Share consumers in this worker: enough polls of {@link #recordsPerPoll()} to fill {@link #maxInFlight()}. */
+    public int consumers() {
+        return (maxInFlight + recordsPerPoll - 1) / recordsPerPoll;
+    }
+
+    /** How long one branch may take, all attempts and backoff included: the record lock less a publishing margin. */
+    public Duration runBudget() {
+        Duration margin = recordLockDuration.dividedBy(10);
+        return recordLockDuration.minus(margin.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : margin);
     }
 
     public WorkerOptions validate() {
         if (bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers are empty; pass host:port, e.g. 127.0.0.1:9092");
         }
-        if (consumers < 1 || consumers > 256) {
-            throw new IllegalArgumentException("consumers = " + consumers + "; use 1 to 256");
+        if (maxInFlight < 1 || maxInFlight > 100_000) {
+            throw new IllegalArgumentException("max in flight = " + maxInFlight + "; use 1 to 100000");
         }
-        if (maxRecordsPerPoll < 1 || maxRecordsPerPoll > 10_000) {
-            throw new IllegalArgumentException("max records per poll = " + maxRecordsPerPoll + "; use 1 to 10000");
+        if (recordsPerPoll < 1 || recordsPerPoll > maxInFlight) {
+            throw new IllegalArgumentException("records per poll = " + recordsPerPoll + "; use 1 to max in flight ("
+                    + maxInFlight + ")");
+        }
+        if (consumers() > 512) {
+            throw new IllegalArgumentException(maxInFlight + " in flight at " + recordsPerPoll + " records per poll "
+                    + "needs " + consumers() + " share consumers; raise records per poll so it needs 512 or fewer");
         }
         if (defaultTimeout.isNegative() || defaultTimeout.isZero()) {
             throw new IllegalArgumentException("default branch timeout " + defaultTimeout + " must be positive");
         }
-        Duration worstCase = defaultTimeout.multipliedBy(retryPolicy.defaultMaxAttempts())
-                .plus(retryPolicy.maxBackoff().multipliedBy(retryPolicy.defaultMaxAttempts() - 1));
-        if (recordLockDuration.compareTo(worstCase) <= 0) {
-            throw new IllegalArgumentException("record lock " + recordLockDuration.toSeconds() + " s must outlast a "
-                    + "branch's worst case, timeout × attempts + backoff = " + worstCase.toSeconds()
-                    + " s; raise the lock or lower the branch timeout / attempts");
+        if (recordLockDuration.compareTo(Duration.ofSeconds(2)) < 0) {
+            throw new IllegalArgumentException("record lock " + recordLockDuration + " is too short; use 2 s or more");
+        }
+        if (defaultTimeout.compareTo(runBudget()) > 0) {
+            throw new IllegalArgumentException("default branch timeout " + defaultTimeout.toSeconds() + " s does not "
+                    + "fit in the record lock of " + recordLockDuration.toSeconds() + " s (a branch may run "
+                    + runBudget().toSeconds() + " s in all); raise the record lock or lower the timeout");
+        }
+        if (shutdownGrace.isNegative()) {
+            throw new IllegalArgumentException("shutdown grace " + shutdownGrace + " must not be negative");
+        }
+        if (httpPort > 65_535) {
+            throw new IllegalArgumentException("HTTP port " + httpPort + " is not a port; use 0 to 65535");
         }
         if (simulatedLatencyMin.isNegative() || simulatedLatencyMax.compareTo(simulatedLatencyMin) < 0) {
             throw new IllegalArgumentException("simulated latency must satisfy 0 <= min (" + simulatedLatencyMin
@@ -106,10 +134,12 @@ public record WorkerOptions(
         private Topics topics = Topics.defaults();
         private String groupId = DEFAULT_GROUP_ID;
         private String workerId = "worker-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        private int consumers = 4;
-        private int maxRecordsPerPoll = 50;
+        private int maxInFlight = 256;
+        private int recordsPerPoll = 16;
         private Duration defaultTimeout = Duration.ofSeconds(60);
         private Duration recordLockDuration = Duration.ofMinutes(5);
+        private Duration shutdownGrace = Duration.ofSeconds(30);
+        private int httpPort = -1;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration simulatedLatencyMin = Duration.ofMillis(200);
         private Duration simulatedLatencyMax = Duration.ofMillis(600);
@@ -126,13 +156,17 @@ public record WorkerOptions(
 
         public Builder workerId(String value) { this.workerId = value; return this; }
 
-        public Builder consumers(int value) { this.consumers = value; return this; }
+        public Builder maxInFlight(int value) { this.maxInFlight = value; return this; }
 
-        public Builder maxRecordsPerPoll(int value) { this.maxRecordsPerPoll = value; return this; }
+        public Builder recordsPerPoll(int value) { this.recordsPerPoll = value; return this; }
 
         public Builder defaultTimeout(Duration value) { this.defaultTimeout = value; return this; }
 
         public Builder recordLockDuration(Duration value) { this.recordLockDuration = value; return this; }
+
+        public Builder shutdownGrace(Duration value) { this.shutdownGrace = value; return this; }
+
+        public Builder httpPort(int value) { this.httpPort = value; return this; }
 
         public Builder retryPolicy(RetryPolicy value) { this.retryPolicy = value; return this; }
 
@@ -145,9 +179,9 @@ public record WorkerOptions(
         public Builder clock(Clock value) { this.clock = value; return this; }
 
         public WorkerOptions build() {
-            return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, consumers,
-                    maxRecordsPerPoll, defaultTimeout, recordLockDuration, retryPolicy, simulatedLatencyMin,
-                    simulatedLatencyMax, clock).validate();
+            return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
+                    recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, retryPolicy,
+                    simulatedLatencyMin, simulatedLatencyMax, clock).validate();
         }
     }
 }

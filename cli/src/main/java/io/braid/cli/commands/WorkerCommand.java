@@ -11,8 +11,8 @@ import java.util.concurrent.Callable;
 
 /** {@code braid worker}: one worker process against any Kafka. */
 @Command(name = "worker", mixinStandardHelpOptions = true,
-        description = {"Runs a worker in the foreground until Ctrl-C. Start as many as you like; they share the "
-                + "tasks through the share group."})
+        description = {"Runs a worker in the foreground until Ctrl-C or SIGTERM. Start as many as you like, "
+                + "anywhere; they share the tasks through the share group."})
 public final class WorkerCommand implements Callable<Integer> {
 
     @Mixin
@@ -22,13 +22,15 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Name of this worker in results (default: random)")
     String workerId;
 
-    @Option(names = "--consumers", defaultValue = "${env:BRAID_WORKER_CONSUMERS:-4}",
-            description = "Share consumers in this worker (default: ${DEFAULT-VALUE})")
-    int consumers;
+    @Option(names = "--max-in-flight", defaultValue = "${env:BRAID_WORKER_MAX_IN_FLIGHT:-256}",
+            description = "The most branches this worker runs at once; it fetches nothing while full "
+                    + "(default: ${DEFAULT-VALUE})")
+    int maxInFlight;
 
-    @Option(names = "--max-records-per-poll", defaultValue = "${env:BRAID_WORKER_MAX_RECORDS_PER_POLL:-50}",
-            description = "Records each consumer takes at once; in flight = consumers × this (default: ${DEFAULT-VALUE})")
-    int maxRecordsPerPoll;
+    @Option(names = "--records-per-poll", defaultValue = "${env:BRAID_WORKER_RECORDS_PER_POLL:-16}",
+            description = "Task records one share consumer acquires at once; the worker runs "
+                    + "max-in-flight / this consumers (default: ${DEFAULT-VALUE})")
+    int recordsPerPoll;
 
     @Option(names = "--branch-timeout", defaultValue = "${env:BRAID_BRANCH_TIMEOUT:-60s}",
             converter = DurationConverter.class,
@@ -36,8 +38,25 @@ public final class WorkerCommand implements Callable<Integer> {
     Duration branchTimeout;
 
     @Option(names = "--record-lock", defaultValue = "${env:BRAID_RECORD_LOCK:-5m}", converter = DurationConverter.class,
-            description = "Share-group record lock; must outlast a branch's attempts (default: ${DEFAULT-VALUE})")
+            description = {"Share-group record lock: a branch's attempts and backoff all fit in 90% of it, and a hung "
+                    + "worker's tasks go to others after it. The broker's group.share.max.record.lock.duration.ms "
+                    + "must allow it (default: ${DEFAULT-VALUE})"})
     Duration recordLock;
+
+    @Option(names = "--shutdown-grace", defaultValue = "${env:BRAID_SHUTDOWN_GRACE:-30s}",
+            converter = DurationConverter.class,
+            description = "On SIGTERM / Ctrl-C, how long running branches may finish before they are released to "
+                    + "other workers (default: ${DEFAULT-VALUE})")
+    Duration shutdownGrace;
+
+    @Option(names = "--http-port", defaultValue = "${env:BRAID_WORKER_HTTP_PORT:--1}",
+            description = "Serve /health/live, /health/ready and /metrics (Prometheus) on this port; 0 picks a free "
+                    + "one; negative (the default) serves nothing")
+    int httpPort;
+
+    @Option(names = "--group-id", defaultValue = "${env:BRAID_WORKER_GROUP:-" + WorkerOptions.DEFAULT_GROUP_ID + "}",
+            description = "The share group of the worker fleet (default: ${DEFAULT-VALUE})")
+    String groupId;
 
     @Option(names = "--simulated-latency", defaultValue = "${env:BRAID_SIMULATED_LATENCY:-200ms..600ms}",
             description = "Latency range of the simulated model, MIN..MAX (default: ${DEFAULT-VALUE})")
@@ -53,18 +72,25 @@ public final class WorkerCommand implements Callable<Integer> {
         DurationConverter durations = new DurationConverter();
         WorkerOptions.Builder options = WorkerOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
                 .topics(kafka.topics())
-                .consumers(consumers)
-                .maxRecordsPerPoll(maxRecordsPerPoll)
+                .groupId(groupId)
+                .maxInFlight(maxInFlight)
+                .recordsPerPoll(recordsPerPoll)
                 .defaultTimeout(branchTimeout)
                 .recordLockDuration(recordLock)
+                .shutdownGrace(shutdownGrace)
+                .httpPort(httpPort)
                 .simulatedLatency(durations.convert(range[0]), durations.convert(range[1]));
         if (workerId != null) {
             options.workerId(workerId);
         }
         WorkerOptions built = options.build();
         Worker worker = Worker.start(built);
-        System.out.printf("Worker %s running against %s, up to %d branches in flight. Ctrl-C to stop.%n",
-                worker.workerId(), kafka.bootstrapServers(), built.maxInFlight());
+        System.out.printf("Worker %s running against %s, up to %d branches in flight (%d share consumers).%n",
+                worker.workerId(), kafka.bootstrapServers(), built.maxInFlight(), built.consumers());
+        worker.httpPort().ifPresent(port -> System.out.printf(
+                "Health: http://localhost:%d/health/ready  Metrics: http://localhost:%d/metrics%n", port, port));
+        System.out.printf("Ctrl-C or SIGTERM drains it: running branches get %d s to finish, the rest go to other "
+                + "workers.%n", built.shutdownGrace().toSeconds());
         Foreground.runUntilStopped(worker);
         return 0;
     }

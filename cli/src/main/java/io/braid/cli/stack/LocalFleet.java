@@ -11,9 +11,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
@@ -50,13 +50,20 @@ public final class LocalFleet implements AutoCloseable {
                 .instanceId("local")
                 .stateDir(dataDir.resolve("aggregator"))
                 .build());
-        List<Worker> started = new ArrayList<>();
-        for (int i = 1; i <= workers; i++) {
-            started.add(Worker.start(workerSettings.apply(WorkerOptions
-                    .builder(stack.bootstrapServers(), stack.registryUrl())
-                    .workerId("worker-" + i)).build()));
+        LocalFleet fleet = new LocalFleet(dataDir, stack, orchestrator, new CopyOnWriteArrayList<>());
+        for (int i = 0; i < workers; i++) {
+            fleet.addWorker(workerSettings);
         }
-        return new LocalFleet(dataDir, stack, orchestrator, started);
+        return fleet;
+    }
+
+    /** Starts one more worker, named {@code worker-N}, in the running fleet: scaling out. */
+    public Worker addWorker(UnaryOperator<WorkerOptions.Builder> workerSettings) {
+        Worker worker = Worker.start(workerSettings.apply(WorkerOptions
+                .builder(stack.bootstrapServers(), stack.registryUrl())
+                .workerId("worker-" + (workers.size() + 1))).build());
+        workers.add(worker);
+        return worker;
     }
 
     public String bootstrapServers() {

@@ -1,5 +1,6 @@
 package io.braid.worker.consume;
 
+import io.braid.worker.observe.WorkerMetrics;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -11,64 +12,96 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One share consumer on its own thread. Each poll's records run concurrently on the branch executor (virtual
- * threads); this thread acknowledges each record as its branch finishes and sends the acknowledgements at once
- * ({@code commitAsync}), and polls again only when the whole batch is acknowledged — the share consumer requires
- * that in explicit mode. So one loop holds at most {@code max.poll.records} branches in flight.
+ * One share consumer on its own platform thread. Each poll acquires at most {@code max.poll.records} task records
+ * (the consumer runs in {@code record_limit} acquisition mode, so a quiet topic's records spread over all
+ * consumers of all workers instead of going to one). Every record runs on its own virtual thread; this thread
+ * acknowledges each record as its branch finishes and sends the acknowledgements at once ({@code commitAsync}),
+ * and polls again only when the whole batch is acknowledged, as the share consumer's explicit mode requires. So
+ * one loop holds at most {@code max.poll.records} branches, and a worker's in-flight limit is the sum over its
+ * loops: when all are busy the worker fetches nothing.
+ *
+ * <p>Stopping: {@link #stopFetching()} ends polling; the loop keeps acknowledging its running branches as they
+ * finish (interrupted ones are released, see {@link TaskHandler}), then closes the consumer. Records that arrive
+ * in the poll that was under way are released at once, so other workers take them.
  */
 public final class TaskConsumerLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(TaskConsumerLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
     private record Finished(ConsumerRecord<String, byte[]> record, AcknowledgeType type) {
     }
 
     private final ShareConsumer<String, byte[]> consumer;
     private final String topic;
-    private final ExecutorService branches;
+    private final Executor branches;
     private final TaskHandler handler;
-    private final AtomicInteger inFlight;
+    private final WorkerMetrics metrics;
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
-    private volatile boolean running = true;
+    private volatile boolean fetching = true;
+    private volatile boolean abandoned;
+    private volatile boolean polled;
+    private volatile Throwable failure;
 
-    public TaskConsumerLoop(ShareConsumer<String, byte[]> consumer, String topic, ExecutorService branches,
-                            TaskHandler handler, AtomicInteger inFlight) {
+    public TaskConsumerLoop(ShareConsumer<String, byte[]> consumer, String topic, Executor branches,
+                            TaskHandler handler, WorkerMetrics metrics) {
         this.consumer = consumer;
         this.topic = topic;
         this.branches = branches;
         this.handler = handler;
-        this.inFlight = inFlight;
+        this.metrics = metrics;
     }
 
     @Override
     public void run() {
         try {
             consumer.subscribe(List.of(topic));
-            while (running) {
+            while (fetching && !abandoned) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                polled = true;
+                if (!fetching) {
+                    releaseUnstarted(records);
+                    break;
+                }
                 int pending = 0;
                 for (ConsumerRecord<String, byte[]> record : records) {
                     pending++;
-                    inFlight.incrementAndGet();
+                    metrics.taskTaken();
                     branches.execute(() -> finished.add(new Finished(record, handleSafely(record))));
                 }
                 acknowledgeAsTheyFinish(pending);
             }
         } catch (WakeupException e) {
-            // close() during poll
+            // abandon() during poll
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = e;
+            log.error("share consumer loop on {} stopped by an unexpected failure", topic, e);
         } finally {
-            // Records still unacknowledged are released by close, so other workers pick them up.
-            consumer.close(Duration.ofSeconds(5));
+            // Records still unacknowledged are released when the share session closes, so others pick them up.
+            try {
+                consumer.close(CLOSE_TIMEOUT);
+            } catch (RuntimeException e) {
+                log.warn("closing the share consumer failed: {}", e.toString());
+            }
         }
+    }
+
+    private void releaseUnstarted(ConsumerRecords<String, byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        for (ConsumerRecord<String, byte[]> record : records) {
+            consumer.acknowledge(record, AcknowledgeType.RELEASE);
+        }
+        consumer.commitSync(CLOSE_TIMEOUT);
     }
 
     private AcknowledgeType handleSafely(ConsumerRecord<String, byte[]> record) {
@@ -79,12 +112,12 @@ public final class TaskConsumerLoop implements Runnable {
                     record.offset(), e);
             return AcknowledgeType.RELEASE;
         } finally {
-            inFlight.decrementAndGet();
+            metrics.taskDone();
         }
     }
 
     private void acknowledgeAsTheyFinish(int pending) throws InterruptedException {
-        while (pending > 0 && running) {
+        while (pending > 0 && !abandoned) {
             Finished done = finished.poll(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (done == null) {
                 continue;
@@ -97,9 +130,24 @@ public final class TaskConsumerLoop implements Runnable {
         }
     }
 
-    /** Stops polling; unacknowledged records are released when the consumer closes. */
-    public void close() {
-        running = false;
+    /** Polls no more; running branches are still acknowledged as they finish, then the consumer closes. */
+    public void stopFetching() {
+        fetching = false;
+    }
+
+    /** Stops waiting for running branches: the consumer closes now and its unacknowledged records are released. */
+    public void abandon() {
+        abandoned = true;
         consumer.wakeup();
+    }
+
+    /** True once the consumer has joined the share group and completed a poll. */
+    public boolean hasPolled() {
+        return polled;
+    }
+
+    /** The failure that ended this loop unexpectedly, or null. */
+    public Throwable failure() {
+        return failure;
     }
 }

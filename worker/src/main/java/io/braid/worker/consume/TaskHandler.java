@@ -7,6 +7,7 @@ import io.braid.schema.Topics;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.worker.execute.BranchRunner;
+import io.braid.worker.observe.WorkerMetrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -18,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -48,14 +50,16 @@ public final class TaskHandler {
     private final AvroSerializer<SpecificRecord> serializer;
     private final Producer<String, byte[]> producer;
     private final BranchRunner runner;
+    private final WorkerMetrics metrics;
 
     public TaskHandler(Topics topics, AvroDeserializer<BranchTask> tasks, AvroSerializer<SpecificRecord> serializer,
-                       Producer<String, byte[]> producer, BranchRunner runner) {
+                       Producer<String, byte[]> producer, BranchRunner runner, WorkerMetrics metrics) {
         this.topics = topics;
         this.tasks = tasks;
         this.serializer = serializer;
         this.producer = producer;
         this.runner = runner;
+        this.metrics = metrics;
     }
 
     public AcknowledgeType handle(ConsumerRecord<String, byte[]> record) {
@@ -65,18 +69,27 @@ public final class TaskHandler {
         } catch (SerializationException e) {
             log.warn("unreadable task record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     e.getMessage());
-            return publish(deadLetter(record, "SerializationException", e.getMessage(), false, 0))
-                    ? AcknowledgeType.REJECT : AcknowledgeType.RELEASE;
+            if (publish(deadLetter(record, "SerializationException", e.getMessage(), false, 0))) {
+                metrics.deadLettered();
+                return AcknowledgeType.REJECT;
+            }
+            return AcknowledgeType.RELEASE;
         }
         try {
+            long start = System.nanoTime();
             BranchResult result = runner.run(task);
             if (!publishResult(result)) {
                 return AcknowledgeType.RELEASE;
             }
-            if (result.getStatus() != BranchStatus.SUCCEEDED && result.getError() != null
-                    && !publish(deadLetter(record, result.getError().getErrorClass(), result.getError().getMessage(),
-                    result.getError().getRetriable(), result.getAttempt()))) {
-                log.warn("could not dead-letter failed branch {}/{}", task.getJobId(), task.getBranch().getBranchId());
+            metrics.branchFinished(result.getStatus(), Duration.ofNanos(System.nanoTime() - start));
+            if (result.getStatus() != BranchStatus.SUCCEEDED && result.getError() != null) {
+                if (publish(deadLetter(record, result.getError().getErrorClass(), result.getError().getMessage(),
+                        result.getError().getRetriable(), result.getAttempt()))) {
+                    metrics.deadLettered();
+                } else {
+                    log.warn("could not dead-letter failed branch {}/{}", task.getJobId(),
+                            task.getBranch().getBranchId());
+                }
             }
             return AcknowledgeType.ACCEPT;
         } catch (InterruptedException e) {

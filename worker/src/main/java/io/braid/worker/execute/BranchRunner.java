@@ -21,8 +21,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Runs one branch task to its final {@link BranchResult}: each attempt under the branch's timeout (the call is
- * interrupted when it expires), retriable failures tried again after the retry policy's backoff, up to the
- * task's max attempts. Never throws for a branch failure: the failure is the result.
+ * interrupted when it expires), retriable failures tried again after the retry policy's backoff (or the
+ * failure's Retry-After, if longer), up to the task's max attempts. Never throws for a branch failure: the
+ * failure is the result.
+ *
+ * <p>The run budget ties a branch to its task record's lock: all attempts and the waits between them fit in it.
+ * An attempt's timeout is shortened to what is left of the budget, and no attempt is started that could not
+ * finish within it — so a healthy branch is never still running when its record is handed to another worker.
  */
 public final class BranchRunner {
 
@@ -32,22 +37,27 @@ public final class BranchRunner {
         void sleep(Duration duration) throws InterruptedException;
     }
 
+    /** The shortest attempt worth starting when little of the run budget is left. */
+    private static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
+
     private final Map<BranchKind, BranchExecutor> executors;
     private final ExecutorService calls;
     private final RetryPolicy retryPolicy;
     private final Duration defaultTimeout;
+    private final Duration runBudget;
     private final String workerId;
     private final Clock clock;
     private final Sleeper sleeper;
     private final ProgressListener listener;
 
     public BranchRunner(Map<BranchKind, BranchExecutor> executors, ExecutorService calls, RetryPolicy retryPolicy,
-                        Duration defaultTimeout, String workerId, Clock clock, Sleeper sleeper,
-                        ProgressListener listener) {
+                        Duration defaultTimeout, Duration runBudget, String workerId, Clock clock,
+                        Sleeper sleeper, ProgressListener listener) {
         this.executors = Map.copyOf(executors);
         this.calls = calls;
         this.retryPolicy = retryPolicy;
         this.defaultTimeout = defaultTimeout;
+        this.runBudget = runBudget;
         this.workerId = workerId;
         this.clock = clock;
         this.sleeper = sleeper;
@@ -59,35 +69,54 @@ public final class BranchRunner {
                 ? task.getBranch().getMaxAttempts() : retryPolicy.defaultMaxAttempts();
         Duration timeout = task.getBranch().getTimeoutMs() != null
                 ? Duration.ofMillis(task.getBranch().getTimeoutMs()) : defaultTimeout;
+        Instant budgetEnd = clock.instant().plus(runBudget);
         for (int attempt = 1; ; attempt++) {
             listener.started(task, attempt);
             Instant startedAt = clock.instant();
+            Duration left = Duration.between(startedAt, budgetEnd);
+            Duration attemptTimeout = timeout.compareTo(left) <= 0 ? timeout : left;
             try {
-                BranchOutput output = attempt(task, timeout);
+                BranchOutput output = attempt(task, attemptTimeout);
                 BranchResult result = result(task, attempt, startedAt, BranchStatus.SUCCEEDED).setOutput(output.text())
                         .setModel(output.model())
                         .setUsage(output.inputTokens() == null ? null
                                 : new TokenUsage(output.inputTokens(), output.outputTokens() == null ? 0
                                 : output.outputTokens()))
                         .build();
-                listener.finished(result);
-                return result;
+                return finish(result);
             } catch (ExecutionException | TimeoutException e) {
+                if (calls.isShutdown()) {
+                    // The worker is stopping and interrupted the call: not the branch's failure. Its record is
+                    // released and the branch runs again elsewhere.
+                    throw new InterruptedException("worker stopping; branch interrupted");
+                }
                 Throwable failure = e instanceof ExecutionException ? e.getCause() : e;
                 BranchError error = e instanceof TimeoutException
-                        ? new BranchError("TimeoutException", "branch exceeded its timeout of " + timeout.toMillis()
-                        + " ms", true)
+                        ? new BranchError("TimeoutException", "branch exceeded its timeout of "
+                        + attemptTimeout.toMillis() + " ms" + (attemptTimeout.equals(timeout) ? ""
+                        : " (shortened from " + timeout.toMillis() + " ms to fit the record lock)"), true)
                         : Failures.describe(failure);
+                BranchStatus finalStatus = e instanceof TimeoutException ? BranchStatus.TIMED_OUT : BranchStatus.FAILED;
                 if (!error.getRetriable() || attempt >= maxAttempts) {
-                    BranchStatus status = e instanceof TimeoutException ? BranchStatus.TIMED_OUT : BranchStatus.FAILED;
-                    BranchResult result = result(task, attempt, startedAt, status).setError(error).build();
-                    listener.finished(result);
-                    return result;
+                    return finish(result(task, attempt, startedAt, finalStatus).setError(error).build());
+                }
+                Duration wait = retryPolicy.delayBefore(attempt, Failures.retryAfter(failure),
+                        ThreadLocalRandom.current());
+                Duration shortestAttempt = timeout.compareTo(MIN_ATTEMPT) < 0 ? timeout : MIN_ATTEMPT;
+                if (clock.instant().plus(wait).plus(shortestAttempt).isAfter(budgetEnd)) {
+                    error.setMessage(error.getMessage() + " (not retried: waiting " + wait.toMillis()
+                            + " ms would leave no time for another attempt within the record lock)");
+                    return finish(result(task, attempt, startedAt, finalStatus).setError(error).build());
                 }
                 listener.retrying(task, attempt, error);
-                sleeper.sleep(retryPolicy.backoff(attempt, ThreadLocalRandom.current()));
+                sleeper.sleep(wait);
             }
         }
+    }
+
+    private BranchResult finish(BranchResult result) {
+        listener.finished(result);
+        return result;
     }
 
     private BranchOutput attempt(BranchTask task, Duration timeout)

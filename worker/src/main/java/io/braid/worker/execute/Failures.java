@@ -1,5 +1,6 @@
 package io.braid.worker.execute;
 
+import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.RetriableException;
 import dev.langchain4j.exception.ToolArgumentsException;
@@ -7,27 +8,49 @@ import io.braid.schema.BranchError;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
-/** The one place that decides whether a branch failure is worth another attempt. */
+/** The one place that decides whether a branch failure is worth another attempt, and how soon. */
 public final class Failures {
 
     private Failures() {
     }
 
     /**
-     * Retriable: langchain4j's {@link RetriableException} family (rate limits, timeouts, 5xx), I/O errors and branch
-     * timeouts. Everything else — {@link NonRetriableException}, bad tool arguments, and unexpected exceptions,
-     * which are bugs rather than weather — fails the branch at once.
+     * Retriable: langchain4j's {@link RetriableException} family (rate limits, timeouts, 5xx), an
+     * {@link HttpException} with status 408, 425, 429 or 5xx, I/O errors (connection refused or reset) and branch
+     * timeouts. Everything else fails the branch at once: {@link NonRetriableException} (bad request,
+     * authentication, unknown model), other 4xx, bad tool arguments or an unknown tool, and unexpected
+     * exceptions, which are bugs rather than weather.
      */
     public static boolean isRetriable(Throwable failure) {
         Throwable cause = unwrap(failure);
         if (cause instanceof ToolArgumentsException || cause instanceof NonRetriableException) {
             return false;
         }
+        if (cause instanceof HttpException http) {
+            int status = http.statusCode();
+            return status == 408 || status == 425 || status == 429 || status >= 500;
+        }
         return cause instanceof RetriableException || cause instanceof TimeoutException
                 || cause instanceof IOException || cause instanceof UncheckedIOException;
+    }
+
+    /** The wait the failure asks for ({@link RetryAfterException}), anywhere in its cause chain. */
+    public static Optional<Duration> retryAfter(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RetryAfterException hinted) {
+                return Optional.of(hinted.retryAfter());
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return Optional.empty();
     }
 
     public static BranchError describe(Throwable failure) {
@@ -36,9 +59,9 @@ public final class Failures {
         return new BranchError(cause.getClass().getSimpleName(), message, isRetriable(cause));
     }
 
-    private static Throwable unwrap(Throwable failure) {
+    static Throwable unwrap(Throwable failure) {
         Throwable cause = failure;
-        while ((cause instanceof ExecutionException || cause instanceof java.util.concurrent.CompletionException)
+        while ((cause instanceof ExecutionException || cause instanceof CompletionException)
                 && cause.getCause() != null) {
             cause = cause.getCause();
         }

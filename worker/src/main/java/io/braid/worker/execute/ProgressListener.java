@@ -18,4 +18,31 @@ public interface ProgressListener {
 
     default void finished(BranchResult result) {
     }
+
+    /** Tells each of {@code listeners}, in order. */
+    static ProgressListener all(ProgressListener... listeners) {
+        ProgressListener[] copy = listeners.clone();
+        return new ProgressListener() {
+            @Override
+            public void started(BranchTask task, int attempt) {
+                for (ProgressListener listener : copy) {
+                    listener.started(task, attempt);
+                }
+            }
+
+            @Override
+            public void retrying(BranchTask task, int failedAttempt, BranchError error) {
+                for (ProgressListener listener : copy) {
+                    listener.retrying(task, failedAttempt, error);
+                }
+            }
+
+            @Override
+            public void finished(BranchResult result) {
+                for (ProgressListener listener : copy) {
+                    listener.finished(result);
+                }
+            }
+        };
+    }
 }

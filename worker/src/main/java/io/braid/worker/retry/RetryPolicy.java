@@ -2,16 +2,19 @@ package io.braid.worker.retry;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
- * When and how long to wait before trying a failed branch again: exponential backoff with full jitter, capped.
- * Only retriable failures are retried; a task's own maxAttempts overrides {@link #defaultMaxAttempts()}.
+ * When and how long to wait before trying a failed branch again: exponential backoff with full jitter, capped,
+ * and never shorter than a failure's Retry-After hint. Which failures are retriable is decided by
+ * {@code Failures}; a task's own maxAttempts overrides {@link #defaultMaxAttempts()}; and the worker stops
+ * retrying when the next attempt would not finish within the record lock (see {@code BranchRunner}).
  *
  * @param defaultMaxAttempts attempts including the first, when the task does not say
  * @param initialBackoff     the upper bound of the first wait
  * @param multiplier         growth of the bound per attempt
- * @param maxBackoff         cap of the bound
+ * @param maxBackoff         cap of the bound (a Retry-After hint may ask for longer)
  */
 public record RetryPolicy(int defaultMaxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
 
@@ -39,5 +42,11 @@ public record RetryPolicy(int defaultMaxAttempts, Duration initialBackoff, doubl
         double bound = initialBackoff.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempt - 1));
         long capped = (long) Math.min(bound, maxBackoff.toMillis());
         return Duration.ofMillis(capped == 0 ? 0 : random.nextLong(capped + 1));
+    }
+
+    /** The wait before attempt {@code failedAttempt + 1}: the jittered backoff, or the Retry-After hint if longer. */
+    public Duration delayBefore(int failedAttempt, Optional<Duration> retryAfter, RandomGenerator random) {
+        Duration backoff = backoff(failedAttempt, random);
+        return retryAfter.filter(hint -> hint.compareTo(backoff) > 0).orElse(backoff);
     }
 }

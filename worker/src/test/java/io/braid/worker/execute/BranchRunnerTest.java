@@ -1,5 +1,6 @@
 package io.braid.worker.execute;
 
+import dev.langchain4j.exception.HttpException;
 import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.RateLimitException;
 import io.braid.schema.BranchKind;
@@ -38,10 +39,44 @@ class BranchRunnerTest {
     }
 
     private BranchRunner runner(BranchExecutor executor) {
+        return runner(executor, Duration.ofMinutes(5));
+    }
+
+    /** A runner whose clock advances only by the backoff waits it asks for, so budgets are exact. */
+    private BranchRunner runner(BranchExecutor executor, Duration runBudget) {
         return new BranchRunner(Map.of(BranchKind.LLM, executor), calls,
                 new RetryPolicy(3, Duration.ofMillis(100), 2.0, Duration.ofSeconds(1)), Duration.ofSeconds(5),
-                "worker-test", Clock.fixed(JobFixtures.T0, ZoneOffset.UTC), waits::add, ProgressListener.NONE);
+                runBudget, "worker-test", clock, wait -> {
+                    waits.add(wait);
+                    clock.advance(wait);
+                }, ProgressListener.NONE);
     }
+
+    /** A clock that moves only when told. */
+    private static final class ManualClock extends Clock {
+        private java.time.Instant now = JobFixtures.T0;
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
+
+    private final ManualClock clock = new ManualClock();
 
     private static BranchTask task(Long timeoutMs) {
         return BranchTask.newBuilder().setJobId("job").setDispatchedAt(JobFixtures.T0)
@@ -64,6 +99,62 @@ class BranchRunnerTest {
         assertThat(result.getOutput()).isEqualTo("done");
         assertThat(result.getAttempt()).isEqualTo(3);
         assertThat(waits).hasSize(2).allSatisfy(wait -> assertThat(wait).isBetween(Duration.ZERO, Duration.ofMillis(200)));
+    }
+
+    @Test
+    void a_retry_after_hint_longer_than_the_backoff_sets_the_wait() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        BranchResult result = runner(task -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new RetryAfterException("429 rate limited", Duration.ofSeconds(7));
+            }
+            return BranchOutput.text("done");
+        }).run(task(null));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.SUCCEEDED);
+        assertThat(result.getAttempt()).isEqualTo(2);
+        assertThat(waits).containsExactly(Duration.ofSeconds(7));
+    }
+
+    @Test
+    void http_status_decides_retriability_and_client_errors_fail_at_once() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        BranchResult result = runner(task -> {
+            throw calls.incrementAndGet() == 1 ? new HttpException(503, "unavailable")
+                    : new HttpException(400, "bad request: max_tokens too large");
+        }).run(task(null));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.FAILED);
+        assertThat(result.getAttempt()).as("503 retried, 400 not").isEqualTo(2);
+        assertThat(result.getError().getErrorClass()).isEqualTo("HttpException");
+        assertThat(result.getError().getRetriable()).isFalse();
+    }
+
+    @Test
+    void no_retry_is_started_that_would_not_finish_within_the_run_budget() throws Exception {
+        AtomicInteger calls = new AtomicInteger();
+        BranchResult result = runner(task -> {
+            calls.incrementAndGet();
+            throw new RetryAfterException("429 come back in a minute", Duration.ofSeconds(60));
+        }, Duration.ofSeconds(30)).run(task(null));
+
+        assertThat(calls).hasValue(1);
+        assertThat(waits).isEmpty();
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.FAILED);
+        assertThat(result.getError().getRetriable()).as("still retriable: a replay may succeed").isTrue();
+        assertThat(result.getError().getMessage()).contains("not retried").contains("record lock");
+    }
+
+    @Test
+    void an_attempt_timeout_is_shortened_to_what_is_left_of_the_run_budget() throws Exception {
+        BranchResult result = runner(task -> {
+            new CountDownLatch(1).await();
+            return BranchOutput.text("never");
+        }, Duration.ofMillis(80)).run(task(10_000L));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.TIMED_OUT);
+        assertThat(result.getAttempt()).as("no time left for a second attempt").isEqualTo(1);
+        assertThat(result.getError().getMessage()).contains("timeout of 80 ms").contains("shortened from 10000 ms");
     }
 
     @Test

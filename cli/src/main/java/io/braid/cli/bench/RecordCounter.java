@@ -1,0 +1,55 @@
+package io.braid.cli.bench;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Counts records arriving on a topic from the moment it is created: the benchmark's finish line. Reads
+ * committed records only, so a job result counts once its transaction commits.
+ */
+final class RecordCounter implements AutoCloseable {
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private long counted;
+
+    RecordCounter(String bootstrapServers, String topic) {
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+    }
+
+    /**
+     * Polls until {@code target} records have arrived since creation; returns the nanoTime at which the last one
+     * was seen, or throws if {@code timeout} passes first.
+     */
+    long awaitCount(long target, Duration timeout, Runnable onPoll) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (counted < target) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + counted + " of " + target + " records arrived within "
+                        + timeout.toSeconds() + " s");
+            }
+            counted += consumer.poll(Duration.ofMillis(20)).count();
+            onPoll.run();
+        }
+        return System.nanoTime();
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,53 @@
+package io.braid.cli.bench;
+
+import io.braid.cli.Main;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code braid worker} as a child JVM process, on this JVM's java and class path: for measurements that need a
+ * worker of its own (its memory) and for crash tests that kill one.
+ */
+public final class WorkerProcess {
+
+    private WorkerProcess() {
+    }
+
+    /** Starts {@code braid worker <workerArgs>} with {@code jvmOptions}; its output goes to {@code log}. */
+    public static Process start(List<String> jvmOptions, List<String> workerArgs, Path log) {
+        String java = ProcessHandle.current().info().command()
+                .orElseThrow(() -> new IllegalStateException("cannot tell which java runs this JVM"));
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker"));
+        command.addAll(workerArgs);
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start a worker process: " + e.getMessage(), e);
+        }
+    }
+
+    /** The resident set size of a process in bytes (Linux /proc), if this system tells. */
+    public static Optional<Long> residentSetBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    String[] parts = line.substring(6).trim().split("\\s+");
+                    return Optional.of(Long.parseLong(parts[0]) * 1024);
+                }
+            }
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

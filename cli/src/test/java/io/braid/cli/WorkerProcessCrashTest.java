@@ -1,0 +1,108 @@
+package io.braid.cli;
+
+import io.braid.cli.bench.WorkerProcess;
+import io.braid.cli.client.BraidClient;
+import io.braid.cli.stack.LocalFleet;
+import io.braid.schema.BranchOutcome;
+import io.braid.schema.BranchStatus;
+import io.braid.schema.JobEvent;
+import io.braid.schema.JobEventType;
+import io.braid.schema.JobRequest;
+import io.braid.schema.JobResult;
+import io.braid.schema.registry.SchemaRegistryClient;
+import io.braid.schema.serde.AvroDeserializer;
+import io.braid.testing.JobFixtures;
+import io.braid.testing.TestKafka;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Workers as separate JVM processes ({@code braid worker}, the same command people run), one killed with SIGKILL
+ * while its branches run: the killed worker's branches are run again by the other, every job completes, and
+ * there is exactly one result per job.
+ */
+class WorkerProcessCrashTest {
+
+    private static final int JOBS = 60;
+    private static final int BRANCHES = 5;
+
+    private static Process startWorkerProcess(LocalFleet fleet, String workerId) {
+        return WorkerProcess.start(List.of(), List.of(
+                "--bootstrap-servers", fleet.bootstrapServers(), "--registry-url", fleet.registryUrl(),
+                "--worker-id", workerId, "--simulated-latency", "500ms..1500ms",
+                "--max-in-flight", "20", "--records-per-poll", "5",
+                "--branch-timeout", "10s", "--record-lock", "30s"),
+                Path.of("target", "worker-processes", workerId + ".log"));
+    }
+
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(LocalFleet fleet, String topic,
+                                                                             Class<T> type) {
+        AvroDeserializer<T> deserializer = new AvroDeserializer<>(new SchemaRegistryClient(fleet.registryUrl()), type);
+        return TestKafka.readAll(fleet.bootstrapServers(), topic, deserializer).stream()
+                .map(ConsumerRecord::value).toList();
+    }
+
+    @Test
+    void a_worker_process_killed_mid_run_loses_no_job_and_duplicates_no_result() throws Exception {
+        try (LocalFleet fleet = LocalFleet.start(0, w -> w)) {
+            fleet.awaitReady(Duration.ofSeconds(60));
+            Process doomed = startWorkerProcess(fleet, "process-doomed");
+            Process survivor = startWorkerProcess(fleet, "process-survivor");
+            try {
+                List<JobRequest> jobs = IntStream.range(0, JOBS)
+                        .mapToObj(i -> JobFixtures.llmJob("crash-" + i, BRANCHES)).toList();
+                try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(),
+                        fleet.topics())) {
+                    jobs.forEach(client::submit);
+                }
+                // Kill the doomed worker once it has finished some branches and so has a full set running.
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> read(fleet, fleet.topics().jobEvents(), JobEvent.class).stream()
+                                .filter(e -> e.getType() == JobEventType.BRANCH_FINISHED)
+                                .anyMatch(e -> "process-doomed".equals(e.getWorkerId())));
+                doomed.destroyForcibly().waitFor();
+                assertThat(doomed.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> read(fleet, fleet.topics().jobResults(), JobResult.class).stream()
+                                .map(JobResult::getJobId).distinct().count() == JOBS);
+                fleet.orchestrator().close();
+
+                List<JobResult> results = read(fleet, fleet.topics().jobResults(), JobResult.class);
+                assertThat(results).extracting(JobResult::getJobId).doesNotHaveDuplicates()
+                        .containsExactlyInAnyOrderElementsOf(jobs.stream().map(JobRequest::getJobId).toList());
+                assertThat(results).allSatisfy(result -> assertThat(result.getBranches())
+                        .extracting(BranchOutcome::getStatus).hasSize(BRANCHES).containsOnly(BranchStatus.SUCCEEDED));
+
+                // Branches the doomed worker had started but never finished were run by the survivor.
+                List<JobEvent> events = read(fleet, fleet.topics().jobEvents(), JobEvent.class);
+                Set<String> startedByDoomed = branchesOf(events, JobEventType.BRANCH_STARTED, "process-doomed");
+                Set<String> finishedByDoomed = branchesOf(events, JobEventType.BRANCH_FINISHED, "process-doomed");
+                Set<String> cutOff = startedByDoomed.stream().filter(b -> !finishedByDoomed.contains(b))
+                        .collect(Collectors.toSet());
+                assertThat(cutOff).as("branches running when the worker was killed").isNotEmpty();
+                Set<String> finishedBySurvivor = branchesOf(events, JobEventType.BRANCH_FINISHED, "process-survivor");
+                assertThat(finishedBySurvivor).containsAll(cutOff);
+            } finally {
+                doomed.destroyForcibly();
+                survivor.destroyForcibly();
+                survivor.waitFor();
+            }
+        }
+    }
+
+    private static Set<String> branchesOf(List<JobEvent> events, JobEventType type, String workerId) {
+        return events.stream().filter(e -> e.getType() == type && workerId.equals(e.getWorkerId()))
+                .map(e -> e.getJobId() + "/" + e.getBranchId()).collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,90 @@
+package io.braid.worker.observe;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The worker's HTTP endpoint for orchestration platforms and scrapers:
+ * <ul>
+ *   <li>{@code GET /health/live} — 200 while the worker's consumer loops are alive, 503 when one died (restart me);</li>
+ *   <li>{@code GET /health/ready} — 200 once every consumer has joined the share group and while the worker takes
+ *       work, 503 before that and while it drains on shutdown;</li>
+ *   <li>{@code GET /metrics} — Prometheus text format.</li>
+ * </ul>
+ */
+public final class WorkerHttpServer implements AutoCloseable {
+
+    /** What the health endpoints report. */
+    public record Health(boolean live, boolean ready, String state, int inFlight, int maxInFlight) {
+
+        String json() {
+            return "{\"live\":" + live + ",\"ready\":" + ready + ",\"state\":\"" + state + "\",\"inFlight\":"
+                    + inFlight + ",\"maxInFlight\":" + maxInFlight + "}";
+        }
+    }
+
+    private final HttpServer server;
+
+    private WorkerHttpServer(HttpServer server) {
+        this.server = server;
+    }
+
+    public static WorkerHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve health and metrics on port " + port + ": " + e.getMessage()
+                    + "; choose another with --http-port", e);
+        }
+        server.createContext("/health/live", exchange -> {
+            Health now = health.get();
+            respond(exchange, now.live() ? 200 : 503, "application/json", now.json());
+        });
+        server.createContext("/health/ready", exchange -> {
+            Health now = health.get();
+            respond(exchange, now.ready() ? 200 : 503, "application/json", now.json());
+        });
+        server.createContext("/metrics", exchange -> respond(exchange, 200,
+                "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.start();
+        return new WorkerHttpServer(server);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                byte[] message = "use GET\n".getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Allow", "GET");
+                exchange.sendResponseHeaders(405, message.length);
+                exchange.getResponseBody().write(message);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
