@@ -16,10 +16,12 @@ import io.braid.testing.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -42,7 +44,11 @@ class WorkerProcessCrashTest {
                 "--worker-id", workerId, "--simulated-latency", "500ms..1500ms",
                 "--max-in-flight", "20", "--records-per-poll", "5",
                 "--branch-timeout", "10s", "--record-lock", "30s"),
-                Path.of("target", "worker-processes", workerId + ".log"));
+                log(workerId));
+    }
+
+    private static Path log(String workerId) {
+        return Path.of("target", "worker-processes", workerId + ".log");
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> List<T> read(LocalFleet fleet, String topic,
@@ -93,6 +99,12 @@ class WorkerProcessCrashTest {
                 assertThat(cutOff).as("branches running when the worker was killed").isNotEmpty();
                 Set<String> finishedBySurvivor = branchesOf(events, JobEventType.BRANCH_FINISHED, "process-survivor");
                 assertThat(finishedBySurvivor).containsAll(cutOff);
+
+                // SIGTERM drains and stops the survivor cleanly.
+                survivor.destroy();
+                assertThat(survivor.waitFor(60, TimeUnit.SECONDS)).as("stopped within its grace").isTrue();
+                assertThat(survivor.exitValue()).as("exited on SIGTERM").isEqualTo(143);
+                assertThat(Files.readString(log("process-survivor"))).contains("Worker process-survivor stopped.");
             } finally {
                 doomed.destroyForcibly();
                 survivor.destroyForcibly();

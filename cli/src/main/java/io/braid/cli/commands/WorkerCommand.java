@@ -91,7 +91,12 @@ public final class WorkerCommand implements Callable<Integer> {
                 "Health: http://localhost:%d/health/ready  Metrics: http://localhost:%d/metrics%n", port, port));
         System.out.printf("Ctrl-C or SIGTERM drains it: running branches get %d s to finish, the rest go to other "
                 + "workers.%n", built.shutdownGrace().toSeconds());
-        Foreground.runUntilStopped(worker);
+        Foreground.runUntilStopped(() -> {
+            System.out.printf("Worker %s draining: %d branches in flight get up to %d s to finish.%n",
+                    worker.workerId(), worker.inFlight(), built.shutdownGrace().toSeconds());
+            worker.close();
+            System.out.printf("Worker %s stopped.%n", worker.workerId());
+        });
         return 0;
     }
 }
