@@ -49,7 +49,7 @@ public final class Orchestrator implements AutoCloseable {
         Thread dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
 
         KafkaStreams aggregator = new KafkaStreams(
-                AggregatorTopology.build(options.topics(), registry, options.clock()), streamsConfig(options));
+                AggregatorTopology.build(options.topics(), registry, options.clock(), options.join()), streamsConfig(options));
         CountDownLatch running = new CountDownLatch(1);
         aggregator.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {

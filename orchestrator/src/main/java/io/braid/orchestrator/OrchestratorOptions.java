@@ -1,5 +1,6 @@
 package io.braid.orchestrator;
 
+import io.braid.orchestrator.aggregate.JoinSettings;
 import io.braid.schema.Topics;
 
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Objects;
  * @param exactlyOnce        aggregator processing guarantee: exactly_once_v2 (default) or at_least_once
  * @param commitInterval     aggregator commit interval; with exactly-once this bounds the join's latency
  * @param streamsPollTime    how long the aggregator blocks in poll when idle
+ * @param join               the join's default deadline, retention of finished jobs and timer interval
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
@@ -34,6 +36,7 @@ public record OrchestratorOptions(
         boolean exactlyOnce,
         Duration commitInterval,
         Duration streamsPollTime,
+        JoinSettings join,
         Clock clock) {
 
     public static final String AGGREGATOR_APPLICATION_ID = "braid-aggregator";
@@ -47,6 +50,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(streamsPollTime, "streamsPollTime");
+        Objects.requireNonNull(join, "join");
         Objects.requireNonNull(clock, "clock");
     }
 
@@ -91,6 +95,7 @@ public record OrchestratorOptions(
         private boolean exactlyOnce = true;
         private Duration commitInterval = Duration.ofMillis(10);
         private Duration streamsPollTime = Duration.ofMillis(5);
+        private JoinSettings join = JoinSettings.defaults();
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -138,6 +143,12 @@ public record OrchestratorOptions(
             return this;
         }
 
+        /** Default job deadline, retention of finished jobs, timer interval. */
+        public Builder join(JoinSettings value) {
+            this.join = value;
+            return this;
+        }
+
         public Builder clock(Clock value) {
             this.clock = value;
             return this;
@@ -145,7 +156,7 @@ public record OrchestratorOptions(
 
         public OrchestratorOptions build() {
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
-                    instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, clock).validate();
+                    instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, join, clock).validate();
         }
     }
 }

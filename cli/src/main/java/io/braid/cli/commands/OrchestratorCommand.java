@@ -2,6 +2,7 @@ package io.braid.cli.commands;
 
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
+import io.braid.orchestrator.aggregate.JoinSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,6 +38,18 @@ public final class OrchestratorCommand implements Callable<Integer> {
     @Option(names = "--at-least-once", description = "Run the aggregator at-least-once instead of exactly-once")
     boolean atLeastOnce;
 
+    @Option(names = "--default-job-deadline", defaultValue = "${env:BRAID_DEFAULT_JOB_DEADLINE:-15m}",
+            converter = DurationConverter.class,
+            description = "Deadline of jobs that set none, from submission: then the job completes with what arrived "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration defaultJobDeadline;
+
+    @Option(names = "--finished-job-retention", defaultValue = "${env:BRAID_FINISHED_JOB_RETENTION:-10m}",
+            converter = DurationConverter.class,
+            description = "How long a finished job's state is kept for late duplicates and status queries "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration finishedJobRetention;
+
     @Override
     public Integer call() {
         OrchestratorOptions.Builder options = OrchestratorOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
@@ -44,7 +57,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .partitions(partitions)
                 .replicationFactor(replicationFactor)
                 .stateDir(stateDir)
-                .exactlyOnce(!atLeastOnce);
+                .exactlyOnce(!atLeastOnce)
+                .join(new JoinSettings(defaultJobDeadline, finishedJobRetention, defaultJobDeadline,
+                        JoinSettings.defaults().timerInterval()));
         if (instanceId != null) {
             options.instanceId(instanceId);
         }

@@ -8,7 +8,11 @@ import io.braid.schema.BranchOutcome;
 import io.braid.schema.BranchStatus;
 
 import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** Turns the branch outcomes of a completed job into the job's answer. */
@@ -16,7 +20,7 @@ public final class Aggregation {
 
     /** Strategies the aggregator can apply today; the dispatcher rejects jobs asking for others. */
     public static final Set<AggregationStrategy> SUPPORTED =
-            EnumSet.of(AggregationStrategy.COLLECT, AggregationStrategy.TEMPLATE);
+            EnumSet.of(AggregationStrategy.COLLECT, AggregationStrategy.TEMPLATE, AggregationStrategy.VOTE);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -28,6 +32,7 @@ public final class Aggregation {
         return switch (spec.getStrategy()) {
             case COLLECT -> collect(outcomes);
             case TEMPLATE -> fillTemplate(spec.getTemplate(), outcomes);
+            case VOTE -> vote(outcomes);
             default -> throw new IllegalArgumentException("aggregation " + spec.getStrategy()
                     + " is not supported by this aggregator; supported: " + SUPPORTED);
         };
@@ -42,6 +47,47 @@ public final class Aggregation {
             }
         }
         return object.toString();
+    }
+
+    /**
+     * Majority over the successful outputs, compared after normalising (case, surrounding whitespace and quotes,
+     * inner runs of whitespace, trailing punctuation). A JSON object: {@code answer} (the winning output as the
+     * first branch to give it wrote it; null on a tie), {@code votes} (the winner's count), {@code voters},
+     * {@code tie}, {@code tiedAnswers} (the normalised answers sharing the top count, on a tie) and {@code tally}
+     * (normalised answer -> votes, most first).
+     */
+    static String vote(List<BranchOutcome> outcomes) {
+        Map<String, Integer> tally = new LinkedHashMap<>();
+        Map<String, String> firstWording = new HashMap<>();
+        for (BranchOutcome outcome : outcomes) {
+            if (outcome.getStatus() == BranchStatus.SUCCEEDED && outcome.getOutput() != null) {
+                String normalized = normalize(outcome.getOutput());
+                tally.merge(normalized, 1, Integer::sum);
+                firstWording.putIfAbsent(normalized, outcome.getOutput().strip());
+            }
+        }
+        int top = tally.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        List<String> leaders = tally.entrySet().stream().filter(e -> e.getValue() == top).map(Map.Entry::getKey)
+                .toList();
+        ObjectNode result = JSON.createObjectNode();
+        boolean tie = leaders.size() > 1;
+        result.put("answer", tie || leaders.isEmpty() ? null : firstWording.get(leaders.get(0)));
+        result.put("votes", top);
+        result.put("voters", tally.values().stream().mapToInt(Integer::intValue).sum());
+        result.put("tie", tie);
+        if (tie) {
+            leaders.forEach(result.putArray("tiedAnswers")::add);
+        }
+        ObjectNode counts = result.putObject("tally");
+        tally.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(e -> counts.put(e.getKey(), e.getValue()));
+        return result.toString();
+    }
+
+    static String normalize(String output) {
+        String text = output.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+        text = text.replaceAll("^[\"'`]+|[\"'`]+$", "").strip();
+        return text.replaceAll("[.!?;:,]+$", "").strip();
     }
 
     /** The template with each {@code {{branchId}}} replaced by that branch's output (empty when it has none). */

@@ -1,6 +1,8 @@
 package io.braid.orchestrator.aggregate;
 
 import io.braid.schema.BranchResult;
+import io.braid.schema.JobEvent;
+import io.braid.schema.JobEventType;
 import io.braid.schema.JobJoinState;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
@@ -23,22 +25,26 @@ import java.time.Clock;
  * stateful join that emits exactly one {@link JobResult} per job and round to the job-results topic.
  *
  * <pre>
- *   manifests ──┐
- *               ├─▶ job-join (state store: JobJoinState per jobId) ──▶ job-results
- *   results ────┘
+ *   manifests ──┐                                                     ┌─▶ job-results
+ *               ├─▶ job-join (stores: JobJoinState per jobId, timers) ─┤
+ *   results ────┘      (punctuation: deadlines, expiries)             └─▶ job-events (JOB_COMPLETED)
  * </pre>
  */
 public final class AggregatorTopology {
 
     public static final String STORE_NAME = "job-join-state";
+    /** Deadlines and expiries by time, see {@link JoinTimers}. */
+    public static final String TIMERS_STORE_NAME = "job-join-timers";
 
     private AggregatorTopology() {
     }
 
-    public static Topology build(Topics topics, SchemaRegistry registry, Clock clock) {
+    public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE_NAME),
                 Serdes.String(), AvroSerde.of(registry, JobJoinState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TIMERS_STORE_NAME),
+                Serdes.String(), Serdes.String()));
 
         KStream<String, JoinInput> manifests = builder
                 .stream(topics.manifests(), Consumed.with(Serdes.String(), AvroSerde.of(registry, JobManifest.class)))
@@ -47,11 +53,19 @@ public final class AggregatorTopology {
                 .stream(topics.results(), Consumed.with(Serdes.String(), AvroSerde.of(registry, BranchResult.class)))
                 .mapValues(result -> (JoinInput) new JoinInput.Result(result), named("result-input"));
 
-        manifests.merge(results, Named.as("join-inputs"))
-                .process(() -> new JobJoinProcessor(STORE_NAME, clock),
-                        Named.as("job-join"), STORE_NAME)
-                .to(topics.jobResults(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobResult.class)));
+        KStream<String, JobResult> completed = manifests.merge(results, Named.as("join-inputs"))
+                .process(() -> new JobJoinProcessor(STORE_NAME, TIMERS_STORE_NAME, clock, settings),
+                        Named.as("job-join"), STORE_NAME, TIMERS_STORE_NAME);
+        completed.to(topics.jobResults(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobResult.class)));
+        completed.mapValues(AggregatorTopology::completedEvent, named("job-completed-event"))
+                .to(topics.jobEvents(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobEvent.class)));
         return builder.build();
+    }
+
+    private static JobEvent completedEvent(JobResult result) {
+        return JobEvent.newBuilder().setJobId(result.getJobId()).setRound(result.getRound())
+                .setType(JobEventType.JOB_COMPLETED).setAt(result.getCompletedAt())
+                .setMessage(result.getStatus() + " by " + result.getCompletedBy()).build();
     }
 
     private static Named named(String name) {

@@ -13,6 +13,9 @@ import java.util.Optional;
 /** Decides whether a job is complete from its manifest and the results kept so far. */
 public final class CompletionRule {
 
+    /** The rule name of a job completed by its deadline. */
+    public static final String DEADLINE = "DEADLINE";
+
     private CompletionRule() {
     }
 

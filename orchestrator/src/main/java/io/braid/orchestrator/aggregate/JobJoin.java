@@ -9,6 +9,7 @@ import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,7 +24,9 @@ import java.util.Optional;
  *
  * <p>Rules: the first SUCCEEDED result of a branch is kept and later ones are ignored (a branch may run twice);
  * a non-successful result is replaced by a later success. Results may arrive before the manifest. Once the
- * round's result is emitted, later inputs for that round change nothing.
+ * round's result is emitted, later inputs for that round change nothing. Every open round has a deadline
+ * (its completion policy's, else the default) after which it completes by DEADLINE with what arrived; a
+ * finished job's state expires after the retention.
  */
 public final class JobJoin {
 
@@ -38,14 +41,23 @@ public final class JobJoin {
         return JobJoinState.newBuilder().setJobId(jobId).build();
     }
 
-    public static Step apply(JobJoinState state, JoinInput input, Instant now) {
+    public static Step apply(JobJoinState state, JoinInput input, Instant now, JoinSettings settings) {
         if (isLate(state, input)) {
             return new Step(state, Optional.empty());
         }
         JobJoinState next = JobJoinState.newBuilder(state).build();
         switch (input) {
-            case JoinInput.Manifest m -> next.setManifest(m.manifest());
-            case JoinInput.Result r -> keep(next, r.result());
+            case JoinInput.Manifest m -> {
+                next.setManifest(m.manifest());
+                next.setDeadlineAt(deadline(m.manifest(), settings));
+                next.setExpiresAt(null);
+            }
+            case JoinInput.Result r -> {
+                keep(next, r.result());
+                if (next.getManifest() == null && next.getExpiresAt() == null) {
+                    next.setExpiresAt(now.plus(settings.orphanRetention()));
+                }
+            }
         }
         JobManifest manifest = next.getManifest();
         if (manifest == null) {
@@ -55,10 +67,36 @@ public final class JobJoin {
         if (rule.isEmpty()) {
             return new Step(next, Optional.empty());
         }
-        JobResult result = result(manifest, next.getResults(), rule.get(), now);
+        return complete(next, rule.get(), now, settings);
+    }
+
+    /**
+     * The job completed by its deadline when the deadline has passed and the open round has not completed: its
+     * result lists what arrived; branches without a result are MISSING.
+     */
+    public static Step deadlinePassed(JobJoinState state, Instant now, JoinSettings settings) {
+        JobManifest manifest = state.getManifest();
+        boolean open = manifest != null && state.getCompletedRound() < manifest.getRound();
+        if (!open || state.getDeadlineAt() == null || state.getDeadlineAt().isAfter(now)) {
+            return new Step(state, Optional.empty());
+        }
+        return complete(JobJoinState.newBuilder(state).build(), CompletionRule.DEADLINE, now, settings);
+    }
+
+    private static Step complete(JobJoinState next, String rule, Instant now, JoinSettings settings) {
+        JobManifest manifest = next.getManifest();
+        JobResult result = result(manifest, next.getResults(), rule, now);
         next.setCompletedRound(manifest.getRound());
         next.setCompletedAt(now);
+        next.setDeadlineAt(null);
+        next.setExpiresAt(now.plus(settings.finishedRetention()));
         return new Step(next, Optional.of(result));
+    }
+
+    private static Instant deadline(JobManifest manifest, JoinSettings settings) {
+        Long deadlineMs = manifest.getCompletion().getDeadlineMs();
+        return manifest.getSubmittedAt().plus(deadlineMs != null ? Duration.ofMillis(deadlineMs)
+                : settings.defaultDeadline());
     }
 
     private static boolean isLate(JobJoinState state, JoinInput input) {

@@ -1,6 +1,12 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.AggregationSpec;
+import io.braid.schema.AggregationStrategy;
 import io.braid.schema.BranchResult;
+import io.braid.schema.CompletionPolicy;
+import io.braid.schema.JobEvent;
+import io.braid.schema.JobEventType;
+import io.braid.schema.JobJoinState;
 import io.braid.schema.BranchStatus;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
@@ -9,18 +15,19 @@ import io.braid.schema.Topics;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.testing.InMemorySchemaRegistry;
+import io.braid.testing.ManualClock;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static io.braid.testing.JobFixtures.manifest;
@@ -33,20 +40,46 @@ class AggregatorTopologyTest {
 
     private static final Instant NOW = Instant.parse("2026-02-01T10:00:00Z");
 
+    private static final JoinSettings SETTINGS = new JoinSettings(Duration.ofSeconds(60), Duration.ofSeconds(30),
+            Duration.ofSeconds(45), Duration.ofSeconds(1));
+
     private final Topics topics = Topics.defaults();
+    private final ManualClock clock = new ManualClock(NOW);
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
     private TopologyTestDriver driver;
     private TestInputTopic<String, JobManifest> manifests;
     private TestInputTopic<String, BranchResult> results;
     private TestOutputTopic<String, JobResult> jobResults;
+    private TestOutputTopic<String, JobEvent> jobEvents;
 
     @BeforeEach
     void setUp() {
-        driver = new TopologyTestDriver(AggregatorTopology.build(topics, registry, Clock.fixed(NOW, ZoneOffset.UTC)));
+        driver = new TopologyTestDriver(AggregatorTopology.build(topics, registry, clock, SETTINGS));
         manifests = driver.createInputTopic(topics.manifests(), new StringSerializer(), new AvroSerializer<>(registry));
         results = driver.createInputTopic(topics.results(), new StringSerializer(), new AvroSerializer<>(registry));
         jobResults = driver.createOutputTopic(topics.jobResults(), new StringDeserializer(),
                 new AvroDeserializer<>(registry, JobResult.class));
+        jobEvents = driver.createOutputTopic(topics.jobEvents(), new StringDeserializer(),
+                new AvroDeserializer<>(registry, JobEvent.class));
+    }
+
+    /** Moves the test's clock and the driver's wall clock together, firing due punctuations. */
+    private void advance(Duration duration) {
+        clock.advance(duration);
+        driver.advanceWallClockTime(duration);
+    }
+
+    /** A manifest submitted now, with the given deadline (null = the default) and aggregation. */
+    private static JobManifest submittedNow(String jobId, Long deadlineMs, AggregationStrategy strategy,
+                                            String... branchIds) {
+        return JobManifest.newBuilder(manifest(jobId, branchIds)).setSubmittedAt(NOW).setDispatchedAt(NOW)
+                .setCompletion(CompletionPolicy.newBuilder().setDeadlineMs(deadlineMs).build())
+                .setAggregation(AggregationSpec.newBuilder().setStrategy(strategy).build())
+                .build();
+    }
+
+    private KeyValueStore<String, JobJoinState> joinStore() {
+        return driver.getKeyValueStore(AggregatorTopology.STORE_NAME);
     }
 
     @AfterEach
@@ -139,5 +172,110 @@ class AggregatorTopologyTest {
         JobResult job = jobResults.readValue();
         assertThat(job.getStatus()).isEqualTo(JobStatus.FAILED);
         assertThat(job.getOutput()).isNull();
+    }
+
+    @Test
+    void a_job_past_its_deadline_completes_partial_with_what_arrived_and_the_rest_missing() {
+        manifests.pipeInput("slow", submittedNow("slow", 10_000L, AggregationStrategy.COLLECT, "a", "b", "c"));
+        results.pipeInput("slow", succeeded("slow", "a", "A"));
+        results.pipeInput("slow", result("slow", "b", BranchStatus.FAILED, null));
+
+        advance(Duration.ofSeconds(9));
+        assertThat(jobResults.isEmpty()).as("before the deadline").isTrue();
+        advance(Duration.ofSeconds(2));
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getStatus()).isEqualTo(JobStatus.PARTIAL);
+        assertThat(job.getCompletedBy()).isEqualTo("DEADLINE");
+        assertThat(job.getCompletedAt()).isEqualTo(NOW.plusSeconds(11));
+        assertThat(job.getOutput()).isEqualTo("{\"a\":\"A\"}");
+        assertThat(job.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
+                .containsExactly("a=SUCCEEDED", "b=FAILED", "c=MISSING");
+
+        results.pipeInput("slow", succeeded("slow", "c", "C, too late"));
+        advance(Duration.ofSeconds(5));
+        assertThat(jobResults.isEmpty()).as("a late result changes nothing").isTrue();
+    }
+
+    @Test
+    void without_a_deadline_of_its_own_a_job_ends_at_the_default_deadline_failed_if_nothing_succeeded() {
+        manifests.pipeInput("stuck", submittedNow("stuck", null, AggregationStrategy.COLLECT, "a"));
+
+        advance(SETTINGS.defaultDeadline().minusSeconds(1));
+        assertThat(jobResults.isEmpty()).isTrue();
+        advance(Duration.ofSeconds(2));
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getStatus()).isEqualTo(JobStatus.FAILED);
+        assertThat(job.getCompletedBy()).isEqualTo("DEADLINE");
+        assertThat(job.getBranches()).extracting(b -> b.getStatus()).containsExactly(BranchStatus.MISSING);
+    }
+
+    @Test
+    void a_job_completed_before_its_deadline_is_not_completed_again_when_the_deadline_passes() {
+        manifests.pipeInput("quick", submittedNow("quick", 10_000L, AggregationStrategy.COLLECT, "a"));
+        results.pipeInput("quick", succeeded("quick", "a", "A"));
+        assertThat(jobResults.readValue().getCompletedBy()).isEqualTo("ALL");
+
+        advance(Duration.ofSeconds(20));
+
+        assertThat(jobResults.isEmpty()).isTrue();
+    }
+
+    @Test
+    void a_finished_jobs_state_is_removed_after_the_retention_and_so_are_results_whose_manifest_never_came() {
+        manifests.pipeInput("done", submittedNow("done", null, AggregationStrategy.COLLECT, "a"));
+        results.pipeInput("done", succeeded("done", "a", "A"));
+        results.pipeInput("orphan", succeeded("orphan", "a", "no manifest"));
+        assertThat(joinStore().get("done")).isNotNull();
+        assertThat(joinStore().get("orphan")).isNotNull();
+
+        advance(SETTINGS.finishedRetention().plusSeconds(1));
+        assertThat(joinStore().get("done")).as("finished, past retention").isNull();
+        assertThat(joinStore().get("orphan")).as("orphan retention is longer").isNotNull();
+
+        advance(SETTINGS.orphanRetention());
+        assertThat(joinStore().get("orphan")).isNull();
+        KeyValueStore<String, String> timers = driver.getKeyValueStore(AggregatorTopology.TIMERS_STORE_NAME);
+        try (var all = timers.all()) {
+            assertThat(all.hasNext()).as("no timer left behind").isFalse();
+        }
+    }
+
+    @Test
+    void vote_picks_the_majority_of_normalised_answers() {
+        manifests.pipeInput("vote", submittedNow("vote", null, AggregationStrategy.VOTE, "a", "b", "c", "d"));
+        results.pipeInput("vote", succeeded("vote", "a", "Paris."));
+        results.pipeInput("vote", succeeded("vote", "b", "  paris "));
+        results.pipeInput("vote", succeeded("vote", "c", "Lyon"));
+        results.pipeInput("vote", result("vote", "d", BranchStatus.FAILED, null));
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getAggregation()).isEqualTo(AggregationStrategy.VOTE);
+        assertThat(job.getOutput()).isEqualTo(
+                "{\"answer\":\"Paris.\",\"votes\":2,\"voters\":3,\"tie\":false,\"tally\":{\"paris\":2,\"lyon\":1}}");
+    }
+
+    @Test
+    void vote_reports_a_tie_without_an_answer() {
+        manifests.pipeInput("tie", submittedNow("tie", null, AggregationStrategy.VOTE, "a", "b"));
+        results.pipeInput("tie", succeeded("tie", "a", "yes"));
+        results.pipeInput("tie", succeeded("tie", "b", "No!"));
+
+        assertThat(jobResults.readValue().getOutput()).isEqualTo(
+                "{\"answer\":null,\"votes\":1,\"voters\":2,\"tie\":true,\"tiedAnswers\":[\"yes\",\"no\"],"
+                        + "\"tally\":{\"yes\":1,\"no\":1}}");
+    }
+
+    @Test
+    void every_completed_job_is_announced_on_the_job_events_topic() {
+        manifests.pipeInput("told", submittedNow("told", null, AggregationStrategy.COLLECT, "a"));
+        results.pipeInput("told", succeeded("told", "a", "A"));
+
+        JobEvent event = jobEvents.readValue();
+        assertThat(event.getType()).isEqualTo(JobEventType.JOB_COMPLETED);
+        assertThat(event.getJobId()).isEqualTo("told");
+        assertThat(event.getMessage()).isEqualTo("SUCCEEDED by ALL");
+        assertThat(event.getAt()).isEqualTo(NOW);
     }
 }

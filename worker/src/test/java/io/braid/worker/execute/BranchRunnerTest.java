@@ -10,13 +10,12 @@ import io.braid.schema.BranchStatus;
 import io.braid.schema.BranchTask;
 import io.braid.schema.LlmCall;
 import io.braid.testing.JobFixtures;
+import io.braid.testing.ManualClock;
 import io.braid.worker.retry.RetryPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,31 +51,7 @@ class BranchRunnerTest {
                 }, ProgressListener.NONE);
     }
 
-    /** A clock that moves only when told. */
-    private static final class ManualClock extends Clock {
-        private java.time.Instant now = JobFixtures.T0;
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return now;
-        }
-    }
-
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(JobFixtures.T0);
 
     private static BranchTask task(Long timeoutMs) {
         return BranchTask.newBuilder().setJobId("job").setDispatchedAt(JobFixtures.T0)
