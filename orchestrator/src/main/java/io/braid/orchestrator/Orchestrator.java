@@ -4,6 +4,7 @@ import io.braid.orchestrator.aggregate.Aggregation;
 import io.braid.orchestrator.aggregate.AggregatorTopology;
 import io.braid.orchestrator.dispatch.Dispatcher;
 import io.braid.orchestrator.dispatch.JobValidator;
+import io.braid.orchestrator.status.JobStatusServer;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -11,8 +12,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.HostInfo;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,13 +30,15 @@ public final class Orchestrator implements AutoCloseable {
     private final Thread dispatcherThread;
     private final KafkaStreams aggregator;
     private final CountDownLatch aggregatorRunning;
+    private final JobStatusServer status;
 
     private Orchestrator(Dispatcher dispatcher, Thread dispatcherThread, KafkaStreams aggregator,
-                         CountDownLatch aggregatorRunning) {
+                         CountDownLatch aggregatorRunning, JobStatusServer status) {
         this.dispatcher = dispatcher;
         this.dispatcherThread = dispatcherThread;
         this.aggregator = aggregator;
         this.aggregatorRunning = aggregatorRunning;
+        this.status = status;
     }
 
     /** Creates missing topics, then starts the dispatcher and the aggregator. */
@@ -48,8 +53,16 @@ public final class Orchestrator implements AutoCloseable {
                 new JobValidator(Aggregation.SUPPORTED), options.clock());
         Thread dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
 
+        JobStatusServer status = options.httpPort() < 0 ? null
+                : JobStatusServer.bind(options.httpPort(), options.instanceId());
+        Properties streamsConfig = streamsConfig(options);
+        HostInfo self = null;
+        if (status != null) {
+            self = new HostInfo(options.advertisedHost(), status.port());
+            streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        }
         KafkaStreams aggregator = new KafkaStreams(
-                AggregatorTopology.build(options.topics(), registry, options.clock(), options.join()), streamsConfig(options));
+                AggregatorTopology.build(options.topics(), registry, options.clock(), options.join()), streamsConfig);
         CountDownLatch running = new CountDownLatch(1);
         aggregator.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
@@ -57,7 +70,10 @@ public final class Orchestrator implements AutoCloseable {
             }
         });
         aggregator.start();
-        return new Orchestrator(dispatcher, dispatcherThread, aggregator, running);
+        if (status != null) {
+            status.attach(aggregator, self);
+        }
+        return new Orchestrator(dispatcher, dispatcherThread, aggregator, running, status);
     }
 
     static Properties streamsConfig(OrchestratorOptions options) {
@@ -76,6 +92,11 @@ public final class Orchestrator implements AutoCloseable {
                 LogAndContinueExceptionHandler.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, options.topics().aggregatorDeadLetter());
         return props;
+    }
+
+    /** The port of GET /jobs/{id}, if it is on. */
+    public OptionalInt httpPort() {
+        return status == null ? OptionalInt.empty() : OptionalInt.of(status.port());
     }
 
     /** Whether the aggregator is processing (it is rebalancing or restoring state right after start). */
@@ -105,5 +126,8 @@ public final class Orchestrator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         aggregator.close(Duration.ofSeconds(10));
+        if (status != null) {
+            status.close();
+        }
     }
 }

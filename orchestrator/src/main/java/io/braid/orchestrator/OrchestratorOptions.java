@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param commitInterval     aggregator commit interval; with exactly-once this bounds the join's latency
  * @param streamsPollTime    how long the aggregator blocks in poll when idle
  * @param join               the join's default deadline, retention of finished jobs and timer interval
+ * @param httpPort           port of GET /jobs/{id}: 0 picks a free one, negative turns it off
+ * @param advertisedHost     the host other orchestrator instances reach this one's HTTP port at
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
@@ -37,6 +39,8 @@ public record OrchestratorOptions(
         Duration commitInterval,
         Duration streamsPollTime,
         JoinSettings join,
+        int httpPort,
+        String advertisedHost,
         Clock clock) {
 
     public static final String AGGREGATOR_APPLICATION_ID = "braid-aggregator";
@@ -51,6 +55,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(streamsPollTime, "streamsPollTime");
         Objects.requireNonNull(join, "join");
+        Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(clock, "clock");
     }
 
@@ -78,6 +83,13 @@ public record OrchestratorOptions(
             throw new IllegalArgumentException("commit interval " + commitInterval
                     + " must be positive (0 makes commits saturate the CPU); 10 ms is a good exactly-once value");
         }
+        if (httpPort > 65_535) {
+            throw new IllegalArgumentException("HTTP port " + httpPort + " is not a port; use 0 to 65535");
+        }
+        if (advertisedHost.isBlank()) {
+            throw new IllegalArgumentException("advertised host is empty; pass the name other instances reach "
+                    + "this one at");
+        }
         if (streamsPollTime.isNegative()) {
             throw new IllegalArgumentException("streams poll time " + streamsPollTime + " must not be negative");
         }
@@ -96,6 +108,8 @@ public record OrchestratorOptions(
         private Duration commitInterval = Duration.ofMillis(10);
         private Duration streamsPollTime = Duration.ofMillis(5);
         private JoinSettings join = JoinSettings.defaults();
+        private int httpPort = -1;
+        private String advertisedHost = "localhost";
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -149,6 +163,18 @@ public record OrchestratorOptions(
             return this;
         }
 
+        /** Serve job status on this port (0 = any free one; negative = off). */
+        public Builder httpPort(int value) {
+            this.httpPort = value;
+            return this;
+        }
+
+        /** How other orchestrator instances reach this one (host name or IP; in Kubernetes the pod IP). */
+        public Builder advertisedHost(String value) {
+            this.advertisedHost = value;
+            return this;
+        }
+
         public Builder clock(Clock value) {
             this.clock = value;
             return this;
@@ -156,7 +182,8 @@ public record OrchestratorOptions(
 
         public OrchestratorOptions build() {
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
-                    instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, join, clock).validate();
+                    instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, join, httpPort, advertisedHost,
+                    clock).validate();
         }
     }
 }

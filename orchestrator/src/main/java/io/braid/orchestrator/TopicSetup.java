@@ -20,12 +20,26 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
+    /**
+     * The control topic keeps the latest command per job (compacted) and only for a day (delete): workers need
+     * recent cancellations, not every job ever cancelled.
+     */
+    static Map<String, String> configs(Topics topics, String name) {
+        if (name.equals(topics.control())) {
+            return Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(CONTROL_RETENTION_MS));
+        }
+        return Map.of();
+    }
+
+    static final long CONTROL_RETENTION_MS = 24L * 60 * 60 * 1000;
+
     public static void ensureTopics(String bootstrapServers, Topics topics, int partitions, short replicationFactor) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.all().stream()
                     .filter(name -> !existing.contains(name))
-                    .map(name -> new NewTopic(name, Optional.of(partitions), Optional.of(replicationFactor)))
+                    .map(name -> new NewTopic(name, Optional.of(partitions), Optional.of(replicationFactor))
+                            .configs(configs(topics, name)))
                     .toList();
             if (missing.isEmpty()) {
                 return;

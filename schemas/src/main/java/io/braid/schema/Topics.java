@@ -69,9 +69,14 @@ public record Topics(String prefix) {
         return prefix + "job-events";
     }
 
+    /** Commands about jobs (cancel), compacted by jobId: read by the aggregator and every worker. */
+    public String control() {
+        return prefix + "control";
+    }
+
     /** Every topic Braid reads or writes, for creating them up front. */
     public List<String> all() {
         return List.of(jobs(), jobsDeadLetter(), manifests(), tasks(), tasksDeadLetter(), results(),
-                aggregatorDeadLetter(), jobResults(), jobEvents());
+                aggregatorDeadLetter(), jobResults(), jobEvents(), control());
     }
 }

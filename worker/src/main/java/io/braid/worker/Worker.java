@@ -3,15 +3,18 @@ package io.braid.worker;
 import dev.langchain4j.model.chat.ChatModel;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchTask;
+import io.braid.schema.JobControl;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
+import io.braid.worker.consume.ControlListener;
 import io.braid.worker.consume.ProgressPublisher;
 import io.braid.worker.consume.TaskConsumerLoop;
 import io.braid.worker.consume.TaskHandler;
 import io.braid.worker.execute.BranchExecutor;
 import io.braid.worker.execute.BranchRunner;
+import io.braid.worker.execute.Cancellations;
 import io.braid.worker.execute.LlmBranchExecutor;
 import io.braid.worker.execute.ModelRegistry;
 import io.braid.worker.execute.ProgressListener;
@@ -27,6 +30,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -65,6 +69,8 @@ public final class Worker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(15);
+    /** How far back a starting worker reads the control topic for cancelled jobs. */
+    static final Duration CONTROL_LOOKBACK = Duration.ofHours(1);
 
     /** Where a worker is in its life. */
     public enum State { RUNNING, DRAINING, STOPPED }
@@ -76,12 +82,14 @@ public final class Worker implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final WorkerMetrics metrics;
     private final PrometheusMeterRegistry meterRegistry;
+    private final ControlListener control;
+    private final Thread controlThread;
     private volatile WorkerHttpServer http;
     private volatile State state = State.RUNNING;
 
     private Worker(WorkerOptions options, List<TaskConsumerLoop> loops, List<Thread> threads,
                    ExecutorService branches, KafkaProducer<String, byte[]> producer, WorkerMetrics metrics,
-                   PrometheusMeterRegistry meterRegistry) {
+                   PrometheusMeterRegistry meterRegistry, ControlListener control, Thread controlThread) {
         this.options = options;
         this.loops = loops;
         this.threads = threads;
@@ -89,6 +97,8 @@ public final class Worker implements AutoCloseable {
         this.producer = producer;
         this.metrics = metrics;
         this.meterRegistry = meterRegistry;
+        this.control = control;
+        this.controlThread = controlThread;
     }
 
     /** Starts a worker with the built-in tools and the simulated model as default. */
@@ -115,9 +125,14 @@ public final class Worker implements AutoCloseable {
                 BranchKind.TOOL, new ToolBranchExecutor(tools));
         ProgressListener progress = ProgressListener.all(metrics,
                 new ProgressPublisher(options.topics(), serializer, producer, options.workerId(), options.clock()));
+        Cancellations cancellations = new Cancellations();
         BranchRunner runner = new BranchRunner(executors, branches, options.retryPolicy(), options.defaultTimeout(),
                 options.runBudget(), options.workerId(), options.clock(), duration -> Thread.sleep(duration),
-                progress);
+                progress, cancellations);
+        ControlListener control = new ControlListener(new KafkaConsumer<>(controlConsumerConfig(options),
+                new StringDeserializer(), new ByteArrayDeserializer()), options.topics().control(),
+                new AvroDeserializer<>(registry, JobControl.class), cancellations, CONTROL_LOOKBACK, options.clock());
+        Thread controlThread = Thread.ofPlatform().name(options.workerId() + "-control").start(control);
         TaskHandler handler = new TaskHandler(options.topics(), new AvroDeserializer<>(registry, BranchTask.class),
                 serializer, producer, runner, metrics);
 
@@ -131,7 +146,8 @@ public final class Worker implements AutoCloseable {
             loops.add(loop);
             threads.add(Thread.ofPlatform().name(options.workerId() + "-consumer-" + i).start(loop));
         }
-        Worker worker = new Worker(options, loops, threads, branches, producer, metrics, meterRegistry);
+        Worker worker = new Worker(options, loops, threads, branches, producer, metrics, meterRegistry, control,
+                controlThread);
         if (options.httpPort() >= 0) {
             try {
                 worker.http = WorkerHttpServer.start(options.httpPort(), meterRegistry, worker::health);
@@ -155,6 +171,15 @@ public final class Worker implements AutoCloseable {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, options.recordsPerPoll());
         config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                 (int) Math.min(Integer.MAX_VALUE, options.recordLockDuration().toMillis() + 60_000));
+        return config;
+    }
+
+    static Map<String, Object> controlConsumerConfig(WorkerOptions options) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, options.workerId() + "-control");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return config;
     }
 
@@ -265,6 +290,12 @@ public final class Worker implements AutoCloseable {
             }
         }
         branches.shutdownNow();
+        control.close();
+        try {
+            controlThread.join(RELEASE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(5));
         if (http != null) {
             http.close();

@@ -1,17 +1,20 @@
 package io.braid.cli.client;
 
+import io.braid.schema.ControlAction;
+import io.braid.schema.JobControl;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
 import io.braid.schema.Topics;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
+import io.braid.schema.kafka.Offsets;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -42,7 +45,7 @@ public final class BraidClient implements AutoCloseable {
     private final String bootstrapServers;
     private final Topics topics;
     private final SchemaRegistry registry;
-    private final KafkaProducer<String, JobRequest> producer;
+    private final KafkaProducer<String, SpecificRecord> producer;
 
     public BraidClient(String bootstrapServers, String registryUrl, Topics topics) {
         this.bootstrapServers = bootstrapServers;
@@ -69,6 +72,28 @@ public final class BraidClient implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while submitting " + job.getJobId(), e);
+        }
+    }
+
+    /**
+     * Asks for the job to be cancelled: a CANCEL on the control topic for whichever round is open. The aggregator
+     * then completes the job as CANCELLED (listing what had arrived) and the workers skip or interrupt its
+     * remaining branches. A job that already completed is not changed.
+     */
+    public void cancel(String jobId, String reason) {
+        JobControl control = JobControl.newBuilder().setJobId(jobId).setRound(0).setAction(ControlAction.CANCEL)
+                .setReason(reason).setAt(Instant.now()).build();
+        try {
+            producer.send(new ProducerRecord<>(topics.control(), jobId, control)).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot cancel job " + jobId + " through " + topics.control() + " on "
+                    + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not acknowledge the cancel of "
+                    + jobId + " within 30 s; is it running?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while cancelling " + jobId, e);
         }
     }
 
@@ -113,18 +138,8 @@ public final class BraidClient implements AutoCloseable {
     private static void seek(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions, Instant since) {
         if (since == null) {
             consumer.seekToBeginning(partitions);
-            return;
-        }
-        Map<TopicPartition, Long> query = new java.util.HashMap<>();
-        partitions.forEach(p -> query.put(p, since.toEpochMilli()));
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(query);
-        for (TopicPartition partition : partitions) {
-            OffsetAndTimestamp offset = offsets.get(partition);
-            if (offset == null) {
-                consumer.seekToEnd(List.of(partition));
-            } else {
-                consumer.seek(partition, offset.offset());
-            }
+        } else {
+            Offsets.seekToTime(consumer, partitions, since);
         }
     }
 

@@ -50,6 +50,16 @@ public final class OrchestratorCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     Duration finishedJobRetention;
 
+    @Option(names = "--http-port", defaultValue = "${env:BRAID_ORCHESTRATOR_HTTP_PORT:-" + StatusCommand.DEFAULT_PORT
+            + "}", description = "Serve GET /jobs/{jobId} (job status) on this port; 0 picks a free one, negative "
+            + "serves nothing (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--advertised-host", defaultValue = "${env:BRAID_ADVERTISED_HOST:-localhost}",
+            description = "The host other orchestrator instances reach this one at, to forward status queries "
+                    + "(default: ${DEFAULT-VALUE}; in Kubernetes, the pod IP)")
+    String advertisedHost;
+
     @Override
     public Integer call() {
         OrchestratorOptions.Builder options = OrchestratorOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
@@ -58,6 +68,8 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .replicationFactor(replicationFactor)
                 .stateDir(stateDir)
                 .exactlyOnce(!atLeastOnce)
+                .httpPort(httpPort)
+                .advertisedHost(advertisedHost)
                 .join(new JoinSettings(defaultJobDeadline, finishedJobRetention, defaultJobDeadline,
                         JoinSettings.defaults().timerInterval()));
         if (instanceId != null) {
@@ -66,6 +78,8 @@ public final class OrchestratorCommand implements Callable<Integer> {
         Orchestrator orchestrator = Orchestrator.start(options.build());
         orchestrator.awaitRunning(Duration.ofMinutes(2));
         System.out.printf("Orchestrator running against %s. Ctrl-C to stop.%n", kafka.bootstrapServers());
+        orchestrator.httpPort().ifPresent(port -> System.out.printf(
+                "Job status: http://%s:%d/jobs/{jobId}  (braid status JOB_ID)%n", advertisedHost, port));
         Foreground.runUntilStopped(orchestrator);
         return 0;
     }

@@ -48,6 +48,7 @@ public final class LocalFleet implements AutoCloseable {
                 .builder(stack.bootstrapServers(), stack.registryUrl())
                 .partitions(3)
                 .instanceId("local")
+                .httpPort(0)
                 .stateDir(dataDir.resolve("aggregator"))
                 .build());
         LocalFleet fleet = new LocalFleet(dataDir, stack, orchestrator, new CopyOnWriteArrayList<>());
@@ -94,7 +95,8 @@ public final class LocalFleet implements AutoCloseable {
 
     @Override
     public void close() {
-        workers.forEach(Worker::close);
+        // The whole fleet stops: no other worker could take over, so branches still running are not waited for.
+        workers.forEach(worker -> worker.shutdown(Duration.ZERO));
         orchestrator.close();
         stack.close();
         try (Stream<Path> files = Files.walk(dataDir)) {

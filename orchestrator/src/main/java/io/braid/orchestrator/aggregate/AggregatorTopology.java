@@ -1,6 +1,9 @@
 package io.braid.orchestrator.aggregate;
 
 import io.braid.schema.BranchResult;
+import io.braid.schema.BranchStatus;
+import io.braid.schema.ControlAction;
+import io.braid.schema.JobControl;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
 import io.braid.schema.JobJoinState;
@@ -26,8 +29,8 @@ import java.time.Clock;
  *
  * <pre>
  *   manifests ──┐                                                     ┌─▶ job-results
- *               ├─▶ job-join (stores: JobJoinState per jobId, timers) ─┤
- *   results ────┘      (punctuation: deadlines, expiries)             └─▶ job-events (JOB_COMPLETED)
+ *   results ────┼─▶ job-join (stores: JobJoinState per jobId, timers) ─┼─▶ job-events (JOB_COMPLETED)
+ *   control ────┘      (punctuation: deadlines, expiries)             └─▶ control (CANCEL what is left)
  * </pre>
  */
 public final class AggregatorTopology {
@@ -53,13 +56,33 @@ public final class AggregatorTopology {
                 .stream(topics.results(), Consumed.with(Serdes.String(), AvroSerde.of(registry, BranchResult.class)))
                 .mapValues(result -> (JoinInput) new JoinInput.Result(result), named("result-input"));
 
+        KStream<String, JoinInput> controls = builder
+                .stream(topics.control(), Consumed.with(Serdes.String(), AvroSerde.of(registry, JobControl.class)))
+                .mapValues(control -> (JoinInput) new JoinInput.Control(control), named("control-input"));
+
         KStream<String, JobResult> completed = manifests.merge(results, Named.as("join-inputs"))
+                .merge(controls, Named.as("join-inputs-and-controls"))
                 .process(() -> new JobJoinProcessor(STORE_NAME, TIMERS_STORE_NAME, clock, settings),
                         Named.as("job-join"), STORE_NAME, TIMERS_STORE_NAME);
         completed.to(topics.jobResults(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobResult.class)));
         completed.mapValues(AggregatorTopology::completedEvent, named("job-completed-event"))
                 .to(topics.jobEvents(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobEvent.class)));
+        completed.filter((jobId, result) -> hasUnfinishedBranches(result), named("jobs-with-unfinished-branches"))
+                .mapValues(AggregatorTopology::cancelRemaining, named("cancel-remaining-branches"))
+                .to(topics.control(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobControl.class)));
         return builder.build();
+    }
+
+    private static boolean hasUnfinishedBranches(JobResult result) {
+        return result.getBranches().stream().anyMatch(branch -> branch.getStatus() == BranchStatus.CANCELLED
+                || branch.getStatus() == BranchStatus.MISSING);
+    }
+
+    /** Tells the workers to skip or interrupt the branches the completed round no longer needs. */
+    private static JobControl cancelRemaining(JobResult result) {
+        return JobControl.newBuilder().setJobId(result.getJobId()).setRound(result.getRound())
+                .setAction(ControlAction.CANCEL).setReason("job completed by " + result.getCompletedBy())
+                .setAt(result.getCompletedAt()).build();
     }
 
     private static JobEvent completedEvent(JobResult result) {

@@ -15,6 +15,8 @@ public final class CompletionRule {
 
     /** The rule name of a job completed by its deadline. */
     public static final String DEADLINE = "DEADLINE";
+    /** The rule name of a job cancelled through the control topic. */
+    public static final String CANCELLED = "CANCELLED";
 
     private CompletionRule() {
     }

@@ -4,6 +4,7 @@ import io.braid.schema.BranchOutcome;
 import io.braid.schema.BranchRef;
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
+import io.braid.schema.ControlAction;
 import io.braid.schema.JobJoinState;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
@@ -58,6 +59,17 @@ public final class JobJoin {
                     next.setExpiresAt(now.plus(settings.orphanRetention()));
                 }
             }
+            case JoinInput.Control c -> {
+                // Cancels the open round once its manifest is here; a cancel that overtakes the manifest is
+                // dropped (the client can cancel again).
+                int round = c.control().getRound();
+                boolean cancelsOpenRound = next.getManifest() != null
+                        && next.getCompletedRound() < next.getManifest().getRound()
+                        && (round == 0 || next.getManifest().getRound() <= round);
+                return cancelsOpenRound && c.control().getAction() == ControlAction.CANCEL
+                        ? complete(next, CompletionRule.CANCELLED, now, settings)
+                        : new Step(state, Optional.empty());
+            }
         }
         JobManifest manifest = next.getManifest();
         if (manifest == null) {
@@ -88,6 +100,8 @@ public final class JobJoin {
         JobResult result = result(manifest, next.getResults(), rule, now);
         next.setCompletedRound(manifest.getRound());
         next.setCompletedAt(now);
+        next.setCompletedStatus(result.getStatus());
+        next.setCompletedBy(rule);
         next.setDeadlineAt(null);
         next.setExpiresAt(now.plus(settings.finishedRetention()));
         return new Step(next, Optional.of(result));
@@ -103,6 +117,7 @@ public final class JobJoin {
         int round = switch (input) {
             case JoinInput.Manifest m -> m.manifest().getRound();
             case JoinInput.Result r -> r.result().getRound();
+            case JoinInput.Control c -> c.control().getRound() == 0 ? Integer.MAX_VALUE : c.control().getRound();
         };
         return round <= state.getCompletedRound();
     }
@@ -119,9 +134,12 @@ public final class JobJoin {
     static JobResult result(JobManifest manifest, Map<String, BranchResult> results, String rule, Instant now) {
         List<BranchOutcome> outcomes = new ArrayList<>();
         int succeeded = 0;
+        // Branches without a result: MISSING when the deadline ended the job, CANCELLED when the job ended early
+        // (first success, quorum, fail-fast, a cancel) and they were no longer needed.
+        BranchStatus unfinished = CompletionRule.DEADLINE.equals(rule) ? BranchStatus.MISSING : BranchStatus.CANCELLED;
         for (BranchRef branch : manifest.getBranches()) {
             BranchResult result = results.get(branch.getBranchId());
-            BranchOutcome outcome = outcome(branch, result);
+            BranchOutcome outcome = outcome(branch, result, unfinished);
             if (outcome.getStatus() == BranchStatus.SUCCEEDED) {
                 succeeded++;
             }
@@ -143,6 +161,9 @@ public final class JobJoin {
     }
 
     private static JobStatus status(String rule, int succeeded, int total) {
+        if (CompletionRule.CANCELLED.equals(rule)) {
+            return JobStatus.CANCELLED;
+        }
         if (succeeded == 0) {
             return JobStatus.FAILED;
         }
@@ -154,9 +175,9 @@ public final class JobJoin {
         return ruleMet ? JobStatus.SUCCEEDED : JobStatus.PARTIAL;
     }
 
-    private static BranchOutcome outcome(BranchRef branch, BranchResult result) {
+    private static BranchOutcome outcome(BranchRef branch, BranchResult result, BranchStatus unfinished) {
         if (result == null) {
-            return BranchOutcome.newBuilder().setBranchId(branch.getBranchId()).setStatus(BranchStatus.MISSING).build();
+            return BranchOutcome.newBuilder().setBranchId(branch.getBranchId()).setStatus(unfinished).build();
         }
         return BranchOutcome.newBuilder()
                 .setBranchId(branch.getBranchId())

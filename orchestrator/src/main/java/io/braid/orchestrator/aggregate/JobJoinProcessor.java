@@ -52,10 +52,10 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Job
         if (jobId == null) {
             return;
         }
-        JobJoinState state = store.get(jobId);
-        JobJoin.Step step = JobJoin.apply(state == null ? JobJoin.empty(jobId) : state, record.value(),
-                clock.instant(), settings);
-        save(jobId, state, step);
+        JobJoinState stored = store.get(jobId);
+        JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
+        JobJoin.Step step = JobJoin.apply(state, record.value(), clock.instant(), settings);
+        save(jobId, stored == null ? null : state, state, step);
     }
 
     private void fireDueTimers() {
@@ -77,7 +77,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Job
             switch (timer.kind()) {
                 case DEADLINE -> {
                     if (timer.at().equals(state.getDeadlineAt())) {
-                        save(timer.jobId(), state, JobJoin.deadlinePassed(state, now, settings));
+                        save(timer.jobId(), state, state, JobJoin.deadlinePassed(state, now, settings));
                     }
                 }
                 case EXPIRY -> {
@@ -89,9 +89,14 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Job
         }
     }
 
-    private void save(String jobId, JobJoinState before, JobJoin.Step step) {
+    /**
+     * Stores the step's state when it changed {@code input} (the state the step was computed from; for a job not
+     * yet stored, an empty one — which is not stored when nothing changed it, e.g. a cancel of an unknown job),
+     * moves its timers from {@code before} (the stored state, or null), and forwards a completed result.
+     */
+    private void save(String jobId, JobJoinState before, JobJoinState input, JobJoin.Step step) {
         JobJoinState after = step.state();
-        if (after != before) {
+        if (after != input) {
             store.put(jobId, after);
             moveTimer(jobId, JoinTimers.Kind.DEADLINE, before == null ? null : before.getDeadlineAt(),
                     after.getDeadlineAt());

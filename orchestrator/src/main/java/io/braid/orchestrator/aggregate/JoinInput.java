@@ -1,6 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
 import io.braid.schema.BranchResult;
+import io.braid.schema.JobControl;
 import io.braid.schema.JobManifest;
 
 /** What the join consumes: a job's manifest or one branch result, from two topics merged by jobId. */
@@ -10,5 +11,9 @@ public sealed interface JoinInput {
     }
 
     record Result(BranchResult result) implements JoinInput {
+    }
+
+    /** A command about the job, e.g. cancel it. */
+    record Control(JobControl control) implements JoinInput {
     }
 }

@@ -3,7 +3,10 @@ package io.braid.orchestrator.aggregate;
 import io.braid.schema.AggregationSpec;
 import io.braid.schema.AggregationStrategy;
 import io.braid.schema.BranchResult;
+import io.braid.schema.CompletionMode;
 import io.braid.schema.CompletionPolicy;
+import io.braid.schema.ControlAction;
+import io.braid.schema.JobControl;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
 import io.braid.schema.JobJoinState;
@@ -51,6 +54,8 @@ class AggregatorTopologyTest {
     private TestInputTopic<String, BranchResult> results;
     private TestOutputTopic<String, JobResult> jobResults;
     private TestOutputTopic<String, JobEvent> jobEvents;
+    private TestInputTopic<String, JobControl> controlIn;
+    private TestOutputTopic<String, JobControl> controlOut;
 
     @BeforeEach
     void setUp() {
@@ -61,6 +66,9 @@ class AggregatorTopologyTest {
                 new AvroDeserializer<>(registry, JobResult.class));
         jobEvents = driver.createOutputTopic(topics.jobEvents(), new StringDeserializer(),
                 new AvroDeserializer<>(registry, JobEvent.class));
+        controlIn = driver.createInputTopic(topics.control(), new StringSerializer(), new AvroSerializer<>(registry));
+        controlOut = driver.createOutputTopic(topics.control(), new StringDeserializer(),
+                new AvroDeserializer<>(registry, JobControl.class));
     }
 
     /** Moves the test's clock and the driver's wall clock together, firing due punctuations. */
@@ -277,5 +285,65 @@ class AggregatorTopologyTest {
         assertThat(event.getJobId()).isEqualTo("told");
         assertThat(event.getMessage()).isEqualTo("SUCCEEDED by ALL");
         assertThat(event.getAt()).isEqualTo(NOW);
+    }
+
+    @Test
+    void first_success_completes_the_job_and_cancels_the_branches_still_running() {
+        JobManifest first = JobManifest.newBuilder(submittedNow("race", null, AggregationStrategy.COLLECT,
+                "a", "b", "c")).setCompletion(CompletionPolicy.newBuilder().setMode(CompletionMode.FIRST).build())
+                .build();
+        manifests.pipeInput("race", first);
+        results.pipeInput("race", result("race", "a", BranchStatus.FAILED, null));
+        results.pipeInput("race", succeeded("race", "b", "B wins"));
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.getCompletedBy()).isEqualTo("FIRST");
+        assertThat(job.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
+                .containsExactly("a=FAILED", "b=SUCCEEDED", "c=CANCELLED");
+        JobControl cancel = controlOut.readValue();
+        assertThat(cancel.getJobId()).isEqualTo("race");
+        assertThat(cancel.getRound()).isEqualTo(1);
+        assertThat(cancel.getAction()).isEqualTo(ControlAction.CANCEL);
+        assertThat(cancel.getReason()).isEqualTo("job completed by FIRST");
+    }
+
+    @Test
+    void a_job_whose_branches_all_finished_needs_no_cancel() {
+        manifests.pipeInput("all", submittedNow("all", null, AggregationStrategy.COLLECT, "a"));
+        results.pipeInput("all", succeeded("all", "a", "A"));
+
+        assertThat(jobResults.readValue().getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(controlOut.isEmpty()).isTrue();
+    }
+
+    @Test
+    void a_cancel_request_completes_the_open_round_as_cancelled_once_and_names_the_round_for_workers() {
+        manifests.pipeInput("unwanted", submittedNow("unwanted", null, AggregationStrategy.COLLECT, "a", "b"));
+        results.pipeInput("unwanted", succeeded("unwanted", "a", "A"));
+        JobControl request = JobControl.newBuilder().setJobId("unwanted").setReason("cancelled by ada")
+                .setAt(NOW).build();
+        controlIn.pipeInput("unwanted", request);
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getStatus()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(job.getCompletedBy()).isEqualTo("CANCELLED");
+        assertThat(job.getOutput()).as("what had arrived").isEqualTo("{\"a\":\"A\"}");
+        assertThat(job.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
+                .containsExactly("a=SUCCEEDED", "b=CANCELLED");
+        assertThat(controlOut.readValue().getRound()).isEqualTo(1);
+
+        controlIn.pipeInput("unwanted", request);
+        results.pipeInput("unwanted", succeeded("unwanted", "b", "B, too late"));
+        assertThat(jobResults.isEmpty()).as("cancelled once; late inputs change nothing").isTrue();
+    }
+
+    @Test
+    void a_cancel_of_an_unknown_job_leaves_no_state_behind() {
+        controlIn.pipeInput("never-submitted", JobControl.newBuilder().setJobId("never-submitted")
+                .setReason("typo").setAt(NOW).build());
+
+        assertThat(joinStore().get("never-submitted")).isNull();
+        assertThat(jobResults.isEmpty()).isTrue();
     }
 }

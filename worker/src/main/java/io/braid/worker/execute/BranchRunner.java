@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -49,10 +50,11 @@ public final class BranchRunner {
     private final Clock clock;
     private final Sleeper sleeper;
     private final ProgressListener listener;
+    private final Cancellations cancellations;
 
     public BranchRunner(Map<BranchKind, BranchExecutor> executors, ExecutorService calls, RetryPolicy retryPolicy,
                         Duration defaultTimeout, Duration runBudget, String workerId, Clock clock,
-                        Sleeper sleeper, ProgressListener listener) {
+                        Sleeper sleeper, ProgressListener listener, Cancellations cancellations) {
         this.executors = Map.copyOf(executors);
         this.calls = calls;
         this.retryPolicy = retryPolicy;
@@ -62,6 +64,7 @@ public final class BranchRunner {
         this.clock = clock;
         this.sleeper = sleeper;
         this.listener = listener;
+        this.cancellations = cancellations;
     }
 
     public BranchResult run(BranchTask task) throws InterruptedException {
@@ -71,6 +74,9 @@ public final class BranchRunner {
                 ? Duration.ofMillis(task.getBranch().getTimeoutMs()) : defaultTimeout;
         Instant budgetEnd = clock.instant().plus(runBudget);
         for (int attempt = 1; ; attempt++) {
+            if (cancellations.isCancelled(task.getJobId(), task.getRound())) {
+                return finish(result(task, attempt - 1, clock.instant(), BranchStatus.CANCELLED).build());
+            }
             listener.started(task, attempt);
             Instant startedAt = clock.instant();
             Duration left = Duration.between(startedAt, budgetEnd);
@@ -84,6 +90,9 @@ public final class BranchRunner {
                                 : output.outputTokens()))
                         .build();
                 return finish(result);
+            } catch (CancellationException e) {
+                // its job was cancelled while the call ran (see Cancellations)
+                return finish(result(task, attempt, startedAt, BranchStatus.CANCELLED).build());
             } catch (ExecutionException | TimeoutException e) {
                 if (calls.isShutdown()) {
                     // The worker is stopping and interrupted the call: not the branch's failure. Its record is
@@ -127,7 +136,7 @@ public final class BranchRunner {
                     "this worker cannot run " + task.getBranch().getKind() + " branches yet"));
         }
         Future<BranchOutput> call = calls.submit(() -> executor.execute(task));
-        try {
+        try (Cancellations.Tracked tracked = cancellations.track(task.getJobId(), task.getRound(), call)) {
             return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | InterruptedException e) {
             call.cancel(true);

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code branches.in.flight} (gauge) and {@code branches.in.flight.limit} — branches running now, and the cap;</li>
  *   <li>{@code branches.started} — branch tasks taken on (first attempts);</li>
- *   <li>{@code branches.finished} tagged {@code status} — SUCCEEDED, FAILED or TIMED_OUT;</li>
+ *   <li>{@code branches.finished} tagged {@code status} — SUCCEEDED, FAILED, TIMED_OUT or CANCELLED (its job
+ *       was cancelled or no longer needed it);</li>
  *   <li>{@code branches.retried} — attempts that failed and are tried again;</li>
  *   <li>{@code branches.dead.lettered} — tasks written to the tasks dead-letter topic;</li>
  *   <li>{@code branch.duration} (histogram) tagged {@code status} — from first attempt to final result.</li>
@@ -49,7 +50,7 @@ public final class WorkerMetrics implements ProgressListener {
                 .description("Tasks written to the tasks dead-letter topic").tag("worker", workerId)
                 .register(registry);
         for (BranchStatus status : new BranchStatus[]{BranchStatus.SUCCEEDED, BranchStatus.FAILED,
-                BranchStatus.TIMED_OUT}) {
+                BranchStatus.TIMED_OUT, BranchStatus.CANCELLED}) {
             finished.put(status, Counter.builder("braid.worker.branches.finished")
                     .description("Branches finished, by final status").tag("worker", workerId)
                     .tag("status", status.name()).register(registry));

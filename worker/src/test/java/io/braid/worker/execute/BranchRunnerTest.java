@@ -48,10 +48,25 @@ class BranchRunnerTest {
                 runBudget, "worker-test", clock, wait -> {
                     waits.add(wait);
                     clock.advance(wait);
-                }, ProgressListener.NONE);
+                }, ProgressListener.NONE, cancellations);
     }
 
     private final ManualClock clock = new ManualClock(JobFixtures.T0);
+    private final Cancellations cancellations = new Cancellations();
+
+    /** A call that counts down {@code started}, blocks until interrupted, then counts down {@code interrupted}. */
+    private static BranchExecutor blockUntilInterrupted(CountDownLatch started, CountDownLatch interrupted) {
+        return task -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+            } catch (InterruptedException e) {
+                interrupted.countDown();
+                throw e;
+            }
+            return BranchOutput.text("never");
+        };
+    }
 
     private static BranchTask task(Long timeoutMs) {
         return BranchTask.newBuilder().setJobId("job").setDispatchedAt(JobFixtures.T0)
@@ -149,19 +164,52 @@ class BranchRunnerTest {
     @Test
     void an_attempt_over_its_timeout_is_interrupted_and_the_branch_ends_timed_out() throws Exception {
         CountDownLatch interrupted = new CountDownLatch(3);
-        BranchResult result = runner(task -> {
-            try {
-                new CountDownLatch(1).await();
-            } catch (InterruptedException e) {
-                interrupted.countDown();
-                throw e;
-            }
-            return BranchOutput.text("never");
-        }).run(task(50L));
+        BranchResult result = runner(blockUntilInterrupted(new CountDownLatch(3), interrupted)).run(task(50L));
 
         assertThat(result.getStatus()).isEqualTo(BranchStatus.TIMED_OUT);
         assertThat(result.getAttempt()).isEqualTo(3);
         assertThat(result.getError().getRetriable()).isTrue();
         assertThat(interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("every attempt interrupted").isTrue();
+    }
+
+    @Test
+    void a_branch_of_a_cancelled_job_is_not_run() throws Exception {
+        cancellations.cancel("job", 1);
+        AtomicInteger calls = new AtomicInteger();
+
+        BranchResult result = runner(task -> {
+            calls.incrementAndGet();
+            return BranchOutput.text("should not run");
+        }).run(task(null));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.CANCELLED);
+        assertThat(result.getAttempt()).isZero();
+        assertThat(calls).hasValue(0);
+    }
+
+    @Test
+    void cancelling_the_job_interrupts_its_running_call() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        BranchRunner runner = runner(blockUntilInterrupted(started, interrupted));
+        java.util.concurrent.Future<BranchResult> running = calls.submit(() -> runner.run(task(null)));
+        assertThat(started.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        cancellations.cancel("job", 1);
+
+        BranchResult result = running.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.CANCELLED);
+        assertThat(result.getAttempt()).isEqualTo(1);
+        assertThat(interrupted.await(5, java.util.concurrent.TimeUnit.SECONDS)).as("the call was interrupted").isTrue();
+    }
+
+    @Test
+    void a_cancel_of_an_earlier_round_does_not_touch_a_later_one() throws Exception {
+        cancellations.cancel("job", 1);
+        BranchTask replayed = BranchTask.newBuilder(task(null)).setRound(2).build();
+
+        BranchResult result = runner(task -> BranchOutput.text("round 2 runs")).run(replayed);
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.SUCCEEDED);
     }
 }

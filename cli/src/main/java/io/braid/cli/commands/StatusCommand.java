@@ -1,0 +1,98 @@
+package io.braid.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code braid status JOB_ID}: a job's state as the aggregator holds it. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Prints a job's status from any orchestrator (GET /jobs/{jobId}): running or completed, each "
+                + "branch's status, worker and times. Finished jobs are kept for the orchestrator's "
+                + "--finished-job-retention; after that use 'braid result'."})
+public final class StatusCommand implements Callable<Integer> {
+
+    static final int DEFAULT_PORT = 8088;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Parameters(paramLabel = "JOB_ID", description = "The job")
+    String jobId;
+
+    @Option(names = "--orchestrator-url", defaultValue = "${env:BRAID_ORCHESTRATOR_URL:-http://localhost:"
+            + DEFAULT_PORT + "}", description = "Any orchestrator instance (default: ${DEFAULT-VALUE})")
+    URI orchestratorUrl;
+
+    @Option(names = "--json", description = "Print the status as JSON")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        JsonNode status = fetch(orchestratorUrl, jobId);
+        if (json) {
+            System.out.println(status.toPrettyString());
+        } else {
+            System.out.print(render(status));
+        }
+        return 0;
+    }
+
+    /** GETs the job's status; a 404 or an unreachable orchestrator is an error that says what to do. */
+    static JsonNode fetch(URI orchestratorUrl, String jobId) {
+        URI uri = orchestratorUrl.resolve("/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8)
+                .replace("+", "%20"));
+        HttpResponse<String> response;
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new IllegalStateException("no orchestrator answered at " + orchestratorUrl + " (" + e
+                    + "); is 'braid orchestrator' running? Point --orchestrator-url or BRAID_ORCHESTRATOR_URL at it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(uri + " answered " + response.statusCode() + " with something that is "
+                    + "not JSON; is that an orchestrator?");
+        }
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("job " + jobId + ": " + body.path("error").asText(response.body()));
+        }
+        return body;
+    }
+
+    static String render(JsonNode status) {
+        StringBuilder out = new StringBuilder();
+        String state = status.path("state").asText();
+        out.append(String.format("Job %s: %s", status.path("jobId").asText(), state));
+        if ("COMPLETED".equals(state)) {
+            out.append(String.format(" %s (by %s) at %s", status.path("status").asText(),
+                    status.path("completedBy").asText(), status.path("completedAt").asText()));
+        } else if (status.hasNonNull("deadlineAt")) {
+            out.append(" (deadline ").append(status.path("deadlineAt").asText()).append(')');
+        }
+        out.append(String.format("%n"));
+        for (JsonNode branch : status.path("branches")) {
+            out.append(String.format("  %-16s %-5s %-13s %-14s %s%n", branch.path("branchId").asText(),
+                    branch.path("kind").asText(), branch.path("status").asText(),
+                    branch.path("workerId").asText(""), branch.hasNonNull("error") ? branch.path("error").asText()
+                            : branch.hasNonNull("attempt") ? "attempt " + branch.path("attempt").asInt() : ""));
+        }
+        out.append(String.format("(answered by %s)%n", status.path("answeredBy").asText()));
+        return out.toString();
+    }
+}

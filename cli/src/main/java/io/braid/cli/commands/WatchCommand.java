@@ -1,0 +1,75 @@
+package io.braid.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.braid.cli.client.BraidClient;
+import io.braid.cli.view.ResultPrinter;
+import io.braid.cli.view.WatchBoard;
+import io.braid.schema.JobResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** {@code braid watch JOB_ID}: live per-branch progress until the job ends. */
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = {"Shows a job's branches live — pending, running, retrying, finished, each on a timeline "
+                + "since the job was submitted — until the job completes, then its result."})
+public final class WatchCommand implements Callable<Integer> {
+
+    @Parameters(paramLabel = "JOB_ID", description = "The job")
+    String jobId;
+
+    @Option(names = "--orchestrator-url", defaultValue = "${env:BRAID_ORCHESTRATOR_URL:-http://localhost:"
+            + StatusCommand.DEFAULT_PORT + "}", description = "Any orchestrator instance (default: ${DEFAULT-VALUE})")
+    URI orchestratorUrl;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Override
+    public Integer call() {
+        JsonNode status = StatusCommand.fetch(orchestratorUrl, jobId);
+        if (!status.has("branches")) {
+            throw new IllegalStateException("job " + jobId + " is not dispatched yet; try again in a moment");
+        }
+        Map<String, String> branchStates = new LinkedHashMap<>();
+        status.path("branches").forEach(b -> branchStates.put(b.path("branchId").asText(),
+                b.path("status").asText()));
+        Instant submittedAt = Instant.parse(status.path("submittedAt").asText());
+        Instant deadlineAt = status.hasNonNull("deadlineAt") ? Instant.parse(status.path("deadlineAt").asText())
+                : null;
+        WatchBoard board = new WatchBoard(System.out, System.console() != null, Clock.systemUTC(), jobId,
+                submittedAt, branchStates);
+        board.draw();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+        ticker.scheduleAtFixedRate(board::draw, 250, 250, TimeUnit.MILLISECONDS);
+        Optional<JobResult> result;
+        try (BraidClient client = new BraidClient(kafka.bootstrapServers(), kafka.registryUrl(), kafka.topics())) {
+            Duration timeout = deadlineAt == null ? Duration.ofHours(1)
+                    : Duration.between(Instant.now(), deadlineAt).plusMinutes(1);
+            result = client.awaitResult(jobId, submittedAt, timeout.isNegative() ? Duration.ofMinutes(1) : timeout,
+                    board::apply);
+        } finally {
+            ticker.shutdownNow();
+        }
+        board.draw();
+        if (result.isEmpty()) {
+            throw new IllegalStateException("no result for " + jobId + " arrived; is the orchestrator running?");
+        }
+        System.out.println();
+        new ResultPrinter(System.out).print(result.get());
+        return 0;
+    }
+}

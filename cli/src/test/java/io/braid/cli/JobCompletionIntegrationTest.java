@@ -1,0 +1,153 @@
+package io.braid.cli;
+
+import io.braid.cli.client.BraidClient;
+import io.braid.cli.stack.LocalFleet;
+import io.braid.schema.BranchKind;
+import io.braid.schema.BranchResult;
+import io.braid.schema.BranchSpec;
+import io.braid.schema.BranchStatus;
+import io.braid.schema.CompletionMode;
+import io.braid.schema.CompletionPolicy;
+import io.braid.schema.JobRequest;
+import io.braid.schema.JobResult;
+import io.braid.schema.JobStatus;
+import io.braid.schema.LlmCall;
+import io.braid.schema.registry.SchemaRegistryClient;
+import io.braid.schema.serde.AvroDeserializer;
+import io.braid.testing.JobFixtures;
+import io.braid.testing.TestKafka;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Jobs that end before all their branches do, on a real broker with the real dispatcher, worker and aggregator.
+ * Every LLM branch here takes 60 s on the simulated model and every tool branch a moment, so an LLM branch can
+ * only end within the test by being cancelled.
+ */
+class JobCompletionIntegrationTest {
+
+    private static final Duration SLOW = Duration.ofSeconds(60);
+
+    private static LocalFleet fleet;
+
+    @BeforeAll
+    static void startFleet() {
+        fleet = LocalFleet.start(1, w -> w.simulatedLatency(SLOW, SLOW).defaultTimeout(Duration.ofSeconds(90)));
+        fleet.awaitReady(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        fleet.close();
+    }
+
+    private static BranchSpec slowLlm(String branchId) {
+        return BranchSpec.newBuilder().setBranchId(branchId).setKind(BranchKind.LLM)
+                .setLlm(LlmCall.newBuilder().setUserPrompt("take your time, " + branchId).build()).build();
+    }
+
+    private static BranchSpec quickTool(String branchId) {
+        return JobFixtures.toolBranch(branchId, "calculator", "{\"expression\": \"6 * 7\"}");
+    }
+
+    private static JobResult run(JobRequest job) {
+        try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+            client.submit(job);
+            Optional<JobResult> result = client.awaitResult(job.getJobId(), null, Duration.ofSeconds(40), e -> { });
+            assertThat(result).as("result of " + job.getJobId()).isPresent();
+            return result.get();
+        }
+    }
+
+    /** The branch results the worker published for a job's branch, e.g. the CANCELLED one of an interrupted call. */
+    private static List<BranchResult> branchResults(String jobId, String branchId) {
+        AvroDeserializer<BranchResult> deserializer = new AvroDeserializer<>(
+                new SchemaRegistryClient(fleet.registryUrl()), BranchResult.class);
+        return TestKafka.readAll(fleet.bootstrapServers(), fleet.topics().results(), deserializer).stream()
+                .map(ConsumerRecord::value)
+                .filter(r -> r.getJobId().equals(jobId) && r.getBranchId().equals(branchId)).toList();
+    }
+
+    private static void assertInterruptedByTheWorker(String jobId, String branchId) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> !branchResults(jobId, branchId).isEmpty());
+        BranchResult cancelled = branchResults(jobId, branchId).get(0);
+        assertThat(cancelled.getStatus()).isEqualTo(BranchStatus.CANCELLED);
+        assertThat(Duration.between(cancelled.getStartedAt(), cancelled.getFinishedAt()))
+                .as("interrupted, not run to its end").isLessThan(SLOW);
+    }
+
+    @Test
+    void first_success_completes_the_job_and_the_running_slow_branch_is_interrupted() {
+        JobRequest job = JobRequest.newBuilder().setJobId("first-1")
+                .setBranches(List.of(slowLlm("slow"), quickTool("quick")))
+                .setCompletion(CompletionPolicy.newBuilder().setMode(CompletionMode.FIRST).build()).build();
+
+        JobResult result = run(job);
+
+        assertThat(result.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.getCompletedBy()).isEqualTo("FIRST");
+        assertThat(result.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
+                .containsExactly("slow=CANCELLED", "quick=SUCCEEDED");
+        assertInterruptedByTheWorker("first-1", "slow");
+    }
+
+    @Test
+    void a_quorum_completes_the_job_without_waiting_for_the_rest() {
+        JobRequest job = JobRequest.newBuilder().setJobId("quorum-1")
+                .setBranches(List.of(quickTool("q1"), slowLlm("slow"), quickTool("q2")))
+                .setCompletion(CompletionPolicy.newBuilder().setMode(CompletionMode.QUORUM).setQuorum(2).build())
+                .build();
+
+        JobResult result = run(job);
+
+        assertThat(result.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.getCompletedBy()).isEqualTo("QUORUM");
+        assertThat(result.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
+                .containsExactly("q1=SUCCEEDED", "slow=CANCELLED", "q2=SUCCEEDED");
+        assertInterruptedByTheWorker("quorum-1", "slow");
+    }
+
+    @Test
+    void a_job_past_its_deadline_completes_partial_and_its_missing_branch_is_stopped() {
+        JobRequest job = JobRequest.newBuilder().setJobId("deadline-1")
+                .setBranches(List.of(quickTool("quick"), slowLlm("slow")))
+                .setCompletion(CompletionPolicy.newBuilder().setDeadlineMs(3_000L).build()).build();
+
+        JobResult result = run(job);
+
+        assertThat(result.getStatus()).isEqualTo(JobStatus.PARTIAL);
+        assertThat(result.getCompletedBy()).isEqualTo("DEADLINE");
+        assertThat(result.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
+                .containsExactly("quick=SUCCEEDED", "slow=MISSING");
+        assertThat(Duration.between(result.getSubmittedAt(), result.getCompletedAt()))
+                .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(20));
+        assertInterruptedByTheWorker("deadline-1", "slow");
+    }
+
+    @Test
+    void a_cancelled_job_completes_cancelled_and_its_running_branches_are_interrupted() {
+        JobRequest job = JobRequest.newBuilder().setJobId("cancel-1")
+                .setBranches(List.of(quickTool("quick"), slowLlm("slow")))
+                .build();
+        try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+            client.submit(job);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !branchResults("cancel-1", "quick").isEmpty());
+            client.cancel("cancel-1", "changed my mind");
+            JobResult result = client.awaitResult("cancel-1", null, Duration.ofSeconds(30), e -> { }).orElseThrow();
+
+            assertThat(result.getStatus()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(result.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
+                    .containsExactly("quick=SUCCEEDED", "slow=CANCELLED");
+        }
+        assertInterruptedByTheWorker("cancel-1", "slow");
+    }
+}
