@@ -1,6 +1,6 @@
 package io.braid.cli;
 
-import io.braid.cli.bench.WorkerProcess;
+import io.braid.cli.bench.BraidProcess;
 import io.braid.cli.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.BranchOutcome;
@@ -38,8 +38,8 @@ class WorkerProcessCrashTest {
     private static final int JOBS = 60;
     private static final int BRANCHES = 5;
 
-    private static Process startWorkerProcess(LocalFleet fleet, String workerId) {
-        return WorkerProcess.start(List.of(), List.of(
+    private static Process startBraidProcess(LocalFleet fleet, String workerId) {
+        return BraidProcess.start(List.of(), List.of("worker",
                 "--bootstrap-servers", fleet.bootstrapServers(), "--registry-url", fleet.registryUrl(),
                 "--worker-id", workerId, "--simulated-latency", "500ms..1500ms",
                 "--max-in-flight", "20", "--records-per-poll", "5",
@@ -62,8 +62,8 @@ class WorkerProcessCrashTest {
     void a_worker_process_killed_mid_run_loses_no_job_and_duplicates_no_result() throws Exception {
         try (LocalFleet fleet = LocalFleet.start(0, w -> w)) {
             fleet.awaitReady(Duration.ofSeconds(60));
-            Process doomed = startWorkerProcess(fleet, "process-doomed");
-            Process survivor = startWorkerProcess(fleet, "process-survivor");
+            Process doomed = startBraidProcess(fleet, "process-doomed");
+            Process survivor = startBraidProcess(fleet, "process-survivor");
             try {
                 List<JobRequest> jobs = IntStream.range(0, JOBS)
                         .mapToObj(i -> JobFixtures.llmJob("crash-" + i, BRANCHES)).toList();

@@ -112,7 +112,7 @@ public final class FleetBenchmark {
         Topics topics = freshTopics(fleet, "bench-inflight-" + run);
         int port = EmbeddedKafkaBroker.freePort();
         int recordsPerPoll = Math.max(1, settings.inFlightLimit() / 16);
-        Process worker = WorkerProcess.start(List.of("-Xmx256m"), List.of(
+        Process worker = BraidProcess.start(List.of("-Xmx256m"), List.of("worker",
                 "--bootstrap-servers", fleet.bootstrapServers(), "--registry-url", fleet.registryUrl(),
                 "--topic-prefix", topics.prefix(), "--group-id", topics.prefix() + "workers",
                 "--worker-id", "bench-inflight-" + run, "--max-in-flight", Integer.toString(settings.inFlightLimit()),
@@ -244,7 +244,7 @@ public final class FleetBenchmark {
             }
             next = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
             inFlight.add(inFlight(health));
-            peakRss = Math.max(peakRss, WorkerProcess.residentSetBytes(pid).orElse(-1L));
+            peakRss = Math.max(peakRss, BraidProcess.residentSetBytes(pid).orElse(-1L));
         }
     }
 

@@ -70,6 +70,9 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         Map<String, Object> consumerConfig = new HashMap<>();
         consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        // Static membership: an instance restarted under the same id takes its partitions back at once instead
+        // of waiting for the dead member's session to time out.
+        consumerConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, transactionalId);
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -11,28 +11,28 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code braid worker} as a child JVM process, on this JVM's java and class path: for measurements that need a
- * worker of its own (its memory) and for crash tests that kill one.
+ * A {@code braid} command (a worker, an orchestrator) as a child JVM process, on this JVM's java and class path:
+ * for measurements that need a process of its own (its memory) and for crash tests that kill one.
  */
-public final class WorkerProcess {
+public final class BraidProcess {
 
-    private WorkerProcess() {
+    private BraidProcess() {
     }
 
-    /** Starts {@code braid worker <workerArgs>} with {@code jvmOptions}; its output goes to {@code log}. */
-    public static Process start(List<String> jvmOptions, List<String> workerArgs, Path log) {
+    /** Starts {@code braid <args>} with {@code jvmOptions}; its output goes to {@code log}. */
+    public static Process start(List<String> jvmOptions, List<String> args, Path log) {
         String java = ProcessHandle.current().info().command()
                 .orElseThrow(() -> new IllegalStateException("cannot tell which java runs this JVM"));
         List<String> command = new ArrayList<>();
         command.add(java);
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker"));
-        command.addAll(workerArgs);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(args);
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
             return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a worker process: " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot start braid " + args + ": " + e.getMessage(), e);
         }
     }
 
