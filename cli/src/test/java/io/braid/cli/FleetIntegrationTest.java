@@ -2,7 +2,10 @@ package io.braid.cli;
 
 import io.braid.cli.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
+import io.braid.schema.AggregationSpec;
+import io.braid.schema.AggregationStrategy;
 import io.braid.schema.BranchOutcome;
+import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
@@ -118,5 +121,35 @@ class FleetIntegrationTest {
     private static WorkerOptions.Builder smallWorker(WorkerOptions.Builder worker) {
         return worker.simulatedLatency(Duration.ofMillis(100), Duration.ofMillis(300)).maxInFlight(20)
                 .recordsPerPoll(5);
+    }
+
+    @Test
+    void a_synthesize_job_runs_its_final_step_on_a_worker_and_answers_with_it() {
+        try (LocalFleet fleet = LocalFleet.start(2, w -> w.simulatedLatency(Duration.ofMillis(10),
+                Duration.ofMillis(50)))) {
+            fleet.awaitReady(Duration.ofSeconds(60));
+            JobRequest job = JobRequest.newBuilder(JobFixtures.llmJob("synthesis", 3))
+                    .setAggregation(AggregationSpec.newBuilder().setStrategy(AggregationStrategy.SYNTHESIZE)
+                            .setPrompt("Merge these drafts.").build())
+                    .build();
+            JobResult result;
+            try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+                client.submit(job);
+                result = client.awaitResult("synthesis", null, Duration.ofSeconds(60), e -> { }).orElseThrow();
+            }
+
+            assertThat(result.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(result.getAggregation()).isEqualTo(AggregationStrategy.SYNTHESIZE);
+            assertThat(result.getBranches()).hasSize(3);
+            // the simulated model echoes its prompt: the synthesis prompt, over the three outputs
+            assertThat(result.getOutput()).startsWith("[simulated]").contains("Merge these drafts.");
+            AvroDeserializer<BranchResult> results = new AvroDeserializer<>(
+                    new SchemaRegistryClient(fleet.registryUrl()), BranchResult.class);
+            assertThat(TestKafka.readAll(fleet.bootstrapServers(), fleet.topics().results(), results))
+                    .extracting(ConsumerRecord::value)
+                    .filteredOn(r -> r.getBranchId().equals("__aggregate"))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.getWorkerId()).startsWith("worker-"));
+        }
     }
 }

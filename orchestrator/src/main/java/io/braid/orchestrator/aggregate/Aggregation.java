@@ -18,9 +18,12 @@ import java.util.Set;
 /** Turns the branch outcomes of a completed job into the job's answer. */
 public final class Aggregation {
 
-    /** Strategies the aggregator can apply today; the dispatcher rejects jobs asking for others. */
+    /**
+     * Strategies the aggregator can apply (SYNTHESIZE and SELECT through {@link FinalAggregation}); the dispatcher
+     * rejects jobs asking for others.
+     */
     public static final Set<AggregationStrategy> SUPPORTED =
-            EnumSet.of(AggregationStrategy.COLLECT, AggregationStrategy.TEMPLATE, AggregationStrategy.VOTE);
+            EnumSet.allOf(AggregationStrategy.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,8 +36,8 @@ public final class Aggregation {
             case COLLECT -> collect(outcomes);
             case TEMPLATE -> fillTemplate(spec.getTemplate(), outcomes);
             case VOTE -> vote(outcomes);
-            default -> throw new IllegalArgumentException("aggregation " + spec.getStrategy()
-                    + " is not supported by this aggregator; supported: " + SUPPORTED);
+            case SYNTHESIZE, SELECT -> throw new IllegalArgumentException("aggregation " + spec.getStrategy()
+                    + " takes a final step: see FinalAggregation");
         };
     }
 

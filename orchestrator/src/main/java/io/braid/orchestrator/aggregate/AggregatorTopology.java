@@ -2,6 +2,7 @@ package io.braid.orchestrator.aggregate;
 
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
+import io.braid.schema.BranchTask;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobControl;
 import io.braid.schema.JobEvent;
@@ -30,7 +31,8 @@ import java.time.Clock;
  * <pre>
  *   manifests ──┐                                                     ┌─▶ job-results
  *   results ────┼─▶ job-join (stores: JobJoinState per jobId, timers) ─┼─▶ job-events (JOB_COMPLETED)
- *   control ────┘      (punctuation: deadlines, expiries)             └─▶ control (CANCEL what is left)
+ *   control ────┘      (punctuation: deadlines, expiries)             ├─▶ control (CANCEL what is left)
+ *                                                                      └─▶ tasks (SYNTHESIZE / SELECT final task)
  * </pre>
  */
 public final class AggregatorTopology {
@@ -60,10 +62,16 @@ public final class AggregatorTopology {
                 .stream(topics.control(), Consumed.with(Serdes.String(), AvroSerde.of(registry, JobControl.class)))
                 .mapValues(control -> (JoinInput) new JoinInput.Control(control), named("control-input"));
 
-        KStream<String, JobResult> completed = manifests.merge(results, Named.as("join-inputs"))
+        KStream<String, JoinOutput> outputs = manifests.merge(results, Named.as("join-inputs"))
                 .merge(controls, Named.as("join-inputs-and-controls"))
                 .process(() -> new JobJoinProcessor(STORE_NAME, TIMERS_STORE_NAME, clock, settings),
                         Named.as("job-join"), STORE_NAME, TIMERS_STORE_NAME);
+        outputs.filter((jobId, output) -> output instanceof JoinOutput.FinalTask, named("final-tasks"))
+                .mapValues(output -> ((JoinOutput.FinalTask) output).task(), named("final-task"))
+                .to(topics.tasks(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchTask.class)));
+        KStream<String, JobResult> completed = outputs
+                .filter((jobId, output) -> output instanceof JoinOutput.Completed, named("completed-jobs"))
+                .mapValues(output -> ((JoinOutput.Completed) output).result(), named("job-result"));
         completed.to(topics.jobResults(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobResult.class)));
         completed.mapValues(AggregatorTopology::completedEvent, named("job-completed-event"))
                 .to(topics.jobEvents(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobEvent.class)));

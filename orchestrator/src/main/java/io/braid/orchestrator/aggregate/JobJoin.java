@@ -1,9 +1,13 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.AggregationSpec;
+import io.braid.schema.AggregationStrategy;
+import io.braid.schema.BranchError;
 import io.braid.schema.BranchOutcome;
 import io.braid.schema.BranchRef;
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
+import io.braid.schema.BranchTask;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobJoinState;
 import io.braid.schema.JobManifest;
@@ -34,8 +38,15 @@ public final class JobJoin {
     private JobJoin() {
     }
 
-    /** The next state, and the job result when this input completed the job. */
-    public record Step(JobJoinState state, Optional<JobResult> completed) {
+    /**
+     * The next state; the job result when this input completed the job; the final aggregation task when this
+     * input completed the branches of a SYNTHESIZE / SELECT-by-judge job.
+     */
+    public record Step(JobJoinState state, Optional<JobResult> completed, Optional<BranchTask> finalTask) {
+
+        Step(JobJoinState state, Optional<JobResult> completed) {
+            this(state, completed, Optional.empty());
+        }
     }
 
     public static JobJoinState empty(String jobId) {
@@ -79,7 +90,20 @@ public final class JobJoin {
         if (rule.isEmpty()) {
             return new Step(next, Optional.empty());
         }
-        return complete(next, rule.get(), now, settings);
+        if (!FinalAggregation.needsTask(manifest.getAggregation())) {
+            return complete(next, rule.get(), now, settings);
+        }
+        if (next.getAggregatingFor() == null) {
+            // The branches are done: the answer is one more task, run by a worker; the job completes on its result.
+            next.setAggregatingFor(rule.get());
+            BranchTask finalTask = FinalAggregation.task(manifest, outcomes(manifest, next.getResults(),
+                    BranchStatus.CANCELLED), now);
+            return new Step(next, Optional.empty(), Optional.of(finalTask));
+        }
+        if (next.getResults().get(FinalAggregation.BRANCH_ID) == null) {
+            return new Step(next, Optional.empty());
+        }
+        return complete(next, next.getAggregatingFor(), now, settings);
     }
 
     /**
@@ -103,6 +127,7 @@ public final class JobJoin {
         next.setCompletedStatus(result.getStatus());
         next.setCompletedBy(rule);
         next.setDeadlineAt(null);
+        next.setAggregatingFor(null);
         next.setExpiresAt(now.plus(settings.finishedRetention()));
         return new Step(next, Optional.of(result));
     }
@@ -132,32 +157,50 @@ public final class JobJoin {
     }
 
     static JobResult result(JobManifest manifest, Map<String, BranchResult> results, String rule, Instant now) {
-        List<BranchOutcome> outcomes = new ArrayList<>();
-        int succeeded = 0;
         // Branches without a result: MISSING when the deadline ended the job, CANCELLED when the job ended early
         // (first success, quorum, fail-fast, a cancel) and they were no longer needed.
         BranchStatus unfinished = CompletionRule.DEADLINE.equals(rule) ? BranchStatus.MISSING : BranchStatus.CANCELLED;
-        for (BranchRef branch : manifest.getBranches()) {
-            BranchResult result = results.get(branch.getBranchId());
-            BranchOutcome outcome = outcome(branch, result, unfinished);
-            if (outcome.getStatus() == BranchStatus.SUCCEEDED) {
-                succeeded++;
-            }
-            outcomes.add(outcome);
+        List<BranchOutcome> outcomes = outcomes(manifest, results, unfinished);
+        long succeeded = outcomes.stream().filter(o -> o.getStatus() == BranchStatus.SUCCEEDED).count();
+        AggregationSpec spec = manifest.getAggregation();
+        String output = null;
+        BranchError aggregationError = null;
+        if (succeeded > 0) {
+            FinalAggregation.Outcome aggregated = FinalAggregation.needsTask(spec)
+                    ? FinalAggregation.finish(spec, outcomes, results.get(FinalAggregation.BRANCH_ID), rule)
+                    : spec.getStrategy() == AggregationStrategy.SELECT
+                    ? FinalAggregation.selectByScorer(spec.getScorer(), outcomes)
+                    : new FinalAggregation.Outcome(Aggregation.aggregate(spec, outcomes), null);
+            output = aggregated.output();
+            aggregationError = aggregated.error();
+        }
+        JobStatus status = status(rule, (int) succeeded, outcomes.size());
+        if (aggregationError != null && status == JobStatus.SUCCEEDED) {
+            status = JobStatus.PARTIAL;
         }
         return JobResult.newBuilder()
                 .setJobId(manifest.getJobId())
                 .setRound(manifest.getRound())
-                .setStatus(status(rule, succeeded, outcomes.size()))
+                .setStatus(status)
                 .setCompletedBy(rule)
-                .setAggregation(manifest.getAggregation().getStrategy())
-                .setOutput(succeeded == 0 ? null : Aggregation.aggregate(manifest.getAggregation(), outcomes))
+                .setAggregation(spec.getStrategy())
+                .setOutput(output)
+                .setAggregationError(aggregationError)
                 .setBranches(outcomes)
                 .setSubmittedAt(manifest.getSubmittedAt())
                 .setCompletedAt(now)
                 .setMetadata(manifest.getMetadata())
                 .setParentJobId(manifest.getParentJobId())
                 .build();
+    }
+
+    private static List<BranchOutcome> outcomes(JobManifest manifest, Map<String, BranchResult> results,
+                                                BranchStatus unfinished) {
+        List<BranchOutcome> outcomes = new ArrayList<>();
+        for (BranchRef branch : manifest.getBranches()) {
+            outcomes.add(outcome(branch, results.get(branch.getBranchId()), unfinished));
+        }
+        return outcomes;
     }
 
     private static JobStatus status(String rule, int succeeded, int total) {

@@ -1,7 +1,6 @@
 package io.braid.orchestrator.aggregate;
 
 import io.braid.schema.JobJoinState;
-import io.braid.schema.JobResult;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,13 +20,13 @@ import java.util.Objects;
  * the join's timers — deadlines and expiries, indexed by time in a second store — from a wall-clock punctuation
  * that reads the injected {@link Clock}.
  */
-final class JobJoinProcessor implements Processor<String, JoinInput, String, JobResult> {
+final class JobJoinProcessor implements Processor<String, JoinInput, String, JoinOutput> {
 
     private final String storeName;
     private final String timersStoreName;
     private final Clock clock;
     private final JoinSettings settings;
-    private ProcessorContext<String, JobResult> context;
+    private ProcessorContext<String, JoinOutput> context;
     private KeyValueStore<String, JobJoinState> store;
     private KeyValueStore<String, String> timers;
 
@@ -39,7 +38,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Job
     }
 
     @Override
-    public void init(ProcessorContext<String, JobResult> context) {
+    public void init(ProcessorContext<String, JoinOutput> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
         this.timers = context.getStateStore(timersStoreName);
@@ -104,7 +103,9 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Job
                     after.getExpiresAt());
         }
         step.completed().ifPresent(result -> context.forward(
-                new Record<>(jobId, result, result.getCompletedAt().toEpochMilli())));
+                new Record<>(jobId, new JoinOutput.Completed(result), result.getCompletedAt().toEpochMilli())));
+        step.finalTask().ifPresent(task -> context.forward(
+                new Record<>(jobId, new JoinOutput.FinalTask(task), task.getDispatchedAt().toEpochMilli())));
     }
 
     private void moveTimer(String jobId, JoinTimers.Kind kind, Instant from, Instant to) {

@@ -1,5 +1,6 @@
 package io.braid.orchestrator.dispatch;
 
+import io.braid.orchestrator.aggregate.FinalAggregation;
 import io.braid.schema.AggregationStrategy;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.CompletionMode;
@@ -34,6 +35,9 @@ public final class JobValidator {
             String where = "branches[" + i + "]";
             if (branch.getBranchId().isBlank()) {
                 problems.add(where + ".branchId is empty");
+            } else if (branch.getBranchId().startsWith("__")) {
+                problems.add(where + ".branchId '" + branch.getBranchId() + "' starts with '__', which Braid reserves "
+                        + "for its own steps (e.g. " + FinalAggregation.BRANCH_ID + "); rename it");
             } else if (!ids.add(branch.getBranchId())) {
                 problems.add(where + ".branchId '" + branch.getBranchId() + "' is used twice: branch ids must be "
                         + "unique within a job");
@@ -57,6 +61,11 @@ public final class JobValidator {
             problems.add("completion.deadlineMs " + job.getCompletion().getDeadlineMs() + " must be positive");
         }
         AggregationStrategy strategy = job.getAggregation().getStrategy();
+        String scorer = job.getAggregation().getScorer();
+        if (strategy == AggregationStrategy.SELECT && scorer != null && !FinalAggregation.SCORERS.contains(scorer)) {
+            problems.add("aggregation.scorer '" + scorer + "' is unknown; use one of " + FinalAggregation.SCORERS
+                    + ", or leave it out to have an LLM judge pick (aggregation.model, aggregation.prompt)");
+        }
         if (!supportedAggregations.contains(strategy)) {
             problems.add("aggregation.strategy " + strategy + " is not supported yet; use one of "
                     + supportedAggregations);

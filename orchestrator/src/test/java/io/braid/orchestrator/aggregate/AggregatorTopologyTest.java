@@ -2,7 +2,9 @@ package io.braid.orchestrator.aggregate;
 
 import io.braid.schema.AggregationSpec;
 import io.braid.schema.AggregationStrategy;
+import io.braid.schema.BranchError;
 import io.braid.schema.BranchResult;
+import io.braid.schema.BranchTask;
 import io.braid.schema.CompletionMode;
 import io.braid.schema.CompletionPolicy;
 import io.braid.schema.ControlAction;
@@ -56,6 +58,7 @@ class AggregatorTopologyTest {
     private TestOutputTopic<String, JobEvent> jobEvents;
     private TestInputTopic<String, JobControl> controlIn;
     private TestOutputTopic<String, JobControl> controlOut;
+    private TestOutputTopic<String, BranchTask> tasks;
 
     @BeforeEach
     void setUp() {
@@ -69,6 +72,17 @@ class AggregatorTopologyTest {
         controlIn = driver.createInputTopic(topics.control(), new StringSerializer(), new AvroSerializer<>(registry));
         controlOut = driver.createOutputTopic(topics.control(), new StringDeserializer(),
                 new AvroDeserializer<>(registry, JobControl.class));
+        tasks = driver.createOutputTopic(topics.tasks(), new StringDeserializer(),
+                new AvroDeserializer<>(registry, BranchTask.class));
+    }
+
+    private static JobManifest aggregatedBy(String jobId, AggregationSpec spec, String... branchIds) {
+        return JobManifest.newBuilder(submittedNow(jobId, null, AggregationStrategy.COLLECT, branchIds))
+                .setAggregation(spec).build();
+    }
+
+    private static BranchResult finalResult(String jobId, BranchStatus status, String output) {
+        return result(jobId, FinalAggregation.BRANCH_ID, status, output);
     }
 
     /** Moves the test's clock and the driver's wall clock together, firing due punctuations. */
@@ -345,5 +359,88 @@ class AggregatorTopologyTest {
 
         assertThat(joinStore().get("never-submitted")).isNull();
         assertThat(jobResults.isEmpty()).isTrue();
+    }
+
+    @Test
+    void synthesize_runs_one_more_task_over_the_outputs_and_its_answer_becomes_the_jobs() {
+        manifests.pipeInput("syn", aggregatedBy("syn", AggregationSpec.newBuilder()
+                .setStrategy(AggregationStrategy.SYNTHESIZE).setModel("big").setPrompt("Write one paragraph.")
+                .build(), "a", "b"));
+        results.pipeInput("syn", succeeded("syn", "a", "Kafka has queues now."));
+        results.pipeInput("syn", succeeded("syn", "b", "Share groups exist."));
+
+        assertThat(jobResults.isEmpty()).as("waiting for the synthesis").isTrue();
+        BranchTask task = tasks.readValue();
+        assertThat(task.getJobId()).isEqualTo("syn");
+        assertThat(task.getBranch().getBranchId()).isEqualTo(FinalAggregation.BRANCH_ID);
+        assertThat(task.getBranch().getLlm().getModel()).isEqualTo("big");
+        assertThat(task.getBranch().getLlm().getUserPrompt()).isEqualTo("Write one paragraph.\n\n{{outputs}}");
+        assertThat(task.getInputs()).containsEntry("a", "Kafka has queues now.")
+                .containsEntry("outputs", "[a]\nKafka has queues now.\n\n[b]\nShare groups exist.");
+
+        results.pipeInput("syn", finalResult("syn", BranchStatus.SUCCEEDED, "Kafka has queues: share groups."));
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.getCompletedBy()).isEqualTo("ALL");
+        assertThat(job.getOutput()).isEqualTo("Kafka has queues: share groups.");
+        assertThat(job.getBranches()).extracting(b -> b.getBranchId()).containsExactly("a", "b");
+        assertThat(tasks.isEmpty()).as("one final task").isTrue();
+    }
+
+    @Test
+    void select_by_an_llm_judge_returns_the_variant_it_named() {
+        manifests.pipeInput("ab", aggregatedBy("ab", AggregationSpec.newBuilder()
+                .setStrategy(AggregationStrategy.SELECT).setPrompt("the clearer one").build(), "variant-a", "variant-b"));
+        results.pipeInput("ab", succeeded("ab", "variant-a", "A long winding answer"));
+        results.pipeInput("ab", succeeded("ab", "variant-b", "A crisp answer"));
+        assertThat(tasks.readValue().getBranch().getLlm().getUserPrompt()).startsWith("Criteria: the clearer one");
+
+        results.pipeInput("ab", finalResult("ab", BranchStatus.SUCCEEDED, "[variant-b] because it is shorter"));
+
+        assertThat(jobResults.readValue().getOutput()).isEqualTo("{\"selected\":\"variant-b\",\"answer\":"
+                + "\"A crisp answer\",\"by\":\"judge\",\"verdict\":\"[variant-b] because it is shorter\"}");
+    }
+
+    @Test
+    void select_by_a_named_scorer_needs_no_extra_task() {
+        manifests.pipeInput("score", aggregatedBy("score", AggregationSpec.newBuilder()
+                .setStrategy(AggregationStrategy.SELECT).setScorer("longest").build(), "a", "b"));
+        results.pipeInput("score", succeeded("score", "a", "short"));
+        results.pipeInput("score", succeeded("score", "b", "much longer"));
+
+        assertThat(tasks.isEmpty()).isTrue();
+        assertThat(jobResults.readValue().getOutput())
+                .isEqualTo("{\"selected\":\"b\",\"answer\":\"much longer\",\"by\":\"scorer longest\"}");
+    }
+
+    @Test
+    void a_failed_synthesis_leaves_the_job_partial_with_the_reason() {
+        manifests.pipeInput("syn-fail", aggregatedBy("syn-fail", AggregationSpec.newBuilder()
+                .setStrategy(AggregationStrategy.SYNTHESIZE).build(), "a"));
+        results.pipeInput("syn-fail", succeeded("syn-fail", "a", "A"));
+        results.pipeInput("syn-fail", BranchResult.newBuilder(finalResult("syn-fail", BranchStatus.FAILED, null))
+                .setError(new BranchError("AuthenticationException", "401", false)).build());
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getStatus()).isEqualTo(JobStatus.PARTIAL);
+        assertThat(job.getOutput()).isNull();
+        assertThat(job.getAggregationError().getErrorClass()).isEqualTo("AuthenticationException");
+    }
+
+    @Test
+    void a_deadline_during_the_synthesis_completes_the_job_without_an_answer_and_says_why() {
+        manifests.pipeInput("syn-late", JobManifest.newBuilder(aggregatedBy("syn-late", AggregationSpec.newBuilder()
+                .setStrategy(AggregationStrategy.SYNTHESIZE).build(), "a"))
+                .setCompletion(CompletionPolicy.newBuilder().setDeadlineMs(5_000L).build()).build());
+        results.pipeInput("syn-late", succeeded("syn-late", "a", "A"));
+        assertThat(tasks.readValue().getBranch().getBranchId()).isEqualTo(FinalAggregation.BRANCH_ID);
+
+        advance(Duration.ofSeconds(6));
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getCompletedBy()).isEqualTo("DEADLINE");
+        assertThat(job.getStatus()).isEqualTo(JobStatus.PARTIAL);
+        assertThat(job.getAggregationError().getMessage()).contains("before its SYNTHESIZE step finished");
     }
 }
