@@ -1,6 +1,7 @@
 package io.braid.cli;
 
 import io.braid.cli.client.BraidClient;
+import io.braid.cli.client.JobFiles;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchResult;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -149,5 +151,44 @@ class JobCompletionIntegrationTest {
                     .containsExactly("quick=SUCCEEDED", "slow=CANCELLED");
         }
         assertInterruptedByTheWorker("cancel-1", "slow");
+    }
+
+    @Test
+    void a_nested_job_runs_as_a_child_job_whose_result_is_its_parents_branch() {
+        JobRequest parent = JobRequest.newBuilder(JobFiles.read(Path.of("..", "examples", "nested.json")))
+                .setJobId("nested-1").build();
+        // the example's LLM branch would take a minute here: make it a quick tool branch
+        parent.getBranches().set(0, quickTool("overview"));
+
+        JobResult result = run(parent);
+
+        assertThat(result.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getKind() + "=" + b.getStatus())
+                .containsExactly("overview=TOOL=SUCCEEDED", "numbers=JOB=SUCCEEDED");
+        assertThat(result.getBranches().get(1).getOutput()).isEqualTo("24 partitions, 25 workers per partition");
+        assertThat(result.getBranches().get(1).getWorkerId()).isEqualTo("child job nested-1/numbers");
+    }
+
+    @Test
+    void a_parent_that_completes_first_cancels_its_running_child_job() {
+        String child = "{\"branches\": [{\"branchId\": \"deep\", \"kind\": \"LLM\", "
+                + "\"llm\": {\"userPrompt\": \"think hard\"}}]}";
+        JobRequest parent = JobRequest.newBuilder().setJobId("nested-2")
+                .setBranches(List.of(quickTool("quick"), BranchSpec.newBuilder().setBranchId("research")
+                        .setKind(BranchKind.JOB).setJob(child).build()))
+                .setCompletion(CompletionPolicy.newBuilder().setMode(CompletionMode.FIRST).build()).build();
+
+        JobResult result = run(parent);
+
+        assertThat(result.getCompletedBy()).isEqualTo("FIRST");
+        assertThat(result.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
+                .containsExactly("quick=SUCCEEDED", "research=CANCELLED");
+        try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+            JobResult childResult = client.awaitResult("nested-2/research", null, Duration.ofSeconds(30), e -> { })
+                    .orElseThrow();
+            assertThat(childResult.getStatus()).isEqualTo(JobStatus.CANCELLED);
+            assertThat(childResult.getParentJobId()).isEqualTo("nested-2");
+        }
+        assertInterruptedByTheWorker("nested-2/research", "deep");
     }
 }

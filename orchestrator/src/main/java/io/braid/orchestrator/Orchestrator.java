@@ -11,7 +11,11 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import io.braid.schema.JobJoinState;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.time.Duration;
@@ -99,6 +103,19 @@ public final class Orchestrator implements AutoCloseable {
     /** The port of GET /jobs/{id}, if it is on. */
     public OptionalInt httpPort() {
         return status == null ? OptionalInt.empty() : OptionalInt.of(status.port());
+    }
+
+    /**
+     * How many jobs this instance's aggregator holds state for (open, finished within the retention, or results
+     * waiting for their manifest); -1 while its store is not queryable (rebalancing, restoring).
+     */
+    public long heldJobs() {
+        try {
+            return aggregator.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.STORE_NAME,
+                    QueryableStoreTypes.<String, JobJoinState>keyValueStore())).approximateNumEntries();
+        } catch (InvalidStateStoreException e) {
+            return -1;
+        }
     }
 
     /** Whether the aggregator is processing (it is rebalancing or restoring state right after start). */

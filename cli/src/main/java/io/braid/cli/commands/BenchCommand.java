@@ -8,7 +8,7 @@ import picocli.CommandLine.Spec;
 /** {@code braid bench}: the benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures Braid on this machine and writes the figures to a file.",
-        subcommands = {BenchFleetCommand.class})
+        subcommands = {BenchFleetCommand.class, BenchAggregatorCommand.class})
 public final class BenchCommand implements Runnable {
 
     @Spec

@@ -50,7 +50,7 @@ public final class ResultPrinter {
                     : firstStart;
             lastEnd = lastEnd == null || branch.getFinishedAt().isAfter(lastEnd) ? branch.getFinishedAt() : lastEnd;
             out.printf("  %-14s %-10s %-16s %7d ms %7d ms %5d ms  |%s|%n", branch.getBranchId(), branch.getStatus(),
-                    branch.getWorkerId(), start, end, end - start, bar(start, end, wallMillis));
+                    fit(branch.getWorkerId(), 16), start, end, end - start, bar(start, end, wallMillis));
         }
         out.printf("%nJob wall time %d ms (submitted to joined).", wallMillis);
         if (firstStart != null) {
@@ -92,5 +92,13 @@ public final class ResultPrinter {
         int from = (int) Math.min(BAR_WIDTH - 1, start * BAR_WIDTH / total);
         int to = (int) Math.max(from + 1, Math.min(BAR_WIDTH, Math.ceil((double) end * BAR_WIDTH / total)));
         return " ".repeat(from) + "█".repeat(to - from) + " ".repeat(BAR_WIDTH - to);
+    }
+
+    /** {@code text} cut to {@code width} characters, keeping its end (a child job's id ends in its branch). */
+    private static String fit(String text, int width) {
+        if (text == null || text.length() <= width) {
+            return text;
+        }
+        return "…" + text.substring(text.length() - width + 1);
     }
 }

@@ -1,9 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
 import io.braid.schema.BranchResult;
-import io.braid.schema.BranchStatus;
 import io.braid.schema.BranchTask;
-import io.braid.schema.ControlAction;
 import io.braid.schema.JobControl;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
@@ -14,6 +12,7 @@ import io.braid.schema.Topics;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -32,7 +31,9 @@ import java.time.Clock;
  *   manifests ──┐                                                     ┌─▶ job-results
  *   results ────┼─▶ job-join (stores: JobJoinState per jobId, timers) ─┼─▶ job-events (JOB_COMPLETED)
  *   control ────┘      (punctuation: deadlines, expiries)             ├─▶ control (CANCEL what is left)
- *                                                                      └─▶ tasks (SYNTHESIZE / SELECT final task)
+ *                                                                      ├─▶ tasks (SYNTHESIZE / SELECT final task)
+ *                                                                      └─▶ results (a child job's result, as its
+ *                                                                           parent's JOB branch result)
  * </pre>
  */
 public final class AggregatorTopology {
@@ -76,21 +77,19 @@ public final class AggregatorTopology {
         completed.mapValues(AggregatorTopology::completedEvent, named("job-completed-event"))
                 .to(topics.jobEvents(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobEvent.class)));
         completed.filter((jobId, result) -> hasUnfinishedBranches(result), named("jobs-with-unfinished-branches"))
-                .mapValues(AggregatorTopology::cancelRemaining, named("cancel-remaining-branches"))
+                .flatMap((jobId, result) -> ChildResults.cancels(result).stream()
+                        .map(cancel -> KeyValue.pair(cancel.getJobId(), cancel)).toList(),
+                        named("cancel-remaining-branches"))
                 .to(topics.control(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobControl.class)));
+        completed.filter((jobId, result) -> ChildResults.isChild(result), named("child-jobs"))
+                .map((jobId, result) -> KeyValue.pair(result.getParentJobId(),
+                        ChildResults.asParentBranchResult(result)), named("child-result-to-parent-branch"))
+                .to(topics.results(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchResult.class)));
         return builder.build();
     }
 
     private static boolean hasUnfinishedBranches(JobResult result) {
-        return result.getBranches().stream().anyMatch(branch -> branch.getStatus() == BranchStatus.CANCELLED
-                || branch.getStatus() == BranchStatus.MISSING);
-    }
-
-    /** Tells the workers to skip or interrupt the branches the completed round no longer needs. */
-    private static JobControl cancelRemaining(JobResult result) {
-        return JobControl.newBuilder().setJobId(result.getJobId()).setRound(result.getRound())
-                .setAction(ControlAction.CANCEL).setReason("job completed by " + result.getCompletedBy())
-                .setAt(result.getCompletedAt()).build();
+        return result.getBranches().stream().anyMatch(ChildResults::isUnfinished);
     }
 
     private static JobEvent completedEvent(JobResult result) {

@@ -220,10 +220,12 @@ public final class JobJoin {
 
     private static BranchOutcome outcome(BranchRef branch, BranchResult result, BranchStatus unfinished) {
         if (result == null) {
-            return BranchOutcome.newBuilder().setBranchId(branch.getBranchId()).setStatus(unfinished).build();
+            return BranchOutcome.newBuilder().setBranchId(branch.getBranchId()).setKind(branch.getKind())
+                    .setStatus(unfinished).build();
         }
         return BranchOutcome.newBuilder()
                 .setBranchId(branch.getBranchId())
+                .setKind(branch.getKind())
                 .setStatus(result.getStatus())
                 .setOutput(result.getOutput())
                 .setError(result.getError())

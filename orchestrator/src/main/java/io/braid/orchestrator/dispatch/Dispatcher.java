@@ -147,9 +147,14 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         for (BranchTask task : fanOut.tasks()) {
             send(topics.tasks(), jobId, task);
         }
+        for (JobRequest child : fanOut.childJobs()) {
+            send(topics.jobs(), child.getJobId(), child);
+        }
         send(topics.jobEvents(), jobId, JobEvent.newBuilder().setJobId(jobId).setRound(fanOut.manifest().getRound())
                 .setType(JobEventType.JOB_DISPATCHED).setAt(now)
-                .setMessage(fanOut.tasks().size() + " branches").build());
+                .setMessage(fanOut.manifest().getBranches().size() + " branches"
+                        + (fanOut.childJobs().isEmpty() ? "" : ", " + fanOut.childJobs().size() + " as child jobs"))
+                .build());
     }
 
     private void send(String topic, String key, SpecificRecord value) {

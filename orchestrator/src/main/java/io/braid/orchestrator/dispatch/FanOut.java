@@ -1,5 +1,6 @@
 package io.braid.orchestrator.dispatch;
 
+import io.braid.schema.BranchKind;
 import io.braid.schema.BranchRef;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.BranchTask;
@@ -9,8 +10,11 @@ import io.braid.schema.JobRequest;
 import java.time.Instant;
 import java.util.List;
 
-/** A job split into what the dispatcher writes: one manifest for the aggregator and one task per branch. */
-public record FanOut(JobManifest manifest, List<BranchTask> tasks) {
+/**
+ * A job split into what the dispatcher writes: one manifest for the aggregator, one task per branch for the
+ * workers, and one child job per JOB branch (a nested fan-out, dispatched like any job).
+ */
+public record FanOut(JobManifest manifest, List<BranchTask> tasks, List<JobRequest> childJobs) {
 
     /** Round 1 of {@code job}, dispatched at {@code now}; {@code receivedAt} stands in for a missing submittedAt. */
     public static FanOut of(JobRequest job, Instant receivedAt, Instant now) {
@@ -29,6 +33,7 @@ public record FanOut(JobManifest manifest, List<BranchTask> tasks) {
                 .setParentJobId(job.getParentJobId())
                 .build();
         List<BranchTask> tasks = job.getBranches().stream()
+                .filter(branch -> branch.getKind() != BranchKind.JOB)
                 .map((BranchSpec branch) -> BranchTask.newBuilder()
                         .setJobId(job.getJobId())
                         .setRound(round)
@@ -37,6 +42,10 @@ public record FanOut(JobManifest manifest, List<BranchTask> tasks) {
                         .setDispatchedAt(now)
                         .build())
                 .toList();
-        return new FanOut(manifest, tasks);
+        List<JobRequest> childJobs = job.getBranches().stream()
+                .filter(branch -> branch.getKind() == BranchKind.JOB)
+                .map(branch -> JobRequest.newBuilder(ChildJobs.child(job, branch, round)).setSubmittedAt(now).build())
+                .toList();
+        return new FanOut(manifest, tasks, childJobs);
     }
 }

@@ -2,6 +2,7 @@ package io.braid.orchestrator.dispatch;
 
 import io.braid.orchestrator.aggregate.FinalAggregation;
 import io.braid.schema.AggregationStrategy;
+import io.braid.schema.BranchKind;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.CompletionMode;
 import io.braid.schema.JobRequest;
@@ -23,6 +24,10 @@ public final class JobValidator {
     /** The problems of {@code job}; empty when it can be dispatched. */
     public List<String> problems(JobRequest job) {
         List<String> problems = new ArrayList<>();
+        if (ChildJobs.depth(job) > ChildJobs.MAX_DEPTH) {
+            problems.add("child jobs nest deeper than " + ChildJobs.MAX_DEPTH + " levels; flatten the job");
+            return problems;
+        }
         if (job.getJobId() == null || job.getJobId().isBlank()) {
             problems.add("jobId is empty: give every job a unique id (the correlation id of its results)");
         }
@@ -43,6 +48,13 @@ public final class JobValidator {
                         + "unique within a job");
             }
             checkPayload(branch, where, problems);
+            if (branch.getKind() == BranchKind.JOB && branch.getJob() != null && !branch.getBranchId().isBlank()) {
+                try {
+                    problems(ChildJobs.child(job, branch, 1)).forEach(p -> problems.add(where + ".job: " + p));
+                } catch (InvalidJobException e) {
+                    problems.add(where + ".job: " + e.getMessage());
+                }
+            }
             if (branch.getTimeoutMs() != null && branch.getTimeoutMs() <= 0) {
                 problems.add(where + ".timeoutMs " + branch.getTimeoutMs() + " must be positive");
             }
@@ -80,14 +92,17 @@ public final class JobValidator {
         boolean hasLlm = branch.getLlm() != null;
         boolean hasTool = branch.getTool() != null;
         boolean hasAgent = branch.getAgent() != null;
+        boolean hasJob = branch.getJob() != null;
+        int set = (hasLlm ? 1 : 0) + (hasTool ? 1 : 0) + (hasAgent ? 1 : 0) + (hasJob ? 1 : 0);
         String expected = switch (branch.getKind()) {
-            case LLM -> hasLlm && !hasTool && !hasAgent ? null : "llm";
-            case TOOL -> hasTool && !hasLlm && !hasAgent ? null : "tool";
-            case AGENT -> hasAgent && !hasLlm && !hasTool ? null : "agent";
+            case LLM -> hasLlm && set == 1 ? null : "llm";
+            case TOOL -> hasTool && set == 1 ? null : "tool";
+            case AGENT -> hasAgent && set == 1 ? null : "agent";
+            case JOB -> hasJob && set == 1 ? null : "job";
         };
         if (expected != null) {
             problems.add(where + " has kind " + branch.getKind() + ": set exactly the '" + expected
-                    + "' field and none of the others (llm, tool, agent)");
+                    + "' field and none of the others (llm, tool, agent, job)");
         }
     }
 }

@@ -81,12 +81,13 @@ public final class JobStatusServer implements AutoCloseable {
                 respond(exchange, 405, error("use GET /jobs/{jobId}"));
                 return;
             }
-            String jobId = URLDecoder.decode(exchange.getRequestURI().getRawPath().substring(PREFIX.length()),
-                    StandardCharsets.UTF_8);
-            if (jobId.isBlank() || jobId.contains("/")) {
-                respond(exchange, 400, error("ask for GET /jobs/{jobId}"));
+            String rawId = exchange.getRequestURI().getRawPath().substring(PREFIX.length());
+            if (rawId.isBlank() || rawId.contains("/")) {
+                respond(exchange, 400, error("ask for GET /jobs/{jobId}, the id URL-encoded (a child job's '/' as "
+                        + "%2F)"));
                 return;
             }
+            String jobId = URLDecoder.decode(rawId, StandardCharsets.UTF_8);
             boolean forwarded = FORWARDED.equals(exchange.getRequestURI().getRawQuery());
             Answer answer = answer(jobId, forwarded);
             respond(exchange, answer.status(), answer.body());

@@ -3,6 +3,7 @@ package io.braid.orchestrator.aggregate;
 import io.braid.schema.AggregationSpec;
 import io.braid.schema.AggregationStrategy;
 import io.braid.schema.BranchError;
+import io.braid.schema.BranchKind;
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchTask;
 import io.braid.schema.CompletionMode;
@@ -319,7 +320,7 @@ class AggregatorTopologyTest {
         assertThat(cancel.getJobId()).isEqualTo("race");
         assertThat(cancel.getRound()).isEqualTo(1);
         assertThat(cancel.getAction()).isEqualTo(ControlAction.CANCEL);
-        assertThat(cancel.getReason()).isEqualTo("job completed by FIRST");
+        assertThat(cancel.getReason()).isEqualTo("job race completed by FIRST");
     }
 
     @Test
@@ -442,5 +443,52 @@ class AggregatorTopologyTest {
         assertThat(job.getCompletedBy()).isEqualTo("DEADLINE");
         assertThat(job.getStatus()).isEqualTo(JobStatus.PARTIAL);
         assertThat(job.getAggregationError().getMessage()).contains("before its SYNTHESIZE step finished");
+    }
+
+    @Test
+    void a_child_jobs_result_becomes_its_parents_branch_result() {
+        JobManifest parent = JobManifest.newBuilder(submittedNow("parent", null, AggregationStrategy.COLLECT,
+                "intro", "research")).build();
+        parent.getBranches().get(1).setKind(BranchKind.JOB);
+        manifests.pipeInput("parent", parent);
+        results.pipeInput("parent", succeeded("parent", "intro", "Hello"));
+        JobManifest child = JobManifest.newBuilder(submittedNow("parent/research", null,
+                AggregationStrategy.COLLECT, "x", "y")).setParentJobId("parent")
+                .setMetadata(java.util.Map.of("braid.parent.branchId", "research", "braid.parent.round", "1")).build();
+        manifests.pipeInput("parent/research", child);
+        results.pipeInput("parent/research", succeeded("parent/research", "x", "X"));
+        results.pipeInput("parent/research", succeeded("parent/research", "y", "Y"));
+
+        JobResult childResult = jobResults.readValue();
+        assertThat(childResult.getJobId()).isEqualTo("parent/research");
+        assertThat(childResult.getParentJobId()).isEqualTo("parent");
+        // the child's result reaches the parent through the results topic, as TopologyTestDriver pipes it back
+        BranchResult asBranch = driver.createOutputTopic(topics.results(), new StringDeserializer(),
+                new AvroDeserializer<>(registry, BranchResult.class)).readValue();
+        assertThat(asBranch.getJobId()).isEqualTo("parent");
+        assertThat(asBranch.getBranchId()).isEqualTo("research");
+        assertThat(asBranch.getStatus()).isEqualTo(BranchStatus.SUCCEEDED);
+        results.pipeInput("parent", asBranch);
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getJobId()).isEqualTo("parent");
+        assertThat(job.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.getOutput()).isEqualTo("{\"intro\":\"Hello\",\"research\":\"{\\\"x\\\":\\\"X\\\",\\\"y\\\":\\\"Y\\\"}\"}");
+        assertThat(job.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getKind())
+                .containsExactly("intro=LLM", "research=JOB");
+    }
+
+    @Test
+    void a_parent_that_ends_early_cancels_its_unfinished_child_jobs() {
+        JobManifest parent = JobManifest.newBuilder(submittedNow("p2", null, AggregationStrategy.COLLECT,
+                "quick", "nested")).setCompletion(CompletionPolicy.newBuilder().setMode(CompletionMode.FIRST).build())
+                .build();
+        parent.getBranches().get(1).setKind(BranchKind.JOB);
+        manifests.pipeInput("p2", parent);
+        results.pipeInput("p2", succeeded("p2", "quick", "Q"));
+
+        assertThat(jobResults.readValue().getCompletedBy()).isEqualTo("FIRST");
+        assertThat(controlOut.readValuesToList()).extracting(c -> c.getJobId() + "@" + c.getRound())
+                .containsExactly("p2@1", "p2/nested@0");
     }
 }

@@ -36,7 +36,7 @@ class AvroJsonTest {
         assertThatThrownBy(() -> AvroJson.fromJson("{\"jobId\": \"j\", \"branches\": [{\"branchId\": \"a\", "
                 + "\"kind\": \"LMM\"}]}", JobRequest.class))
                 .isInstanceOf(JsonRecordException.class)
-                .hasMessage("branches[0].kind: expected one of [LLM, TOOL, AGENT], got \"LMM\"");
+                .hasMessage("branches[0].kind: expected one of [LLM, TOOL, AGENT, JOB], got \"LMM\"");
         assertThatThrownBy(() -> AvroJson.fromJson("{\"jobId\": \"j\"}", JobRequest.class))
                 .hasMessage("branches: required field is missing");
         assertThatThrownBy(() -> AvroJson.fromJson("{\"jobId\": \"j\", \"branches\": [], \"brnches\": 1}",
