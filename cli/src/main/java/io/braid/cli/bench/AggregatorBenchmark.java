@@ -63,7 +63,9 @@ public final class AggregatorBenchmark {
              Orchestrator orchestrator = Orchestrator.start(OrchestratorOptions
                      .builder(stack.bootstrapServers(), stack.registryUrl())
                      .partitions(3).instanceId("bench").stateDir(dir.resolve("aggregator"))
-                     .join(new JoinSettings(Duration.ofHours(1), retention, retention, Duration.ofSeconds(1)))
+                     // orphan results (before their manifest) are kept long: only finished jobs should expire
+                     .join(new JoinSettings(Duration.ofHours(1), retention, Duration.ofHours(1),
+                             Duration.ofSeconds(1)))
                      .build())) {
             orchestrator.awaitRunning(Duration.ofSeconds(60));
             long baseline = heapAfterGc();
@@ -82,7 +84,7 @@ public final class AggregatorBenchmark {
                     heapAfterLoad >> 20, diskAfterLoad);
 
             out.printf("  waiting for the %d s retention to pass...%n", retention.toSeconds());
-            awaitAtMost(retention.plusSeconds(60), () -> orchestrator.heldJobs() == 0 ? 0 : 1);
+            awaitAtMost(retention.plusSeconds(60), orchestrator::heldJobs);
             long heldAfterRetention = orchestrator.heldJobs();
             long heapAfterRetention = heapAfterGc() - baseline;
             long diskAfterRetention = changelogBytes(stack.bootstrapServers());

@@ -1,16 +1,12 @@
 package io.braid.cli.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.braid.cli.bench.BenchFiles;
 import io.braid.cli.bench.AggregatorBenchmark;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 
 /** {@code braid bench aggregator}: join throughput and the state finished jobs cost, before and after retention. */
@@ -51,15 +47,7 @@ public final class BenchAggregatorCommand implements Callable<Integer> {
                 figures.jobs(), figures.branchesPerJob(), figures.jobsPerSecond(), figures.heldAfterLoad(),
                 figures.heapDeltaAfterLoadMiB(), figures.changelogBytesAfterLoad(), figures.heldAfterRetention(),
                 figures.heapDeltaAfterRetentionMiB(), figures.changelogBytesAfterRetention());
-        System.out.println();
-        System.out.print(text);
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Files.createDirectories(outputDir);
-        Path json = outputDir.resolve("aggregator-" + stamp + ".json");
-        Path txt = outputDir.resolve("aggregator-" + stamp + ".txt");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), figures);
-        Files.writeString(txt, text);
-        System.out.printf("%nWritten to %s and %s%n", json, txt);
+        BenchFiles.report(System.out, outputDir, "aggregator", figures, text);
         return 0;
     }
 }

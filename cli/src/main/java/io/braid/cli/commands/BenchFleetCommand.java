@@ -1,16 +1,12 @@
 package io.braid.cli.commands;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.braid.cli.bench.BenchFiles;
 import io.braid.cli.bench.FleetBenchmark;
 import io.braid.cli.bench.FleetReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.concurrent.Callable;
 
 /** {@code braid bench fleet}: in-flight capacity, scaling and end-to-end throughput of the worker fleet. */
@@ -60,16 +56,7 @@ public final class BenchFleetCommand implements Callable<Integer> {
         FleetBenchmark.Figures figures = new FleetBenchmark(settings, System.out, outputDir.resolve("logs")).run();
         FleetReport report = FleetReport.of(figures);
         String text = report.text();
-        System.out.println();
-        System.out.print(text);
-
-        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Files.createDirectories(outputDir);
-        Path json = outputDir.resolve("fleet-" + stamp + ".json");
-        Path txt = outputDir.resolve("fleet-" + stamp + ".txt");
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
-        Files.writeString(txt, text);
-        System.out.printf("%nWritten to %s and %s%n", json, txt);
+        BenchFiles.report(System.out, outputDir, "fleet", report, text);
         return 0;
     }
 }
