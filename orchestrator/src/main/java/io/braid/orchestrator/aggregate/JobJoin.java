@@ -71,16 +71,28 @@ public final class JobJoin {
                 }
             }
             case JoinInput.Control c -> {
-                // Cancels the open round once its manifest is here; a cancel that overtakes the manifest is
-                // dropped (the client can cancel again).
+                if (c.control().getAction() != ControlAction.CANCEL) {
+                    return new Step(state, Optional.empty());
+                }
+                if (next.getManifest() == null) {
+                    // The cancel overtook the manifest: remember it; the manifest then ends the job at once.
+                    next.setCancelledEarly(c.control().getReason());
+                    if (next.getExpiresAt() == null) {
+                        next.setExpiresAt(now.plus(settings.orphanRetention()));
+                    }
+                    return new Step(next, Optional.empty());
+                }
                 int round = c.control().getRound();
-                boolean cancelsOpenRound = next.getManifest() != null
-                        && next.getCompletedRound() < next.getManifest().getRound()
+                boolean cancelsOpenRound = next.getCompletedRound() < next.getManifest().getRound()
                         && (round == 0 || next.getManifest().getRound() <= round);
-                return cancelsOpenRound && c.control().getAction() == ControlAction.CANCEL
+                return cancelsOpenRound
                         ? complete(next, CompletionRule.CANCELLED, now, settings)
                         : new Step(state, Optional.empty());
             }
+        }
+        if (input instanceof JoinInput.Manifest && next.getCancelledEarly() != null) {
+            next.setCancelledEarly(null);
+            return complete(next, CompletionRule.CANCELLED, now, settings);
         }
         JobManifest manifest = next.getManifest();
         if (manifest == null) {

@@ -9,6 +9,7 @@ import io.braid.schema.BranchTask;
 import io.braid.schema.CompletionMode;
 import io.braid.schema.CompletionPolicy;
 import io.braid.schema.ControlAction;
+import io.braid.schema.FailurePolicy;
 import io.braid.schema.JobControl;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
@@ -354,9 +355,26 @@ class AggregatorTopologyTest {
     }
 
     @Test
-    void a_cancel_of_an_unknown_job_leaves_no_state_behind() {
+    void a_cancel_that_overtakes_the_manifest_cancels_the_job_when_the_manifest_arrives() {
+        controlIn.pipeInput("early", JobControl.newBuilder().setJobId("early").setReason("too soon").setAt(NOW)
+                .build());
+        assertThat(jobResults.isEmpty()).isTrue();
+
+        manifests.pipeInput("early", submittedNow("early", null, AggregationStrategy.COLLECT, "a"));
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getStatus()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(job.getBranches()).extracting(b -> b.getStatus()).containsExactly(BranchStatus.CANCELLED);
+        assertThat(controlOut.readValue().getRound()).as("workers told to skip round 1").isEqualTo(1);
+    }
+
+    @Test
+    void a_cancel_of_a_job_that_never_comes_expires_with_the_orphans() {
         controlIn.pipeInput("never-submitted", JobControl.newBuilder().setJobId("never-submitted")
                 .setReason("typo").setAt(NOW).build());
+        assertThat(joinStore().get("never-submitted")).isNotNull();
+
+        advance(SETTINGS.orphanRetention().plusSeconds(1));
 
         assertThat(joinStore().get("never-submitted")).isNull();
         assertThat(jobResults.isEmpty()).isTrue();
@@ -490,5 +508,49 @@ class AggregatorTopologyTest {
         assertThat(jobResults.readValue().getCompletedBy()).isEqualTo("FIRST");
         assertThat(controlOut.readValuesToList()).extracting(c -> c.getJobId() + "@" + c.getRound())
                 .containsExactly("p2@1", "p2/nested@0");
+    }
+
+    @Test
+    void a_quorum_completes_the_job_once_enough_branches_succeeded_failures_not_counting() {
+        manifests.pipeInput("q", JobManifest.newBuilder(submittedNow("q", null, AggregationStrategy.COLLECT,
+                "a", "b", "c", "d")).setCompletion(CompletionPolicy.newBuilder().setMode(CompletionMode.QUORUM)
+                .setQuorum(2).build()).build());
+        results.pipeInput("q", succeeded("q", "a", "A"));
+        results.pipeInput("q", result("q", "b", BranchStatus.FAILED, null));
+        assertThat(jobResults.isEmpty()).as("one success of two needed").isTrue();
+
+        results.pipeInput("q", succeeded("q", "c", "C"));
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.getCompletedBy()).isEqualTo("QUORUM");
+        assertThat(job.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
+                .containsExactly("a=SUCCEEDED", "b=FAILED", "c=SUCCEEDED", "d=CANCELLED");
+    }
+
+    @Test
+    void fail_fast_ends_the_job_at_its_first_failed_branch() {
+        manifests.pipeInput("ff", JobManifest.newBuilder(submittedNow("ff", null, AggregationStrategy.COLLECT,
+                "a", "b", "c")).setCompletion(CompletionPolicy.newBuilder()
+                .setOnBranchFailure(FailurePolicy.FAIL_FAST).build()).build());
+        results.pipeInput("ff", succeeded("ff", "a", "A"));
+        results.pipeInput("ff", result("ff", "b", BranchStatus.TIMED_OUT, null));
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getCompletedBy()).isEqualTo("FAIL_FAST");
+        assertThat(job.getStatus()).isEqualTo(JobStatus.PARTIAL);
+        assertThat(job.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
+                .containsExactly("a=SUCCEEDED", "b=TIMED_OUT", "c=CANCELLED");
+    }
+
+    @Test
+    void template_fills_each_branch_output_into_the_text() {
+        manifests.pipeInput("t", aggregatedBy("t", AggregationSpec.newBuilder()
+                .setStrategy(AggregationStrategy.TEMPLATE).setTemplate("# {{title}}\n\n{{body}}").build(),
+                "title", "body"));
+        results.pipeInput("t", succeeded("t", "title", "Queues"));
+        results.pipeInput("t", succeeded("t", "body", "Share groups are here."));
+
+        assertThat(jobResults.readValue().getOutput()).isEqualTo("# Queues\n\nShare groups are here.");
     }
 }
