@@ -3,7 +3,9 @@ package io.braid.cli;
 import io.braid.cli.commands.BenchCommand;
 import io.braid.cli.commands.CancelCommand;
 import io.braid.cli.commands.DemoCommand;
+import io.braid.cli.commands.DlqCommand;
 import io.braid.cli.commands.OrchestratorCommand;
+import io.braid.cli.commands.ReplayCommand;
 import io.braid.cli.commands.ResultCommand;
 import io.braid.cli.commands.RunCommand;
 import io.braid.cli.commands.StackCommand;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Command;
 /** The {@code braid} command. */
 @Command(name = "braid", mixinStandardHelpOptions = true, version = "braid 0.1.0",
         description = "Fan jobs out into parallel LLM and tool branches on Kafka, and join the results.",
-        subcommands = {DemoCommand.class, RunCommand.class, SubmitCommand.class, ResultCommand.class, StatusCommand.class, WatchCommand.class, CancelCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, SubmitCommand.class, ResultCommand.class,
+                StatusCommand.class, WatchCommand.class, CancelCommand.class, ReplayCommand.class, DlqCommand.class,
                 StackCommand.class, OrchestratorCommand.class, WorkerCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
 

@@ -8,7 +8,13 @@ import io.braid.orchestrator.status.JobStatusServer;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import io.braid.schema.JobControl;
+import io.braid.schema.serde.AvroSerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import io.braid.schema.JobJoinState;
@@ -19,6 +25,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.HostInfo;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -35,14 +42,17 @@ public final class Orchestrator implements AutoCloseable {
     private final KafkaStreams aggregator;
     private final CountDownLatch aggregatorRunning;
     private final JobStatusServer status;
+    private final KafkaProducer<String, byte[]> controlProducer;
 
     private Orchestrator(Dispatcher dispatcher, Thread dispatcherThread, KafkaStreams aggregator,
-                         CountDownLatch aggregatorRunning, JobStatusServer status) {
+                         CountDownLatch aggregatorRunning, JobStatusServer status,
+                         KafkaProducer<String, byte[]> controlProducer) {
         this.dispatcher = dispatcher;
         this.dispatcherThread = dispatcherThread;
         this.aggregator = aggregator;
         this.aggregatorRunning = aggregatorRunning;
         this.status = status;
+        this.controlProducer = controlProducer;
     }
 
     /** Creates missing topics, then starts the dispatcher and the aggregator. */
@@ -57,8 +67,23 @@ public final class Orchestrator implements AutoCloseable {
                 new JobValidator(Aggregation.SUPPORTED), options.clock());
         Thread dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
 
+        KafkaProducer<String, byte[]> controlProducer = options.httpPort() < 0 ? null : new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer());
+        AvroSerializer<JobControl> controlSerializer = new AvroSerializer<>(registry);
         JobStatusServer status = options.httpPort() < 0 ? null
-                : JobStatusServer.bind(options.httpPort(), options.instanceId());
+                : JobStatusServer.bind(options.httpPort(), options.instanceId(), control -> {
+                    try {
+                        controlProducer.send(new ProducerRecord<>(options.topics().control(), control.getJobId(),
+                                controlSerializer.serialize(options.topics().control(), control)))
+                                .get(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted", e);
+                    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                        throw new IllegalStateException(e.toString(), e);
+                    }
+                });
         Properties streamsConfig = streamsConfig(options);
         HostInfo self = null;
         if (status != null) {
@@ -77,7 +102,7 @@ public final class Orchestrator implements AutoCloseable {
         if (status != null) {
             status.attach(aggregator, self);
         }
-        return new Orchestrator(dispatcher, dispatcherThread, aggregator, running, status);
+        return new Orchestrator(dispatcher, dispatcherThread, aggregator, running, status, controlProducer);
     }
 
     static Properties streamsConfig(OrchestratorOptions options) {
@@ -147,6 +172,9 @@ public final class Orchestrator implements AutoCloseable {
         aggregator.close(Duration.ofSeconds(10));
         if (status != null) {
             status.close();
+        }
+        if (controlProducer != null) {
+            controlProducer.close(Duration.ofSeconds(5));
         }
     }
 }

@@ -104,7 +104,7 @@ public final class Worker implements AutoCloseable {
     /** Starts a worker with the built-in tools and the simulated model as default. */
     public static Worker start(WorkerOptions options) {
         ChatModel simulated = new SimulatedChatModel(SIMULATED_MODEL, options.simulatedLatencyMin(),
-                options.simulatedLatencyMax());
+                options.simulatedLatencyMax(), options.simulatedOutage());
         return start(options, new ModelRegistry(Map.of(SIMULATED_MODEL, simulated), SIMULATED_MODEL),
                 ToolRegistry.builtIns());
     }
@@ -122,7 +122,7 @@ public final class Worker implements AutoCloseable {
                 Thread.ofVirtual().name(options.workerId() + "-branch-", 0).factory());
         Map<BranchKind, BranchExecutor> executors = Map.of(
                 BranchKind.LLM, new LlmBranchExecutor(models),
-                BranchKind.TOOL, new ToolBranchExecutor(tools));
+                BranchKind.TOOL, new ToolBranchExecutor(tools.disabling(options.disabledTools())));
         ProgressListener progress = ProgressListener.all(metrics,
                 new ProgressPublisher(options.topics(), serializer, producer, options.workerId(), options.clock()));
         Cancellations cancellations = new Cancellations();

@@ -38,6 +38,8 @@ import java.util.Objects;
  * @param retryPolicy         retries of retriable failures
  * @param simulatedLatencyMin fastest answer of the simulated model
  * @param simulatedLatencyMax slowest answer of the simulated model
+ * @param simulatedOutage     the simulated model fails every call like a provider that is down (for drills)
+ * @param disabledTools       tools switched off on this worker: their branches fail at once (non-retriable)
  * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
@@ -55,6 +57,8 @@ public record WorkerOptions(
         RetryPolicy retryPolicy,
         Duration simulatedLatencyMin,
         Duration simulatedLatencyMax,
+        boolean simulatedOutage,
+        java.util.Set<String> disabledTools,
         Clock clock) {
 
     public static final String DEFAULT_GROUP_ID = "braid-workers";
@@ -72,6 +76,7 @@ public record WorkerOptions(
         Objects.requireNonNull(simulatedLatencyMin, "simulatedLatencyMin");
         Objects.requireNonNull(simulatedLatencyMax, "simulatedLatencyMax");
         Objects.requireNonNull(clock, "clock");
+        disabledTools = java.util.Set.copyOf(disabledTools);
     }
 
     public static Builder builder(String bootstrapServers, String registryUrl) {
@@ -143,6 +148,8 @@ public record WorkerOptions(
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration simulatedLatencyMin = Duration.ofMillis(200);
         private Duration simulatedLatencyMax = Duration.ofMillis(600);
+        private boolean simulatedOutage;
+        private java.util.Set<String> disabledTools = java.util.Set.of();
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -176,12 +183,16 @@ public record WorkerOptions(
             return this;
         }
 
+        public Builder simulatedOutage(boolean value) { this.simulatedOutage = value; return this; }
+
+        public Builder disabledTools(java.util.Set<String> value) { this.disabledTools = value; return this; }
+
         public Builder clock(Clock value) { this.clock = value; return this; }
 
         public WorkerOptions build() {
             return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
                     recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, retryPolicy,
-                    simulatedLatencyMin, simulatedLatencyMax, clock).validate();
+                    simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, clock).validate();
         }
     }
 }

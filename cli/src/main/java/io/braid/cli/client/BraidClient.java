@@ -3,6 +3,7 @@ package io.braid.cli.client;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobControl;
 import io.braid.schema.JobEvent;
+import io.braid.schema.JobEventType;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
 import io.braid.schema.Topics;
@@ -61,18 +62,7 @@ public final class BraidClient implements AutoCloseable {
 
     /** Publishes {@code job} to the jobs topic (key: its jobId) and waits for the broker to acknowledge it. */
     public void submit(JobRequest job) {
-        try {
-            producer.send(new ProducerRecord<>(topics.jobs(), job.getJobId(), job)).get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot submit job " + job.getJobId() + " to " + topics.jobs() + " on "
-                    + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not acknowledge job "
-                    + job.getJobId() + " within 30 s; is it running?", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while submitting " + job.getJobId(), e);
-        }
+        send(topics.jobs(), job.getJobId(), job, "job");
     }
 
     /**
@@ -83,17 +73,66 @@ public final class BraidClient implements AutoCloseable {
     public void cancel(String jobId, String reason) {
         JobControl control = JobControl.newBuilder().setJobId(jobId).setRound(0).setAction(ControlAction.CANCEL)
                 .setReason(reason).setAt(Instant.now()).build();
+        send(topics.control(), jobId, control, "cancel");
+    }
+
+    /**
+     * Asks the aggregator to replay the job's failed branches ({@code branches}: only these; empty: every branch
+     * that did not succeed), optionally on another model. The aggregator decides — it opens a new round and
+     * publishes the tasks, or refuses with the reason — and says so on the job-events topic: see
+     * {@link #awaitReplayOutcome}.
+     *
+     * @return when the request was sent, to read the outcome from
+     */
+    public Instant replay(String jobId, List<String> branches, String model) {
+        Instant sent = Instant.now();
+        JobControl control = JobControl.newBuilder().setJobId(jobId).setRound(0).setAction(ControlAction.REPLAY)
+                .setReason("replay requested").setAt(sent).setBranches(branches).setModel(model).build();
+        send(topics.control(), jobId, control, "replay");
+        return sent;
+    }
+
+    /** The aggregator's answer to a replay sent at {@code since}: a JOB_REPLAYED or REPLAY_REJECTED event. */
+    public Optional<JobEvent> awaitReplayOutcome(String jobId, Instant since, Duration timeout) {
+        AvroDeserializer<JobEvent> events = new AvroDeserializer<>(registry, JobEvent.class);
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = List.of(partitionOf(consumer, topics.jobEvents(), jobId));
+            consumer.assign(partitions);
+            seek(consumer, partitions, since.minusSeconds(1));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (!jobId.equals(record.key()) || record.value() == null) {
+                        continue;
+                    }
+                    JobEvent event = events.deserialize(record.topic(), record.value());
+                    if ((event.getType() == JobEventType.JOB_REPLAYED || event.getType() == JobEventType.REPLAY_REJECTED)
+                            && !event.getAt().isBefore(since.minusSeconds(1))) {
+                        return Optional.of(event);
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    private void send(String topic, String key, SpecificRecord value, String what) {
         try {
-            producer.send(new ProducerRecord<>(topics.control(), jobId, control)).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot cancel job " + jobId + " through " + topics.control() + " on "
+            throw new IllegalStateException("cannot send the " + what + " of " + key + " to " + topic + " on "
                     + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not acknowledge the cancel of "
-                    + jobId + " within 30 s; is it running?", e);
+            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not acknowledge the " + what
+                    + " of " + key + " within 30 s; is it running?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while cancelling " + jobId, e);
+            throw new IllegalStateException("interrupted while sending the " + what + " of " + key, e);
         }
     }
 

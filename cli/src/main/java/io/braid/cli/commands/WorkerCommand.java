@@ -62,6 +62,15 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Latency range of the simulated model, MIN..MAX (default: ${DEFAULT-VALUE})")
     String simulatedLatency;
 
+    @Option(names = "--disable-tool", paramLabel = "NAME",
+            description = "Switch a tool off on this worker (repeatable): its branches fail at once, to be replayed "
+                    + "once it is fixed")
+    java.util.Set<String> disabledTools = new java.util.HashSet<>();
+
+    @Option(names = "--simulated-outage", description = "Make the simulated model fail every call like a provider "
+            + "that is down (HTTP 503), for drills")
+    boolean simulatedOutage;
+
     @Override
     public Integer call() {
         String[] range = simulatedLatency.split("\\.\\.");
@@ -79,6 +88,8 @@ public final class WorkerCommand implements Callable<Integer> {
                 .recordLockDuration(recordLock)
                 .shutdownGrace(shutdownGrace)
                 .httpPort(httpPort)
+                .disabledTools(disabledTools)
+                .simulatedOutage(simulatedOutage)
                 .simulatedLatency(durations.convert(range[0]), durations.convert(range[1]));
         if (workerId != null) {
             options.workerId(workerId);

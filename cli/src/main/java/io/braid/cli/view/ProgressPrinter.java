@@ -26,6 +26,8 @@ public final class ProgressPrinter {
                     event.getAttempt(), event.getMessage());
             case BRANCH_FINISHED -> String.format("%-14s %s", event.getBranchId(), event.getBranchStatus());
             case JOB_COMPLETED -> "completed";
+            case JOB_REPLAYED -> "replay: " + event.getMessage();
+            case REPLAY_REJECTED -> "replay refused: " + event.getMessage();
         };
         out.printf("  %8s  %s%n", offset(event.getAt()), what);
         out.flush();

@@ -31,7 +31,8 @@ import java.time.Clock;
  *   manifests ──┐                                                     ┌─▶ job-results
  *   results ────┼─▶ job-join (stores: JobJoinState per jobId, timers) ─┼─▶ job-events (JOB_COMPLETED)
  *   control ────┘      (punctuation: deadlines, expiries)             ├─▶ control (CANCEL what is left)
- *                                                                      ├─▶ tasks (SYNTHESIZE / SELECT final task)
+ *                                                                      ├─▶ tasks (SYNTHESIZE / SELECT final task,
+ *                                                                      │          replayed branches)
  *                                                                      └─▶ results (a child job's result, as its
  *                                                                           parent's JOB branch result)
  * </pre>
@@ -67,9 +68,12 @@ public final class AggregatorTopology {
                 .merge(controls, Named.as("join-inputs-and-controls"))
                 .process(() -> new JobJoinProcessor(STORE_NAME, TIMERS_STORE_NAME, clock, settings),
                         Named.as("job-join"), STORE_NAME, TIMERS_STORE_NAME);
-        outputs.filter((jobId, output) -> output instanceof JoinOutput.FinalTask, named("final-tasks"))
-                .mapValues(output -> ((JoinOutput.FinalTask) output).task(), named("final-task"))
+        outputs.filter((jobId, output) -> output instanceof JoinOutput.Task, named("join-tasks"))
+                .mapValues(output -> ((JoinOutput.Task) output).task(), named("join-task"))
                 .to(topics.tasks(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchTask.class)));
+        outputs.filter((jobId, output) -> output instanceof JoinOutput.Event, named("join-events"))
+                .mapValues(output -> ((JoinOutput.Event) output).event(), named("join-event"))
+                .to(topics.jobEvents(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobEvent.class)));
         KStream<String, JobResult> completed = outputs
                 .filter((jobId, output) -> output instanceof JoinOutput.Completed, named("completed-jobs"))
                 .mapValues(output -> ((JoinOutput.Completed) output).result(), named("job-result"));

@@ -9,6 +9,7 @@ import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
 import io.braid.schema.BranchTask;
 import io.braid.schema.ControlAction;
+import io.braid.schema.JobEvent;
 import io.braid.schema.JobJoinState;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
@@ -42,10 +43,11 @@ public final class JobJoin {
      * The next state; the job result when this input completed the job; the final aggregation task when this
      * input completed the branches of a SYNTHESIZE / SELECT-by-judge job.
      */
-    public record Step(JobJoinState state, Optional<JobResult> completed, Optional<BranchTask> finalTask) {
+    public record Step(JobJoinState state, Optional<JobResult> completed, List<BranchTask> tasks,
+                       List<JobEvent> events) {
 
         Step(JobJoinState state, Optional<JobResult> completed) {
-            this(state, completed, Optional.empty());
+            this(state, completed, List.of(), List.of());
         }
     }
 
@@ -71,8 +73,8 @@ public final class JobJoin {
                 }
             }
             case JoinInput.Control c -> {
-                if (c.control().getAction() != ControlAction.CANCEL) {
-                    return new Step(state, Optional.empty());
+                if (c.control().getAction() == ControlAction.REPLAY) {
+                    return Replay.apply(state, c.control(), now, settings);
                 }
                 if (next.getManifest() == null) {
                     // The cancel overtook the manifest: remember it; the manifest then ends the job at once.
@@ -110,7 +112,7 @@ public final class JobJoin {
             next.setAggregatingFor(rule.get());
             BranchTask finalTask = FinalAggregation.task(manifest, outcomes(manifest, next.getResults(),
                     BranchStatus.CANCELLED), now);
-            return new Step(next, Optional.empty(), Optional.of(finalTask));
+            return new Step(next, Optional.empty(), List.of(finalTask), List.of());
         }
         if (next.getResults().get(FinalAggregation.BRANCH_ID) == null) {
             return new Step(next, Optional.empty());

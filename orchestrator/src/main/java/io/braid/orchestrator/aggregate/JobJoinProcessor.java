@@ -104,8 +104,10 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         }
         step.completed().ifPresent(result -> context.forward(
                 new Record<>(jobId, new JoinOutput.Completed(result), result.getCompletedAt().toEpochMilli())));
-        step.finalTask().ifPresent(task -> context.forward(
-                new Record<>(jobId, new JoinOutput.FinalTask(task), task.getDispatchedAt().toEpochMilli())));
+        step.tasks().forEach(task -> context.forward(
+                new Record<>(jobId, new JoinOutput.Task(task), task.getDispatchedAt().toEpochMilli())));
+        step.events().forEach(event -> context.forward(
+                new Record<>(jobId, new JoinOutput.Event(event), event.getAt().toEpochMilli())));
     }
 
     private void moveTimer(String jobId, JoinTimers.Kind kind, Instant from, Instant to) {

@@ -1,14 +1,21 @@
 package io.braid.orchestrator.aggregate;
 
 import io.braid.schema.BranchTask;
+import io.braid.schema.JobEvent;
 import io.braid.schema.JobResult;
 
-/** What the join emits: a completed job, or the final aggregation task of a SYNTHESIZE / SELECT job. */
+/**
+ * What the join emits: a completed job; a task to run (the final step of a SYNTHESIZE / SELECT job, or a
+ * replayed branch); a progress event (a replay opened or refused).
+ */
 sealed interface JoinOutput {
 
     record Completed(JobResult result) implements JoinOutput {
     }
 
-    record FinalTask(BranchTask task) implements JoinOutput {
+    record Task(BranchTask task) implements JoinOutput {
+    }
+
+    record Event(JobEvent event) implements JoinOutput {
     }
 }

@@ -31,6 +31,8 @@ public record FanOut(JobManifest manifest, List<BranchTask> tasks, List<JobReque
                 .setAggregation(job.getAggregation())
                 .setMetadata(job.getMetadata())
                 .setParentJobId(job.getParentJobId())
+                .setSpecs(job.getBranches())
+                .setInputs(job.getInputs())
                 .build();
         List<BranchTask> tasks = job.getBranches().stream()
                 .filter(branch -> branch.getKind() != BranchKind.JOB)

@@ -2,7 +2,11 @@ package io.braid.orchestrator.status;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.braid.orchestrator.aggregate.AggregatorTopology;
+import io.braid.orchestrator.aggregate.Replay;
+import io.braid.schema.ControlAction;
+import io.braid.schema.JobControl;
 import io.braid.schema.JobJoinState;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -28,33 +32,46 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 
 /**
- * {@code GET /jobs/{jobId}}: a job's status from the aggregator's state store (Kafka Streams interactive
- * queries). Whichever orchestrator instance is asked answers: when another instance owns the job's partition,
- * the request is forwarded to it (its {@code application.server}) and its answer relayed. 404 when no
- * orchestrator holds the job (never seen, or finished longer ago than the retention); 503 while the aggregator
- * rebalances or restores — ask again.
+ * The orchestrator's job API.
+ * <ul>
+ *   <li>{@code GET /jobs/{jobId}}: a job's status from the aggregator's state store (Kafka Streams interactive
+ *       queries). Whichever instance is asked answers: when another instance owns the job's partition, the request
+ *       is forwarded to it (its {@code application.server}) and its answer relayed. 404 when no orchestrator holds
+ *       the job (never seen, or finished longer ago than the retention); 503 while the aggregator rebalances.</li>
+ *   <li>{@code POST /jobs/{jobId}/replay} with an optional JSON body {@code {"branches": [...], "model": "...",
+ *       "dryRun": true}}: with dryRun, what a replay would do now (200); otherwise the request is written to the
+ *       control topic (202) and the aggregator decides — follow it with GET.</li>
+ *   <li>{@code POST /jobs/{jobId}/cancel} with an optional {@code {"reason": "..."}}: the cancel is written to the
+ *       control topic (202).</li>
+ * </ul>
  */
 public final class JobStatusServer implements AutoCloseable {
 
     private static final String PREFIX = "/jobs/";
     private static final String FORWARDED = "forwarded=1";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final HttpServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String instanceId;
+    private final java.util.function.Consumer<JobControl> controls;
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
 
-    private JobStatusServer(HttpServer server, String instanceId) {
+    private JobStatusServer(HttpServer server, String instanceId, java.util.function.Consumer<JobControl> controls) {
         this.server = server;
         this.instanceId = instanceId;
+        this.controls = controls;
     }
 
-    /** Binds the port now (0 = any free one), so the aggregator can advertise it; serves once attached. */
-    public static JobStatusServer bind(int port, String instanceId) {
+    /**
+     * Binds the port now (0 = any free one), so the aggregator can advertise it; serves once attached.
+     * {@code controls} writes a command to the control topic (and throws when it cannot).
+     */
+    public static JobStatusServer bind(int port, String instanceId, java.util.function.Consumer<JobControl> controls) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-            JobStatusServer status = new JobStatusServer(server, instanceId);
+            JobStatusServer status = new JobStatusServer(server, instanceId, controls);
             server.createContext(PREFIX, status::handle);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             return status;
@@ -77,11 +94,16 @@ public final class JobStatusServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                respond(exchange, 405, error("use GET /jobs/{jobId}"));
+            String rawPath = exchange.getRequestURI().getRawPath().substring(PREFIX.length());
+            if ("POST".equals(exchange.getRequestMethod())) {
+                handleCommand(exchange, rawPath);
                 return;
             }
-            String rawId = exchange.getRequestURI().getRawPath().substring(PREFIX.length());
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                respond(exchange, 405, error("use GET /jobs/{jobId}, POST /jobs/{jobId}/replay or /cancel"));
+                return;
+            }
+            String rawId = rawPath;
             if (rawId.isBlank() || rawId.contains("/")) {
                 respond(exchange, 400, error("ask for GET /jobs/{jobId}, the id URL-encoded (a child job's '/' as "
                         + "%2F)"));
@@ -95,6 +117,78 @@ public final class JobStatusServer implements AutoCloseable {
     }
 
     private record Answer(int status, String body) {
+    }
+
+    private void handleCommand(HttpExchange exchange, String rawPath) throws IOException {
+        int slash = rawPath.lastIndexOf('/');
+        String command = slash < 0 ? "" : rawPath.substring(slash + 1);
+        String rawId = slash < 0 ? "" : rawPath.substring(0, slash);
+        if (rawId.isBlank() || rawId.contains("/") || !(command.equals("replay") || command.equals("cancel"))) {
+            respond(exchange, 404, error("POST /jobs/{jobId}/replay or /jobs/{jobId}/cancel"));
+            return;
+        }
+        String jobId = URLDecoder.decode(rawId, StandardCharsets.UTF_8);
+        com.fasterxml.jackson.databind.JsonNode body;
+        String text;
+        try {
+            byte[] bytes = exchange.getRequestBody().readAllBytes();
+            text = new String(bytes, StandardCharsets.UTF_8);
+            body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
+        } catch (IOException e) {
+            respond(exchange, 400, error("the body is not JSON: " + e.getMessage()));
+            return;
+        }
+        JobControl.Builder control = JobControl.newBuilder().setJobId(jobId).setRound(0).setAt(java.time.Instant.now());
+        if (command.equals("cancel")) {
+            control.setAction(ControlAction.CANCEL).setReason(body.path("reason").asText("cancelled over HTTP"));
+        } else {
+            java.util.List<String> branches = new java.util.ArrayList<>();
+            body.path("branches").forEach(b -> branches.add(b.asText()));
+            control.setAction(ControlAction.REPLAY).setReason("replay requested over HTTP").setBranches(branches)
+                    .setModel(body.hasNonNull("model") ? body.get("model").asText() : null);
+            if (body.path("dryRun").asBoolean(false)) {
+                Answer preview = preview(control.build(), rawPath, text,
+                        FORWARDED.equals(exchange.getRequestURI().getRawQuery()));
+                respond(exchange, preview.status(), preview.body());
+                return;
+            }
+        }
+        try {
+            controls.accept(control.build());
+        } catch (RuntimeException e) {
+            respond(exchange, 503, error("cannot write the " + command + " to the control topic: " + e.getMessage()));
+            return;
+        }
+        respond(exchange, 202, "{\"accepted\":\"" + command + "\",\"jobId\":" + TextNode.valueOf(jobId)
+                + ",\"follow\":" + TextNode.valueOf(PREFIX + URLEncoder.encode(jobId, StandardCharsets.UTF_8)) + "}");
+    }
+
+    /** A replay dry run, answered from the state of the instance that holds the job (forwarded there once). */
+    private Answer preview(JobControl control, String rawPath, String body, boolean forwarded) {
+        KeyQueryMetadata owner = streams.queryMetadataForKey(AggregatorTopology.STORE_NAME, control.getJobId(),
+                Serdes.String().serializer());
+        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return new Answer(503, error("the aggregator is rebalancing or restoring; ask again shortly"));
+        }
+        if (!owner.activeHost().equals(self) && !forwarded) {
+            return send(HttpRequest.newBuilder(URI.create("http://" + owner.activeHost().host() + ":"
+                    + owner.activeHost().port() + PREFIX + rawPath + "?" + FORWARDED))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)), owner.activeHost());
+        }
+        JobJoinState state = localState(control.getJobId());
+        Replay.Preview preview = Replay.preview(state != null ? state
+                : io.braid.orchestrator.aggregate.JobJoin.empty(control.getJobId()), control, java.time.Instant.now());
+        return new Answer(200, "{\"wouldReplay\":" + preview.wouldReplay() + ",\"message\":"
+                + TextNode.valueOf(preview.message()) + "}");
+    }
+
+    private JobJoinState localState(String jobId) {
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.STORE_NAME,
+                    QueryableStoreTypes.<String, JobJoinState>keyValueStore())).get(jobId);
+        } catch (InvalidStateStoreException e) {
+            return null;
+        }
     }
 
     private Answer answer(String jobId, boolean forwarded) {
@@ -123,11 +217,14 @@ public final class JobStatusServer implements AutoCloseable {
     }
 
     private Answer forward(HostInfo owner, String jobId) {
-        URI uri = URI.create("http://" + owner.host() + ":" + owner.port() + PREFIX
-                + URLEncoder.encode(jobId, StandardCharsets.UTF_8).replace("+", "%20") + "?" + FORWARDED);
+        return send(HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + PREFIX
+                + URLEncoder.encode(jobId, StandardCharsets.UTF_8).replace("+", "%20") + "?" + FORWARDED)), owner);
+    }
+
+    private Answer send(HttpRequest.Builder request, HostInfo owner) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());
         } catch (IOException e) {
             return new Answer(502, error("the orchestrator holding this job, " + owner.host() + ":" + owner.port()
@@ -139,7 +236,7 @@ public final class JobStatusServer implements AutoCloseable {
     }
 
     private static String error(String message) {
-        return "{\"error\":" + com.fasterxml.jackson.databind.node.TextNode.valueOf(message) + "}";
+        return "{\"error\":" + TextNode.valueOf(message) + "}";
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {

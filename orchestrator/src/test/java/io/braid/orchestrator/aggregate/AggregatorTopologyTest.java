@@ -5,6 +5,7 @@ import io.braid.schema.AggregationStrategy;
 import io.braid.schema.BranchError;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchResult;
+import io.braid.schema.BranchSpec;
 import io.braid.schema.BranchTask;
 import io.braid.schema.CompletionMode;
 import io.braid.schema.CompletionPolicy;
@@ -18,6 +19,7 @@ import io.braid.schema.BranchStatus;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
+import io.braid.schema.LlmCall;
 import io.braid.schema.Topics;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
@@ -552,5 +554,79 @@ class AggregatorTopologyTest {
         results.pipeInput("t", succeeded("t", "body", "Share groups are here."));
 
         assertThat(jobResults.readValue().getOutput()).isEqualTo("# Queues\n\nShare groups are here.");
+    }
+
+    /** A completed job "r" whose branch "a" succeeded and "b" failed, its manifest carrying the branch specs. */
+    private void failedJob(String jobId) {
+        JobManifest manifest = JobManifest.newBuilder(submittedNow(jobId, null, AggregationStrategy.COLLECT, "a", "b"))
+                .setSpecs(List.of(llmSpec("a"), llmSpec("b"))).setInputs(java.util.Map.of("topic", "queues"))
+                .build();
+        manifests.pipeInput(jobId, manifest);
+        results.pipeInput(jobId, succeeded(jobId, "a", "A"));
+        results.pipeInput(jobId, result(jobId, "b", BranchStatus.FAILED, null));
+        assertThat(jobResults.readValue().getStatus()).isEqualTo(JobStatus.PARTIAL);
+    }
+
+    private static BranchSpec llmSpec(String branchId) {
+        return BranchSpec.newBuilder().setBranchId(branchId).setKind(BranchKind.LLM)
+                .setLlm(LlmCall.newBuilder().setUserPrompt("about {{topic}}").build()).build();
+    }
+
+    private void replay(String jobId, String model, String... branches) {
+        controlIn.pipeInput(jobId, JobControl.newBuilder().setJobId(jobId).setAction(ControlAction.REPLAY)
+                .setReason("test").setAt(NOW).setBranches(List.of(branches)).setModel(model).build());
+    }
+
+    private BranchResult roundTwo(BranchResult result) {
+        return BranchResult.newBuilder(result).setRound(2).build();
+    }
+
+    @Test
+    void a_replay_runs_only_the_failed_branches_in_a_new_round_and_keeps_the_successes() {
+        failedJob("r");
+
+        replay("r", null);
+
+        List<BranchTask> replayed = tasks.readValuesToList();
+        assertThat(replayed).extracting(t -> t.getBranch().getBranchId() + "@" + t.getRound()).containsExactly("b@2");
+        assertThat(replayed.get(0).getInputs()).containsEntry("topic", "queues");
+        JobEvent event = jobEvents.readValuesToList().stream()
+                .filter(e -> e.getType() == JobEventType.JOB_REPLAYED).findFirst().orElseThrow();
+        assertThat(event.getMessage()).isEqualTo("round 2 replays b; kept a (already succeeded)");
+        assertThat(jobResults.isEmpty()).isTrue();
+
+        results.pipeInput("r", result("r", "b", BranchStatus.FAILED, null));
+        assertThat(jobResults.isEmpty()).as("a late round-1 result changes nothing").isTrue();
+        results.pipeInput("r", roundTwo(succeeded("r", "b", "B at last")));
+
+        JobResult job = jobResults.readValue();
+        assertThat(job.getRound()).isEqualTo(2);
+        assertThat(job.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.getOutput()).isEqualTo("{\"a\":\"A\",\"b\":\"B at last\"}");
+    }
+
+    @Test
+    void replays_that_would_change_nothing_are_refused_with_the_reason() {
+        failedJob("r2");
+        replay("r2", null, "a");
+        replay("r2", null, "nope");
+        replay("r2", "fallback-model", "b");
+        replay("r2", null, "b");
+
+        assertThat(jobEvents.readValuesToList()).filteredOn(e -> e.getType() == JobEventType.REPLAY_REJECTED)
+                .extracting(JobEvent::getMessage).containsExactly(
+                        "nothing to replay: a already succeeded and will not run again",
+                        "unknown branch nope; the job's branches are [a, b]",
+                        "round 2 is still running; replay once it completed");
+        assertThat(tasks.readValuesToList()).singleElement()
+                .satisfies(t -> assertThat(t.getBranch().getLlm().getModel()).isEqualTo("fallback-model"));
+    }
+
+    @Test
+    void a_replay_of_a_job_the_aggregator_does_not_hold_is_refused_and_stores_nothing() {
+        replay("gone", null);
+
+        assertThat(jobEvents.readValue().getMessage()).startsWith("no job 'gone' is held by the aggregator");
+        assertThat(joinStore().get("gone")).isNull();
     }
 }

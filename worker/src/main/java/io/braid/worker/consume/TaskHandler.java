@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -41,6 +42,9 @@ public final class TaskHandler {
     public static final String ERROR_MESSAGE_HEADER = "braid.error.message";
     public static final String ERROR_RETRIABLE_HEADER = "braid.error.retriable";
     public static final String ATTEMPTS_HEADER = "braid.attempts";
+    /** ISO-8601 instants of the branch's first and last failure. */
+    public static final String FIRST_FAILURE_HEADER = "braid.failed.first";
+    public static final String LAST_FAILURE_HEADER = "braid.failed.last";
 
     private static final Logger log = LoggerFactory.getLogger(TaskHandler.class);
     private static final long PUBLISH_TIMEOUT_SECONDS = 30;
@@ -83,8 +87,13 @@ public final class TaskHandler {
             }
             metrics.branchFinished(result.getStatus(), Duration.ofNanos(System.nanoTime() - start));
             if (result.getStatus() != BranchStatus.SUCCEEDED && result.getError() != null) {
-                if (publish(deadLetter(record, result.getError().getErrorClass(), result.getError().getMessage(),
-                        result.getError().getRetriable(), result.getAttempt()))) {
+                ProducerRecord<String, byte[]> deadLetter = deadLetter(record, result.getError().getErrorClass(),
+                        result.getError().getMessage(), result.getError().getRetriable(), result.getAttempt());
+                Instant firstFailure = result.getFirstFailedAt() != null ? result.getFirstFailedAt()
+                        : result.getFinishedAt();
+                deadLetter.headers().add(FIRST_FAILURE_HEADER, bytes(firstFailure.toString()));
+                deadLetter.headers().add(LAST_FAILURE_HEADER, bytes(result.getFinishedAt().toString()));
+                if (publish(deadLetter)) {
                     metrics.deadLettered();
                 } else {
                     log.warn("could not dead-letter failed branch {}/{}", task.getJobId(),

@@ -73,6 +73,7 @@ public final class BranchRunner {
         Duration timeout = task.getBranch().getTimeoutMs() != null
                 ? Duration.ofMillis(task.getBranch().getTimeoutMs()) : defaultTimeout;
         Instant budgetEnd = clock.instant().plus(runBudget);
+        Instant firstFailedAt = null;
         for (int attempt = 1; ; attempt++) {
             if (cancellations.isCancelled(task.getJobId(), task.getRound())) {
                 return finish(result(task, attempt - 1, clock.instant(), BranchStatus.CANCELLED).build());
@@ -106,8 +107,12 @@ public final class BranchRunner {
                         : " (shortened from " + timeout.toMillis() + " ms to fit the record lock)"), true)
                         : Failures.describe(failure);
                 BranchStatus finalStatus = e instanceof TimeoutException ? BranchStatus.TIMED_OUT : BranchStatus.FAILED;
+                if (firstFailedAt == null) {
+                    firstFailedAt = clock.instant();
+                }
                 if (!error.getRetriable() || attempt >= maxAttempts) {
-                    return finish(result(task, attempt, startedAt, finalStatus).setError(error).build());
+                    return finish(result(task, attempt, startedAt, finalStatus).setError(error)
+                            .setFirstFailedAt(firstFailedAt).build());
                 }
                 Duration wait = retryPolicy.delayBefore(attempt, Failures.retryAfter(failure),
                         ThreadLocalRandom.current());
@@ -115,7 +120,8 @@ public final class BranchRunner {
                 if (clock.instant().plus(wait).plus(shortestAttempt).isAfter(budgetEnd)) {
                     error.setMessage(error.getMessage() + " (not retried: waiting " + wait.toMillis()
                             + " ms would leave no time for another attempt within the record lock)");
-                    return finish(result(task, attempt, startedAt, finalStatus).setError(error).build());
+                    return finish(result(task, attempt, startedAt, finalStatus).setError(error)
+                            .setFirstFailedAt(firstFailedAt).build());
                 }
                 listener.retrying(task, attempt, error);
                 sleeper.sleep(wait);

@@ -26,8 +26,14 @@ public final class SimulatedChatModel implements ChatModel {
     private final String name;
     private final Duration minLatency;
     private final Duration maxLatency;
+    private final boolean outage;
 
     public SimulatedChatModel(String name, Duration minLatency, Duration maxLatency) {
+        this(name, minLatency, maxLatency, false);
+    }
+
+    /** With {@code outage}, every call fails like a provider that is down (HTTP 503, retriable). */
+    public SimulatedChatModel(String name, Duration minLatency, Duration maxLatency, boolean outage) {
         if (minLatency.isNegative() || maxLatency.compareTo(minLatency) < 0) {
             throw new IllegalArgumentException("simulated latency must satisfy 0 <= min (" + minLatency
                     + ") <= max (" + maxLatency + ")");
@@ -35,6 +41,7 @@ public final class SimulatedChatModel implements ChatModel {
         this.name = name;
         this.minLatency = minLatency;
         this.maxLatency = maxLatency;
+        this.outage = outage;
     }
 
     @Override
@@ -47,6 +54,10 @@ public final class SimulatedChatModel implements ChatModel {
             } else if (message instanceof UserMessage u && u.hasSingleText()) {
                 user = u.singleText();
             }
+        }
+        if (outage) {
+            throw new dev.langchain4j.exception.InternalServerException(
+                    "503 Service Unavailable: simulated provider outage of model '" + name + "'");
         }
         String prompt = system + "\n" + user;
         SplittableRandom random = new SplittableRandom(prompt.hashCode());

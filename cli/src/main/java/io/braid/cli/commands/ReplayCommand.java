@@ -1,0 +1,136 @@
+package io.braid.cli.commands;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.braid.cli.client.BraidClient;
+import io.braid.cli.client.DeadLetters.DeadLetter;
+import io.braid.schema.JobEvent;
+import io.braid.schema.JobEventType;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code braid replay}: run failed branches again, keeping every branch that succeeded. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Runs a job's failed branches again in a new round of the same job: branches that succeeded "
+                + "are kept and never run again, and the job completes with a new result. The aggregator decides "
+                + "and says what it did (or why not: still running, nothing failed, unknown branch)."})
+public final class ReplayCommand implements Callable<Integer> {
+
+    static final class Selection {
+        @Option(names = "--job", description = "Replay this job's failed branches") String jobId;
+
+        @Option(names = "--all-failed", description = "Replay every job with dead-lettered branches since --since")
+        boolean allFailed;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Selection selection;
+
+    @Option(names = "--branch", description = "With --job: only this branch (repeatable)")
+    List<String> branches = new ArrayList<>();
+
+    @Option(names = "--since", defaultValue = "24h", converter = DurationConverter.class,
+            description = "With --all-failed: dead letters this recent (default: ${DEFAULT-VALUE})")
+    Duration since;
+
+    @Option(names = "--error", description = "With --all-failed: only failures whose error class or message "
+            + "contains this text")
+    String error;
+
+    @Option(names = "--model", description = "Run the replayed LLM branches on this model instead")
+    String model;
+
+    @Option(names = "--dry-run", description = "Only list what would be replayed")
+    boolean dryRun;
+
+    @Option(names = "--orchestrator-url", defaultValue = "${env:BRAID_ORCHESTRATOR_URL:-http://localhost:"
+            + StatusCommand.DEFAULT_PORT + "}", description = "Any orchestrator, for --dry-run with --job "
+            + "(default: ${DEFAULT-VALUE})")
+    URI orchestratorUrl;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Override
+    public Integer call() {
+        if (selection.allFailed && !branches.isEmpty()) {
+            throw new IllegalArgumentException("--branch goes with --job; --all-failed replays every failed branch "
+                    + "of each job");
+        }
+        Map<String, List<String>> plan = new LinkedHashMap<>();
+        if (selection.jobId != null) {
+            plan.put(selection.jobId, branches);
+        } else {
+            for (DeadLetter letter : DlqCommand.read(kafka, since)) {
+                if (DlqCommand.matches(letter, error)) {
+                    plan.computeIfAbsent(letter.jobId(), id -> new ArrayList<>());
+                }
+            }
+            if (plan.isEmpty()) {
+                System.out.println("No dead-lettered jobs in the last " + since.toHours() + " h"
+                        + (error == null ? "" : " matching '" + error + "'") + "; nothing to replay.");
+                return 0;
+            }
+        }
+        if (dryRun) {
+            plan.forEach(this::printWouldReplay);
+            return 0;
+        }
+        int errors = 0;
+        try (BraidClient client = new BraidClient(kafka.bootstrapServers(), kafka.registryUrl(), kafka.topics())) {
+            for (Map.Entry<String, List<String>> job : plan.entrySet()) {
+                Instant sent = client.replay(job.getKey(), job.getValue(), model);
+                Optional<JobEvent> outcome = client.awaitReplayOutcome(job.getKey(), sent, Duration.ofSeconds(30));
+                if (outcome.isEmpty()) {
+                    System.out.printf("%s: no answer from the aggregator within 30 s; is an orchestrator running?%n",
+                            job.getKey());
+                    errors++;
+                } else if (outcome.get().getType() == JobEventType.JOB_REPLAYED) {
+                    System.out.printf("%s: %s. Follow it with 'braid watch %s'.%n", job.getKey(),
+                            outcome.get().getMessage(), job.getKey());
+                } else {
+                    String why = outcome.get().getMessage();
+                    boolean error = why.startsWith("unknown branch") || why.startsWith("no job");
+                    System.out.printf("%s: %s %s%n", job.getKey(), error ? "cannot replay:" : "nothing done:", why);
+                    errors += error ? 1 : 0;
+                }
+            }
+        }
+        return errors == 0 ? 0 : 1;
+    }
+
+    /** What a replay would run, from the job's status: the requested branches that did not succeed. */
+    private void printWouldReplay(String jobId, List<String> requested) {
+        JsonNode status = StatusCommand.fetch(orchestratorUrl, jobId);
+        Set<String> failed = new LinkedHashSet<>();
+        Set<String> succeeded = new LinkedHashSet<>();
+        for (JsonNode branch : status.path("branches")) {
+            String id = branch.path("branchId").asText();
+            if (requested.isEmpty() || requested.contains(id)) {
+                ("SUCCEEDED".equals(branch.path("status").asText()) ? succeeded : failed).add(id);
+            }
+        }
+        if (!"COMPLETED".equals(status.path("state").asText())) {
+            System.out.printf("%s: would do nothing: round %s is still running%n", jobId, status.path("round"));
+        } else if (failed.isEmpty()) {
+            System.out.printf("%s: would do nothing: %s already succeeded%n", jobId, String.join(", ", succeeded));
+        } else {
+            System.out.printf("%s: would replay %s in round %d%s%s%n", jobId, String.join(", ", failed),
+                    status.path("round").asInt() + 1, model == null ? "" : " on model " + model,
+                    succeeded.isEmpty() ? "" : "; keeps " + String.join(", ", succeeded));
+        }
+    }
+}
