@@ -30,14 +30,18 @@ public final class Aggregation {
     private Aggregation() {
     }
 
-    /** The aggregated output text. */
+    /**
+     * The aggregated output text, for the strategies that need no further task (SELECT here only with a named
+     * scorer; with an LLM judge, and SYNTHESIZE, see {@link FinalAggregation}); at least one branch succeeded.
+     */
     public static String aggregate(AggregationSpec spec, List<BranchOutcome> outcomes) {
         return switch (spec.getStrategy()) {
             case COLLECT -> collect(outcomes);
             case TEMPLATE -> fillTemplate(spec.getTemplate(), outcomes);
             case VOTE -> vote(outcomes);
-            case SYNTHESIZE, SELECT -> throw new IllegalArgumentException("aggregation " + spec.getStrategy()
-                    + " takes a final step: see FinalAggregation");
+            case SELECT -> FinalAggregation.selectByScorer(spec.getScorer(), outcomes).output();
+            case SYNTHESIZE -> throw new IllegalArgumentException("SYNTHESIZE takes a final step through a worker: "
+                    + "see FinalAggregation");
         };
     }
 

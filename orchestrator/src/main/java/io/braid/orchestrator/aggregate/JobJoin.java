@@ -1,7 +1,6 @@
 package io.braid.orchestrator.aggregate;
 
 import io.braid.schema.AggregationSpec;
-import io.braid.schema.AggregationStrategy;
 import io.braid.schema.BranchError;
 import io.braid.schema.BranchOutcome;
 import io.braid.schema.BranchRef;
@@ -182,8 +181,6 @@ public final class JobJoin {
         if (succeeded > 0) {
             FinalAggregation.Outcome aggregated = FinalAggregation.needsTask(spec)
                     ? FinalAggregation.finish(spec, outcomes, results.get(FinalAggregation.BRANCH_ID), rule)
-                    : spec.getStrategy() == AggregationStrategy.SELECT
-                    ? FinalAggregation.selectByScorer(spec.getScorer(), outcomes)
                     : new FinalAggregation.Outcome(Aggregation.aggregate(spec, outcomes), null);
             output = aggregated.output();
             aggregationError = aggregated.error();

@@ -15,7 +15,6 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -175,20 +174,23 @@ public final class JobStatusServer implements AutoCloseable {
                     + owner.activeHost().port() + PREFIX + rawPath + "?" + FORWARDED))
                     .POST(HttpRequest.BodyPublishers.ofString(body)), owner.activeHost());
         }
-        JobJoinState state = localState(control.getJobId());
+        JobJoinState state;
+        try {
+            state = localState(control.getJobId());
+        } catch (InvalidStateStoreException e) {
+            return new Answer(503, error("the aggregator's store is not ready (" + e.getMessage()
+                    + "); ask again shortly"));
+        }
         Replay.Preview preview = Replay.preview(state != null ? state
                 : io.braid.orchestrator.aggregate.JobJoin.empty(control.getJobId()), control, java.time.Instant.now());
         return new Answer(200, "{\"wouldReplay\":" + preview.wouldReplay() + ",\"message\":"
                 + TextNode.valueOf(preview.message()) + "}");
     }
 
+    /** The job's state in this instance's store, or null; throws while the store is not queryable. */
     private JobJoinState localState(String jobId) {
-        try {
-            return streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.STORE_NAME,
-                    QueryableStoreTypes.<String, JobJoinState>keyValueStore())).get(jobId);
-        } catch (InvalidStateStoreException e) {
-            return null;
-        }
+        return streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.STORE_NAME,
+                QueryableStoreTypes.<String, JobJoinState>keyValueStore())).get(jobId);
     }
 
     private Answer answer(String jobId, boolean forwarded) {
@@ -202,9 +204,7 @@ public final class JobStatusServer implements AutoCloseable {
             return forward(active, jobId);
         }
         try {
-            ReadOnlyKeyValueStore<String, JobJoinState> store = streams.store(StoreQueryParameters.fromNameAndType(
-                    AggregatorTopology.STORE_NAME, QueryableStoreTypes.<String, JobJoinState>keyValueStore()));
-            JobJoinState state = store.get(jobId);
+            JobJoinState state = localState(jobId);
             if (state == null) {
                 return new Answer(404, error("no job '" + jobId + "' here: never submitted, not dispatched yet, or "
                         + "finished longer ago than the retention (its result stays on the job-results topic)"));
