@@ -64,7 +64,8 @@ public final class Orchestrator implements AutoCloseable {
 
         Dispatcher dispatcher = new Dispatcher(options.bootstrapServers(), OrchestratorOptions.DISPATCHER_GROUP_ID,
                 "braid-dispatcher-" + options.instanceId(), options.topics(), registry,
-                new JobValidator(Aggregation.SUPPORTED), options.clock());
+                new JobValidator(Aggregation.SUPPORTED, options.maxBranches()), options.maxJobBytes(),
+                options.clock());
         Thread dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
 
         KafkaProducer<String, byte[]> controlProducer = options.httpPort() < 0 ? null : new KafkaProducer<>(Map.of(

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param join               the join's default deadline, retention of finished jobs and timer interval
  * @param httpPort           port of GET /jobs/{id}: 0 picks a free one, negative turns it off
  * @param advertisedHost     the host other orchestrator instances reach this one's HTTP port at
+ * @param maxJobBytes        the largest job record the dispatcher accepts; larger ones are dead-lettered
+ * @param maxBranches        the most branches one job may have
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
@@ -41,10 +43,13 @@ public record OrchestratorOptions(
         JoinSettings join,
         int httpPort,
         String advertisedHost,
+        int maxJobBytes,
+        int maxBranches,
         Clock clock) {
 
     public static final String AGGREGATOR_APPLICATION_ID = "braid-aggregator";
     public static final String DISPATCHER_GROUP_ID = "braid-dispatcher";
+    public static final int DEFAULT_MAX_BRANCHES = 1000;
 
     public OrchestratorOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -83,6 +88,12 @@ public record OrchestratorOptions(
             throw new IllegalArgumentException("commit interval " + commitInterval
                     + " must be positive (0 makes commits saturate the CPU); 10 ms is a good exactly-once value");
         }
+        if (maxJobBytes < 1024) {
+            throw new IllegalArgumentException("max job bytes " + maxJobBytes + " is too small; use 1024 or more");
+        }
+        if (maxBranches < 1) {
+            throw new IllegalArgumentException("max branches " + maxBranches + " must be 1 or more");
+        }
         if (httpPort > 65_535) {
             throw new IllegalArgumentException("HTTP port " + httpPort + " is not a port; use 0 to 65535");
         }
@@ -110,6 +121,8 @@ public record OrchestratorOptions(
         private JoinSettings join = JoinSettings.defaults();
         private int httpPort = -1;
         private String advertisedHost = "localhost";
+        private int maxJobBytes = 1024 * 1024;
+        private int maxBranches = DEFAULT_MAX_BRANCHES;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -175,6 +188,18 @@ public record OrchestratorOptions(
             return this;
         }
 
+        /** The largest job record accepted, in bytes. */
+        public Builder maxJobBytes(int value) {
+            this.maxJobBytes = value;
+            return this;
+        }
+
+        /** The most branches one job may have. */
+        public Builder maxBranches(int value) {
+            this.maxBranches = value;
+            return this;
+        }
+
         public Builder clock(Clock value) {
             this.clock = value;
             return this;
@@ -183,7 +208,7 @@ public record OrchestratorOptions(
         public OrchestratorOptions build() {
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
                     instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, join, httpPort, advertisedHost,
-                    clock).validate();
+                    maxJobBytes, maxBranches, clock).validate();
         }
     }
 }

@@ -3,6 +3,9 @@ package io.braid.cli.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.braid.orchestrator.OrchestratorOptions;
+import io.braid.orchestrator.aggregate.Aggregation;
+import io.braid.orchestrator.dispatch.JobValidator;
 import io.braid.schema.JobRequest;
 import io.braid.schema.json.AvroJson;
 import io.braid.schema.json.JsonRecordException;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -22,6 +26,20 @@ public final class JobFiles {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private JobFiles() {
+    }
+
+    /**
+     * A job file read and checked as the dispatcher will check it (with the default limits), so a mistake is
+     * reported before anything is sent: the file, the field, what was expected.
+     */
+    public static JobRequest readValid(Path file) {
+        JobRequest job = read(file);
+        List<String> problems = new JobValidator(Aggregation.SUPPORTED, OrchestratorOptions.DEFAULT_MAX_BRANCHES)
+                .problems(job);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("job file " + file + ": " + String.join("; ", problems));
+        }
+        return job;
     }
 
     public static JobRequest read(Path file) {

@@ -60,6 +60,14 @@ public final class OrchestratorCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; in Kubernetes, the pod IP)")
     String advertisedHost;
 
+    @Option(names = "--max-job-bytes", defaultValue = "${env:BRAID_MAX_JOB_BYTES:-1048576}",
+            description = "Largest job record accepted; larger ones are dead-lettered (default: ${DEFAULT-VALUE})")
+    int maxJobBytes;
+
+    @Option(names = "--max-branches", defaultValue = "${env:BRAID_MAX_BRANCHES:-1000}",
+            description = "Most branches per job (default: ${DEFAULT-VALUE})")
+    int maxBranches;
+
     @Override
     public Integer call() {
         OrchestratorOptions.Builder options = OrchestratorOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
@@ -69,6 +77,8 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .stateDir(stateDir)
                 .exactlyOnce(!atLeastOnce)
                 .httpPort(httpPort)
+                .maxJobBytes(maxJobBytes)
+                .maxBranches(maxBranches)
                 .advertisedHost(advertisedHost)
                 .join(new JoinSettings(defaultJobDeadline, finishedJobRetention, defaultJobDeadline,
                         JoinSettings.defaults().timerInterval()));

@@ -44,7 +44,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JobRequest job = JobFiles.read(jobFile);
+        JobRequest job = JobFiles.readValid(jobFile);
         if (bootstrapServers == null) {
             try (LocalFleet fleet = LocalFleet.start(workers, builder -> builder)) {
                 fleet.awaitReady(Duration.ofSeconds(60));

@@ -37,6 +37,12 @@ public final class LocalFleet implements AutoCloseable {
     }
 
     public static LocalFleet start(int workers, UnaryOperator<WorkerOptions.Builder> workerSettings) {
+        return start(workers, workerSettings, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(int, UnaryOperator)}, with the orchestrator's settings adjusted too. */
+    public static LocalFleet start(int workers, UnaryOperator<WorkerOptions.Builder> workerSettings,
+                                   UnaryOperator<OrchestratorOptions.Builder> orchestratorSettings) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("braid-local");
@@ -44,13 +50,13 @@ public final class LocalFleet implements AutoCloseable {
             throw new UncheckedIOException("cannot create a temporary directory", e);
         }
         EmbeddedStack stack = EmbeddedStack.start(dataDir.resolve("kafka"), 0, 0);
-        Orchestrator orchestrator = Orchestrator.start(OrchestratorOptions
+        Orchestrator orchestrator = Orchestrator.start(orchestratorSettings.apply(OrchestratorOptions
                 .builder(stack.bootstrapServers(), stack.registryUrl())
                 .partitions(3)
                 .instanceId("local")
                 .httpPort(0)
                 .stateDir(dataDir.resolve("aggregator"))
-                .build());
+                ).build());
         LocalFleet fleet = new LocalFleet(dataDir, stack, orchestrator, new CopyOnWriteArrayList<>());
         for (int i = 0; i < workers; i++) {
             fleet.addWorker(workerSettings);

@@ -3,7 +3,10 @@ package io.braid.orchestrator.dispatch;
 import io.braid.schema.BranchTask;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
+import io.braid.schema.BranchError;
 import io.braid.schema.JobRequest;
+import io.braid.schema.JobResult;
+import io.braid.schema.JobStatus;
 import io.braid.schema.Topics;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.serde.AvroDeserializer;
@@ -48,6 +51,9 @@ public final class Dispatcher implements Runnable, AutoCloseable {
 
     /** Header on dead-lettered records: why the record was not dispatched. */
     public static final String ERROR_HEADER = "braid.error";
+    public static final String ERROR_CLASS_HEADER = "braid.error.class";
+    public static final String ERROR_MESSAGE_HEADER = "braid.error.message";
+    public static final String ERROR_FIELD_HEADER = "braid.error.field";
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
@@ -58,13 +64,15 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     private final AvroSerializer<SpecificRecord> serializer;
     private final JobDecoder decoder;
     private final JobValidator validator;
+    private final int maxJobBytes;
     private volatile boolean running = true;
 
     public Dispatcher(String bootstrapServers, String groupId, String transactionalId, Topics topics,
-                      SchemaRegistry registry, JobValidator validator, Clock clock) {
+                      SchemaRegistry registry, JobValidator validator, int maxJobBytes, Clock clock) {
         this.topics = topics;
         this.clock = clock;
         this.validator = validator;
+        this.maxJobBytes = maxJobBytes;
         this.serializer = new AvroSerializer<>(registry);
         this.decoder = new JobDecoder(new AvroDeserializer<>(registry, JobRequest.class));
         Map<String, Object> consumerConfig = new HashMap<>();
@@ -132,13 +140,19 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     private void dispatch(ConsumerRecord<String, byte[]> record, Instant now) {
         JobRequest job;
         try {
+            if (record.value() != null && record.value().length > maxJobBytes) {
+                throw new InvalidJobException(InvalidJobException.Kind.TooLarge, null, null, "the record is "
+                        + record.value().length + " bytes; this orchestrator accepts jobs up to " + maxJobBytes
+                        + " bytes (--max-job-bytes): pass large inputs by reference", null);
+            }
             job = decoder.decode(record.topic(), record.value());
             List<String> problems = validator.problems(job);
             if (!problems.isEmpty()) {
-                throw new InvalidJobException("invalid job '" + job.getJobId() + "': " + String.join("; ", problems));
+                throw new InvalidJobException(InvalidJobException.Kind.InvalidJob, JobValidator.fieldOf(problems.get(0)),
+                        job.getJobId(), "invalid job '" + job.getJobId() + "': " + String.join("; ", problems), null);
             }
         } catch (InvalidJobException e) {
-            deadLetter(record, e.getMessage());
+            reject(record, e, now);
             return;
         }
         FanOut fanOut = FanOut.of(job, Instant.ofEpochMilli(record.timestamp()), now);
@@ -161,13 +175,30 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, value)));
     }
 
-    private void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-        log.warn("job record {}-{}@{} dead-lettered: {}", record.topic(), record.partition(), record.offset(), reason);
+    /**
+     * A record that cannot be dispatched: to the jobs dead-letter topic with its original bytes and headers plus
+     * the reason ({@value #ERROR_HEADER}: the whole reason; {@code braid.error.class}, {@code .message},
+     * {@code .field}; {@code braid.source}: where it came from), and, when its jobId could be read, a FAILED
+     * JobResult saying why — all in the batch's transaction.
+     */
+    private void reject(ConsumerRecord<String, byte[]> record, InvalidJobException e, Instant now) {
+        log.warn("job record {}-{}@{} dead-lettered: {}", record.topic(), record.partition(), record.offset(),
+                e.getMessage());
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8));
-        headers.add("braid.source", (record.topic() + "-" + record.partition() + "@" + record.offset())
-                .getBytes(StandardCharsets.UTF_8));
+        headers.add(ERROR_HEADER, bytes(e.getMessage()));
+        headers.add(ERROR_CLASS_HEADER, bytes(e.kind().name()));
+        headers.add(ERROR_MESSAGE_HEADER, bytes(e.getMessage()));
+        e.field().ifPresent(field -> headers.add(ERROR_FIELD_HEADER, bytes(field)));
+        headers.add("braid.source", bytes(record.topic() + "-" + record.partition() + "@" + record.offset()));
         producer.send(new ProducerRecord<>(topics.jobsDeadLetter(), null, record.key(), record.value(), headers));
+        e.jobId().ifPresent(jobId -> send(topics.jobResults(), jobId, JobResult.newBuilder()
+                .setJobId(jobId).setStatus(JobStatus.FAILED).setCompletedBy("REJECTED").setBranches(List.of())
+                .setSubmittedAt(Instant.ofEpochMilli(record.timestamp())).setCompletedAt(now)
+                .setRejection(new BranchError(e.kind().name(), e.getMessage(), false)).build()));
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     private void rewind(ConsumerRecords<String, byte[]> records) {

@@ -1,13 +1,63 @@
 package io.braid.orchestrator.dispatch;
 
-/** A job record that cannot be dispatched; the message is the reason given in the dead-letter record. */
+import java.util.Optional;
+
+/**
+ * A job record that cannot be dispatched. The dead-letter record carries its {@link #kind()} (as
+ * {@code braid.error.class}), the message, and the offending {@link #field()} when one is known; when the record's
+ * jobId could be read ({@link #jobId()}), the job also gets a FAILED JobResult saying why.
+ */
 public class InvalidJobException extends RuntimeException {
 
+    /** What kind of bad input: the error class of the dead letter. */
+    public enum Kind {
+        /** Neither the schema registry wire format nor a JSON object. */
+        UnreadableRecord,
+        /** Wire format, but the schema id is unknown to the registry or is not a JobRequest schema. */
+        UnknownSchema,
+        /** JSON or Avro that does not fit the JobRequest schema. */
+        SchemaMismatch,
+        /** Fits the schema but breaks a rule (empty branches, duplicate ids, bad quorum, ...). */
+        InvalidJob,
+        /** Larger than the orchestrator accepts. */
+        TooLarge
+    }
+
+    private final Kind kind;
+    private final String field;
+    private final String jobId;
+
     public InvalidJobException(String message) {
-        super(message);
+        this(Kind.InvalidJob, null, null, message, null);
     }
 
     public InvalidJobException(String message, Throwable cause) {
+        this(Kind.InvalidJob, null, null, message, cause);
+    }
+
+    public InvalidJobException(Kind kind, String field, String jobId, String message, Throwable cause) {
         super(message, cause);
+        this.kind = kind;
+        this.field = field;
+        this.jobId = jobId;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** The path of the offending field, e.g. {@code branches[2].kind}, when one is known. */
+    public Optional<String> field() {
+        return Optional.ofNullable(field);
+    }
+
+    /** The jobId of the record, when it could be read. */
+    public Optional<String> jobId() {
+        return Optional.ofNullable(jobId == null || jobId.isBlank() ? null : jobId);
+    }
+
+    /** The same problem, now known to belong to job {@code id}. */
+    public InvalidJobException forJob(String id) {
+        return new InvalidJobException(kind, field, id, getMessage(), getCause());
     }
 }

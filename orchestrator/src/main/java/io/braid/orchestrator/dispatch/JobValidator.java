@@ -15,17 +15,28 @@ import java.util.Set;
 /** Checks a job before it is fanned out; every problem is reported, each with what to change. */
 public final class JobValidator {
 
-    private final Set<AggregationStrategy> supportedAggregations;
+    private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile(
+            "([a-z][A-Za-z0-9_.\\[\\]]*)[ :]");
 
-    public JobValidator(Set<AggregationStrategy> supportedAggregations) {
+    private final Set<AggregationStrategy> supportedAggregations;
+    private final int maxBranches;
+
+    public JobValidator(Set<AggregationStrategy> supportedAggregations, int maxBranches) {
         this.supportedAggregations = Set.copyOf(supportedAggregations);
+        this.maxBranches = maxBranches;
+    }
+
+    /** The field a problem (as {@link #problems} words them: the field path first) is about, if it names one. */
+    public static String fieldOf(String problem) {
+        java.util.regex.Matcher matcher = FIELD.matcher(problem);
+        return matcher.lookingAt() ? matcher.group(1) : null;
     }
 
     /** The problems of {@code job}; empty when it can be dispatched. */
     public List<String> problems(JobRequest job) {
         List<String> problems = new ArrayList<>();
         if (ChildJobs.depth(job) > ChildJobs.MAX_DEPTH) {
-            problems.add("child jobs nest deeper than " + ChildJobs.MAX_DEPTH + " levels; flatten the job");
+            problems.add("branches: child jobs nest deeper than " + ChildJobs.MAX_DEPTH + " levels; flatten the job");
             return problems;
         }
         if (job.getJobId() == null || job.getJobId().isBlank()) {
@@ -33,6 +44,10 @@ public final class JobValidator {
         }
         if (job.getBranches().isEmpty()) {
             problems.add("branches is empty: a job needs at least one branch");
+        }
+        if (job.getBranches().size() > maxBranches) {
+            problems.add("branches has " + job.getBranches().size() + " entries; this orchestrator accepts up to "
+                    + maxBranches + " per job (--max-branches): split the job, or nest child jobs");
         }
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < job.getBranches().size(); i++) {

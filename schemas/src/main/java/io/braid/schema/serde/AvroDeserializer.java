@@ -4,6 +4,7 @@ import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryException;
 import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
@@ -56,6 +57,14 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
             writerSchema = registry.schemaById(id);
         } catch (SchemaRegistryException e) {
             throw new SerializationException("cannot fetch writer schema id " + id + ": " + e.getMessage(), e);
+        }
+        SchemaCompatibility.SchemaPairCompatibility compatibility =
+                SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
+        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+            throw new SerializationException("schema id " + id + " (" + writerSchema.getFullName()
+                    + ") cannot be read as " + readerSchema.getFullName() + ": "
+                    + compatibility.getResult().getIncompatibilities().stream()
+                    .map(i -> i.getType() + " at " + i.getLocation()).findFirst().orElse(compatibility.getDescription()));
         }
         try {
             return new SpecificDatumReader<>(writerSchema, readerSchema, model);
