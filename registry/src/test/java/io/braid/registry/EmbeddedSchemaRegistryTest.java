@@ -114,4 +114,78 @@ class EmbeddedSchemaRegistryTest {
             assertThat(unknown.body()).contains("\"error_code\":40401");
         }
     }
+
+    private static HttpResponse<String> call(String method, String url, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String schemaBody(Schema schema) {
+        return "{\"schema\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(schema.toString()) + "}";
+    }
+
+    @Test
+    void compatibility_levels_are_configured_per_subject_and_decide_registrations_and_checks() throws Exception {
+        try (EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(options("_schemas_levels"))) {
+            String url = registry.url();
+            SchemaRegistryClient client = new SchemaRegistryClient(url);
+            Schema v1 = SchemaBuilder.record("Thing").fields().requiredString("a").endRecord();
+            Schema addsOptional = SchemaBuilder.record("Thing").fields().requiredString("a")
+                    .optionalString("b").endRecord();
+            Schema dropsA = SchemaBuilder.record("Thing").fields().optionalString("b").endRecord();
+            Schema addsRequired = SchemaBuilder.record("Thing").fields().requiredString("a").requiredString("c")
+                    .endRecord();
+            client.register("t-value", v1);
+
+            assertThat(call("GET", url + "/config", null).body()).isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
+            assertThat(call("GET", url + "/config/t-value", null).statusCode()).isEqualTo(404);
+            assertThat(call("GET", url + "/config/t-value?defaultToGlobal=true", null).body())
+                    .isEqualTo("{\"compatibilityLevel\":\"BACKWARD\"}");
+
+            // BACKWARD (default): a new required field cannot read old data; the compatibility endpoint says so
+            HttpResponse<String> check = call("POST", url + "/compatibility/subjects/t-value/versions/latest?verbose=true",
+                    schemaBody(addsRequired));
+            assertThat(check.body()).contains("\"is_compatible\":false").contains("READER_FIELD_MISSING_DEFAULT_VALUE");
+            assertThat(call("POST", url + "/compatibility/subjects/t-value/versions/1", schemaBody(addsOptional))
+                    .body()).isEqualTo("{\"is_compatible\":true}");
+
+            // FORWARD on this subject: dropping a field old readers need is refused, adding a required one is fine
+            assertThat(call("PUT", url + "/config/t-value", "{\"compatibility\": \"forward\"}").body())
+                    .isEqualTo("{\"compatibility\":\"FORWARD\"}");
+            assertThat(call("GET", url + "/config/t-value", null).body())
+                    .isEqualTo("{\"compatibilityLevel\":\"FORWARD\"}");
+            assertThatThrownBy(() -> client.register("t-value", dropsA)).hasMessageContaining("FORWARD");
+            assertThat(client.register("t-value", addsRequired)).isPositive();
+
+            // FULL_TRANSITIVE: both directions against every version
+            call("PUT", url + "/config/t-value", "{\"compatibility\": \"FULL_TRANSITIVE\"}");
+            Schema fitsEveryVersion = SchemaBuilder.record("Thing").fields().requiredString("a")
+                    .name("c").type().stringType().stringDefault("none").optionalString("d").endRecord();
+            Schema addsOptionalToV2 = SchemaBuilder.record("Thing").fields().requiredString("a").requiredString("c")
+                    .optionalString("d").endRecord();
+            assertThatThrownBy(() -> client.register("t-value", addsOptionalToV2))
+                    .as("v1 data has no c").hasMessageContaining("READER_FIELD_MISSING_DEFAULT_VALUE");
+            assertThat(client.register("t-value", fitsEveryVersion)).isPositive();
+            assertThatThrownBy(() -> client.register("t-value", dropsA)).hasMessageContaining("FULL_TRANSITIVE");
+
+            // NONE globally: anything goes for subjects without their own level
+            call("PUT", url + "/config", "{\"compatibility\": \"NONE\"}");
+            client.register("other-value", v1);
+            assertThat(client.register("other-value", SchemaBuilder.record("Other").fields().requiredInt("n")
+                    .endRecord())).isPositive();
+
+            HttpResponse<String> invalid = call("PUT", url + "/config", "{\"compatibility\": \"SIDEWAYS\"}");
+            assertThat(invalid.statusCode()).isEqualTo(422);
+            assertThat(invalid.body()).contains("\"error_code\":42203");
+        }
+        // levels are stored in the registry's topic: a restarted registry keeps them
+        try (EmbeddedSchemaRegistry restarted = EmbeddedSchemaRegistry.start(options("_schemas_levels"))) {
+            assertThat(call("GET", restarted.url() + "/config/t-value", null).body())
+                    .isEqualTo("{\"compatibilityLevel\":\"FULL_TRANSITIVE\"}");
+            assertThat(call("GET", restarted.url() + "/config", null).body())
+                    .isEqualTo("{\"compatibilityLevel\":\"NONE\"}");
+        }
+    }
 }

@@ -71,8 +71,29 @@ public final class RegistryHttpHandler implements HttpHandler {
         if (root.equals("subjects")) {
             return subjects(method, path, exchange);
         }
-        if (root.equals("config") && method.equals("GET")) {
-            return Answer.ok(JSON.createObjectNode().put("compatibilityLevel", "BACKWARD"));
+        if (root.equals("config") && size <= 2) {
+            return config(method, size == 2 ? path.get(1) : null, exchange);
+        }
+        if (root.equals("compatibility") && size >= 4 && path.get(1).equals("subjects")
+                && path.get(3).equals("versions") && method.equals("POST")) {
+            String subject = path.get(2);
+            Integer version = null;
+            if (size == 5 && !path.get(4).equals("latest")) {
+                version = parseInt(path.get(4), 42202, "version");
+                int wanted = version;
+                if (existingVersions(subject).stream().noneMatch(v -> v.version() == wanted)) {
+                    throw new RegistryError(404, 40402, "Version " + wanted + " not found.");
+                }
+            } else if (size == 5) {
+                List<SchemaStore.Version> versions = existingVersions(subject);
+                version = versions.get(versions.size() - 1).version();
+            }
+            List<String> problems = store.compatibilityProblems(subject, schemaOf(exchange), version);
+            ObjectNode answer = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
+            if (query(exchange).contains("verbose=true")) {
+                problems.forEach(answer.putArray("messages")::add);
+            }
+            return Answer.ok(answer);
         }
         throw new RegistryError(404, 404, "HTTP 404 Not Found: " + method + " /" + String.join("/", path));
     }
@@ -114,6 +135,29 @@ public final class RegistryHttpHandler implements HttpHandler {
                     .orElseThrow(() -> new RegistryError(404, 40402, "Version " + number + " not found."))));
         }
         throw new RegistryError(404, 404, "HTTP 404 Not Found: " + method + " /" + String.join("/", path));
+    }
+
+    /** {@code GET|PUT /config} (global) and {@code /config/{subject}}, as Confluent's registry answers them. */
+    private Answer config(String method, String subject, HttpExchange exchange) throws IOException {
+        if (method.equals("PUT")) {
+            JsonNode body = JSON.readTree(exchange.getRequestBody());
+            String level = body == null ? null : body.path("compatibility").asText(null);
+            return Answer.ok(JSON.createObjectNode().put("compatibility", store.setLevel(subject, level)));
+        }
+        if (!method.equals("GET")) {
+            throw new RegistryError(405, 405, "HTTP 405 Method Not Allowed: use GET or PUT on /config");
+        }
+        if (subject != null && store.configuredLevel(subject).isEmpty()
+                && !query(exchange).contains("defaultToGlobal=true")) {
+            throw new RegistryError(404, 40408, "Subject '" + subject + "' does not have subject-level "
+                    + "compatibility configured");
+        }
+        return Answer.ok(JSON.createObjectNode().put("compatibilityLevel", store.level(subject).name()));
+    }
+
+    private static String query(HttpExchange exchange) {
+        String query = exchange.getRequestURI().getRawQuery();
+        return query == null ? "" : query;
     }
 
     private List<SchemaStore.Version> existingVersions(String subject) {

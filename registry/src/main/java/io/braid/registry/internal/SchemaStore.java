@@ -2,8 +2,8 @@ package io.braid.registry.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -55,6 +55,8 @@ public final class SchemaStore implements AutoCloseable {
     private final Map<Integer, String> schemasById = new HashMap<>();
     private final Map<String, Integer> idsBySchema = new HashMap<>();
     private int maxId;
+    private String globalLevel = CompatibilityLevel.BACKWARD.name();
+    private final Map<String, String> subjectLevels = new HashMap<>();
 
     private SchemaStore(String topic, KafkaConsumer<String, String> consumer, KafkaProducer<String, String> producer) {
         this.topic = topic;
@@ -104,7 +106,8 @@ public final class SchemaStore implements AutoCloseable {
 
     /**
      * Registers {@code schemaText} under {@code subject}: returns the existing version when the subject already
-     * has this schema, otherwise checks BACKWARD compatibility with the latest version and stores a new one.
+     * has this schema, otherwise checks it against the subject's compatibility level (default BACKWARD) and stores
+     * a new version.
      */
     public synchronized Version register(String subject, String schemaText) {
         Schema schema = parse(schemaText);
@@ -116,8 +119,11 @@ public final class SchemaStore implements AutoCloseable {
                 return existing;
             }
         }
-        if (!versions.isEmpty()) {
-            checkBackwardCompatible(subject, schema, versions.get(versions.size() - 1));
+        CompatibilityLevel level = level(subject);
+        List<String> problems = level.problems(schema, versions.stream().map(v -> parse(v.schema())).toList());
+        if (!problems.isEmpty()) {
+            throw new RegistryError(409, 409, "Schema being registered is incompatible with an earlier schema for "
+                    + "subject \"" + subject + "\" (" + level + "): " + String.join("; ", problems));
         }
         int id = idsBySchema.getOrDefault(canonical, maxId + 1);
         Version version = new Version(subject, versions.size() + 1, id, canonical);
@@ -131,6 +137,45 @@ public final class SchemaStore implements AutoCloseable {
         String canonical = parse(schemaText).toString();
         return versionsBySubject.getOrDefault(subject, List.of()).stream()
                 .filter(v -> v.schema().equals(canonical)).findFirst();
+    }
+
+    /**
+     * Why {@code schemaText} is not compatible with {@code subject} at its level: against version {@code version}
+     * only, or, when null, against the versions the level considers. Empty when compatible.
+     */
+    public synchronized List<String> compatibilityProblems(String subject, String schemaText, Integer version) {
+        catchUp();
+        List<Version> versions = versionsBySubject.getOrDefault(subject, List.of());
+        List<Version> against = version == null ? versions
+                : versions.stream().filter(v -> v.version() == version).toList();
+        CompatibilityLevel level = level(subject);
+        if (version != null && level.transitive()) {
+            level = CompatibilityLevel.valueOf(level.name().replace("_TRANSITIVE", ""));
+        }
+        return level.problems(parse(schemaText), against.stream().map(v -> parse(v.schema())).toList());
+    }
+
+    /** The level that applies to {@code subject}: its own, else the global one. */
+    public synchronized CompatibilityLevel level(String subject) {
+        String own = subject == null ? null : subjectLevels.get(subject);
+        return CompatibilityLevel.parse(own != null ? own : globalLevel);
+    }
+
+    /** The subject's own level (null subject: the global one), if one is set. */
+    public synchronized Optional<String> configuredLevel(String subject) {
+        return Optional.ofNullable(subject == null ? globalLevel : subjectLevels.get(subject));
+    }
+
+    /** Sets the level of {@code subject}, or the global level when it is null. */
+    public synchronized String setLevel(String subject, String level) {
+        String name = CompatibilityLevel.parse(level).name();
+        ObjectNode key = JSON.createObjectNode().put("keytype", "CONFIG");
+        if (subject != null) {
+            key.put("subject", subject);
+        }
+        send(key.toString(), JSON.createObjectNode().put("compatibilityLevel", name).toString(), "the config");
+        applyConfig(subject, name);
+        return name;
     }
 
     public synchronized Optional<String> schemaById(int id) {
@@ -154,30 +199,23 @@ public final class SchemaStore implements AutoCloseable {
         }
     }
 
-    private static void checkBackwardCompatible(String subject, Schema newSchema, Version latest) {
-        Schema previous = new Schema.Parser().parse(latest.schema());
-        SchemaCompatibility.SchemaPairCompatibility result =
-                SchemaCompatibility.checkReaderWriterCompatibility(newSchema, previous);
-        if (result.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new RegistryError(409, 409, "Schema being registered is incompatible with an earlier schema for "
-                    + "subject \"" + subject + "\" (BACKWARD, version " + latest.version() + "): "
-                    + result.getResult().getIncompatibilities());
-        }
-    }
-
     private void write(Version version) {
         String key = JSON.createObjectNode().put("keytype", "SCHEMA").put("subject", version.subject())
                 .put("version", version.version()).toString();
         String value = JSON.createObjectNode().put("subject", version.subject()).put("version", version.version())
                 .put("id", version.id()).put("schema", version.schema()).toString();
+        send(key, value, "the schema");
+    }
+
+    private void send(String key, String value, String what) {
         try {
             producer.send(new ProducerRecord<>(topic, 0, key, value)).get(KAFKA_TIMEOUT.toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RegistryError(500, 50001, "interrupted while storing the schema");
+            throw new RegistryError(500, 50001, "interrupted while storing " + what);
         } catch (ExecutionException | TimeoutException e) {
-            throw new RegistryError(500, 50001, "Error while storing the schema in " + topic + ": " + e);
+            throw new RegistryError(500, 50001, "Error while storing " + what + " in " + topic + ": " + e);
         }
     }
 
@@ -190,9 +228,31 @@ public final class SchemaStore implements AutoCloseable {
             }
             for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                 if (record.value() != null) {
-                    apply(readVersion(record.value()));
+                    applyRecord(record.key(), record.value());
                 }
             }
+        }
+    }
+
+    private void applyRecord(String key, String value) {
+        try {
+            JsonNode keyNode = key == null ? JSON.createObjectNode() : JSON.readTree(key);
+            if ("CONFIG".equals(keyNode.path("keytype").asText())) {
+                applyConfig(keyNode.hasNonNull("subject") ? keyNode.get("subject").asText() : null,
+                        JSON.readTree(value).path("compatibilityLevel").asText());
+                return;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("corrupt record in the schema store: " + key, e);
+        }
+        apply(readVersion(value));
+    }
+
+    private void applyConfig(String subject, String level) {
+        if (subject == null) {
+            globalLevel = level;
+        } else {
+            subjectLevels.put(subject, level);
         }
     }
 

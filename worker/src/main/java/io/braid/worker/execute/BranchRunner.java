@@ -11,6 +11,7 @@ import io.braid.worker.retry.RetryPolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -108,7 +109,8 @@ public final class BranchRunner {
                         : Failures.describe(failure);
                 BranchStatus finalStatus = e instanceof TimeoutException ? BranchStatus.TIMED_OUT : BranchStatus.FAILED;
                 if (firstFailedAt == null) {
-                    firstFailedAt = clock.instant();
+                    // at the precision results keep times in (milliseconds), so it never looks later than finishedAt
+                    firstFailedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                 }
                 if (!error.getRetriable() || attempt >= maxAttempts) {
                     return finish(result(task, attempt, startedAt, finalStatus).setError(error)

@@ -1,0 +1,63 @@
+// Submit a job to Braid and read its result back, with nothing but Confluent's Schema Registry client
+// (@confluentinc/schemaregistry: AvroSerializer / AvroDeserializer) and kafkajs.
+//
+//   node submit-and-read.js BOOTSTRAP REGISTRY_URL JOB_REQUEST_SCHEMA_FILE JOB_ID
+//
+// Registers the JobRequest schema itself (as a client in another language would), produces the job to
+// braid.jobs, consumes braid.job-results until the job's result arrives, and prints it as JSON.
+const fs = require('fs');
+const { Kafka, Partitioners, logLevel } = require('kafkajs');
+const { SchemaRegistryClient, SerdeType, AvroSerializer, AvroDeserializer } = require('@confluentinc/schemaregistry');
+
+const [bootstrap, registryUrl, schemaFile, jobId] = process.argv.slice(2);
+if (!jobId) {
+  console.error('usage: node submit-and-read.js BOOTSTRAP REGISTRY_URL JOB_REQUEST_SCHEMA_FILE JOB_ID');
+  process.exit(2);
+}
+
+const run = async () => {
+  const registry = new SchemaRegistryClient({ baseURLs: [registryUrl] });
+  const schemaId = await registry.register('braid.jobs-value',
+    { schemaType: 'AVRO', schema: fs.readFileSync(schemaFile, 'utf8') });
+  console.error(`registered the JobRequest schema as id ${schemaId}`);
+
+  const serializer = new AvroSerializer(registry, SerdeType.VALUE, { useLatestVersion: true });
+  const deserializer = new AvroDeserializer(registry, SerdeType.VALUE, {});
+  const kafka = new Kafka({ clientId: 'braid-interop-node', brokers: [bootstrap], logLevel: logLevel.WARN });
+
+  // the Java-compatible partitioner (murmur2 of the key), as Braid and every Java client use
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const job = {
+    jobId,
+    inputs: { x: '6' },
+    branches: [
+      { branchId: 'product', kind: 'TOOL',
+        tool: { name: 'calculator', argumentsJson: JSON.stringify({ expression: '{{x}} * 7' }) } },
+      { branchId: 'words', kind: 'TOOL',
+        tool: { name: 'text_stats', argumentsJson: JSON.stringify({ text: 'from node with love' }) } },
+    ],
+  };
+  await producer.send({ topic: 'braid.jobs', messages: [{ key: jobId, value: await serializer.serialize('braid.jobs', job) }] });
+  await producer.disconnect();
+  console.error(`submitted ${jobId}`);
+
+  const consumer = kafka.consumer({ groupId: `braid-interop-${jobId}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'braid.job-results', fromBeginning: true });
+  const result = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no result for ${jobId} within 60 s`)), 60000);
+    consumer.run({
+      eachMessage: async ({ message }) => {
+        if (message.key && message.key.toString() === jobId) {
+          clearTimeout(timer);
+          resolve(await deserializer.deserialize('braid.job-results', message.value));
+        }
+      },
+    }).catch(reject);
+  });
+  await consumer.disconnect();
+  console.log(JSON.stringify(result));
+};
+
+run().then(() => process.exit(0)).catch((e) => { console.error(e); process.exit(1); });
