@@ -41,8 +41,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("Starting the embedded stack: Kafka (KRaft, in-process), schema registry, orchestrator, "
                 + "%d workers...%n", workers);
         long start = System.nanoTime();
-        // Small workers (one task per poll, 4 consumers each), so the sample's few branches spread over the fleet.
-        try (LocalFleet fleet = LocalFleet.start(workers, builder -> builder.maxInFlight(4).recordsPerPoll(1))) {
+        try (LocalFleet fleet = LocalFleet.start(workers, builder -> builder)) {
             fleet.awaitReady(Duration.ofSeconds(60));
             out.printf("Ready in %.1f s (Kafka at %s, registry at %s).%n%n", (System.nanoTime() - start) / 1e9,
                     fleet.bootstrapServers(), fleet.registryUrl());

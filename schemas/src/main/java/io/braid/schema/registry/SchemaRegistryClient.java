@@ -7,6 +7,9 @@ import org.apache.avro.Schema;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,17 +21,25 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A caching client for the Confluent Schema Registry REST API.
+ * A caching client for the Confluent Schema Registry REST API (Confluent, Apicurio's ccompat API, Karapace, the
+ * embedded registry).
  *
  * <p>Ids are immutable in that API, so {@link #schemaById} and {@link #register} answers are cached for the life
- * of the client; {@link #latest} always asks the registry.
+ * of the client; {@link #latest} always asks the registry. A call that fails on a connection error or a 5xx is
+ * tried again, up to {@value #ATTEMPTS} times with a growing pause; a 4xx is answered at once. Basic
+ * authentication comes from the URL's user info ({@code https://user:secret@registry:8081}, as Confluent's
+ * {@code basic.auth.user.info}); TLS uses the JVM's trust store ({@code javax.net.ssl.trustStore} and friends).
  */
 public final class SchemaRegistryClient implements SchemaRegistry {
 
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final int ATTEMPTS = 3;
+    private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
+
     private final URI baseUri;
+    private final String authorization;
     private final HttpClient http;
     private final Duration requestTimeout;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
@@ -48,7 +59,11 @@ public final class SchemaRegistryClient implements SchemaRegistry {
             throw new IllegalArgumentException("schema registry URL '" + baseUrl
                     + "' must start with http:// or https://, e.g. http://127.0.0.1:8081");
         }
-        this.baseUri = URI.create(trimmed);
+        URI uri = URI.create(trimmed);
+        String userInfo = uri.getRawUserInfo();
+        this.authorization = userInfo == null ? null : "Basic " + Base64.getEncoder().encodeToString(
+                URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
+        this.baseUri = userInfo == null ? uri : URI.create(trimmed.replace(userInfo + "@", ""));
         this.requestTimeout = requestTimeout;
         this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
     }
@@ -104,15 +119,30 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new SchemaRegistryException("cannot reach the schema registry at " + baseUri + " (" + e
-                    + "); check --registry-url and that the registry is running", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("interrupted while calling the schema registry at " + baseUri, e);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = null;
+        for (int attempt = 1; ; attempt++) {
+            IOException failure = null;
+            try {
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                failure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryException("interrupted while calling the schema registry at " + baseUri, e);
+            }
+            boolean retriable = failure != null || response.statusCode() >= 500;
+            if (!retriable || attempt >= ATTEMPTS) {
+                if (failure != null) {
+                    throw new SchemaRegistryException("cannot reach the schema registry at " + baseUri + " ("
+                            + failure + ", " + attempt + " attempts); check --registry-url and that the registry is "
+                            + "running", failure);
+                }
+                break;
+            }
+            pause(FIRST_PAUSE.multipliedBy(1L << (attempt - 1)));
         }
         JsonNode answer = readJson(response.body());
         if (response.statusCode() / 100 != 2) {
@@ -122,6 +152,16 @@ public final class SchemaRegistryClient implements SchemaRegistry {
                     answer.path("error_code").asInt(response.statusCode()));
         }
         return answer;
+    }
+
+    /** The pause between attempts of a failed call (a retry backoff, not a wait for a condition). */
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException("interrupted while retrying the schema registry", e);
+        }
     }
 
     private static JsonNode readJson(String text) {
