@@ -1,15 +1,16 @@
 // Submit a job to Braid and read its result back, with nothing but Confluent's Schema Registry client
 // (@confluentinc/schemaregistry: AvroSerializer / AvroDeserializer) and kafkajs.
 //
-//   node submit-and-read.js BOOTSTRAP REGISTRY_URL JOB_REQUEST_SCHEMA_FILE JOB_ID
+//   node submit-and-read.js BOOTSTRAP REGISTRY_URL JOB_REQUEST_SCHEMA_FILE JOB_ID [v2]
 //
 // Registers the JobRequest schema itself (as a client in another language would), produces the job to
-// braid.jobs, consumes braid.job-results until the job's result arrives, and prints it as JSON.
+// braid.jobs, consumes braid.job-results until the job's result arrives, and prints it as JSON. With "v2" it
+// registers and writes a newer JobRequest with one more optional field (priority), as an upgraded client would.
 const fs = require('fs');
 const { Kafka, Partitioners, logLevel } = require('kafkajs');
 const { SchemaRegistryClient, SerdeType, AvroSerializer, AvroDeserializer } = require('@confluentinc/schemaregistry');
 
-const [bootstrap, registryUrl, schemaFile, jobId] = process.argv.slice(2);
+const [bootstrap, registryUrl, schemaFile, jobId, variant] = process.argv.slice(2);
 if (!jobId) {
   console.error('usage: node submit-and-read.js BOOTSTRAP REGISTRY_URL JOB_REQUEST_SCHEMA_FILE JOB_ID');
   process.exit(2);
@@ -17,8 +18,11 @@ if (!jobId) {
 
 const run = async () => {
   const registry = new SchemaRegistryClient({ baseURLs: [registryUrl] });
-  const schemaId = await registry.register('braid.jobs-value',
-    { schemaType: 'AVRO', schema: fs.readFileSync(schemaFile, 'utf8') });
+  const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
+  if (variant === 'v2') {
+    schema.fields.push({ name: 'priority', type: ['null', 'int'], default: null });
+  }
+  const schemaId = await registry.register('braid.jobs-value', { schemaType: 'AVRO', schema: JSON.stringify(schema) });
   console.error(`registered the JobRequest schema as id ${schemaId}`);
 
   const serializer = new AvroSerializer(registry, SerdeType.VALUE, { useLatestVersion: true });
@@ -30,6 +34,7 @@ const run = async () => {
   await producer.connect();
   const job = {
     jobId,
+    ...(variant === 'v2' ? { priority: 5 } : {}),
     inputs: { x: '6' },
     branches: [
       { branchId: 'product', kind: 'TOOL',
