@@ -55,9 +55,4 @@ public class InvalidJobException extends RuntimeException {
     public Optional<String> jobId() {
         return Optional.ofNullable(jobId == null || jobId.isBlank() ? null : jobId);
     }
-
-    /** The same problem, now known to belong to job {@code id}. */
-    public InvalidJobException forJob(String id) {
-        return new InvalidJobException(kind, field, id, getMessage(), getCause());
-    }
 }
