@@ -32,9 +32,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 
 /**
  * {@code braid bench aggregator}: the join alone, on the embedded broker — manifests and branch results written
@@ -84,7 +81,7 @@ public final class AggregatorBenchmark {
                     heapAfterLoad >> 20, diskAfterLoad);
 
             out.printf("  waiting for the %d s retention to pass...%n", retention.toSeconds());
-            awaitAtMost(retention.plusSeconds(60), orchestrator::heldJobs);
+            Waits.until(retention.plusSeconds(60), () -> orchestrator.heldJobs() == 0);
             long heldAfterRetention = orchestrator.heldJobs();
             long heapAfterRetention = heapAfterGc() - baseline;
             long diskAfterRetention = changelogBytes(stack.bootstrapServers());
@@ -148,13 +145,5 @@ public final class AggregatorBenchmark {
             System.gc();
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    /** Checks every 200 ms until {@code remaining} reports 0, for at most {@code timeout}. */
-    private static void awaitAtMost(Duration timeout, LongSupplier remaining) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (remaining.getAsLong() != 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
-        }
     }
 }

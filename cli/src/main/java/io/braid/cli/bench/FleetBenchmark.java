@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -121,7 +120,7 @@ public final class FleetBenchmark {
                 logDir.resolve("bench-inflight-" + run + ".log"));
         try {
             URI health = URI.create("http://127.0.0.1:" + port + "/health/ready");
-            awaitCondition(Duration.ofSeconds(60), () -> status(health) == 200,
+            Waits.orFail(Duration.ofSeconds(60), () -> status(health) == 200,
                     "the worker process did not become ready; see " + logDir);
             InFlightSampler sampler = new InFlightSampler(health, worker.pid());
             try (RecordCounter results = new RecordCounter(fleet.bootstrapServers(), topics.results())) {
@@ -149,7 +148,7 @@ public final class FleetBenchmark {
                         .maxInFlight(100).recordsPerPoll(10)
                         .simulatedLatency(Duration.ofMillis(200), Duration.ofMillis(200)).build()));
             }
-            awaitCondition(Duration.ofSeconds(60), () -> workers.stream().allMatch(w -> w.health().ready()),
+            Waits.orFail(Duration.ofSeconds(60), () -> workers.stream().allMatch(w -> w.health().ready()),
                     "the workers did not join their share group");
             int tasks = settings.scalingTasksPerWorker() * workerCount;
             try (RecordCounter results = new RecordCounter(fleet.bootstrapServers(), topics.results())) {
@@ -167,7 +166,7 @@ public final class FleetBenchmark {
         try (LocalFleet fleet = LocalFleet.start(2, w -> w.simulatedLatency(Duration.ZERO, Duration.ZERO)
                 .maxInFlight(512).recordsPerPoll(64))) {
             fleet.awaitReady(Duration.ofSeconds(60));
-            awaitCondition(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
+            Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
                     "the workers did not join their share group");
             List<JobRequest> jobs = IntStream.range(0, settings.endToEndJobs())
                     .mapToObj(i -> job("bench-" + i, settings.branchesPerJob())).toList();
@@ -259,17 +258,6 @@ public final class FleetBenchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
-        }
-    }
-
-    /** Checks {@code condition} every 50 ms until it holds; fails with {@code failure} after {@code timeout}. */
-    private static void awaitCondition(Duration timeout, BooleanSupplier condition, String failure) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(failure);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
     }
 }

@@ -28,7 +28,6 @@ import org.apache.kafka.common.utils.Utils;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Submits jobs and reads their progress and results, with nothing but Kafka and the schema registry: what any
@@ -95,30 +95,13 @@ public final class BraidClient implements AutoCloseable {
     /** The aggregator's answer to a replay sent at {@code since}: a JOB_REPLAYED or REPLAY_REJECTED event. */
     public Optional<JobEvent> awaitReplayOutcome(String jobId, Instant since, Duration timeout) {
         AvroDeserializer<JobEvent> events = new AvroDeserializer<>(registry, JobEvent.class);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = List.of(partitionOf(consumer, topics.jobEvents(), jobId));
-            consumer.assign(partitions);
-            seek(consumer, partitions, since.minusSeconds(1));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (!jobId.equals(record.key()) || record.value() == null) {
-                        continue;
-                    }
-                    JobEvent event = events.deserialize(record.topic(), record.value());
-                    if ((event.getType() == JobEventType.JOB_REPLAYED || event.getType() == JobEventType.REPLAY_REJECTED)
-                            && !event.getAt().isBefore(since.minusSeconds(1))) {
-                        return Optional.of(event);
-                    }
-                }
-            }
-            return Optional.empty();
-        }
+        Instant from = since.minusSeconds(1);
+        return readJob(jobId, List.of(topics.jobEvents()), from, timeout, record -> {
+            JobEvent event = events.deserialize(record.topic(), record.value());
+            boolean answer = (event.getType() == JobEventType.JOB_REPLAYED
+                    || event.getType() == JobEventType.REPLAY_REJECTED) && !event.getAt().isBefore(from);
+            return answer ? Optional.of(event) : Optional.empty();
+        });
     }
 
     private void send(String topic, String key, SpecificRecord value, String what) {
@@ -145,6 +128,21 @@ public final class BraidClient implements AutoCloseable {
     public Optional<JobResult> awaitResult(String jobId, Instant since, Duration timeout, Consumer<JobEvent> onEvent) {
         AvroDeserializer<JobResult> results = new AvroDeserializer<>(registry, JobResult.class);
         AvroDeserializer<JobEvent> events = new AvroDeserializer<>(registry, JobEvent.class);
+        return readJob(jobId, List.of(topics.jobResults(), topics.jobEvents()), since, timeout, record -> {
+            if (record.topic().equals(topics.jobEvents())) {
+                onEvent.accept(events.deserialize(record.topic(), record.value()));
+                return Optional.empty();
+            }
+            return Optional.of(results.deserialize(record.topic(), record.value()));
+        });
+    }
+
+    /**
+     * Reads the job's records (by its key) on the partitions of {@code topicNames} it maps to, from {@code since}
+     * (null = from the beginning), until {@code answer} makes one the answer or {@code timeout} passes.
+     */
+    private <T> Optional<T> readJob(String jobId, List<String> topicNames, Instant since, Duration timeout,
+                                    Function<ConsumerRecord<String, byte[]>, Optional<T>> answer) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -152,9 +150,8 @@ public final class BraidClient implements AutoCloseable {
                 ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            partitions.add(partitionOf(consumer, topics.jobResults(), jobId));
-            partitions.add(partitionOf(consumer, topics.jobEvents(), jobId));
+            List<TopicPartition> partitions = topicNames.stream()
+                    .map(topic -> partitionOf(consumer, topic, jobId)).toList();
             consumer.assign(partitions);
             seek(consumer, partitions, since);
             long deadline = System.nanoTime() + timeout.toNanos();
@@ -163,10 +160,9 @@ public final class BraidClient implements AutoCloseable {
                     if (!jobId.equals(record.key()) || record.value() == null) {
                         continue;
                     }
-                    if (record.topic().equals(topics.jobEvents())) {
-                        onEvent.accept(events.deserialize(record.topic(), record.value()));
-                    } else {
-                        return Optional.of(results.deserialize(record.topic(), record.value()));
+                    Optional<T> found = answer.apply(record);
+                    if (found.isPresent()) {
+                        return found;
                     }
                 }
             }
