@@ -1,6 +1,5 @@
 package io.braid.worker;
 
-import dev.langchain4j.model.chat.ChatModel;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchTask;
 import io.braid.schema.JobControl;
@@ -8,18 +7,20 @@ import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
+import io.braid.worker.config.WorkerConfig;
 import io.braid.worker.consume.ControlListener;
 import io.braid.worker.consume.ProgressPublisher;
 import io.braid.worker.consume.TaskConsumerLoop;
 import io.braid.worker.consume.TaskHandler;
+import io.braid.worker.execute.AgentBranchExecutor;
 import io.braid.worker.execute.BranchExecutor;
 import io.braid.worker.execute.BranchRunner;
 import io.braid.worker.execute.Cancellations;
 import io.braid.worker.execute.LlmBranchExecutor;
-import io.braid.worker.execute.ModelRegistry;
 import io.braid.worker.execute.ProgressListener;
-import io.braid.worker.execute.SimulatedChatModel;
 import io.braid.worker.execute.ToolBranchExecutor;
+import io.braid.worker.models.ChatModels;
+import io.braid.worker.models.ModelRegistry;
 import io.braid.worker.observe.WorkerHttpServer;
 import io.braid.worker.observe.WorkerMetrics;
 import io.braid.worker.tools.ToolRegistry;
@@ -65,7 +66,7 @@ import java.util.concurrent.TimeoutException;
 public final class Worker implements AutoCloseable {
 
     /** The simulated model's name, the default model of the embedded default. */
-    public static final String SIMULATED_MODEL = "simulated";
+    public static final String SIMULATED_MODEL = WorkerConfig.SIMULATED_MODEL;
 
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(15);
@@ -85,6 +86,7 @@ public final class Worker implements AutoCloseable {
     private final ControlListener control;
     private final Thread controlThread;
     private volatile WorkerHttpServer http;
+    private volatile List<String> toolNames = List.of();
     private volatile State state = State.RUNNING;
 
     private Worker(WorkerOptions options, List<TaskConsumerLoop> loops, List<Thread> threads,
@@ -101,12 +103,20 @@ public final class Worker implements AutoCloseable {
         this.controlThread = controlThread;
     }
 
-    /** Starts a worker with the built-in tools and the simulated model as default. */
+    /**
+     * Starts a worker with the models and tools of its configuration ({@link WorkerOptions#effectiveConfig()}: the
+     * simulated model unless a config file names others), the built-in tools, and the tools of its plugins.
+     */
     public static Worker start(WorkerOptions options) {
-        ChatModel simulated = new SimulatedChatModel(SIMULATED_MODEL, options.simulatedLatencyMin(),
-                options.simulatedLatencyMax(), options.simulatedOutage());
-        return start(options, new ModelRegistry(Map.of(SIMULATED_MODEL, simulated), SIMULATED_MODEL),
-                ToolRegistry.builtIns());
+        options.validate();
+        WorkerConfig config = options.effectiveConfig();
+        ModelRegistry models = ChatModels.build(config, System::getenv, options.simulatedOutage(), options.clock());
+        ToolRegistry tools = ToolRegistry.builtIns(config.tools(), options.clock())
+                .withServiceLoaderTools(Worker.class.getClassLoader())
+                .withPlugins(options.toolPlugins());
+        log.info("worker {}: models {} (default {}), tools {}", options.workerId(), config.models(),
+                config.defaultModelName(), tools.names());
+        return start(options, models, tools);
     }
 
     public static Worker start(WorkerOptions options, ModelRegistry models, ToolRegistry tools) {
@@ -122,7 +132,8 @@ public final class Worker implements AutoCloseable {
                 Thread.ofVirtual().name(options.workerId() + "-branch-", 0).factory());
         Map<BranchKind, BranchExecutor> executors = Map.of(
                 BranchKind.LLM, new LlmBranchExecutor(models),
-                BranchKind.TOOL, new ToolBranchExecutor(tools.disabling(options.disabledTools())));
+                BranchKind.TOOL, new ToolBranchExecutor(tools.disabling(options.disabledTools())),
+                BranchKind.AGENT, new AgentBranchExecutor(models, tools.disabling(options.disabledTools())));
         ProgressListener progress = ProgressListener.all(metrics,
                 new ProgressPublisher(options.topics(), serializer, producer, options.workerId(), options.clock()));
         Cancellations cancellations = new Cancellations();
@@ -148,6 +159,7 @@ public final class Worker implements AutoCloseable {
         }
         Worker worker = new Worker(options, loops, threads, branches, producer, metrics, meterRegistry, control,
                 controlThread);
+        worker.toolNames = tools.names();
         if (options.httpPort() >= 0) {
             try {
                 worker.http = WorkerHttpServer.start(options.httpPort(), meterRegistry, worker::health);
@@ -217,6 +229,11 @@ public final class Worker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while configuring the share group", e);
         }
+    }
+
+    /** The tools this worker offers (those switched off by configuration included). */
+    public List<String> toolNames() {
+        return toolNames;
     }
 
     public String workerId() {

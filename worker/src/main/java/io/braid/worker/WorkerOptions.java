@@ -1,6 +1,7 @@
 package io.braid.worker;
 
 import io.braid.schema.Topics;
+import io.braid.worker.config.WorkerConfig;
 import io.braid.worker.retry.RetryPolicy;
 
 import java.time.Clock;
@@ -40,6 +41,9 @@ import java.util.Objects;
  * @param simulatedLatencyMax slowest answer of the simulated model
  * @param simulatedOutage     the simulated model fails every call like a provider that is down (for drills)
  * @param disabledTools       tools switched off on this worker: their branches fail at once (non-retriable)
+ * @param config              named models and tool settings (a config file); null = one simulated model with the
+ *                            latency above, built-in tools with their defaults
+ * @param toolPlugins         folders of plugin jars (or jars) whose {@code BraidTool}s the worker adds
  * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
@@ -59,6 +63,8 @@ public record WorkerOptions(
         Duration simulatedLatencyMax,
         boolean simulatedOutage,
         java.util.Set<String> disabledTools,
+        WorkerConfig config,
+        java.util.List<java.nio.file.Path> toolPlugins,
         Clock clock) {
 
     public static final String DEFAULT_GROUP_ID = "braid-workers";
@@ -77,6 +83,12 @@ public record WorkerOptions(
         Objects.requireNonNull(simulatedLatencyMax, "simulatedLatencyMax");
         Objects.requireNonNull(clock, "clock");
         disabledTools = java.util.Set.copyOf(disabledTools);
+        toolPlugins = java.util.List.copyOf(toolPlugins);
+    }
+
+    /** The models and tool settings this worker runs with: {@link #config()} or the simulated default. */
+    public WorkerConfig effectiveConfig() {
+        return config != null ? config : WorkerConfig.simulatedOnly(simulatedLatencyMin, simulatedLatencyMax);
     }
 
     public static Builder builder(String bootstrapServers, String registryUrl) {
@@ -130,6 +142,10 @@ public record WorkerOptions(
             throw new IllegalArgumentException("simulated latency must satisfy 0 <= min (" + simulatedLatencyMin
                     + ") <= max (" + simulatedLatencyMax + ")");
         }
+        String problem = effectiveConfig().problem();
+        if (problem != null) {
+            throw new IllegalArgumentException("worker config: " + problem);
+        }
         return this;
     }
 
@@ -150,6 +166,8 @@ public record WorkerOptions(
         private Duration simulatedLatencyMax = Duration.ofMillis(600);
         private boolean simulatedOutage;
         private java.util.Set<String> disabledTools = java.util.Set.of();
+        private WorkerConfig config;
+        private java.util.List<java.nio.file.Path> toolPlugins = java.util.List.of();
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -187,12 +205,17 @@ public record WorkerOptions(
 
         public Builder disabledTools(java.util.Set<String> value) { this.disabledTools = value; return this; }
 
+        public Builder config(WorkerConfig value) { this.config = value; return this; }
+
+        public Builder toolPlugins(java.util.List<java.nio.file.Path> value) { this.toolPlugins = value; return this; }
+
         public Builder clock(Clock value) { this.clock = value; return this; }
 
         public WorkerOptions build() {
             return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
                     recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, retryPolicy,
-                    simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, clock).validate();
+                    simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins, clock)
+                    .validate();
         }
     }
 }

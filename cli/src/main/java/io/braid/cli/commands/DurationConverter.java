@@ -1,30 +1,19 @@
 package io.braid.cli.commands;
 
+import io.braid.worker.config.Durations;
 import picocli.CommandLine;
 
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads durations people write: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 7d}. */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
 
-    private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h|d)");
-
     @Override
     public Duration convert(String value) {
-        Matcher matcher = FORMAT.matcher(value.trim());
-        if (!matcher.matches()) {
-            throw new CommandLine.TypeConversionException("'" + value
-                    + "' is not a duration; write a number and a unit: 500ms, 30s, 5m, 2h or 7d");
+        try {
+            return Durations.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
         }
-        long amount = Long.parseLong(matcher.group(1));
-        return switch (matcher.group(2)) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> Duration.ofDays(amount);
-        };
     }
 }

@@ -7,6 +7,7 @@ import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.JobRequest;
 import io.braid.schema.Topics;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,7 +18,8 @@ import java.util.concurrent.Callable;
 /** {@code braid run JOB.json}: submit, watch, print the result. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Submits a job file, shows each branch's progress and prints the joined result.",
-                "Without --bootstrap-servers it runs on the embedded stack in this JVM, like 'braid demo'."})
+                "Without --bootstrap-servers it runs on the embedded stack in this JVM, like 'braid demo'; "
+                        + "--config and --tool-plugins then set up its workers."})
 public final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "JOB.json", description = "The job file (see examples/)")
@@ -38,6 +40,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "3", description = "Workers of the embedded stack (default: ${DEFAULT-VALUE})")
     int workers;
 
+    @Mixin
+    WorkerConfigOptions workerConfig;
+
     @Option(names = "--timeout", defaultValue = "5m", converter = DurationConverter.class,
             description = "How long to wait for the result (default: ${DEFAULT-VALUE})")
     Duration timeout;
@@ -46,7 +51,7 @@ public final class RunCommand implements Callable<Integer> {
     public Integer call() {
         JobRequest job = JobFiles.readValid(jobFile);
         if (bootstrapServers == null) {
-            try (LocalFleet fleet = LocalFleet.start(workers, builder -> builder)) {
+            try (LocalFleet fleet = LocalFleet.start(workers, workerConfig::applyTo)) {
                 fleet.awaitReady(Duration.ofSeconds(60));
                 return runOn(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics(), job);
             }

@@ -18,6 +18,9 @@ public final class WorkerCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
+    @Mixin
+    WorkerConfigOptions workerConfig;
+
     @Option(names = "--worker-id", defaultValue = "${env:BRAID_WORKER_ID}",
             description = "Name of this worker in results (default: random)")
     String workerId;
@@ -59,7 +62,8 @@ public final class WorkerCommand implements Callable<Integer> {
     String groupId;
 
     @Option(names = "--simulated-latency", defaultValue = "${env:BRAID_SIMULATED_LATENCY:-200ms..600ms}",
-            description = "Latency range of the simulated model, MIN..MAX (default: ${DEFAULT-VALUE})")
+            description = "Latency range of the simulated model when no --config is given, MIN..MAX "
+                    + "(default: ${DEFAULT-VALUE})")
     String simulatedLatency;
 
     @Option(names = "--disable-tool", paramLabel = "NAME",
@@ -91,6 +95,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .disabledTools(disabledTools)
                 .simulatedOutage(simulatedOutage)
                 .simulatedLatency(durations.convert(range[0]), durations.convert(range[1]));
+        workerConfig.applyTo(options);
         if (workerId != null) {
             options.workerId(workerId);
         }
@@ -98,6 +103,8 @@ public final class WorkerCommand implements Callable<Integer> {
         Worker worker = Worker.start(built);
         System.out.printf("Worker %s running against %s, up to %d branches in flight (%d share consumers).%n",
                 worker.workerId(), kafka.bootstrapServers(), built.maxInFlight(), built.consumers());
+        System.out.printf("Models: %s (default %s). Tools: %s.%n", built.effectiveConfig().models().keySet(),
+                built.effectiveConfig().defaultModelName(), String.join(", ", worker.toolNames()));
         worker.httpPort().ifPresent(port -> System.out.printf(
                 "Health: http://localhost:%d/health/ready  Metrics: http://localhost:%d/metrics%n", port, port));
         System.out.printf("Ctrl-C or SIGTERM drains it: running branches get %d s to finish, the rest go to other "

@@ -82,6 +82,7 @@ public final class FinalAggregation {
                 .setJobId(manifest.getJobId())
                 .setRound(manifest.getRound())
                 .setInputs(inputs)
+                .setMetadata(manifest.getMetadata())
                 .setDispatchedAt(now)
                 .setBranch(BranchSpec.newBuilder().setBranchId(BRANCH_ID).setKind(BranchKind.LLM)
                         .setLlm(LlmCall.newBuilder().setModel(spec.getModel())

@@ -245,6 +245,10 @@ public final class JobJoin {
                 .setStartedAt(result.getStartedAt())
                 .setFinishedAt(result.getFinishedAt())
                 .setModel(result.getModel())
+                .setUsage(result.getUsage())
+                .setLatencyMs(result.getLatencyMs())
+                .setProviderModel(result.getProviderModel())
+                .setToolCalls(result.getToolCalls())
                 .build();
     }
 }

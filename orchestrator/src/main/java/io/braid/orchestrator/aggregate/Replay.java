@@ -93,7 +93,8 @@ public final class Replay {
         next.setDeadlineAt(now.plus(deadlineMs != null ? Duration.ofMillis(deadlineMs) : settings.defaultDeadline()));
 
         List<BranchTask> tasks = toRun.stream().map(id -> BranchTask.newBuilder()
-                .setJobId(state.getJobId()).setRound(round).setInputs(manifest.getInputs()).setDispatchedAt(now)
+                .setJobId(state.getJobId()).setRound(round).setInputs(manifest.getInputs())
+                .setMetadata(manifest.getMetadata()).setDispatchedAt(now)
                 .setBranch(onModel(specs.get(id), control.getModel())).build()).toList();
         String message = "round " + round + " replays " + String.join(", ", toRun)
                 + (control.getModel() != null ? " on model " + control.getModel() : "")

@@ -41,6 +41,7 @@ public record FanOut(JobManifest manifest, List<BranchTask> tasks, List<JobReque
                         .setRound(round)
                         .setBranch(branch)
                         .setInputs(job.getInputs())
+                        .setMetadata(job.getMetadata())
                         .setDispatchedAt(now)
                         .build())
                 .toList();

@@ -5,7 +5,6 @@ import io.braid.schema.BranchKind;
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
 import io.braid.schema.BranchTask;
-import io.braid.schema.TokenUsage;
 import io.braid.worker.retry.RetryPolicy;
 
 import java.time.Clock;
@@ -87,9 +86,11 @@ public final class BranchRunner {
                 BranchOutput output = attempt(task, attemptTimeout);
                 BranchResult result = result(task, attempt, startedAt, BranchStatus.SUCCEEDED).setOutput(output.text())
                         .setModel(output.model())
-                        .setUsage(output.inputTokens() == null ? null
-                                : new TokenUsage(output.inputTokens(), output.outputTokens() == null ? 0
-                                : output.outputTokens()))
+                        .setProviderModel(output.providerModel())
+                        .setUsage(output.usage())
+                        .setLatencyMs(output.modelLatency() == null ? null : output.modelLatency().toMillis())
+                        .setToolCalls(output.toolCalls())
+                        .setFirstFailedAt(firstFailedAt)
                         .build();
                 return finish(result);
             } catch (CancellationException e) {

@@ -5,6 +5,7 @@ import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.RetriableException;
 import dev.langchain4j.exception.ToolArgumentsException;
 import io.braid.schema.BranchError;
+import io.braid.worker.models.ProviderHttpException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,11 +22,15 @@ public final class Failures {
     }
 
     /**
-     * Retriable: langchain4j's {@link RetriableException} family (rate limits, timeouts, 5xx), an
+     * Retriable: langchain4j's {@link RetriableException} family (rate limits, timeouts, 5xx, and a response that is
+     * not the API's JSON — {@code MalformedResponseException}), an
      * {@link HttpException} with status 408, 425, 429 or 5xx, I/O errors (connection refused or reset) and branch
      * timeouts. Everything else fails the branch at once: {@link NonRetriableException} (bad request,
      * authentication, unknown model), other 4xx, bad tool arguments or an unknown tool, and unexpected
-     * exceptions, which are bugs rather than weather.
+     * exceptions, which are bugs rather than weather. langchain4j maps provider statuses: 400 (also "context too
+     * long") → {@code InvalidRequestException}, 401/403 → {@code AuthenticationException}, 404 (model not found) →
+     * {@code ModelNotFoundException}: all non-retriable; 408 → {@code TimeoutException}, 429 →
+     * {@code RateLimitException}, 5xx → {@code InternalServerException}: retriable.
      */
     public static boolean isRetriable(Throwable failure) {
         Throwable cause = unwrap(failure);
@@ -40,11 +45,17 @@ public final class Failures {
                 || cause instanceof IOException || cause instanceof UncheckedIOException;
     }
 
-    /** The wait the failure asks for ({@link RetryAfterException}), anywhere in its cause chain. */
+    /**
+     * The wait the failure asks for, anywhere in its cause chain: a {@link RetryAfterException}, or a provider's
+     * {@code Retry-After} header ({@link ProviderHttpException}, under langchain4j's {@code RateLimitException}).
+     */
     public static Optional<Duration> retryAfter(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof RetryAfterException hinted) {
                 return Optional.of(hinted.retryAfter());
+            }
+            if (cause instanceof ProviderHttpException http && http.retryAfter().isPresent()) {
+                return http.retryAfter();
             }
             if (cause.getCause() == cause) {
                 break;

@@ -1,24 +1,18 @@
 package io.braid.worker.execute;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.langchain4j.exception.ToolArgumentsException;
 import io.braid.schema.BranchTask;
 import io.braid.schema.ToolCall;
 import io.braid.worker.tools.BraidTool;
+import io.braid.worker.tools.ToolArguments;
 import io.braid.worker.tools.ToolRegistry;
-
-import java.util.List;
 
 /**
  * A TOOL branch: fills {@code {{input}}} placeholders of the JSON arguments from the job's inputs (JSON-escaped),
- * checks the required arguments of the tool's specification, and calls the tool.
+ * checks the arguments against the tool's JSON schema, and calls the tool.
  */
 public final class ToolBranchExecutor implements BranchExecutor {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ToolRegistry tools;
 
@@ -30,25 +24,8 @@ public final class ToolBranchExecutor implements BranchExecutor {
     public BranchOutput execute(BranchTask task) throws Exception {
         ToolCall call = task.getBranch().getTool();
         BraidTool tool = tools.tool(call.getName());
-        String argumentsText = Templates.fill(call.getArgumentsJson(), task.getInputs(),
-                ToolBranchExecutor::jsonStringContent);
-        JsonNode arguments;
-        try {
-            arguments = JSON.readTree(argumentsText);
-        } catch (JsonProcessingException e) {
-            throw new ToolArgumentsException("arguments of tool '" + call.getName() + "' are not valid JSON: "
-                    + e.getOriginalMessage());
-        }
-        if (arguments == null || !arguments.isObject()) {
-            throw new ToolArgumentsException("arguments of tool '" + call.getName() + "' must be a JSON object");
-        }
-        List<String> required = tool.specification().parameters() == null ? List.of()
-                : tool.specification().parameters().required();
-        for (String name : required == null ? List.<String>of() : required) {
-            if (!arguments.has(name)) {
-                throw new ToolArgumentsException("tool '" + call.getName() + "' needs argument '" + name + "'");
-            }
-        }
+        String argumentsText = Templates.fill(call.getArgumentsJson(), task, ToolBranchExecutor::jsonStringContent);
+        JsonNode arguments = ToolArguments.parse(tool.specification(), argumentsText);
         return BranchOutput.text(tool.execute(arguments));
     }
 

@@ -5,6 +5,8 @@ import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.ToolArgumentsException;
 import io.braid.schema.BranchTask;
 import io.braid.testing.JobFixtures;
+import io.braid.testing.ManualClock;
+import io.braid.worker.config.ToolSettings;
 import io.braid.worker.execute.ToolBranchExecutor;
 import org.junit.jupiter.api.Test;
 
@@ -49,11 +51,37 @@ class BuiltInToolsTest {
     }
 
     @Test
+    void json_extract_evaluates_jsonpath_and_names_a_path_that_matches_nothing() throws Exception {
+        String document = "{\\\"flights\\\": [{\\\"id\\\": \\\"BR1\\\", \\\"price\\\": 120}, {\\\"id\\\": \\\"BR2\\\", \\\"price\\\": 95}]}";
+        assertThat(run("json_extract", "{\"document\": \"" + document + "\", \"path\": \"$.flights[?(@.price < 100)].id\"}",
+                Map.of())).isEqualTo("[\"BR2\"]");
+        assertThat(run("json_extract", "{\"document\": \"{{doc}}\", \"path\": \"$.a.b\"}",
+                Map.of("doc", "{\"a\": {\"b\": [1, 2]}}"))).isEqualTo("[1,2]");
+        assertThatThrownBy(() -> run("json_extract", "{\"document\": \"{}\", \"path\": \"$.nope\"}", Map.of()))
+                .isInstanceOf(NonRetriableException.class).hasMessageContaining("nothing in the document matches $.nope");
+        assertThatThrownBy(() -> run("json_extract", "{\"document\": \"{}\", \"path\": \"$[\"}", Map.of()))
+                .isInstanceOf(ToolArgumentsException.class).hasMessageContaining("not a JSONPath expression");
+    }
+
+    @Test
+    void current_time_reads_the_injected_clock_in_the_asked_time_zone() throws Exception {
+        ToolBranchExecutor atT0 = new ToolBranchExecutor(ToolRegistry.builtIns(ToolSettings.defaults(),
+                new ManualClock(JobFixtures.T0)));
+        BranchTask task = BranchTask.newBuilder().setJobId("j").setDispatchedAt(JobFixtures.T0)
+                .setBranch(JobFixtures.toolBranch("t", "current_time", "{\"timezone\": \"Asia/Tokyo\"}")).build();
+        var now = JSON.readTree(atT0.execute(task).text());
+        assertThat(java.time.OffsetDateTime.parse(now.get("iso").asText()).toInstant()).isEqualTo(JobFixtures.T0);
+        assertThat(now.get("iso").asText()).endsWith("+09:00");
+        assertThatThrownBy(() -> run("current_time", "{\"timezone\": \"Mars/Olympus\"}", Map.of()))
+                .isInstanceOf(ToolArgumentsException.class).hasMessageContaining("unknown time zone 'Mars/Olympus'");
+    }
+
+    @Test
     void unknown_tools_and_missing_arguments_are_non_retriable_errors_naming_the_problem() {
         assertThatThrownBy(() -> run("nope", "{}", Map.of()))
                 .isInstanceOf(NonRetriableException.class).hasMessageContaining("unknown tool 'nope'");
         assertThatThrownBy(() -> run("text_stats", "{}", Map.of()))
-                .isInstanceOf(ToolArgumentsException.class).hasMessageContaining("needs argument 'text'");
+                .isInstanceOf(ToolArgumentsException.class).hasMessageContaining("missing required argument 'text'");
         assertThatThrownBy(() -> run("calculator", "{\"expression\": \"{{missing}}\"}", Map.of()))
                 .isInstanceOf(NonRetriableException.class).hasMessageContaining("no input 'missing'");
     }

@@ -1,27 +1,42 @@
-package io.braid.worker.execute;
+package io.braid.worker.models;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
 import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.RetriableException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
  * A <b>simulated</b> LLM for the embedded default, tests and benchmarks: no model runs. The answer is derived
  * deterministically from the prompt, always starts with {@value #LABEL}, and arrives after a latency drawn
  * from [minLatency, maxLatency] (seeded by the prompt, so the same prompt takes the same time).
+ *
+ * <p>Offered tools (an AGENT branch), it plays the loop once so agents run offline: its first turn calls the
+ * first offered tool whose required arguments are all strings, passing the user's prompt in each; once a tool
+ * result is in the conversation it answers, quoting the start of each result.
  */
 public final class SimulatedChatModel implements ChatModel {
 
     public static final String LABEL = "[simulated]";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final Duration minLatency;
@@ -62,14 +77,47 @@ public final class SimulatedChatModel implements ChatModel {
         String prompt = system + "\n" + user;
         SplittableRandom random = new SplittableRandom(prompt.hashCode());
         simulateLatency(random);
+        List<ToolExecutionResultMessage> toolResults = request.messages().stream()
+                .filter(ToolExecutionResultMessage.class::isInstance).map(ToolExecutionResultMessage.class::cast)
+                .toList();
+        if (toolResults.isEmpty()) {
+            Optional<ToolExecutionRequest> call = toolCall(request.toolSpecifications(), user);
+            if (call.isPresent()) {
+                return ChatResponse.builder()
+                        .aiMessage(AiMessage.from(List.of(call.get())))
+                        .modelName(name)
+                        .tokenUsage(new TokenUsage(words(prompt), words(call.get().arguments())))
+                        .finishReason(FinishReason.TOOL_EXECUTION)
+                        .build();
+            }
+        }
         String answer = LABEL + " model '" + name + "' answering \"" + abbreviate(user, 60) + "\" (#"
-                + Integer.toHexString(prompt.hashCode()) + ")";
+                + Integer.toHexString(prompt.hashCode()) + ")" + toolResults.stream()
+                .map(r -> " " + r.toolName() + " said: " + abbreviate(r.text(), 80))
+                .reduce("", String::concat);
         return ChatResponse.builder()
                 .aiMessage(AiMessage.from(answer))
                 .modelName(name)
                 .tokenUsage(new TokenUsage(words(prompt), words(answer)))
                 .finishReason(FinishReason.STOP)
                 .build();
+    }
+
+    /** A call of the first tool whose required arguments are all strings, each given {@code user}. */
+    private static Optional<ToolExecutionRequest> toolCall(List<ToolSpecification> tools, String user) {
+        for (ToolSpecification tool : tools == null ? List.<ToolSpecification>of() : tools) {
+            JsonObjectSchema parameters = tool.parameters();
+            List<String> required = parameters == null || parameters.required() == null ? List.of()
+                    : parameters.required();
+            if (!required.isEmpty() && required.stream()
+                    .allMatch(arg -> parameters.properties().get(arg) instanceof JsonStringSchema)) {
+                ObjectNode arguments = JSON.createObjectNode();
+                required.forEach(arg -> arguments.put(arg, abbreviate(user, 200)));
+                return Optional.of(ToolExecutionRequest.builder().id("simulated-1").name(tool.name())
+                        .arguments(arguments.toString()).build());
+            }
+        }
+        return Optional.empty();
     }
 
     private void simulateLatency(SplittableRandom random) {

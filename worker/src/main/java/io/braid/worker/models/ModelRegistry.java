@@ -1,4 +1,4 @@
-package io.braid.worker.execute;
+package io.braid.worker.models;
 
 import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.model.chat.ChatModel;

@@ -1,0 +1,31 @@
+package io.braid.cli.commands;
+
+import io.braid.worker.WorkerOptions;
+import io.braid.worker.config.WorkerConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The options that give workers their models and tools: a config file and tool plugins. */
+public final class WorkerConfigOptions {
+
+    @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:BRAID_WORKER_CONFIG}",
+            description = {"Worker config (YAML): named models (openai, ollama, anthropic, simulated) and tool "
+                    + "settings; see examples/worker.yaml. Default: one simulated model"})
+    Path configFile;
+
+    @Option(names = "--tool-plugins", paramLabel = "PATH", split = ",",
+            defaultValue = "${env:BRAID_TOOL_PLUGINS}",
+            description = "A jar, or a folder of jars, with tools to add (BraidTool via ServiceLoader); repeatable")
+    List<Path> toolPlugins = new ArrayList<>();
+
+    /** {@code builder} with the config file (read and checked now) and the plugins. */
+    public WorkerOptions.Builder applyTo(WorkerOptions.Builder builder) {
+        if (configFile != null) {
+            builder.config(WorkerConfig.load(configFile));
+        }
+        return builder.toolPlugins(toolPlugins == null ? List.of() : toolPlugins);
+    }
+}
