@@ -33,14 +33,17 @@ public final class ResultPrinter {
         long wallMillis = Math.max(1, Duration.between(origin, result.getCompletedAt()).toMillis());
         out.printf("%nJob %s: %s (completed by %s, round %d)%n", result.getJobId(), result.getStatus(),
                 result.getCompletedBy(), result.getRound());
-        out.printf("  %-14s %-10s %-16s %9s %9s %8s  %s%n", "branch", "status", "worker", "start", "end", "took",
+        int idWidth = Math.max(14, result.getBranches().stream().mapToInt(b -> b.getBranchId().length()).max()
+                .orElse(0));
+        String idColumn = "  %-" + idWidth + "s";
+        out.printf(idColumn + " %-10s %-16s %9s %9s %8s  %s%n", "branch", "status", "worker", "start", "end", "took",
                 "timeline (0 → " + wallMillis + " ms)");
         long sumMillis = 0;
         Instant firstStart = null;
         Instant lastEnd = null;
         for (BranchOutcome branch : result.getBranches()) {
             if (branch.getStartedAt() == null || branch.getFinishedAt() == null) {
-                out.printf("  %-14s %-10s%n", branch.getBranchId(), branch.getStatus());
+                out.printf(idColumn + " %-10s%n", branch.getBranchId(), branch.getStatus());
                 continue;
             }
             long start = Duration.between(origin, branch.getStartedAt()).toMillis();
@@ -49,7 +52,7 @@ public final class ResultPrinter {
             firstStart = firstStart == null || branch.getStartedAt().isBefore(firstStart) ? branch.getStartedAt()
                     : firstStart;
             lastEnd = lastEnd == null || branch.getFinishedAt().isAfter(lastEnd) ? branch.getFinishedAt() : lastEnd;
-            out.printf("  %-14s %-10s %-16s %7d ms %7d ms %5d ms  |%s|%n", branch.getBranchId(), branch.getStatus(),
+            out.printf(idColumn + " %-10s %-16s %7d ms %7d ms %5d ms  |%s|%n", branch.getBranchId(), branch.getStatus(),
                     fit(branch.getWorkerId(), 16), start, end, end - start, bar(start, end, wallMillis));
         }
         out.printf("%nJob wall time %d ms (submitted to joined).", wallMillis);
@@ -61,10 +64,47 @@ public final class ResultPrinter {
         } else {
             out.println();
         }
+        printModelsAndTools(result);
         printOutput(result);
+        if (result.getAggregationError() != null) {
+            out.printf("  %s did not produce the output: %s: %s%n", result.getAggregation(),
+                    result.getAggregationError().getErrorClass(), result.getAggregationError().getMessage());
+        }
         result.getBranches().stream().filter(b -> b.getError() != null).forEach(b -> out.printf(
                 "  %s failed: %s: %s%n", b.getBranchId(), b.getError().getErrorClass(), b.getError().getMessage()));
         out.flush();
+    }
+
+    /** Per model-backed branch: the model, tokens, time in the model, and an agent's tool calls. */
+    private void printModelsAndTools(JobResult result) {
+        for (BranchOutcome branch : result.getBranches()) {
+            if (branch.getModel() == null && branch.getToolCalls().isEmpty()) {
+                continue;
+            }
+            StringBuilder line = new StringBuilder("  ").append(branch.getBranchId()).append(": model ")
+                    .append(branch.getModel());
+            if (branch.getProviderModel() != null && !branch.getProviderModel().equals(branch.getModel())) {
+                line.append(" (").append(branch.getProviderModel()).append(')');
+            }
+            if (branch.getUsage() != null) {
+                line.append(", ").append(branch.getUsage().getInputTokens()).append(" tokens in / ")
+                        .append(branch.getUsage().getOutputTokens()).append(" out");
+            }
+            if (branch.getLatencyMs() != null) {
+                line.append(", ").append(branch.getLatencyMs()).append(" ms in the model");
+            }
+            if (!branch.getToolCalls().isEmpty()) {
+                line.append(", tool calls: ").append(String.join(", ", branch.getToolCalls().stream()
+                        .map(call -> call.getName() + abbreviate(call.getArgumentsJson(), 40)
+                                + (call.getError() == null ? " ✓" : " ✗ " + abbreviate(call.getError(), 60)))
+                        .toList()));
+            }
+            out.println(line);
+        }
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
     }
 
     private void printOutput(JobResult result) {

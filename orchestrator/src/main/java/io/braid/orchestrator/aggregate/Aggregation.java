@@ -34,10 +34,10 @@ public final class Aggregation {
      * The aggregated output text, for the strategies that need no further task (SELECT here only with a named
      * scorer; with an LLM judge, and SYNTHESIZE, see {@link FinalAggregation}); at least one branch succeeded.
      */
-    public static String aggregate(AggregationSpec spec, List<BranchOutcome> outcomes) {
+    public static String aggregate(AggregationSpec spec, List<BranchOutcome> outcomes, Map<String, String> inputs) {
         return switch (spec.getStrategy()) {
             case COLLECT -> collect(outcomes);
-            case TEMPLATE -> fillTemplate(spec.getTemplate(), outcomes);
+            case TEMPLATE -> fillTemplate(spec.getTemplate(), outcomes, inputs);
             case VOTE -> vote(outcomes);
             case SELECT -> FinalAggregation.selectByScorer(spec.getScorer(), outcomes).output();
             case SYNTHESIZE -> throw new IllegalArgumentException("SYNTHESIZE takes a final step through a worker: "
@@ -98,13 +98,21 @@ public final class Aggregation {
     }
 
     /** The template with each {@code {{branchId}}} replaced by that branch's output (empty when it has none). */
-    static String fillTemplate(String template, List<BranchOutcome> outcomes) {
+    /**
+     * The template with {@code {{branchId}}} replaced by each branch's output (empty when it did not succeed), then
+     * {@code {{name}}} by the job's inputs; other placeholders are left as written.
+     */
+    static String fillTemplate(String template, List<BranchOutcome> outcomes, Map<String, String> inputs) {
         String text = template == null ? "" : template;
         for (BranchOutcome outcome : outcomes) {
             String output = outcome.getStatus() == BranchStatus.SUCCEEDED && outcome.getOutput() != null
                     ? outcome.getOutput() : "";
             text = text.replace("{{" + outcome.getBranchId() + "}}", output);
         }
+        for (Map.Entry<String, String> input : inputs.entrySet()) {
+            text = text.replace("{{" + input.getKey() + "}}", input.getValue());
+        }
         return text;
     }
+
 }

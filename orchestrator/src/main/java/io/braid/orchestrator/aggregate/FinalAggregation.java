@@ -57,12 +57,14 @@ public final class FinalAggregation {
     }
 
     /**
-     * The final LLM task: the successful outputs are its inputs, as {@code {{branchId}}} each and all together as
-     * {@code {{outputs}}} ("[branchId]" then the output, per branch), for the aggregation's prompt.
+     * The final LLM task. Its inputs are the job's inputs plus the successful outputs, as {@code {{branchId}}} each
+     * and all together as {@code {{outputs}}} ("[branchId]" then the output, per branch); an output wins over a job
+     * input of the same name. A SYNTHESIZE prompt that names neither {@code {{outputs}}} nor any branch gets the
+     * outputs appended, so {@code "Answer {{question}} from the findings"} works as written.
      */
     public static BranchTask task(JobManifest manifest, List<BranchOutcome> outcomes, Instant now) {
         AggregationSpec spec = manifest.getAggregation();
-        Map<String, String> inputs = new LinkedHashMap<>();
+        Map<String, String> inputs = new LinkedHashMap<>(manifest.getInputs());
         StringBuilder all = new StringBuilder();
         for (BranchOutcome outcome : succeeded(outcomes)) {
             inputs.put(outcome.getBranchId(), outcome.getOutput());
@@ -73,8 +75,11 @@ public final class FinalAggregation {
         String prompt = spec.getPrompt();
         String user;
         if (synthesize) {
-            user = prompt != null && prompt.contains("{{") ? prompt
-                    : (prompt == null ? SYNTHESIZE_DEFAULT : prompt) + "\n\n{{outputs}}";
+            String text = prompt == null ? SYNTHESIZE_DEFAULT : prompt;
+            boolean namesOutputs = text.matches("(?s).*\\{\\{\\s*outputs\\s*}}.*") || outcomes.stream()
+                    .anyMatch(o -> text.matches("(?s).*\\{\\{\\s*" + java.util.regex.Pattern.quote(o.getBranchId())
+                            + "\\s*}}.*"));
+            user = namesOutputs ? text : text + "\n\n{{outputs}}";
         } else {
             user = (prompt == null ? "" : "Criteria: " + prompt + "\n\n") + "{{outputs}}";
         }

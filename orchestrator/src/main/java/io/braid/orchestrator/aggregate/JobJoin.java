@@ -181,7 +181,7 @@ public final class JobJoin {
         if (succeeded > 0) {
             FinalAggregation.Outcome aggregated = FinalAggregation.needsTask(spec)
                     ? FinalAggregation.finish(spec, outcomes, results.get(FinalAggregation.BRANCH_ID), rule)
-                    : new FinalAggregation.Outcome(Aggregation.aggregate(spec, outcomes), null);
+                    : new FinalAggregation.Outcome(Aggregation.aggregate(spec, outcomes, manifest.getInputs()), null);
             output = aggregated.output();
             aggregationError = aggregated.error();
         }

@@ -546,14 +546,17 @@ class AggregatorTopologyTest {
     }
 
     @Test
-    void template_fills_each_branch_output_into_the_text() {
-        manifests.pipeInput("t", aggregatedBy("t", AggregationSpec.newBuilder()
-                .setStrategy(AggregationStrategy.TEMPLATE).setTemplate("# {{title}}\n\n{{body}}").build(),
-                "title", "body"));
+    void template_fills_each_branch_output_then_the_jobs_inputs_into_the_text() {
+        manifests.pipeInput("t", JobManifest.newBuilder(aggregatedBy("t", AggregationSpec.newBuilder()
+                .setStrategy(AggregationStrategy.TEMPLATE)
+                .setTemplate("# {{title}} ({{audience}})\n\n{{body}} {{unknown}}").build(), "title", "body"))
+                .setInputs(java.util.Map.of("audience", "engineers", "title", "an input loses to the branch"))
+                .build());
         results.pipeInput("t", succeeded("t", "title", "Queues"));
         results.pipeInput("t", succeeded("t", "body", "Share groups are here."));
 
-        assertThat(jobResults.readValue().getOutput()).isEqualTo("# Queues\n\nShare groups are here.");
+        assertThat(jobResults.readValue().getOutput())
+                .isEqualTo("# Queues (engineers)\n\nShare groups are here. {{unknown}}");
     }
 
     /** A completed job "r" whose branch "a" succeeded and "b" failed, its manifest carrying the branch specs. */

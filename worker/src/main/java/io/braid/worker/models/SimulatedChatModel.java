@@ -30,7 +30,8 @@ import java.util.SplittableRandom;
  *
  * <p>Offered tools (an AGENT branch), it plays the loop once so agents run offline: its first turn calls the
  * first offered tool whose required arguments are all strings, passing the user's prompt in each; once a tool
- * result is in the conversation it answers, quoting the start of each result.
+ * result is in the conversation it answers, quoting the start of each result. Asked to judge (a system prompt
+ * naming a judge, candidates as "[id]" lines), it picks one by a hash of the prompt and says so.
  */
 public final class SimulatedChatModel implements ChatModel {
 
@@ -91,6 +92,14 @@ public final class SimulatedChatModel implements ChatModel {
                         .build();
             }
         }
+        List<String> candidates = candidates(user);
+        if (system.toLowerCase(java.util.Locale.ROOT).contains("judge") && candidates.size() > 1) {
+            String pick = candidates.get(Math.floorMod(prompt.hashCode(), candidates.size()));
+            String verdict = LABEL + " " + pick + " is the pick of simulated judge '" + name
+                    + "' (chosen by a hash of the prompt, not by reading the candidates)";
+            return ChatResponse.builder().aiMessage(AiMessage.from(verdict)).modelName(name)
+                    .tokenUsage(new TokenUsage(words(prompt), words(verdict))).finishReason(FinishReason.STOP).build();
+        }
         String answer = LABEL + " model '" + name + "' answering \"" + abbreviate(user, 60) + "\" (#"
                 + Integer.toHexString(prompt.hashCode()) + ")" + toolResults.stream()
                 .map(r -> " " + r.toolName() + " said: " + abbreviate(r.text(), 80))
@@ -101,6 +110,16 @@ public final class SimulatedChatModel implements ChatModel {
                 .tokenUsage(new TokenUsage(words(prompt), words(answer)))
                 .finishReason(FinishReason.STOP)
                 .build();
+    }
+
+    /** The candidate ids of a judge prompt: lines that are just "[id]". */
+    private static List<String> candidates(String user) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(?m)^\\[([^\\]\\s]+)]\\s*$").matcher(user);
+        List<String> ids = new java.util.ArrayList<>();
+        while (matcher.find()) {
+            ids.add(matcher.group(1));
+        }
+        return ids;
     }
 
     /** A call of the first tool whose required arguments are all strings, each given {@code user}. */

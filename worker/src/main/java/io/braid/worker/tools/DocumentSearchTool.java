@@ -51,6 +51,8 @@ public final class DocumentSearchTool implements BraidTool {
     private static final Set<String> EXTENSIONS = Set.of("txt", "md", "markdown", "rst", "csv", "json", "html", "htm");
     private static final long MAX_FILE_BYTES = 5L << 20;
     private static final int SNIPPET = 240;
+    /** Lucene warns once that the JDK's incubating vector module is off; it only matters for vector search. */
+    private static final java.util.logging.Logger LUCENE_VECTOR_LOG = quiet("org.apache.lucene.internal.vectorization");
 
     private final Path folder;
     private final int maxResults;
@@ -94,6 +96,12 @@ public final class DocumentSearchTool implements BraidTool {
         } catch (IOException e) {
             throw new UncheckedIOException("search_documents: cannot index " + folder + ": " + e.getMessage(), e);
         }
+    }
+
+    private static java.util.logging.Logger quiet(String name) {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+        logger.setLevel(java.util.logging.Level.SEVERE);
+        return logger;
     }
 
     public int documentCount() {
