@@ -102,9 +102,9 @@ class ReplayIntegrationTest {
                 assertThat(first.getBranches()).extracting(b -> b.getBranchId() + "=" + b.getStatus())
                         .containsExactly("b1=SUCCEEDED", "b2=SUCCEEDED", "math=FAILED");
 
-                await().atMost(Duration.ofSeconds(30)).until(() -> !DeadLetters.since(fleet.bootstrapServers(),
+                await().atMost(Duration.ofSeconds(30)).until(() -> !DeadLetters.since(io.braid.schema.kafka.KafkaConnection.plain(fleet.bootstrapServers()),
                         new SchemaRegistryClient(fleet.registryUrl()), fleet.topics(), Instant.EPOCH).isEmpty());
-                DeadLetters.DeadLetter dead = DeadLetters.since(fleet.bootstrapServers(),
+                DeadLetters.DeadLetter dead = DeadLetters.since(io.braid.schema.kafka.KafkaConnection.plain(fleet.bootstrapServers()),
                         new SchemaRegistryClient(fleet.registryUrl()), fleet.topics(), Instant.EPOCH).get(0);
                 assertThat(dead.jobId()).isEqualTo("replay-1");
                 assertThat(dead.branchId()).isEqualTo("math");

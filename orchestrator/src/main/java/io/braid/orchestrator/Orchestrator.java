@@ -4,7 +4,12 @@ import io.braid.orchestrator.aggregate.Aggregation;
 import io.braid.orchestrator.aggregate.AggregatorTopology;
 import io.braid.orchestrator.dispatch.Dispatcher;
 import io.braid.orchestrator.dispatch.JobValidator;
+import io.braid.orchestrator.observe.TaskBacklog;
 import io.braid.orchestrator.status.JobStatusServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,33 +48,40 @@ public final class Orchestrator implements AutoCloseable {
     private final CountDownLatch aggregatorRunning;
     private final JobStatusServer status;
     private final KafkaProducer<String, byte[]> controlProducer;
+    private final TaskBacklog backlog;
 
     private Orchestrator(Dispatcher dispatcher, Thread dispatcherThread, KafkaStreams aggregator,
                          CountDownLatch aggregatorRunning, JobStatusServer status,
-                         KafkaProducer<String, byte[]> controlProducer) {
+                         KafkaProducer<String, byte[]> controlProducer, TaskBacklog backlog) {
         this.dispatcher = dispatcher;
         this.dispatcherThread = dispatcherThread;
         this.aggregator = aggregator;
         this.aggregatorRunning = aggregatorRunning;
         this.status = status;
         this.controlProducer = controlProducer;
+        this.backlog = backlog;
     }
+
+    /** How often the worker fleet's task backlog is measured. */
+    static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(10);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Creates missing topics, then starts the dispatcher and the aggregator. */
     public static Orchestrator start(OrchestratorOptions options) {
         options.validate();
-        TopicSetup.ensureTopics(options.bootstrapServers(), options.topics(), options.partitions(),
+        TopicSetup.ensureTopics(options.kafka(), options.topics(), options.partitions(),
                 options.replicationFactor());
         SchemaRegistry registry = new SchemaRegistryClient(options.registryUrl());
 
-        Dispatcher dispatcher = new Dispatcher(options.bootstrapServers(), OrchestratorOptions.DISPATCHER_GROUP_ID,
+        Dispatcher dispatcher = new Dispatcher(options.kafka(), OrchestratorOptions.DISPATCHER_GROUP_ID,
                 "braid-dispatcher-" + options.instanceId(), options.topics(), registry,
                 new JobValidator(Aggregation.SUPPORTED, options.maxBranches()), options.maxJobBytes(),
                 options.clock());
         Thread dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
 
-        KafkaProducer<String, byte[]> controlProducer = options.httpPort() < 0 ? null : new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
+        KafkaProducer<String, byte[]> controlProducer = options.httpPort() < 0 ? null : new KafkaProducer<>(options.kafka().config(Map.of(
+                ProducerConfig.ACKS_CONFIG, "all")),
                 new StringSerializer(), new ByteArraySerializer());
         AvroSerializer<JobControl> controlSerializer = new AvroSerializer<>(registry);
         JobStatusServer status = options.httpPort() < 0 ? null
@@ -100,14 +112,61 @@ public final class Orchestrator implements AutoCloseable {
             }
         });
         aggregator.start();
+        TaskBacklog backlog = null;
         if (status != null) {
+            backlog = new TaskBacklog(options.kafka(), options.topics().tasks(), options.workerGroupId(),
+                    BACKLOG_INTERVAL, options.clock()).start();
+            serveOperations(status, aggregator, dispatcherThread, backlog);
             status.attach(aggregator, self);
         }
-        return new Orchestrator(dispatcher, dispatcherThread, aggregator, running, status, controlProducer);
+        return new Orchestrator(dispatcher, dispatcherThread, aggregator, running, status, controlProducer, backlog);
+    }
+
+    /**
+     * Health, Prometheus metrics (the aggregator's Kafka Streams metrics, {@code braid_tasks_backlog},
+     * {@code braid_jobs_held}) and the backlog as JSON, on the job status server.
+     */
+    private static void serveOperations(JobStatusServer status, KafkaStreams aggregator, Thread dispatcherThread,
+                                        TaskBacklog backlog) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new KafkaStreamsMetrics(aggregator).bindTo(metrics);
+        Gauge.builder("braid.tasks.backlog", backlog, b -> b.latest() == null ? Double.NaN : b.latest().total())
+                .description("task records the worker share group has not finished (waiting or in flight)")
+                .register(metrics);
+        Gauge.builder("braid.jobs.held", aggregator, Orchestrator::heldJobs)
+                .description("jobs whose join state this instance holds (open, or finished within the retention)")
+                .register(metrics);
+        status.serveOperations(() -> {
+            KafkaStreams.State state = aggregator.state();
+            boolean streamsAlive = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                    && state != KafkaStreams.State.NOT_RUNNING;
+            return new JobStatusServer.Health(streamsAlive && dispatcherThread.isAlive(),
+                    state == KafkaStreams.State.RUNNING && dispatcherThread.isAlive(), state.name(),
+                    dispatcherThread.isAlive());
+        }, metrics::scrape, () -> {
+            TaskBacklog.Measurement now = backlog.latest();
+            if (now == null) {
+                return null;
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode json = JSON.createObjectNode()
+                    .put("backlog", now.total()).put("measuredAt", now.measuredAt().toString());
+            now.partitions().forEach((partition, count) -> json.with("partitions").put(partition.toString(), count));
+            return json.toString();
+        });
+    }
+
+    private static double heldJobs(KafkaStreams aggregator) {
+        try {
+            return aggregator.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.STORE_NAME,
+                    QueryableStoreTypes.<String, JobJoinState>keyValueStore())).approximateNumEntries();
+        } catch (InvalidStateStoreException e) {
+            return Double.NaN;
+        }
     }
 
     static Properties streamsConfig(OrchestratorOptions options) {
         Properties props = new Properties();
+        props.putAll(options.kafkaProperties());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, OrchestratorOptions.AGGREGATOR_APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
@@ -136,12 +195,8 @@ public final class Orchestrator implements AutoCloseable {
      * waiting for their manifest); -1 while its store is not queryable (rebalancing, restoring).
      */
     public long heldJobs() {
-        try {
-            return aggregator.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.STORE_NAME,
-                    QueryableStoreTypes.<String, JobJoinState>keyValueStore())).approximateNumEntries();
-        } catch (InvalidStateStoreException e) {
-            return -1;
-        }
+        double held = heldJobs(aggregator);
+        return Double.isNaN(held) ? -1 : (long) held;
     }
 
     /** Whether the aggregator is processing (it is rebalancing or restoring state right after start). */
@@ -164,6 +219,9 @@ public final class Orchestrator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (backlog != null) {
+            backlog.close();
+        }
         dispatcher.close();
         try {
             dispatcherThread.join(TimeUnit.SECONDS.toMillis(10));

@@ -2,10 +2,12 @@ package io.braid.orchestrator;
 
 import io.braid.orchestrator.aggregate.JoinSettings;
 import io.braid.schema.Topics;
+import io.braid.schema.kafka.KafkaConnection;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -27,6 +29,8 @@ import java.util.Objects;
  * @param advertisedHost     the host other orchestrator instances reach this one's HTTP port at
  * @param maxJobBytes        the largest job record the dispatcher accepts; larger ones are dead-lettered
  * @param maxBranches        the most branches one job may have
+ * @param kafkaProperties    extra Kafka client properties (TLS, SASL) for every client of the orchestrator
+ * @param workerGroupId      the workers' share group, whose task backlog the orchestrator measures
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
@@ -45,11 +49,20 @@ public record OrchestratorOptions(
         String advertisedHost,
         int maxJobBytes,
         int maxBranches,
+        Map<String, String> kafkaProperties,
+        String workerGroupId,
         Clock clock) {
 
     public static final String AGGREGATOR_APPLICATION_ID = "braid-aggregator";
     public static final String DISPATCHER_GROUP_ID = "braid-dispatcher";
     public static final int DEFAULT_MAX_BRANCHES = 1000;
+    /** The workers' share group unless configured otherwise (the worker's default too). */
+    public static final String DEFAULT_WORKER_GROUP_ID = "braid-workers";
+
+    /** Bootstrap servers and client properties, for every Kafka client the orchestrator makes. */
+    public KafkaConnection kafka() {
+        return new KafkaConnection(bootstrapServers, kafkaProperties);
+    }
 
     public OrchestratorOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -62,6 +75,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(join, "join");
         Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(clock, "clock");
+        kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
     public static Builder builder(String bootstrapServers, String registryUrl) {
@@ -123,6 +137,8 @@ public record OrchestratorOptions(
         private String advertisedHost = "localhost";
         private int maxJobBytes = 1024 * 1024;
         private int maxBranches = DEFAULT_MAX_BRANCHES;
+        private Map<String, String> kafkaProperties = Map.of();
+        private String workerGroupId = DEFAULT_WORKER_GROUP_ID;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -200,6 +216,16 @@ public record OrchestratorOptions(
             return this;
         }
 
+        public Builder workerGroupId(String value) {
+            this.workerGroupId = value;
+            return this;
+        }
+
+        public Builder kafkaProperties(Map<String, String> value) {
+            this.kafkaProperties = value;
+            return this;
+        }
+
         public Builder clock(Clock value) {
             this.clock = value;
             return this;
@@ -208,7 +234,7 @@ public record OrchestratorOptions(
         public OrchestratorOptions build() {
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
                     instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, join, httpPort, advertisedHost,
-                    maxJobBytes, maxBranches, clock).validate();
+                    maxJobBytes, maxBranches, kafkaProperties, workerGroupId, clock).validate();
         }
     }
 }

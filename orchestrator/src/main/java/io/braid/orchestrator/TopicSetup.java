@@ -1,6 +1,7 @@
 package io.braid.orchestrator;
 
 import io.braid.schema.Topics;
+import io.braid.schema.kafka.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -33,8 +34,8 @@ public final class TopicSetup {
 
     static final long CONTROL_RETENTION_MS = 24L * 60 * 60 * 1000;
 
-    public static void ensureTopics(String bootstrapServers, Topics topics, int partitions, short replicationFactor) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    public static void ensureTopics(KafkaConnection kafka, Topics topics, int partitions, short replicationFactor) {
+        try (Admin admin = Admin.create(kafka.config(Map.of()))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.all().stream()
                     .filter(name -> !existing.contains(name))
@@ -57,7 +58,7 @@ public final class TopicSetup {
                 }
             });
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot list topics on " + bootstrapServers + " (" + e
+            throw new IllegalStateException("cannot list topics on " + kafka.bootstrapServers() + " (" + e
                     + "); is Kafka running there?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -27,7 +27,6 @@ import io.braid.worker.tools.ToolRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -45,7 +44,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -172,8 +170,7 @@ public final class Worker implements AutoCloseable {
     }
 
     static Map<String, Object> consumerConfig(WorkerOptions options, int index) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        Map<String, Object> config = options.kafka().config(Map.of());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, options.workerId() + "-" + index);
         config.put(ConsumerConfig.SHARE_ACKNOWLEDGEMENT_MODE_CONFIG, "explicit");
@@ -187,8 +184,7 @@ public final class Worker implements AutoCloseable {
     }
 
     static Map<String, Object> controlConsumerConfig(WorkerOptions options) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        Map<String, Object> config = options.kafka().config(Map.of());
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, options.workerId() + "-control");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -196,8 +192,7 @@ public final class Worker implements AutoCloseable {
     }
 
     static Map<String, Object> producerConfig(WorkerOptions options) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        Map<String, Object> config = options.kafka().config(Map.of());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, options.workerId() + "-producer");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -210,7 +205,7 @@ public final class Worker implements AutoCloseable {
      * and its record lock duration (see {@link WorkerOptions}).
      */
     static void configureShareGroup(WorkerOptions options) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers()))) {
+        try (Admin admin = Admin.create(options.kafka().config(Map.of()))) {
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, options.groupId());
             List<AlterConfigOp> ops = List.of(
                     new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),

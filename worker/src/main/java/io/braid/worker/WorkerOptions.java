@@ -1,6 +1,7 @@
 package io.braid.worker;
 
 import io.braid.schema.Topics;
+import io.braid.schema.kafka.KafkaConnection;
 import io.braid.worker.config.WorkerConfig;
 import io.braid.worker.retry.RetryPolicy;
 
@@ -44,6 +45,7 @@ import java.util.Objects;
  * @param config              named models and tool settings (a config file); null = one simulated model with the
  *                            latency above, built-in tools with their defaults
  * @param toolPlugins         folders of plugin jars (or jars) whose {@code BraidTool}s the worker adds
+ * @param kafkaProperties     extra Kafka client properties (TLS, SASL) for every client of the worker
  * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
@@ -65,6 +67,7 @@ public record WorkerOptions(
         java.util.Set<String> disabledTools,
         WorkerConfig config,
         java.util.List<java.nio.file.Path> toolPlugins,
+        java.util.Map<String, String> kafkaProperties,
         Clock clock) {
 
     public static final String DEFAULT_GROUP_ID = "braid-workers";
@@ -84,6 +87,12 @@ public record WorkerOptions(
         Objects.requireNonNull(clock, "clock");
         disabledTools = java.util.Set.copyOf(disabledTools);
         toolPlugins = java.util.List.copyOf(toolPlugins);
+        kafkaProperties = java.util.Map.copyOf(kafkaProperties);
+    }
+
+    /** Bootstrap servers and client properties, for every Kafka client the worker makes. */
+    public KafkaConnection kafka() {
+        return new KafkaConnection(bootstrapServers, kafkaProperties);
     }
 
     /** The models and tool settings this worker runs with: {@link #config()} or the simulated default. */
@@ -168,6 +177,7 @@ public record WorkerOptions(
         private java.util.Set<String> disabledTools = java.util.Set.of();
         private WorkerConfig config;
         private java.util.List<java.nio.file.Path> toolPlugins = java.util.List.of();
+        private java.util.Map<String, String> kafkaProperties = java.util.Map.of();
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -209,12 +219,15 @@ public record WorkerOptions(
 
         public Builder toolPlugins(java.util.List<java.nio.file.Path> value) { this.toolPlugins = value; return this; }
 
+        public Builder kafkaProperties(java.util.Map<String, String> value) { this.kafkaProperties = value; return this; }
+
         public Builder clock(Clock value) { this.clock = value; return this; }
 
         public WorkerOptions build() {
             return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
                     recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, retryPolicy,
-                    simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins, clock)
+                    simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
+                    kafkaProperties, clock)
                     .validate();
         }
     }

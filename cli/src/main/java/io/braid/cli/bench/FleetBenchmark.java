@@ -182,7 +182,7 @@ public final class FleetBenchmark {
 
     private static Topics freshTopics(LocalFleet fleet, String name) {
         Topics topics = new Topics(name + ".");
-        TopicSetup.ensureTopics(fleet.bootstrapServers(), topics, 3, (short) 1);
+        TopicSetup.ensureTopics(io.braid.schema.kafka.KafkaConnection.plain(fleet.bootstrapServers()), topics, 3, (short) 1);
         return topics;
     }
 

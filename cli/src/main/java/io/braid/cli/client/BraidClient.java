@@ -7,6 +7,7 @@ import io.braid.schema.JobEventType;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
 import io.braid.schema.Topics;
+import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.kafka.Offsets;
@@ -43,20 +44,24 @@ import java.util.function.Function;
  */
 public final class BraidClient implements AutoCloseable {
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Topics topics;
     private final SchemaRegistry registry;
     private final KafkaProducer<String, SpecificRecord> producer;
 
     public BraidClient(String bootstrapServers, String registryUrl, Topics topics) {
-        this.bootstrapServers = bootstrapServers;
+        this(KafkaConnection.plain(bootstrapServers), registryUrl, topics);
+    }
+
+    /** A client of a Kafka that needs client properties (TLS, SASL). */
+    public BraidClient(KafkaConnection kafka, String registryUrl, Topics topics) {
+        this.kafka = kafka;
         this.topics = topics;
         this.registry = new SchemaRegistryClient(registryUrl);
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        this.producer = new KafkaProducer<>(kafka.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000),
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000)),
                 new StringSerializer(), new AvroSerializer<>(registry));
     }
 
@@ -109,9 +114,9 @@ public final class BraidClient implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot send the " + what + " of " + key + " to " + topic + " on "
-                    + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+                    + kafka.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not acknowledge the " + what
+            throw new IllegalStateException("Kafka at " + kafka.bootstrapServers() + " did not acknowledge the " + what
                     + " of " + key + " within 30 s; is it running?", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -143,11 +148,10 @@ public final class BraidClient implements AutoCloseable {
      */
     private <T> Optional<T> readJob(String jobId, List<String> topicNames, Instant since, Duration timeout,
                                     Function<ConsumerRecord<String, byte[]>, Optional<T>> answer) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        Map<String, Object> config = kafka.config(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = topicNames.stream()
@@ -184,7 +188,7 @@ public final class BraidClient implements AutoCloseable {
         try {
             count = consumer.partitionsFor(topic).size();
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 15 s; is it "
+            throw new IllegalStateException("Kafka at " + kafka.bootstrapServers() + " did not answer within 15 s; is it "
                     + "running? (check --bootstrap-servers)", e);
         }
         if (count == 0) {

@@ -2,6 +2,7 @@ package io.braid.cli.client;
 
 import io.braid.schema.BranchTask;
 import io.braid.schema.Topics;
+import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.kafka.Offsets;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.serde.AvroDeserializer;
@@ -38,25 +39,24 @@ public final class DeadLetters {
     }
 
     /** Every dead letter written since {@code since}, oldest first per partition. */
-    public static List<DeadLetter> since(String bootstrapServers, SchemaRegistry registry, Topics topics,
+    public static List<DeadLetter> since(KafkaConnection kafka, SchemaRegistry registry, Topics topics,
                                          Instant since) {
         AvroDeserializer<BranchTask> tasks = new AvroDeserializer<>(registry, BranchTask.class);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.config(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000), new StringDeserializer(),
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000)), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions;
             try {
                 partitions = consumer.partitionsFor(topics.tasksDeadLetter()).stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within 15 s; is it "
+                throw new IllegalStateException("Kafka at " + kafka.bootstrapServers() + " did not answer within 15 s; is it "
                         + "running? (check --bootstrap-servers)", e);
             }
             if (partitions.isEmpty()) {
                 throw new IllegalStateException("topic " + topics.tasksDeadLetter() + " does not exist; is an "
-                        + "orchestrator running against " + bootstrapServers + "?");
+                        + "orchestrator running against " + kafka.bootstrapServers() + "?");
             }
             consumer.assign(partitions);
             Offsets.seekToTime(consumer, partitions, since);

@@ -30,7 +30,7 @@ public final class CancelCommand implements Callable<Integer> {
         if (jobId.isBlank()) {
             throw new IllegalArgumentException("JOB_ID is empty; pass the id 'braid submit' printed");
         }
-        try (BraidClient client = new BraidClient(kafka.bootstrapServers(), kafka.registryUrl(), kafka.topics())) {
+        try (BraidClient client = new BraidClient(kafka.connection(), kafka.registryUrl(), kafka.topics())) {
             client.cancel(jobId, reason);
         }
         System.out.printf("Cancel of %s sent. 'braid result %s' shows the outcome.%n", jobId, jobId);

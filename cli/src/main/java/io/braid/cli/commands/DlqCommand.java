@@ -75,7 +75,7 @@ public final class DlqCommand {
     }
 
     static List<DeadLetter> read(KafkaOptions kafka, Duration since) {
-        return DeadLetters.since(kafka.bootstrapServers(), new SchemaRegistryClient(kafka.registryUrl()),
+        return DeadLetters.since(kafka.connection(), new SchemaRegistryClient(kafka.registryUrl()),
                 kafka.topics(), Instant.now().minus(since));
     }
 

@@ -1,6 +1,7 @@
 package io.braid.cli.commands;
 
 import io.braid.schema.Topics;
+import io.braid.schema.kafka.KafkaConnection;
 import picocli.CommandLine.Option;
 
 /** Where Kafka and the registry are; defaults are what {@code braid stack} serves. */
@@ -19,6 +20,21 @@ public final class KafkaOptions {
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:BRAID_TOPIC_PREFIX:-braid.}",
             description = "Prefix of Braid's topics (env BRAID_TOPIC_PREFIX; default: ${DEFAULT-VALUE})")
     String topicPrefix;
+
+    @Option(names = "--kafka-properties", paramLabel = "FILE", defaultValue = "${env:BRAID_KAFKA_PROPERTIES}",
+            description = {"Kafka client properties for a secured cluster (security.protocol, sasl.*, ssl.*), "
+                    + "given to every Kafka client (env BRAID_KAFKA_PROPERTIES)"})
+    java.nio.file.Path kafkaProperties;
+
+    /** The client properties of {@code --kafka-properties}, or none. */
+    public java.util.Map<String, String> kafkaProperties() {
+        return kafkaProperties == null ? java.util.Map.of() : KafkaConnection.loadProperties(kafkaProperties);
+    }
+
+    /** Bootstrap servers and client properties. */
+    public KafkaConnection connection() {
+        return new KafkaConnection(bootstrapServers, kafkaProperties());
+    }
 
     public String bootstrapServers() {
         return bootstrapServers;

@@ -64,6 +64,12 @@ public final class OrchestratorCommand implements Callable<Integer> {
             description = "Largest job record accepted; larger ones are dead-lettered (default: ${DEFAULT-VALUE})")
     int maxJobBytes;
 
+    @Option(names = "--worker-group", defaultValue = "${env:BRAID_WORKER_GROUP:-"
+            + OrchestratorOptions.DEFAULT_WORKER_GROUP_ID + "}",
+            description = "The workers' share group, whose task backlog /backlog and /metrics report "
+                    + "(default: ${DEFAULT-VALUE})")
+    String workerGroup;
+
     @Option(names = "--max-branches", defaultValue = "${env:BRAID_MAX_BRANCHES:-1000}",
             description = "Most branches per job (default: ${DEFAULT-VALUE})")
     int maxBranches;
@@ -72,6 +78,8 @@ public final class OrchestratorCommand implements Callable<Integer> {
     public Integer call() {
         OrchestratorOptions.Builder options = OrchestratorOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
                 .topics(kafka.topics())
+                .kafkaProperties(kafka.kafkaProperties())
+                .workerGroupId(workerGroup)
                 .partitions(partitions)
                 .replicationFactor(replicationFactor)
                 .stateDir(stateDir)

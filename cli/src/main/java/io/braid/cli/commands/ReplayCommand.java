@@ -90,7 +90,7 @@ public final class ReplayCommand implements Callable<Integer> {
             return 0;
         }
         int errors = 0;
-        try (BraidClient client = new BraidClient(kafka.bootstrapServers(), kafka.registryUrl(), kafka.topics())) {
+        try (BraidClient client = new BraidClient(kafka.connection(), kafka.registryUrl(), kafka.topics())) {
             for (Map.Entry<String, List<String>> job : plan.entrySet()) {
                 Instant sent = client.replay(job.getKey(), job.getValue(), model);
                 Optional<JobEvent> outcome = client.awaitReplayOutcome(job.getKey(), sent, Duration.ofSeconds(30));

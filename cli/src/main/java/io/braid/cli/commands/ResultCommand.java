@@ -33,7 +33,7 @@ public final class ResultCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (BraidClient client = new BraidClient(kafka.bootstrapServers(), kafka.registryUrl(), kafka.topics())) {
+        try (BraidClient client = new BraidClient(kafka.connection(), kafka.registryUrl(), kafka.topics())) {
             Optional<JobResult> result = client.awaitResult(jobId, null, timeout, event -> { });
             if (result.isEmpty()) {
                 System.err.printf("braid result: no result for job %s within %d s; check the id, or wait longer "

@@ -25,7 +25,7 @@ public final class SubmitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<JobRequest> jobs = jobFiles.stream().map(JobFiles::readValid).toList();
-        try (BraidClient client = new BraidClient(kafka.bootstrapServers(), kafka.registryUrl(), kafka.topics())) {
+        try (BraidClient client = new BraidClient(kafka.connection(), kafka.registryUrl(), kafka.topics())) {
             for (JobRequest job : jobs) {
                 client.submit(job);
                 System.out.println(job.getJobId());

@@ -56,7 +56,7 @@ public final class WatchCommand implements Callable<Integer> {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         ticker.scheduleAtFixedRate(board::draw, 250, 250, TimeUnit.MILLISECONDS);
         Optional<JobResult> result;
-        try (BraidClient client = new BraidClient(kafka.bootstrapServers(), kafka.registryUrl(), kafka.topics())) {
+        try (BraidClient client = new BraidClient(kafka.connection(), kafka.registryUrl(), kafka.topics())) {
             Duration timeout = deadlineAt == null ? Duration.ofHours(1)
                     : Duration.between(Instant.now(), deadlineAt).plusMinutes(1);
             result = client.awaitResult(jobId, submittedAt, timeout.isNegative() ? Duration.ofMinutes(1) : timeout,

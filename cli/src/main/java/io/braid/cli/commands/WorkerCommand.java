@@ -85,6 +85,7 @@ public final class WorkerCommand implements Callable<Integer> {
         DurationConverter durations = new DurationConverter();
         WorkerOptions.Builder options = WorkerOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
                 .topics(kafka.topics())
+                .kafkaProperties(kafka.kafkaProperties())
                 .groupId(groupId)
                 .maxInFlight(maxInFlight)
                 .recordsPerPoll(recordsPerPoll)

@@ -8,6 +8,7 @@ import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
 import io.braid.schema.Topics;
+import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
@@ -67,7 +68,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     private final int maxJobBytes;
     private volatile boolean running = true;
 
-    public Dispatcher(String bootstrapServers, String groupId, String transactionalId, Topics topics,
+    public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, Topics topics,
                       SchemaRegistry registry, JobValidator validator, int maxJobBytes, Clock clock) {
         this.topics = topics;
         this.clock = clock;
@@ -75,8 +76,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         this.maxJobBytes = maxJobBytes;
         this.serializer = new AvroSerializer<>(registry);
         this.decoder = new JobDecoder(new AvroDeserializer<>(registry, JobRequest.class));
-        Map<String, Object> consumerConfig = new HashMap<>();
-        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> consumerConfig = kafka.config(Map.of());
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // Static membership: an instance restarted under the same id takes its partitions back at once instead
         // of waiting for the dead member's session to time out.
@@ -86,8 +86,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
-        Map<String, Object> producerConfig = new HashMap<>();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> producerConfig = kafka.config(Map.of());
         producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());

@@ -239,9 +239,57 @@ public final class JobStatusServer implements AutoCloseable {
         return "{\"error\":" + TextNode.valueOf(message) + "}";
     }
 
+    /** What the health endpoints report. */
+    public record Health(boolean live, boolean ready, String aggregatorState, boolean dispatcherAlive) {
+        String json() {
+            return "{\"live\":" + live + ",\"ready\":" + ready + ",\"aggregator\":\"" + aggregatorState
+                    + "\",\"dispatcherAlive\":" + dispatcherAlive + "}";
+        }
+    }
+
+    /**
+     * Serves, next to the job endpoints: {@code GET /health/live} (200 while the dispatcher and the aggregator
+     * run or recover, 503 when one died: restart me), {@code GET /health/ready} (200 while the aggregator is
+     * RUNNING), {@code GET /metrics} (Prometheus text) and {@code GET /backlog} (the worker fleet's task backlog as
+     * JSON, for autoscalers).
+     */
+    public void serveOperations(java.util.function.Supplier<Health> health,
+                                java.util.function.Supplier<String> prometheusText,
+                                java.util.function.Supplier<String> backlogJson) {
+        server.createContext("/health/live", exchange -> {
+            try (exchange) {
+                Health now = health.get();
+                respond(exchange, now.live() ? 200 : 503, now.json());
+            }
+        });
+        server.createContext("/health/ready", exchange -> {
+            try (exchange) {
+                Health now = health.get();
+                respond(exchange, now.ready() ? 200 : 503, now.json());
+            }
+        });
+        server.createContext("/metrics", exchange -> {
+            try (exchange) {
+                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheusText.get());
+            }
+        });
+        server.createContext("/backlog", exchange -> {
+            try (exchange) {
+                String body = backlogJson.get();
+                respond(exchange, body == null ? 503 : 200, body == null
+                        ? error("the backlog has not been measured yet; try again in a few seconds") : body);
+            }
+        });
+    }
+
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        respond(exchange, status, "application/json", body);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);

@@ -1,0 +1,74 @@
+package io.braid.schema.kafka;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * How Braid's processes reach Kafka: the bootstrap servers plus client properties every producer, consumer, admin
+ * client and Streams instance gets — TLS and SASL settings for a secured cluster ({@code security.protocol},
+ * {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.truststore.location}, …), read from a properties
+ * file ({@code --kafka-properties}). Braid's own settings of a client win over the file's.
+ *
+ * @param bootstrapServers host:port list
+ * @param clientProperties extra client properties (never logged: they may hold passwords)
+ */
+public record KafkaConnection(String bootstrapServers, Map<String, String> clientProperties) {
+
+    /** Properties Braid sets itself, per client; the file may not change them. */
+    private static final Set<String> OWNED = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
+            "key.deserializer", "value.deserializer", "group.id", "transactional.id", "enable.auto.commit",
+            "isolation.level", "processing.guarantee", "application.id");
+
+    public KafkaConnection {
+        clientProperties = Map.copyOf(clientProperties);
+    }
+
+    public static KafkaConnection plain(String bootstrapServers) {
+        return new KafkaConnection(bootstrapServers, Map.of());
+    }
+
+    /**
+     * Client properties from a Java properties file; a property Braid sets itself is refused with the reason.
+     */
+    public static Map<String, String> loadProperties(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("Kafka client properties file " + file + " does not exist");
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read Kafka client properties " + file + ": " + e.getMessage());
+        }
+        Map<String, String> loaded = new TreeMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            if (OWNED.contains(name)) {
+                throw new IllegalArgumentException(file + ": '" + name + "' is set by Braid itself"
+                        + (name.equals("bootstrap.servers") ? "; use --bootstrap-servers" : "") + "; remove it");
+            }
+            loaded.put(name, properties.getProperty(name).trim());
+        }
+        return loaded;
+    }
+
+    /** A client's configuration: the client properties, then bootstrap servers and {@code settings} over them. */
+    public Map<String, Object> config(Map<String, ?> settings) {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put("bootstrap.servers", bootstrapServers);
+        config.putAll(settings);
+        return config;
+    }
+
+    /** Shows which properties are set, not their values. */
+    @Override
+    public String toString() {
+        return bootstrapServers + (clientProperties.isEmpty() ? "" : " with " + new TreeMap<>(clientProperties).keySet());
+    }
+}

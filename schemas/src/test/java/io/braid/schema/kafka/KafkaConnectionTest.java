@@ -1,0 +1,44 @@
+package io.braid.schema.kafka;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Client properties for a secured Kafka: read from a file, given to every client, never shown. */
+class KafkaConnectionTest {
+
+    @Test
+    void propertiesFromTheFileGoToEveryClientUnderBraidsOwnSettings(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("kafka.properties"), """
+                security.protocol=SASL_SSL
+                sasl.mechanism=SCRAM-SHA-512
+                sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="braid" password="s3cret";
+                ssl.truststore.location=/etc/braid/tls/truststore.p12
+                acks=1
+                """);
+        KafkaConnection kafka = new KafkaConnection("kafka:9093", KafkaConnection.loadProperties(file));
+
+        Map<String, Object> producer = kafka.config(Map.of("acks", "all"));
+
+        assertThat(producer).containsEntry("bootstrap.servers", "kafka:9093")
+                .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("acks", "all");
+        assertThat(kafka.toString()).contains("sasl.jaas.config").doesNotContain("s3cret");
+    }
+
+    @Test
+    void settingsBraidOwnsAreRefusedWithTheReason(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("kafka.properties"), "bootstrap.servers=elsewhere:9092\n");
+
+        assertThatThrownBy(() -> KafkaConnection.loadProperties(file))
+                .hasMessageContaining("'bootstrap.servers' is set by Braid itself; use --bootstrap-servers");
+        assertThatThrownBy(() -> KafkaConnection.loadProperties(dir.resolve("none.properties")))
+                .hasMessageContaining("does not exist");
+    }
+}
