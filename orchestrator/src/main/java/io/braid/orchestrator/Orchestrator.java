@@ -173,6 +173,7 @@ public final class Orchestrator implements AutoCloseable {
                 options.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
         props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.standbyReplicas());
         props.put(StreamsConfig.POLL_MS_CONFIG, options.streamsPollTime().toMillis());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) options.replicationFactor());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);

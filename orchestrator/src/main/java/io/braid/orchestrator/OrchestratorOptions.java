@@ -31,6 +31,7 @@ import java.util.Objects;
  * @param maxBranches        the most branches one job may have
  * @param kafkaProperties    extra Kafka client properties (TLS, SASL) for every client of the orchestrator
  * @param workerGroupId      the workers' share group, whose task backlog the orchestrator measures
+ * @param standbyReplicas    warm copies of each aggregator state store kept on other instances, for fast failover
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
@@ -51,6 +52,7 @@ public record OrchestratorOptions(
         int maxBranches,
         Map<String, String> kafkaProperties,
         String workerGroupId,
+        int standbyReplicas,
         Clock clock) {
 
     public static final String AGGREGATOR_APPLICATION_ID = "braid-aggregator";
@@ -139,6 +141,7 @@ public record OrchestratorOptions(
         private int maxBranches = DEFAULT_MAX_BRANCHES;
         private Map<String, String> kafkaProperties = Map.of();
         private String workerGroupId = DEFAULT_WORKER_GROUP_ID;
+        private int standbyReplicas;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -216,6 +219,11 @@ public record OrchestratorOptions(
             return this;
         }
 
+        public Builder standbyReplicas(int value) {
+            this.standbyReplicas = value;
+            return this;
+        }
+
         public Builder workerGroupId(String value) {
             this.workerGroupId = value;
             return this;
@@ -234,7 +242,8 @@ public record OrchestratorOptions(
         public OrchestratorOptions build() {
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
                     instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, join, httpPort, advertisedHost,
-                    maxJobBytes, maxBranches, kafkaProperties, workerGroupId, clock).validate();
+                    maxJobBytes, maxBranches, kafkaProperties, workerGroupId,
+                    standbyReplicas, clock).validate();
         }
     }
 }

@@ -64,6 +64,11 @@ public final class OrchestratorCommand implements Callable<Integer> {
             description = "Largest job record accepted; larger ones are dead-lettered (default: ${DEFAULT-VALUE})")
     int maxJobBytes;
 
+    @Option(names = "--standby-replicas", defaultValue = "${env:BRAID_STANDBY_REPLICAS:-0}",
+            description = "Warm copies of the aggregator's state on other instances, so a failed instance's jobs "
+                    + "move without replaying the changelog (default: ${DEFAULT-VALUE}; 1 with 2+ instances)")
+    int standbyReplicas;
+
     @Option(names = "--worker-group", defaultValue = "${env:BRAID_WORKER_GROUP:-"
             + OrchestratorOptions.DEFAULT_WORKER_GROUP_ID + "}",
             description = "The workers' share group, whose task backlog /backlog and /metrics report "
@@ -80,6 +85,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .topics(kafka.topics())
                 .kafkaProperties(kafka.kafkaProperties())
                 .workerGroupId(workerGroup)
+                .standbyReplicas(standbyReplicas)
                 .partitions(partitions)
                 .replicationFactor(replicationFactor)
                 .stateDir(stateDir)

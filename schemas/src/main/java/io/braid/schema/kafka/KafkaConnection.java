@@ -37,8 +37,14 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
 
     /**
      * Client properties from a Java properties file; a property Braid sets itself is refused with the reason.
+     * Values may take secrets from the environment as {@code ${env:NAME}} (e.g. a SASL password a Kubernetes
+     * secret puts in the container's environment), so the file itself holds none.
      */
     public static Map<String, String> loadProperties(Path file) {
+        return loadProperties(file, System::getenv);
+    }
+
+    static Map<String, String> loadProperties(Path file, java.util.function.UnaryOperator<String> env) {
         Properties properties = new Properties();
         try (Reader reader = Files.newBufferedReader(file)) {
             properties.load(reader);
@@ -53,9 +59,26 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
                 throw new IllegalArgumentException(file + ": '" + name + "' is set by Braid itself"
                         + (name.equals("bootstrap.servers") ? "; use --bootstrap-servers" : "") + "; remove it");
             }
-            loaded.put(name, properties.getProperty(name).trim());
+            loaded.put(name, withEnvironment(file, name, properties.getProperty(name).trim(), env));
         }
         return loaded;
+    }
+
+    private static String withEnvironment(Path file, String name, String value,
+                                          java.util.function.UnaryOperator<String> env) {
+        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}")
+                .matcher(value);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String variable = env.apply(matcher.group(1));
+            if (variable == null) {
+                throw new IllegalArgumentException(file + ": '" + name + "' refers to the environment variable "
+                        + matcher.group(1) + ", which is not set");
+            }
+            matcher.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(variable));
+        }
+        matcher.appendTail(out);
+        return out.toString();
     }
 
     /** A client's configuration: the client properties, then bootstrap servers and {@code settings} over them. */

@@ -33,6 +33,19 @@ class KafkaConnectionTest {
     }
 
     @Test
+    void secretsComeFromTheEnvironmentNotTheFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("kafka.properties"), "sasl.jaas.config=org.apache.kafka.common."
+                + "security.plain.PlainLoginModule required username=\"${env:SASL_USER}\" password=\"${env:SASL_PASS}\";\n");
+
+        Map<String, String> loaded = KafkaConnection.loadProperties(file,
+                Map.of("SASL_USER", "braid", "SASL_PASS", "p$w\\d")::get);
+
+        assertThat(loaded.get("sasl.jaas.config")).endsWith("username=\"braid\" password=\"p$w\\d\";");
+        assertThatThrownBy(() -> KafkaConnection.loadProperties(file, Map.of("SASL_USER", "braid")::get))
+                .hasMessageContaining("refers to the environment variable SASL_PASS, which is not set");
+    }
+
+    @Test
     void settingsBraidOwnsAreRefusedWithTheReason(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("kafka.properties"), "bootstrap.servers=elsewhere:9092\n");
 

@@ -1,0 +1,99 @@
+package io.braid.cli;
+
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The Docker files without a Docker engine: {@code docker-compose.yml} is valid for Debian's docker-compose,
+ * sets only environment variables the applications read, and the Dockerfile copies every module and the jars the
+ * build makes.
+ */
+class DockerDeploymentTest {
+
+    private static final Path ROOT = Path.of("..");
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> service(String name) throws IOException {
+        Map<String, Object> compose = new Yaml().load(Files.readString(ROOT.resolve("docker-compose.yml")));
+        return (Map<String, Object>) ((Map<String, Object>) compose.get("services")).get(name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> environment(String service) throws IOException {
+        return ((Map<String, Object>) service(service).get("environment")).keySet();
+    }
+
+    @Test
+    void composeFileIsValid() throws Exception {
+        Process config;
+        try {
+            config = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config", "-q")
+                    .directory(ROOT.toFile()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, "docker-compose is not installed (.ci/run installs Debian's docker-compose)");
+            return;
+        }
+        String output = new String(config.getInputStream().readAllBytes());
+        assertThat(config.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(config.exitValue()).as(output).isZero();
+    }
+
+    @Test
+    void composeSetsOnlyVariablesTheApplicationsRead() throws IOException {
+        assertThat(BraidEnvironment.braidVariables(environment("orchestrator")))
+                .isNotEmpty().isSubsetOf(BraidEnvironment.readBy("orchestrator"));
+        assertThat(BraidEnvironment.braidVariables(environment("worker")))
+                .isNotEmpty().isSubsetOf(BraidEnvironment.readBy("worker"));
+        // the image's health check reads BRAID_HEALTH_PORT: each service points it at its own HTTP port
+        assertThat(((Map<?, ?>) service("orchestrator").get("environment")).get("BRAID_HEALTH_PORT"))
+                .isEqualTo(((Map<?, ?>) service("orchestrator").get("environment")).get("BRAID_ORCHESTRATOR_HTTP_PORT"));
+        assertThat(((Map<?, ?>) service("worker").get("environment")).get("BRAID_HEALTH_PORT"))
+                .isEqualTo(((Map<?, ?>) service("worker").get("environment")).get("BRAID_WORKER_HTTP_PORT"));
+        assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("${BRAID_HEALTH_PORT}/health/live");
+        // provider keys passed to workers are ones a model in the mounted worker config can name
+        String workerConfig = Files.readString(ROOT.resolve("deploy/compose/worker.yaml"));
+        environment("worker").stream().filter(name -> !name.startsWith("BRAID_"))
+                .forEach(name -> assertThat(workerConfig).as(name).contains("apiKeyEnv: " + name));
+    }
+
+    @Test
+    void workerServiceScalesAndWaitsForTheOrchestrator() throws IOException {
+        Map<String, Object> worker = service("worker");
+
+        assertThat(worker).doesNotContainKeys("container_name", "ports");
+        assertThat(worker.get("depends_on").toString()).contains("orchestrator").contains("service_healthy");
+        assertThat(worker.get("healthcheck").toString()).contains("/health/ready");
+        assertThat(service("ollama").get("profiles")).isEqualTo(List.of("ollama"));
+        assertThat(service("kafka").get("environment").toString())
+                .contains("KAFKA_GROUP_SHARE_MAX_RECORD_LOCK_DURATION_MS=3600000");
+        assertThat(service("kafka-init").get("command").toString()).contains("share.version=1");
+    }
+
+    @Test
+    void dockerfileCopiesEveryModuleAndTheJarsTheBuildMakes() throws IOException {
+        String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+        Matcher modules = Pattern.compile("<module>([^<]+)</module>").matcher(Files.readString(ROOT.resolve("pom.xml")));
+        while (modules.find()) {
+            assertThat(dockerfile).as("module " + modules.group(1))
+                    .contains("COPY " + modules.group(1) + "/pom.xml " + modules.group(1) + "/");
+        }
+        assertThat(Files.readString(ROOT.resolve("cli/pom.xml"))).contains("<finalName>braid-cli</finalName>");
+        assertThat(dockerfile).contains("/src/cli/target/braid-cli.jar", "/src/cli/target/lib/",
+                "USER 10001", "MaxRAMPercentage", "HEALTHCHECK", "ENTRYPOINT [\"java\", \"-jar\", \"/opt/braid/braid-cli.jar\"]");
+        assertThat(Files.readString(ROOT.resolve("examples/travel-tools/pom.xml")))
+                .contains("<finalName>braid-travel-tools</finalName>");
+    }
+}

@@ -1,0 +1,208 @@
+package io.braid.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The Helm chart, through helm-java (Helm itself, embedded): {@code helm lint --strict}, {@code helm template}
+ * with the default values and the value sets in {@code helm/braid/ci/}, assertions on the rendered manifests, and
+ * every manifest validated against the Kubernetes, KEDA and Prometheus Operator schemas (npm
+ * {@code kubernetes-models}, by {@code deploy/validate/validate.js}).
+ */
+class HelmChartTest {
+
+    private static final Path CHART = Path.of("..", "helm", "braid");
+    private static final Path VALIDATOR = Path.of("..", "deploy", "validate");
+    private static final Path RENDERED = Path.of("target", "helm");
+    private static final YAMLMapper YAML = new YAMLMapper(new YAMLFactory());
+
+    @BeforeAll
+    static void prepare() throws IOException {
+        Files.createDirectories(RENDERED);
+    }
+
+    /** The rendered manifests of a value set ("default" = the chart's values), by "Kind/name". */
+    private static Map<String, JsonNode> render(String valueSet) throws IOException {
+        var template = new Helm(CHART).template().withName("braid").withNamespace("jobs");
+        if (!valueSet.equals("default")) {
+            template.withValuesFile(CHART.resolve("ci").resolve(valueSet + ".yaml"));
+        }
+        String manifests = template.call();
+        Files.writeString(RENDERED.resolve(valueSet + ".yaml"), manifests);
+        Map<String, JsonNode> byName = new TreeMap<>();
+        try (var parser = YAML.getFactory().createParser(manifests)) {
+            for (JsonNode doc : YAML.readValues(parser, JsonNode.class).readAll()) {
+                if (doc != null && !doc.isNull() && !doc.isEmpty()) {
+                    byName.put(doc.path("kind").asText() + "/" + doc.path("metadata").path("name").asText(), doc);
+                }
+            }
+        }
+        return byName;
+    }
+
+    private static Map<String, String> env(JsonNode workload) {
+        Map<String, String> env = new TreeMap<>();
+        for (JsonNode var : workload.at("/spec/template/spec/containers/0/env")) {
+            env.put(var.path("name").asText(), var.has("value") ? var.path("value").asText()
+                    : "from " + var.path("valueFrom").fieldNames().next() + ":"
+                    + var.path("valueFrom").elements().next().path("name").asText());
+        }
+        return env;
+    }
+
+    @Test
+    void lintsStrictly() {
+        LintResult lint = new Helm(CHART).lint().strict().call();
+
+        assertThat(lint.isFailed()).as(String.join("\n", lint.getMessages())).isFalse();
+    }
+
+    @Test
+    void defaultValuesRenderAnOrchestratorStatefulSetAndAWorkerFleetScaledOnCpu() throws IOException {
+        Map<String, JsonNode> manifests = render("default");
+
+        assertThat(manifests.keySet()).containsExactlyInAnyOrder("ConfigMap/braid-worker",
+                "StatefulSet/braid-orchestrator", "Service/braid-orchestrator-headless", "Service/braid-orchestrator",
+                "PodDisruptionBudget/braid-orchestrator", "Deployment/braid-worker", "Service/braid-worker",
+                "PodDisruptionBudget/braid-worker", "HorizontalPodAutoscaler/braid-worker");
+        JsonNode orchestrator = manifests.get("StatefulSet/braid-orchestrator");
+        assertThat(orchestrator.at("/spec/replicas").asInt()).isEqualTo(2);
+        assertThat(env(orchestrator)).containsEntry("BRAID_INSTANCE_ID", "$(POD_NAME)")
+                .containsEntry("BRAID_STANDBY_REPLICAS", "1").containsEntry("BRAID_ORCHESTRATOR_HTTP_PORT", "8088")
+                .containsEntry("BRAID_ADVERTISED_HOST", "$(POD_NAME).braid-orchestrator-headless.$(POD_NAMESPACE).svc")
+                .doesNotContainKey("BRAID_KAFKA_PROPERTIES");
+        JsonNode worker = manifests.get("Deployment/braid-worker");
+        assertThat(worker.at("/spec/replicas").isMissingNode()).as("the HPA owns the replica count").isTrue();
+        assertThat(worker.at("/spec/template/spec/containers/0/readinessProbe/httpGet/path").asText())
+                .isEqualTo("/health/ready");
+        assertThat(worker.at("/spec/template/spec/containers/0/livenessProbe/httpGet/path").asText())
+                .isEqualTo("/health/live");
+        assertThat(worker.at("/spec/template/spec/terminationGracePeriodSeconds").asInt()).isEqualTo(30 + 15);
+        assertThat(worker.at("/spec/template/metadata/annotations/prometheus.io~1scrape").asText()).isEqualTo("true");
+        assertThat(worker.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(env(worker)).containsEntry("BRAID_WORKER_CONFIG", "/etc/braid/worker/worker.yaml")
+                .containsEntry("BRAID_RECORD_LOCK", "5m").containsEntry("BRAID_WORKER_MAX_IN_FLIGHT", "256");
+        assertThat(manifests.get("ConfigMap/braid-worker").at("/data/worker.yaml").asText())
+                .contains("provider: simulated");
+        assertThat(manifests.get("HorizontalPodAutoscaler/braid-worker").at("/spec/metrics/0/resource/name").asText())
+                .isEqualTo("cpu");
+    }
+
+    @Test
+    void kedaScalesWorkersOnTheOrchestratorsBacklogInsteadOfTheHpa() throws IOException {
+        Map<String, JsonNode> manifests = render("keda-values");
+
+        assertThat(manifests).doesNotContainKey("HorizontalPodAutoscaler/braid-worker")
+                .containsKey("ServiceMonitor/braid");
+        JsonNode trigger = manifests.get("ScaledObject/braid-worker").at("/spec/triggers/0");
+        assertThat(trigger.path("type").asText()).isEqualTo("metrics-api");
+        assertThat(trigger.at("/metadata/url").asText()).isEqualTo("http://braid-orchestrator.jobs.svc:8088/backlog");
+        assertThat(trigger.at("/metadata/valueLocation").asText()).isEqualTo("backlog");
+        assertThat(trigger.at("/metadata/targetValue").asText()).isEqualTo("128");
+        assertThat(manifests.get("Deployment/braid-worker").at("/spec/template/metadata/annotations")
+                .has("prometheus.io/scrape")).isFalse();
+    }
+
+    @Test
+    void externalKafkaWithSaslAndTlsTakesEverySecretFromSecrets() throws IOException {
+        Map<String, JsonNode> manifests = render("external-kafka-sasl-tls-values");
+
+        String properties = manifests.get("ConfigMap/braid-kafka").at("/data/kafka.properties").asText();
+        assertThat(properties).contains("security.protocol=SASL_SSL", "sasl.mechanism=SCRAM-SHA-512",
+                "ScramLoginModule required username=\"${env:KAFKA_SASL_USERNAME}\" password=\"${env:KAFKA_SASL_PASSWORD}\";",
+                "ssl.truststore.location=/etc/braid/kafka-tls/truststore.p12",
+                "ssl.truststore.password=${env:KAFKA_TRUSTSTORE_PASSWORD}", "client.dns.lookup=use_all_dns_ips");
+        for (String workload : List.of("Deployment/braid-worker", "StatefulSet/braid-orchestrator")) {
+            JsonNode pod = manifests.get(workload);
+            assertThat(env(pod)).as(workload)
+                    .containsEntry("BRAID_BOOTSTRAP_SERVERS", "b-1.kafka.example.com:9096,b-2.kafka.example.com:9096")
+                    .containsEntry("BRAID_KAFKA_PROPERTIES", "/etc/braid/kafka/kafka.properties")
+                    .containsEntry("KAFKA_SASL_PASSWORD", "from secretKeyRef:kafka-braid-user")
+                    .containsEntry("KAFKA_TRUSTSTORE_PASSWORD", "from secretKeyRef:kafka-ca")
+                    .containsEntry("REGISTRY_PASSWORD", "from secretKeyRef:registry-credentials")
+                    .containsEntry("BRAID_REGISTRY_URL", "https://$(REGISTRY_USERNAME):$(REGISTRY_PASSWORD)@registry.example.com");
+            assertThat(pod.at("/spec/template/spec/volumes").findValuesAsText("secretName")).as(workload)
+                    .contains("kafka-ca");
+            assertThat(pod.at("/spec/template/spec/containers/0/volumeMounts").findValuesAsText("mountPath"))
+                    .contains("/etc/braid/kafka", "/etc/braid/kafka-tls");
+        }
+        assertThat(env(manifests.get("Deployment/braid-worker")))
+                .containsEntry("OPENAI_API_KEY", "from secretKeyRef:braid-provider-keys")
+                .containsEntry("ANTHROPIC_API_KEY", "from secretKeyRef:braid-provider-keys");
+        assertThat(manifests.values().stream().map(JsonNode::toString).collect(Collectors.joining()))
+                .doesNotContain("kind\":\"Secret\"");
+    }
+
+    @Test
+    void aLargeFixedFleetKeepsItsReplicaCount() throws IOException {
+        Map<String, JsonNode> manifests = render("many-workers-values");
+
+        assertThat(manifests.get("Deployment/braid-worker").at("/spec/replicas").asInt()).isEqualTo(100);
+        assertThat(manifests.get("StatefulSet/braid-orchestrator").at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(manifests).doesNotContainKeys("HorizontalPodAutoscaler/braid-worker", "ScaledObject/braid-worker");
+        assertThat(manifests.get("Deployment/braid-worker").at("/spec/template/spec/terminationGracePeriodSeconds")
+                .asInt()).isEqualTo(120 + 15);
+        assertThat(env(manifests.get("Deployment/braid-worker"))).containsEntry("BRAID_WORKER_MAX_IN_FLIGHT", "512");
+    }
+
+    @Test
+    void everyEnvironmentVariableTheChartSetsIsOneTheApplicationsRead() throws IOException {
+        Set<String> orchestratorReads = BraidEnvironment.readBy("orchestrator");
+        Set<String> workerReads = BraidEnvironment.readBy("worker");
+        for (String valueSet : List.of("default", "keda-values", "external-kafka-sasl-tls-values",
+                "many-workers-values")) {
+            Map<String, JsonNode> manifests = render(valueSet);
+            assertThat(BraidEnvironment.braidVariables(env(manifests.get("StatefulSet/braid-orchestrator")).keySet()))
+                    .as(valueSet + " orchestrator").isSubsetOf(orchestratorReads);
+            assertThat(BraidEnvironment.braidVariables(env(manifests.get("Deployment/braid-worker")).keySet()))
+                    .as(valueSet + " worker").isSubsetOf(workerReads);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "keda-values", "external-kafka-sasl-tls-values", "many-workers-values"})
+    void renderedManifestsAreValidKubernetesObjects(String valueSet) throws Exception {
+        render(valueSet);
+        assumeTrue(Files.isDirectory(VALIDATOR.resolve("node_modules")) || npmInstall(),
+                "needs Node.js and npm (.ci/run installs them): npm ci --prefix deploy/validate");
+        Process node = new ProcessBuilder("node", VALIDATOR.resolve("validate.mjs").toString(),
+                RENDERED.resolve(valueSet + ".yaml").toString()).redirectErrorStream(true).start();
+        String output = new String(node.getInputStream().readAllBytes());
+        assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(node.exitValue()).as(output).isZero();
+        assertThat(output).containsPattern("(\\d+) of \\1 documents valid");
+    }
+
+    private static boolean npmInstall() {
+        try {
+            Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(VALIDATOR.toFile())
+                    .inheritIO().start();
+            return npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
