@@ -75,7 +75,7 @@ public final class Orchestrator implements AutoCloseable {
         SchemaRegistry registry = new SchemaRegistryClient(options.registryUrl());
 
         Dispatcher dispatcher = new Dispatcher(options.kafka(), OrchestratorOptions.DISPATCHER_GROUP_ID,
-                "braid-dispatcher-" + options.instanceId(), options.topics(), registry,
+                "braid-dispatcher-" + options.instanceId(), options.exactlyOnce(), options.topics(), registry,
                 new JobValidator(Aggregation.SUPPORTED, options.maxBranches()), options.maxJobBytes(),
                 options.clock());
         Thread dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
@@ -104,7 +104,8 @@ public final class Orchestrator implements AutoCloseable {
             streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         }
         KafkaStreams aggregator = new KafkaStreams(
-                AggregatorTopology.build(options.topics(), registry, options.clock(), options.join()), streamsConfig);
+                AggregatorTopology.build(options.topics(), registry, options.clock(), options.join(),
+                        !options.exactlyOnce()), streamsConfig);
         CountDownLatch running = new CountDownLatch(1);
         aggregator.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
@@ -177,6 +178,9 @@ public final class Orchestrator implements AutoCloseable {
         props.put(StreamsConfig.POLL_MS_CONFIG, options.streamsPollTime().toMillis());
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) options.replicationFactor());
         props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        // Never hold a task back waiting for its other input partitions: the join accepts manifests, results and
+        // commands in any order, so ordering them by timestamp across partitions buys nothing and costs a fetch.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Static membership (see the dispatcher): a restarted instance resumes its tasks without a rebalance wait.
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), options.instanceId());

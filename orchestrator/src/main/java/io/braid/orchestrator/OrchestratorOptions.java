@@ -21,7 +21,9 @@ import java.util.Objects;
  * @param replicationFactor  replication factor of created topics; -1 = the broker's default
  * @param instanceId         unique per orchestrator process; names its dispatcher transactions
  * @param stateDir           where the aggregator keeps its local state (rebuilt from the changelog when lost)
- * @param exactlyOnce        aggregator processing guarantee: exactly_once_v2 (default) or at_least_once
+ * @param exactlyOnce        both stages exactly-once (default): a transactional dispatcher and an exactly_once_v2
+ *                           aggregator; false = the low-latency mode, both at least once, job results still
+ *                           idempotent (see {@link Builder#lowLatency(boolean)})
  * @param commitInterval     aggregator commit interval; with exactly-once this bounds the join's latency
  * @param streamsPollTime    how long the aggregator blocks in poll when idle
  * @param join               the join's default deadline, retention of finished jobs and timer interval
@@ -172,6 +174,18 @@ public record OrchestratorOptions(
         public Builder stateDir(Path value) {
             this.stateDir = value;
             return this;
+        }
+
+        /**
+         * The low-latency mode: the dispatcher sends and then commits (no transaction), the aggregator runs
+         * at_least_once, so a job result is visible as soon as it is written instead of at the next commit. The
+         * trade-off: after a crash a batch may be dispatched again and a job result written again. Repeats are
+         * harmless to the join (the same manifest, duplicate branch results) and a repeated JobResult is keyed by
+         * jobId and round and carries the same content, its completedAt the time of the record that completed
+         * the job; consumers keep the first per (jobId, round).
+         */
+        public Builder lowLatency(boolean value) {
+            return exactlyOnce(!value);
         }
 
         public Builder exactlyOnce(boolean value) {

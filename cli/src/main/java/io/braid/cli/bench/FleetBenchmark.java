@@ -186,7 +186,8 @@ public final class FleetBenchmark {
         return topics;
     }
 
-    private static void publishTasks(LocalFleet fleet, Topics topics, int count, String label) {
+    /** Writes {@code count} simulated LLM tasks straight to the tasks topic, ten per job. */
+    static void publishTasks(LocalFleet fleet, Topics topics, int count, String label) {
         AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(new SchemaRegistryClient(fleet.registryUrl()));
         Instant now = Instant.now();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
@@ -213,6 +214,11 @@ public final class FleetBenchmark {
     }
 
     private int status(URI uri) {
+        return status(http, uri);
+    }
+
+    /** The HTTP status {@code uri} answers with, or -1 when it does not answer. */
+    static int status(HttpClient http, URI uri) {
         try {
             return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Medians, the only summary the benchmarks quote: shared machines are noisy. */
+/** Medians and percentiles: the summaries the benchmarks quote (shared machines are noisy). */
 final class Stats {
 
     private Stats() {
@@ -14,9 +14,32 @@ final class Stats {
         if (values.isEmpty()) {
             return Double.NaN;
         }
-        List<Double> sorted = new ArrayList<>(values.stream().map(Number::doubleValue).toList());
-        Collections.sort(sorted);
+        List<Double> sorted = sorted(values);
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    /** The nearest-rank percentile {@code p} (0–100) of {@code values}. */
+    static double percentile(List<? extends Number> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = sorted(values);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+    }
+
+    static double min(List<? extends Number> values) {
+        return values.stream().mapToDouble(Number::doubleValue).min().orElse(Double.NaN);
+    }
+
+    static double max(List<? extends Number> values) {
+        return values.stream().mapToDouble(Number::doubleValue).max().orElse(Double.NaN);
+    }
+
+    private static List<Double> sorted(List<? extends Number> values) {
+        List<Double> sorted = new ArrayList<>(values.stream().map(Number::doubleValue).toList());
+        Collections.sort(sorted);
+        return sorted;
     }
 }

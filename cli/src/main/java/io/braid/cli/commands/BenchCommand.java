@@ -1,21 +1,99 @@
 package io.braid.cli.commands;
 
+import io.braid.cli.bench.BenchFiles;
+import io.braid.cli.bench.Measurement;
+import io.braid.cli.bench.ScenarioBenchmark;
+import io.braid.cli.bench.SuiteReport;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Option;
 
-/** {@code braid bench}: the benchmarks. */
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** {@code braid bench}: the scenario suite next to its baselines; subcommands for the detailed fleet benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measures Braid on this machine and writes the figures to a file.",
+        description = {"Runs Braid's benchmark scenarios next to the baselines (in-process futures, a Celery chord) "
+                + "on this machine: each scenario after warm-up, several runs, a table of medians and spreads, and "
+                + "JSON + Markdown files in --output.",
+                "Scenarios: fan-in, job-100, speedup, throughput, scale-out, cold-demo (all by default)."},
         subcommands = {BenchFleetCommand.class, BenchAggregatorCommand.class})
-public final class BenchCommand implements Runnable {
+public final class BenchCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
+    @Option(names = "--scenario", paramLabel = "NAME", split = ",",
+            description = "Run only these (repeatable): fan-in, job-100, speedup, throughput, scale-out, cold-demo")
+    List<String> scenarios = List.of();
+
+    @Option(names = "--runs", defaultValue = "5", description = "Measured runs per scenario (default: ${DEFAULT-VALUE})")
+    int runs;
+
+    @Option(names = "--warmups", defaultValue = "2", description = "Unmeasured runs first (default: ${DEFAULT-VALUE})")
+    int warmups;
+
+    @Option(names = "--fan-in-jobs", defaultValue = "100",
+            description = "Jobs per fan-in run, one at a time (default: ${DEFAULT-VALUE})")
+    int fanInJobs;
+
+    @Option(names = "--throughput-jobs", defaultValue = "5000",
+            description = "10-branch jobs per throughput run (default: ${DEFAULT-VALUE})")
+    int throughputJobs;
+
+    @Option(names = "--celery-script", defaultValue = "bench/celery/chord-baseline.sh",
+            description = "The Celery chord baseline (installs Celery and Redis with apt-get when missing; "
+                    + "default: ${DEFAULT-VALUE})")
+    Path celeryScript;
+
+    @Option(names = "--output", defaultValue = "bench-results", description = "Where the figures go (default: ${DEFAULT-VALUE})")
+    Path output;
 
     @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "choose a benchmark, e.g. 'braid bench fleet'");
+    public Integer call() throws Exception {
+        Set<String> chosen = new LinkedHashSet<>(scenarios);
+        for (String name : chosen) {
+            if (!ScenarioBenchmark.SCENARIOS.contains(name)) {
+                throw new IllegalArgumentException("unknown scenario '" + name + "'; choose from "
+                        + ScenarioBenchmark.SCENARIOS);
+            }
+        }
+        if (runs < 1 || warmups < 0) {
+            throw new IllegalArgumentException("--runs must be 1 or more and --warmups 0 or more");
+        }
+        String machine = machine();
+        System.out.println("Braid benchmarks on " + machine + "; " + runs + " runs after " + warmups + " warm-up(s).");
+        Path logs = output.resolve("logs");
+        Files.createDirectories(logs);
+        List<Measurement> measurements = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, chosen,
+                fanInJobs, throughputJobs, logs, celeryScript), System.out).run();
+        Map<String, Object> figures = new LinkedHashMap<>();
+        figures.put("machine", machine);
+        figures.put("runs", runs);
+        figures.put("warmups", warmups);
+        figures.put("measurements", measurements);
+        BenchFiles.report(System.out, output, "suite", figures, SuiteReport.table(measurements, machine));
+        Path markdown = output.resolve("suite-latest.md");
+        Files.writeString(markdown, SuiteReport.markdown(measurements, machine, runs, warmups));
+        System.out.println("Markdown table: " + markdown + " (copy it into docs/BENCHMARKS.md)");
+        return 0;
+    }
+
+    /** Cores, memory, CPU model and JVM, for the report. */
+    static String machine() {
+        String cpu = "";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("");
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // not Linux: leave the model out
+        }
+        long memory = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getTotalMemorySize();
+        return Runtime.getRuntime().availableProcessors() + " cores" + (cpu.isEmpty() ? "" : " (" + cpu + ")") + ", "
+                + (memory >> 30) + " GiB, Java " + Runtime.version().feature() + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch");
     }
 }

@@ -35,8 +35,12 @@ public final class OrchestratorCommand implements Callable<Integer> {
             description = "Unique name of this orchestrator instance (default: random)")
     String instanceId;
 
-    @Option(names = "--at-least-once", description = "Run the aggregator at-least-once instead of exactly-once")
-    boolean atLeastOnce;
+    @Option(names = "--low-latency", defaultValue = "${env:BRAID_LOW_LATENCY:-false}",
+            description = {"Low-latency mode: dispatcher and aggregator at least once instead of exactly once, so "
+                    + "a job result is visible when written, not at the next commit (a few ms instead of ~25). After "
+                    + "a crash a job result may be written twice, identical and keyed by jobId and round: keep the "
+                    + "first. See docs/BENCHMARKS.md"})
+    boolean lowLatency;
 
     @Option(names = "--default-job-deadline", defaultValue = "${env:BRAID_DEFAULT_JOB_DEADLINE:-15m}",
             converter = DurationConverter.class,
@@ -89,7 +93,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .partitions(partitions)
                 .replicationFactor(replicationFactor)
                 .stateDir(stateDir)
-                .exactlyOnce(!atLeastOnce)
+                .lowLatency(lowLatency)
                 .httpPort(httpPort)
                 .maxJobBytes(maxJobBytes)
                 .maxBranches(maxBranches)

@@ -42,14 +42,24 @@ public final class AggregatorTopology {
     public static final String STORE_NAME = "job-join-state";
     /** Deadlines and expiries by time, see {@link JoinTimers}. */
     public static final String TIMERS_STORE_NAME = "job-join-timers";
+    /** Each job's kept branch results, keyed {@code <jobId> NUL <branchId>} (see {@link JoinStores}). */
+    public static final String RESULTS_STORE_NAME = "job-join-results";
 
     private AggregatorTopology() {
     }
 
     public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings) {
+        return build(topics, registry, clock, settings, false);
+    }
+
+    /** With {@code recordTime}, the join's steps take their time from their inputs (see {@link JobJoinProcessor}). */
+    public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings,
+                                 boolean recordTime) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE_NAME),
                 Serdes.String(), AvroSerde.of(registry, JobJoinState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RESULTS_STORE_NAME),
+                Serdes.String(), AvroSerde.of(registry, BranchResult.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TIMERS_STORE_NAME),
                 Serdes.String(), Serdes.String()));
 
@@ -66,8 +76,8 @@ public final class AggregatorTopology {
 
         KStream<String, JoinOutput> outputs = manifests.merge(results, Named.as("join-inputs"))
                 .merge(controls, Named.as("join-inputs-and-controls"))
-                .process(() -> new JobJoinProcessor(STORE_NAME, TIMERS_STORE_NAME, clock, settings),
-                        Named.as("job-join"), STORE_NAME, TIMERS_STORE_NAME);
+                .process(() -> new JobJoinProcessor(STORE_NAME, RESULTS_STORE_NAME, TIMERS_STORE_NAME, clock, settings,
+                        recordTime), Named.as("job-join"), STORE_NAME, RESULTS_STORE_NAME, TIMERS_STORE_NAME);
         outputs.filter((jobId, output) -> output instanceof JoinOutput.Task, named("join-tasks"))
                 .mapValues(output -> ((JoinOutput.Task) output).task(), named("join-task"))
                 .to(topics.tasks(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchTask.class)));

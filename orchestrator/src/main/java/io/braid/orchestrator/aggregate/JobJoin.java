@@ -58,7 +58,7 @@ public final class JobJoin {
         if (isLate(state, input)) {
             return new Step(state, Optional.empty());
         }
-        JobJoinState next = JobJoinState.newBuilder(state).build();
+        JobJoinState next = copy(state);
         switch (input) {
             case JoinInput.Manifest m -> {
                 next.setManifest(m.manifest());
@@ -129,7 +129,7 @@ public final class JobJoin {
         if (!open || state.getDeadlineAt() == null || state.getDeadlineAt().isAfter(now)) {
             return new Step(state, Optional.empty());
         }
-        return complete(JobJoinState.newBuilder(state).build(), CompletionRule.DEADLINE, now, settings);
+        return complete(copy(state), CompletionRule.DEADLINE, now, settings);
     }
 
     private static Step complete(JobJoinState next, String rule, Instant now, JoinSettings settings) {
@@ -158,6 +158,20 @@ public final class JobJoin {
             case JoinInput.Control c -> c.control().getRound() == 0 ? Integer.MAX_VALUE : c.control().getRound();
         };
         return round <= state.getCompletedRound();
+    }
+
+    /**
+     * A shallow copy: the next state shares the unchanged parts (the manifest and its specs, the results) with
+     * the one it was made from. Safe because the join never changes a state's parts in place — it sets new ones
+     * (see {@link #keep}) — and cheap: a deep copy of a large job's state on every input was most of the join's
+     * time.
+     */
+    static JobJoinState copy(JobJoinState state) {
+        JobJoinState copy = new JobJoinState();
+        for (org.apache.avro.Schema.Field field : JobJoinState.getClassSchema().getFields()) {
+            copy.put(field.pos(), state.get(field.pos()));
+        }
+        return copy;
     }
 
     private static void keep(JobJoinState state, BranchResult result) {

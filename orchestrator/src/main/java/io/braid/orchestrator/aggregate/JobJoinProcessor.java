@@ -1,5 +1,6 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.BranchResult;
 import io.braid.schema.JobJoinState;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -12,26 +13,57 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * Runs {@link JobJoin} for each input, keeping one {@link JobJoinState} per jobId in a state store, and fires
- * the join's timers — deadlines and expiries, indexed by time in a second store — from a wall-clock punctuation
- * that reads the injected {@link Clock}.
+ * Runs {@link JobJoin} for each input, keeping one {@link JobJoinState} per jobId in state stores (the state and its
+ * branch results apart, see {@link JoinStores}), and fires the join's timers — deadlines and expiries, indexed by
+ * time in a third store — from a wall-clock punctuation that reads the injected {@link Clock}.
+ *
+ * <p>Open jobs' assembled states are also kept in memory (a bounded LRU cache), so an input costs neither
+ * deserializing the state nor serializing more than what changed. The stores stay the truth: the cache is empty
+ * whenever the processor is (re)initialized or closed, which is when Streams may have rebuilt the stores.
  */
 final class JobJoinProcessor implements Processor<String, JoinInput, String, JoinOutput> {
 
     private final String storeName;
+    private final String resultsStoreName;
     private final String timersStoreName;
     private final Clock clock;
+    private final boolean recordTime;
     private final JoinSettings settings;
     private ProcessorContext<String, JoinOutput> context;
     private KeyValueStore<String, JobJoinState> store;
+    private KeyValueStore<String, BranchResult> resultsStore;
     private KeyValueStore<String, String> timers;
+    private final Map<String, JobJoinState> cache = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, JobJoinState> eldest) {
+            return size() > CACHED_STATES;
+        }
+    };
 
-    JobJoinProcessor(String storeName, String timersStoreName, Clock clock, JoinSettings settings) {
+    /** Assembled states kept in memory: the open jobs of a busy instance, bounded. */
+    static final int CACHED_STATES = 10_000;
+
+    JobJoinProcessor(String storeName, String resultsStoreName, String timersStoreName, Clock clock,
+                     JoinSettings settings) {
+        this(storeName, resultsStoreName, timersStoreName, clock, settings, false);
+    }
+
+    /**
+     * With {@code recordTime} (the low-latency, at-least-once mode) every step takes its time from its input — the
+     * record's timestamp, or the deadline that fired — instead of the clock, so processing the same inputs again
+     * after a crash produces the same JobResult, completedAt included.
+     */
+    JobJoinProcessor(String storeName, String resultsStoreName, String timersStoreName, Clock clock,
+                     JoinSettings settings, boolean recordTime) {
+        this.recordTime = recordTime;
         this.storeName = storeName;
+        this.resultsStoreName = resultsStoreName;
         this.timersStoreName = timersStoreName;
         this.clock = clock;
         this.settings = settings;
@@ -41,7 +73,9 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
     public void init(ProcessorContext<String, JoinOutput> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.resultsStore = context.getStateStore(resultsStoreName);
         this.timers = context.getStateStore(timersStoreName);
+        cache.clear();
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> fireDueTimers());
     }
 
@@ -51,9 +85,10 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         if (jobId == null) {
             return;
         }
-        JobJoinState stored = store.get(jobId);
+        JobJoinState stored = load(jobId);
         JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
-        JobJoin.Step step = JobJoin.apply(state, record.value(), clock.instant(), settings);
+        Instant now = recordTime ? Instant.ofEpochMilli(record.timestamp()) : clock.instant();
+        JobJoin.Step step = JobJoin.apply(state, record.value(), now, settings);
         save(jobId, stored == null ? null : state, state, step);
     }
 
@@ -69,19 +104,20 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         }
         for (JoinTimers.Timer timer : due) {
             timers.delete(timer.key());
-            JobJoinState state = store.get(timer.jobId());
+            JobJoinState state = load(timer.jobId());
             if (state == null) {
                 continue;
             }
             switch (timer.kind()) {
                 case DEADLINE -> {
                     if (timer.at().equals(state.getDeadlineAt())) {
-                        save(timer.jobId(), state, state, JobJoin.deadlinePassed(state, now, settings));
+                        save(timer.jobId(), state, state, JobJoin.deadlinePassed(state,
+                                recordTime ? timer.at() : now, settings));
                     }
                 }
                 case EXPIRY -> {
                     if (state.getExpiresAt() != null && !state.getExpiresAt().isAfter(now)) {
-                        store.delete(timer.jobId());
+                        drop(timer.jobId(), state);
                     }
                 }
             }
@@ -96,7 +132,29 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
     private void save(String jobId, JobJoinState before, JobJoinState input, JobJoin.Step step) {
         JobJoinState after = step.state();
         if (after != input) {
-            store.put(jobId, after);
+            Map<String, BranchResult> old = before == null ? Map.of() : input.getResults();
+            after.getResults().forEach((branchId, result) -> {
+                if (!same(old.get(branchId), result)) {
+                    resultsStore.put(JoinStores.resultKey(jobId, branchId), result);
+                }
+            });
+            old.keySet().stream().filter(branchId -> !after.getResults().containsKey(branchId))
+                    .forEach(branchId -> resultsStore.delete(JoinStores.resultKey(jobId, branchId)));
+            // The state record without its results (they are stored apart): compared and written with the results
+            // set aside for the moment, which costs no copy; the store serializes the value as it is put.
+            Map<String, BranchResult> afterResults = after.getResults();
+            Map<String, BranchResult> inputResults = input.getResults();
+            after.setResults(Map.of());
+            input.setResults(Map.of());
+            try {
+                if (before == null || !same(after, input)) {
+                    store.put(jobId, after);
+                }
+            } finally {
+                after.setResults(afterResults);
+                input.setResults(inputResults);
+            }
+            cache.put(jobId, after);
             moveTimer(jobId, JoinTimers.Kind.DEADLINE, before == null ? null : before.getDeadlineAt(),
                     after.getDeadlineAt());
             moveTimer(jobId, JoinTimers.Kind.EXPIRY, before == null ? null : before.getExpiresAt(),
@@ -108,6 +166,43 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
                 new Record<>(jobId, new JoinOutput.Task(task), task.getDispatchedAt().toEpochMilli())));
         step.events().forEach(event -> context.forward(
                 new Record<>(jobId, new JoinOutput.Event(event), event.getAt().toEpochMilli())));
+    }
+
+    /**
+     * Whether two records hold the same values. Avro's generated equals cannot compare an array of records that
+     * hold timestamps (it throws); such a pair counts as different, which only costs a write.
+     */
+    private static boolean same(Object a, Object b) {
+        try {
+            return Objects.equals(a, b);
+        } catch (org.apache.avro.AvroRuntimeException e) {
+            return false;
+        }
+    }
+
+    /** The job's assembled state, from the cache or the stores; null when it has none. */
+    private JobJoinState load(String jobId) {
+        JobJoinState cached = cache.get(jobId);
+        if (cached != null) {
+            return cached;
+        }
+        JobJoinState stored = JoinStores.assemble(store, resultsStore, jobId);
+        if (stored != null) {
+            cache.put(jobId, stored);
+        }
+        return stored;
+    }
+
+    /** Forgets the job: its state, its results, its cached copy. */
+    private void drop(String jobId, JobJoinState state) {
+        store.delete(jobId);
+        state.getResults().keySet().forEach(branchId -> resultsStore.delete(JoinStores.resultKey(jobId, branchId)));
+        cache.remove(jobId);
+    }
+
+    @Override
+    public void close() {
+        cache.clear();
     }
 
     private void moveTimer(String jobId, JoinTimers.Kind kind, Instant from, Instant to) {

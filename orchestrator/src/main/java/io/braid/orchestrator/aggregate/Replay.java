@@ -80,7 +80,7 @@ public final class Replay {
         }
 
         int round = manifest.getRound() + 1;
-        JobJoinState next = JobJoinState.newBuilder(state).build();
+        JobJoinState next = JobJoin.copy(state);
         next.setManifest(JobManifest.newBuilder(manifest).setRound(round).setDispatchedAt(now)
                 .setReplayedBranches(toRun).build());
         Map<String, BranchResult> results = new HashMap<>(next.getResults());

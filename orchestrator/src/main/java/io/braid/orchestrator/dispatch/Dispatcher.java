@@ -58,6 +58,9 @@ public final class Dispatcher implements Runnable, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
+    private final boolean transactional;
+    /** Low-latency mode: the sends of the batch under way, confirmed before its offsets are committed. */
+    private final List<java.util.concurrent.Future<?>> unconfirmed = new java.util.ArrayList<>();
     private final Topics topics;
     private final Clock clock;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -70,6 +73,18 @@ public final class Dispatcher implements Runnable, AutoCloseable {
 
     public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, Topics topics,
                       SchemaRegistry registry, JobValidator validator, int maxJobBytes, Clock clock) {
+        this(kafka, groupId, transactionalId, true, topics, registry, validator, maxJobBytes, clock);
+    }
+
+    /**
+     * With {@code transactional} false (the low-latency mode) a batch's records are sent with an idempotent
+     * producer, flushed, and only then are the offsets committed: at least once — a crash in between dispatches the
+     * batch again, which the aggregator absorbs (a repeated manifest of the same round changes nothing, a repeated
+     * branch result is a duplicate).
+     */
+    public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, boolean transactional,
+                      Topics topics, SchemaRegistry registry, JobValidator validator, int maxJobBytes, Clock clock) {
+        this.transactional = transactional;
         this.topics = topics;
         this.clock = clock;
         this.validator = validator;
@@ -87,7 +102,12 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
         Map<String, Object> producerConfig = kafka.config(Map.of());
-        producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        if (transactional) {
+            producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        } else {
+            producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        }
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     }
@@ -95,7 +115,9 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            producer.initTransactions();
+            if (transactional) {
+                producer.initTransactions();
+            }
             consumer.subscribe(List.of(topics.jobs()));
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
@@ -116,6 +138,10 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     }
 
     private void dispatchBatch(ConsumerRecords<String, byte[]> records) {
+        if (!transactional) {
+            dispatchBatchAtLeastOnce(records);
+            return;
+        }
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         try {
             producer.beginTransaction();
@@ -171,7 +197,11 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     }
 
     private void send(String topic, String key, SpecificRecord value) {
-        producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, value)));
+        java.util.concurrent.Future<?> sent = producer.send(new ProducerRecord<>(topic, key,
+                serializer.serialize(topic, value)));
+        if (!transactional) {
+            unconfirmed.add(sent);
+        }
     }
 
     /**
@@ -198,6 +228,34 @@ public final class Dispatcher implements Runnable, AutoCloseable {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The low-latency mode: send, flush, then commit the offsets; on a failure read the batch again. */
+    private void dispatchBatchAtLeastOnce(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        try {
+            Instant now = clock.instant();
+            for (ConsumerRecord<String, byte[]> record : records) {
+                dispatch(record, now);
+                next.put(new TopicPartition(record.topic(), record.partition()),
+                        new OffsetAndMetadata(record.offset() + 1));
+            }
+            producer.flush();
+            for (java.util.concurrent.Future<?> sent : unconfirmed) {
+                sent.get(); // a send that failed fails the batch: nothing is committed, it is read again
+            }
+            consumer.commitSync(next);
+        } catch (AuthorizationException e) {
+            throw e;
+        } catch (KafkaException | java.util.concurrent.ExecutionException e) {
+            log.warn("dispatch failed, the batch will be read again: {}", e.toString());
+            rewind(records);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            rewind(records);
+        } finally {
+            unconfirmed.clear();
+        }
     }
 
     private void rewind(ConsumerRecords<String, byte[]> records) {

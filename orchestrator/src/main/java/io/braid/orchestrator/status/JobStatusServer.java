@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.braid.orchestrator.aggregate.AggregatorTopology;
+import io.braid.orchestrator.aggregate.JoinStores;
 import io.braid.orchestrator.aggregate.Replay;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobControl;
@@ -189,8 +190,12 @@ public final class JobStatusServer implements AutoCloseable {
 
     /** The job's state in this instance's store, or null; throws while the store is not queryable. */
     private JobJoinState localState(String jobId) {
-        return streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.STORE_NAME,
-                QueryableStoreTypes.<String, JobJoinState>keyValueStore())).get(jobId);
+        return JoinStores.assemble(
+                streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.STORE_NAME,
+                        QueryableStoreTypes.<String, JobJoinState>keyValueStore())),
+                streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.RESULTS_STORE_NAME,
+                        QueryableStoreTypes.<String, io.braid.schema.BranchResult>keyValueStore())),
+                jobId);
     }
 
     private Answer answer(String jobId, boolean forwarded) {

@@ -249,6 +249,28 @@ class AggregatorTopologyTest {
     }
 
     @Test
+    void each_branch_result_is_stored_once_apart_from_the_jobs_state_which_is_written_only_when_it_changes() {
+        String[] ids = java.util.stream.IntStream.rangeClosed(1, 100).mapToObj(i -> "b" + i).toArray(String[]::new);
+        manifests.pipeInput("wide", submittedNow("wide", null, AggregationStrategy.COLLECT, ids));
+        KeyValueStore<String, BranchResult> kept = driver.getKeyValueStore(AggregatorTopology.RESULTS_STORE_NAME);
+        JobJoinState afterManifest = joinStore().get("wide");
+
+        for (int i = 1; i < 100; i++) {
+            results.pipeInput("wide", succeeded("wide", "b" + i, "out " + i));
+        }
+
+        assertThat(kept.approximateNumEntries()).isEqualTo(99);
+        assertThat(kept.get(JoinStores.resultKey("wide", "b7")).getOutput()).isEqualTo("out 7");
+        assertThat(joinStore().get("wide").getResults()).as("results live in their own store").isEmpty();
+        assertThat(joinStore().get("wide")).as("99 results changed nothing else").isEqualTo(afterManifest);
+        results.pipeInput("wide", succeeded("wide", "b100", "out 100"));
+        JobResult job = jobResults.readValue();
+        assertThat(job.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(job.getBranches()).hasSize(100).allSatisfy(b -> assertThat(b.getOutput()).startsWith("out "));
+        assertThat(joinStore().get("wide").getCompletedRound()).isEqualTo(1);
+    }
+
+    @Test
     void a_finished_jobs_state_is_removed_after_the_retention_and_so_are_results_whose_manifest_never_came() {
         manifests.pipeInput("done", submittedNow("done", null, AggregationStrategy.COLLECT, "a"));
         results.pipeInput("done", succeeded("done", "a", "A"));
@@ -262,6 +284,10 @@ class AggregatorTopologyTest {
 
         advance(SETTINGS.orphanRetention());
         assertThat(joinStore().get("orphan")).isNull();
+        KeyValueStore<String, BranchResult> kept = driver.getKeyValueStore(AggregatorTopology.RESULTS_STORE_NAME);
+        try (var all = kept.all()) {
+            assertThat(all.hasNext()).as("no branch result left behind").isFalse();
+        }
         KeyValueStore<String, String> timers = driver.getKeyValueStore(AggregatorTopology.TIMERS_STORE_NAME);
         try (var all = timers.all()) {
             assertThat(all.hasNext()).as("no timer left behind").isFalse();

@@ -1,0 +1,98 @@
+package io.braid.cli.bench;
+
+import io.braid.broker.EmbeddedKafkaBroker;
+import io.braid.cli.stack.LocalFleet;
+import io.braid.orchestrator.TopicSetup;
+import io.braid.schema.Topics;
+import io.braid.schema.kafka.KafkaConnection;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Scale-out with worker processes: 1, 2 and 4 {@code braid worker} JVMs, each capped at 100 branches in flight, on
+ * I/O-bound branches (200 ms of simulated latency), fed task records straight on the tasks topic. Branches/s from
+ * the first task written to the last result read; each worker count gets fresh topics and a fresh share group.
+ */
+final class ScaleOut {
+
+    static final List<Integer> WORKER_COUNTS = List.of(1, 2, 4);
+    private static final int TASKS_PER_WORKER = 2_000;
+
+    private final Path logDir;
+    private final PrintStream out;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    ScaleOut(Path logDir, PrintStream out) {
+        this.logDir = logDir;
+        this.out = out;
+    }
+
+    /** Branches/s per worker count, one value per measured run. */
+    Map<Integer, List<Double>> run(int warmups, int runs) throws InterruptedException {
+        Map<Integer, List<Double>> rates = new TreeMap<>();
+        WORKER_COUNTS.forEach(n -> rates.put(n, new ArrayList<>()));
+        try (LocalFleet fleet = LocalFleet.start(0, w -> w)) {
+            fleet.awaitReady(Duration.ofSeconds(60));
+            for (int run = 1 - warmups; run <= runs; run++) {
+                for (int workers : WORKER_COUNTS) {
+                    double rate = measure(fleet, run, workers);
+                    if (run >= 1) {
+                        rates.get(workers).add(rate);
+                    }
+                    out.printf("  scale-out run %2d%s: %d worker process(es): %.0f branches/s%n", run,
+                            run < 1 ? " (warm-up)" : "", workers, rate);
+                }
+            }
+        }
+        return rates;
+    }
+
+    private double measure(LocalFleet fleet, int run, int workerCount) throws InterruptedException {
+        Topics topics = new Topics("bench-scale-" + (run < 1 ? "w" + (1 - run) : run) + "-" + workerCount + ".");
+        TopicSetup.ensureTopics(KafkaConnection.plain(fleet.bootstrapServers()), topics, 4, (short) 1);
+        List<Process> workers = new ArrayList<>();
+        List<URI> health = new ArrayList<>();
+        try {
+            for (int i = 1; i <= workerCount; i++) {
+                int port = EmbeddedKafkaBroker.freePort();
+                health.add(URI.create("http://127.0.0.1:" + port + "/health/ready"));
+                workers.add(BraidProcess.start(List.of("-Xmx256m"), List.of("worker",
+                        "--bootstrap-servers", fleet.bootstrapServers(), "--registry-url", fleet.registryUrl(),
+                        "--topic-prefix", topics.prefix(), "--group-id", topics.prefix() + "workers",
+                        "--worker-id", "scale-" + workerCount + "-" + i, "--max-in-flight", "100",
+                        "--records-per-poll", "10", "--simulated-latency", "200ms..200ms",
+                        "--http-port", Integer.toString(port), "--shutdown-grace", "0s"),
+                        logDir.resolve("scale-out-" + run + "-" + workerCount + "-" + i + ".log")));
+            }
+            Waits.orFail(Duration.ofSeconds(90), () -> health.stream().allMatch(uri -> status(uri) == 200),
+                    "the worker processes did not become ready; see " + logDir);
+            int tasks = TASKS_PER_WORKER * workerCount;
+            try (RecordCounter results = new RecordCounter(fleet.bootstrapServers(), topics.results())) {
+                long start = System.nanoTime();
+                FleetBenchmark.publishTasks(fleet, topics, tasks, "scale-out");
+                long end = results.awaitCount(tasks, Duration.ofMinutes(5), () -> { });
+                return tasks / ((end - start) / 1e9);
+            }
+        } finally {
+            workers.forEach(Process::destroy);
+            for (Process worker : workers) {
+                if (!worker.waitFor(30, TimeUnit.SECONDS)) {
+                    worker.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private int status(URI uri) {
+        return FleetBenchmark.status(http, uri);
+    }
+}

@@ -1,0 +1,343 @@
+package io.braid.cli.bench;
+
+import io.braid.cli.stack.LocalFleet;
+import io.braid.schema.BranchKind;
+import io.braid.schema.BranchSpec;
+import io.braid.schema.JobRequest;
+import io.braid.schema.JobStatus;
+import io.braid.schema.LlmCall;
+import io.braid.worker.config.ModelSpec;
+import io.braid.worker.config.ToolSettings;
+import io.braid.worker.config.WorkerConfig;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+/**
+ * {@code braid bench}: Braid's scenarios next to the baselines a user would pick instead, measured in the same run
+ * on the same machine. Each scenario runs {@code warmups} times unmeasured, then {@code runs} times; a figure is
+ * the median over the runs, with min–max as the spread, and ratios are taken within each run.
+ * <ol>
+ *   <li>{@code fan-in}: job wall time minus its slowest branch, 10 no-op branches, idle fleet, exactly-once
+ *       (default) and low-latency mode; p50 and p99 over the jobs of a run.</li>
+ *   <li>{@code job-100}: a 100-branch no-op job end to end, Braid vs in-process futures vs a Celery chord.</li>
+ *   <li>{@code speedup}: 20 branches of 500 ms simulated latency; wall time and speedup over sequential.</li>
+ *   <li>{@code throughput}: sustained no-op branches/s through the whole fleet in one JVM.</li>
+ *   <li>{@code scale-out}: 1, 2 and 4 worker processes on I/O-bound (200 ms) branches; ratio per doubling.</li>
+ *   <li>{@code cold-demo}: {@code braid demo} in a fresh JVM, command to answer.</li>
+ * </ol>
+ * Branches run on the simulated model: this measures Braid, not a provider.
+ */
+public final class ScenarioBenchmark {
+
+    public static final List<String> SCENARIOS = List.of("fan-in", "job-100", "speedup", "throughput", "scale-out",
+            "cold-demo");
+
+    /** How many times and how big. */
+    public record Settings(int runs, int warmups, Set<String> scenarios, int fanInJobs, int throughputJobs,
+                           Path logDir, Path celeryScript) {
+    }
+
+    private static final String NOOP = "noop";
+    private static final String SLOW = "slow500";
+    private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(2);
+
+    private final Settings settings;
+    private final PrintStream out;
+    private final AtomicLong jobIds = new AtomicLong();
+    private final List<Measurement> measurements = new ArrayList<>();
+
+    public ScenarioBenchmark(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    public List<Measurement> run() {
+        if (wants("fan-in") || wants("job-100") || wants("speedup")) {
+            guarded("exactly-once fleet", () -> latencyScenarios(false));
+        }
+        if (wants("fan-in")) {
+            guarded("low-latency fleet", () -> latencyScenarios(true));
+        }
+        if (wants("throughput")) {
+            guarded("throughput", this::throughput);
+        }
+        if (wants("scale-out")) {
+            guarded("scale-out", this::scaleOut);
+        }
+        if (wants("cold-demo")) {
+            guarded("cold-demo", this::coldDemo);
+        }
+        return measurements;
+    }
+
+    private interface Scenario {
+        void run() throws Exception;
+    }
+
+    /** Runs a scenario; one that fails is reported as failed, and the others still run. */
+    private void guarded(String name, Scenario scenario) {
+        try {
+            scenario.run();
+        } catch (Exception e) {
+            out.printf("  %s FAILED: %s (see %s)%n", name, e, settings.logDir());
+            measurements.add(new Measurement(name, "failed", "", List.of(), null, true, String.valueOf(e)));
+        }
+    }
+
+    private boolean wants(String scenario) {
+        return settings.scenarios().isEmpty() || settings.scenarios().contains(scenario);
+    }
+
+    /** Workers with two simulated models: "noop" (answers at once) and "slow500" (500 ms). */
+    static WorkerConfig benchModels() {
+        Map<String, ModelSpec> models = new LinkedHashMap<>();
+        models.put(NOOP, ModelSpec.simulated(Duration.ZERO, Duration.ZERO));
+        models.put(SLOW, ModelSpec.simulated(Duration.ofMillis(500), Duration.ofMillis(500)));
+        return new WorkerConfig(NOOP, models, ToolSettings.defaults());
+    }
+
+    JobRequest job(int branches, String model) {
+        String jobId = "bench-" + model + "-" + jobIds.incrementAndGet();
+        return JobRequest.newBuilder().setJobId(jobId)
+                .setBranches(IntStream.rangeClosed(1, branches).mapToObj(i -> BranchSpec.newBuilder()
+                        .setBranchId("b" + i).setKind(BranchKind.LLM)
+                        .setLlm(LlmCall.newBuilder().setModel(model).setUserPrompt("branch " + i + " of " + jobId)
+                                .build()).build())
+                        .toList())
+                .build();
+    }
+
+    /** Fan-in overhead, the 100-branch job and the speedup, on one idle fleet. */
+    private void latencyScenarios(boolean lowLatency) throws Exception {
+        String mode = lowLatency ? "low-latency" : "exactly-once";
+        out.printf("%n[%s fleet: embedded broker, orchestrator, 1 worker]%n", mode);
+        try (LocalFleet fleet = LocalFleet.start(1, w -> w.config(benchModels()).maxInFlight(256).recordsPerPoll(16),
+                o -> o.lowLatency(lowLatency));
+             JobTimer timer = new JobTimer(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics());
+             InProcessBaseline inProcess = new InProcessBaseline()) {
+            fleet.awaitReady(Duration.ofSeconds(60));
+            Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
+                    "the worker did not join its share group");
+            if (wants("fan-in")) {
+                fanIn(timer, mode);
+            }
+            if (!lowLatency && wants("job-100")) {
+                job100(timer, inProcess);
+            }
+            if (!lowLatency && wants("speedup")) {
+                speedup(timer, inProcess);
+            }
+        }
+    }
+
+    private void fanIn(JobTimer timer, String mode) {
+        List<Double> p50 = new ArrayList<>();
+        List<Double> p99 = new ArrayList<>();
+        for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
+            List<Double> overheads = new ArrayList<>();
+            List<List<Double>> stages = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>(), new ArrayList<>());
+            for (int i = 0; i < settings.fanInJobs(); i++) {
+                JobTimer.Timed timed = timer.run(job(10, NOOP), RESULT_TIMEOUT);
+                requireSucceeded(timed);
+                overheads.add(timed.fanInOverheadMillis());
+                double[] stage = timed.stages();
+                for (int k = 0; k < stage.length; k++) {
+                    stages.get(k).add(stage[k]);
+                }
+            }
+            if (run >= 1) {
+                p50.add(Stats.percentile(overheads, 50));
+                p99.add(Stats.percentile(overheads, 99));
+            }
+            out.printf("  fan-in %-12s run %2d%s: p50 %.1f ms, p99 %.1f ms over %d jobs; median stages: "
+                            + "to first branch %.0f ms, branches %.0f ms, to completed %.0f ms, last result readable "
+                            + "%.0f ms, result to job result read %.0f ms%n",
+                    mode, run, run < 1 ? " (warm-up)" : "", Stats.percentile(overheads, 50),
+                    Stats.percentile(overheads, 99), overheads.size(), Stats.median(stages.get(0)),
+                    Stats.median(stages.get(1)), Stats.median(stages.get(2)), Stats.median(stages.get(3)),
+                    Stats.median(stages.get(4)));
+        }
+        boolean exactlyOnce = mode.equals("exactly-once");
+        measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p50", "ms", p50,
+                exactlyOnce ? 25.0 : 6.0, true, "job wall time minus its slowest branch; 10 no-op branches"));
+        measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p99", "ms", p99,
+                exactlyOnce ? 60.0 : null, true, null));
+    }
+
+    private void job100(JobTimer timer, InProcessBaseline inProcess) throws Exception {
+        List<Double> braid = new ArrayList<>();
+        List<Double> futures = new ArrayList<>();
+        List<Double> celery = new ArrayList<>();
+        List<Double> ratio = new ArrayList<>();
+        try (CeleryChord chord = CeleryChord.available(settings.celeryScript(), settings.logDir(), out)) {
+            job100(timer, inProcess, chord, braid, futures, celery, ratio);
+        }
+        measurements.add(new Measurement("job-100", "Braid wall time", "ms", braid, null, true,
+                "100 no-op branches, submit to result"));
+        measurements.add(new Measurement("job-100", "in-process futures", "ms", futures, null, true,
+                "the same branches with CompletableFutures in one JVM"));
+        if (!celery.isEmpty()) {
+            measurements.add(new Measurement("job-100", "Celery chord", "ms", celery, null, true,
+                    "100 no-op tasks + a collecting callback, Redis broker and backend"));
+            measurements.add(new Measurement("job-100", "Celery / Braid", "×", ratio, 5.0, false,
+                    "ratio within each run"));
+        }
+    }
+
+    private void job100(JobTimer timer, InProcessBaseline inProcess, CeleryChord chord, List<Double> braid,
+                        List<Double> futures, List<Double> celery, List<Double> ratio) throws Exception {
+        for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
+            List<Double> walls = new ArrayList<>();
+            List<Double> inProc = new ArrayList<>();
+            List<double[]> stages = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                JobTimer.Timed timed = timer.run(job(100, NOOP), RESULT_TIMEOUT);
+                requireSucceeded(timed);
+                walls.add(timed.wallMillis());
+                stages.add(timed.stages());
+                inProc.add(inProcess.run("in-process-" + run + "-" + i, 100, Duration.ZERO) / 1e6);
+            }
+            double chordMillis = chord == null ? Double.NaN : chord.medianChordMillis(100, 5);
+            if (run >= 1) {
+                braid.add(Stats.median(walls));
+                futures.add(Stats.median(inProc));
+                if (chord != null) {
+                    celery.add(chordMillis);
+                    ratio.add(chordMillis / Stats.median(walls));
+                }
+            }
+            out.printf("  job-100 run %2d%s: Braid %.1f ms (%s), in-process %.2f ms, Celery chord %s%n", run,
+                    run < 1 ? " (warm-up)" : "", Stats.median(walls), describeStages(stages), Stats.median(inProc),
+                    chord == null ? "not run" : String.format("%.1f ms", chordMillis));
+        }
+    }
+
+    private void speedup(JobTimer timer, InProcessBaseline inProcess) {
+        List<Double> walls = new ArrayList<>();
+        List<Double> speedups = new ArrayList<>();
+        List<Double> inProc = new ArrayList<>();
+        for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
+            List<Double> runWalls = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                JobTimer.Timed timed = timer.run(job(20, SLOW), RESULT_TIMEOUT);
+                requireSucceeded(timed);
+                runWalls.add(timed.wallMillis());
+            }
+            double wall = Stats.median(runWalls);
+            double floor = inProcess.run("in-process-slow-" + run, 20, Duration.ofMillis(500)) / 1e6;
+            if (run >= 1) {
+                walls.add(wall);
+                speedups.add(20 * 500 / wall);
+                inProc.add(floor);
+            }
+            out.printf("  speedup run %2d%s: 20 × 500 ms in %.0f ms (%.1f× over sequential); in-process %.0f ms%n",
+                    run, run < 1 ? " (warm-up)" : "", wall, 20 * 500 / wall, floor);
+        }
+        measurements.add(new Measurement("speedup", "20 × 500 ms wall time", "ms", walls, 625.0, true, null));
+        measurements.add(new Measurement("speedup", "speedup over sequential", "×", speedups, 16.0, false, null));
+        measurements.add(new Measurement("speedup", "in-process futures", "ms", inProc, null, true, null));
+    }
+
+    private void throughput() throws Exception {
+        out.printf("%n[throughput: embedded broker, orchestrator, 2 workers, one JVM]%n");
+        List<Double> rates = new ArrayList<>();
+        try (LocalFleet fleet = LocalFleet.start(2, w -> w.config(benchModels()).maxInFlight(512).recordsPerPoll(64));
+             JobTimer timer = new JobTimer(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+            fleet.awaitReady(Duration.ofSeconds(60));
+            Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
+                    "the workers did not join their share group");
+            int branchesPerJob = 10;
+            for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
+                List<JobRequest> jobs = IntStream.range(0, settings.throughputJobs())
+                        .mapToObj(i -> job(branchesPerJob, NOOP)).toList();
+                try (RecordCounter results = new RecordCounter(fleet.bootstrapServers(), fleet.topics().jobResults())) {
+                    long start = System.nanoTime();
+                    jobs.forEach(timer::submitAsync);
+                    timer.flush();
+                    long end = results.awaitCount(jobs.size(), Duration.ofMinutes(5), () -> { });
+                    double rate = (double) jobs.size() * branchesPerJob / ((end - start) / 1e9);
+                    if (run >= 1) {
+                        rates.add(rate);
+                    }
+                    out.printf("  throughput run %2d%s: %.0f branches/s (%d jobs × %d no-op branches)%n", run,
+                            run < 1 ? " (warm-up)" : "", rate, jobs.size(), branchesPerJob);
+                }
+            }
+        }
+        measurements.add(new Measurement("throughput", "no-op branches/s", "branches/s", rates, 10_000.0, false,
+                "whole fleet in one JVM on this machine"));
+    }
+
+    private void scaleOut() throws Exception {
+        out.printf("%n[scale-out: 1, 2, 4 worker processes, 100 in flight each, 200 ms branches]%n");
+        ScaleOut scaleOut = new ScaleOut(settings.logDir(), out);
+        Map<Integer, List<Double>> rates = scaleOut.run(settings.warmups(), settings.runs());
+        List<Double> oneToTwo = new ArrayList<>();
+        List<Double> twoToFour = new ArrayList<>();
+        for (int i = 0; i < rates.get(1).size(); i++) {
+            oneToTwo.add(rates.get(2).get(i) / rates.get(1).get(i));
+            twoToFour.add(rates.get(4).get(i) / rates.get(2).get(i));
+        }
+        rates.forEach((workers, perRun) -> measurements.add(new Measurement("scale-out",
+                workers + " worker process" + (workers > 1 ? "es" : ""), "branches/s", perRun, null, false, null)));
+        measurements.add(new Measurement("scale-out", "1 → 2 workers", "×", oneToTwo, 1.9, false,
+                "ratio within each run"));
+        measurements.add(new Measurement("scale-out", "2 → 4 workers", "×", twoToFour, 1.9, false,
+                "ratio within each run"));
+    }
+
+    private void coldDemo() throws Exception {
+        out.printf("%n[cold demo: 'braid demo' in a fresh JVM each time]%n");
+        List<Double> seconds = new ArrayList<>();
+        for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
+            Path log = settings.logDir().resolve("cold-demo-" + (run < 1 ? "warmup" : run) + ".log");
+            long start = System.nanoTime();
+            Process demo = BraidProcess.start(List.of(), List.of("demo"), log);
+            if (!demo.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                demo.destroyForcibly();
+                throw new IllegalStateException("braid demo did not finish within 2 minutes; see " + log);
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            String printed = java.nio.file.Files.readString(log);
+            if (demo.exitValue() != 0 || !printed.contains("SUCCEEDED")) {
+                throw new IllegalStateException("braid demo failed (exit " + demo.exitValue() + "); see " + log);
+            }
+            if (run >= 1) {
+                seconds.add(elapsed);
+            }
+            out.printf("  cold demo run %2d%s: %.1f s%n", run, run < 1 ? " (warm-up)" : "", elapsed);
+        }
+        measurements.add(new Measurement("cold-demo", "command to answer", "s", seconds, 20.0, true,
+                "new JVM: embedded broker, registry, orchestrator, 3 workers, the sample job"));
+    }
+
+    /** The median of each stage of {@link JobTimer.Timed#stages()}, labelled. */
+    static String describeStages(List<double[]> stages) {
+        String[] names = {"to first branch", "branches", "to completed", "last result readable",
+                "result to job result read"};
+        StringBuilder text = new StringBuilder();
+        for (int k = 0; k < names.length; k++) {
+            int stage = k;
+            text.append(k == 0 ? "" : ", ").append(names[k]).append(' ')
+                    .append(String.format("%.0f ms", Stats.median(stages.stream().map(s -> s[stage]).toList())));
+        }
+        return text.toString();
+    }
+
+    private static void requireSucceeded(JobTimer.Timed timed) {
+        if (timed.result().getStatus() != JobStatus.SUCCEEDED) {
+            throw new IllegalStateException("job " + timed.result().getJobId() + " ended "
+                    + timed.result().getStatus() + ": " + timed.result().getBranches());
+        }
+    }
+}

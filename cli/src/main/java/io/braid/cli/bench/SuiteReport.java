@@ -1,0 +1,60 @@
+package io.braid.cli.bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The benchmark suite's figures as a table for the terminal and as Markdown for docs/BENCHMARKS.md. */
+public final class SuiteReport {
+
+    private SuiteReport() {
+    }
+
+    public static String table(List<Measurement> measurements, String machine) {
+        StringBuilder text = new StringBuilder("Braid benchmarks — " + machine + "\n");
+        text.append(String.format("%-26s %-26s %12s %21s %10s  %s%n", "scenario", "metric", "median", "spread (min–max)",
+                "goal", "met"));
+        for (Measurement m : measurements) {
+            text.append(String.format(Locale.ROOT, "%-26s %-26s %12s %21s %10s  %s%n", m.scenario(), m.metric(),
+                    format(m.median(), m.unit()), format(m.min(), "") + " – " + format(m.max(), ""),
+                    goal(m), met(m)));
+        }
+        return text.toString();
+    }
+
+    public static String markdown(List<Measurement> measurements, String machine, int runs, int warmups) {
+        StringBuilder md = new StringBuilder();
+        md.append("Machine: ").append(machine).append(". Medians over ").append(runs).append(" runs after ")
+                .append(warmups).append(" warm-up run(s); spread = min – max over the runs.\n\n");
+        md.append("| scenario | metric | median | spread | goal | met | note |\n");
+        md.append("| --- | --- | ---: | ---: | ---: | :---: | --- |\n");
+        for (Measurement m : measurements) {
+            md.append("| ").append(m.scenario()).append(" | ").append(m.metric()).append(" | ")
+                    .append(format(m.median(), m.unit())).append(" | ").append(format(m.min(), "")).append(" – ")
+                    .append(format(m.max(), "")).append(" | ").append(goal(m)).append(" | ").append(met(m))
+                    .append(" | ").append(m.note() == null ? "" : m.note()).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    private static String goal(Measurement m) {
+        if (m.goal() == null) {
+            return "";
+        }
+        return (m.lowerIsBetter() ? "≤ " : "≥ ") + format(m.goal(), m.unit());
+    }
+
+    private static String met(Measurement m) {
+        Boolean met = m.met();
+        return met == null ? "" : met ? "MET" : "MISS";
+    }
+
+    static String format(double value, String unit) {
+        if (Double.isNaN(value)) {
+            return "–";
+        }
+        String number = Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,.0f", value)
+                : Math.abs(value) >= 10 ? String.format(Locale.ROOT, "%.1f", value)
+                : String.format(Locale.ROOT, "%.2f", value);
+        return unit.isEmpty() ? number : unit.equals("×") ? number + "×" : number + " " + unit;
+    }
+}

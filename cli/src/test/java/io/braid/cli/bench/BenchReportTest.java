@@ -1,0 +1,41 @@
+package io.braid.cli.bench;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmark suite's summaries: percentiles, goals met or missed, and the report's table. */
+class BenchReportTest {
+
+    @Test
+    void percentilesAreNearestRankAndMediansAverageTheMiddlePair() {
+        List<Integer> values = List.of(5, 1, 4, 2, 3, 100, 6, 7, 8, 9);
+
+        assertThat(Stats.percentile(values, 50)).isEqualTo(5.0);
+        assertThat(Stats.percentile(values, 99)).isEqualTo(100.0);
+        assertThat(Stats.percentile(values, 10)).isEqualTo(1.0);
+        assertThat(Stats.median(values)).isEqualTo(5.5);
+        assertThat(Stats.median(List.of())).isNaN();
+    }
+
+    @Test
+    void aGoalIsJudgedOnTheMedianInTheDirectionItPoints() {
+        Measurement latency = new Measurement("fan-in", "p50", "ms", List.of(30.0, 20.0, 24.0), 25.0, true, null);
+        Measurement ratio = new Measurement("job-100", "ratio", "×", List.of(4.0, 6.0, 5.5), 5.0, false, null);
+        Measurement info = new Measurement("job-100", "wall", "ms", List.of(1.0), null, true, null);
+
+        assertThat(latency.median()).isEqualTo(24.0);
+        assertThat(latency.met()).isTrue();
+        assertThat(ratio.met()).isTrue();
+        assertThat(new Measurement("t", "rate", "/s", List.of(9_000.0), 10_000.0, false, null).met()).isFalse();
+        assertThat(info.met()).isNull();
+
+        String table = SuiteReport.table(List.of(latency, ratio, info), "test machine");
+        assertThat(table).contains("fan-in").contains("24.0 ms").contains("20.0 – 30.0").contains("≤ 25.0 ms")
+                .contains("MET");
+        assertThat(SuiteReport.markdown(List.of(ratio), "test machine", 3, 2))
+                .contains("| job-100 | ratio | 5.50× | 4.00 – 6.00 | ≥ 5.00× | MET |");
+    }
+}
