@@ -197,8 +197,11 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     }
 
     private void send(String topic, String key, SpecificRecord value) {
-        java.util.concurrent.Future<?> sent = producer.send(new ProducerRecord<>(topic, key,
-                serializer.serialize(topic, value)));
+        track(producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, value))));
+    }
+
+    /** Low-latency mode: a send to confirm before the batch's offsets are committed. */
+    private void track(java.util.concurrent.Future<?> sent) {
         if (!transactional) {
             unconfirmed.add(sent);
         }
@@ -219,10 +222,13 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         headers.add(ERROR_MESSAGE_HEADER, bytes(e.getMessage()));
         e.field().ifPresent(field -> headers.add(ERROR_FIELD_HEADER, bytes(field)));
         headers.add("braid.source", bytes(record.topic() + "-" + record.partition() + "@" + record.offset()));
-        producer.send(new ProducerRecord<>(topics.jobsDeadLetter(), null, record.key(), record.value(), headers));
+        track(producer.send(new ProducerRecord<>(topics.jobsDeadLetter(), null, record.key(), record.value(),
+                headers)));
         e.jobId().ifPresent(jobId -> send(topics.jobResults(), jobId, JobResult.newBuilder()
                 .setJobId(jobId).setStatus(JobStatus.FAILED).setCompletedBy("REJECTED").setBranches(List.of())
-                .setSubmittedAt(Instant.ofEpochMilli(record.timestamp())).setCompletedAt(now)
+                .setSubmittedAt(Instant.ofEpochMilli(record.timestamp()))
+                // at least once, a rejection may be written again: stamped from the record, it is the same
+                .setCompletedAt(transactional ? now : Instant.ofEpochMilli(record.timestamp()))
                 .setRejection(new BranchError(e.kind().name(), e.getMessage(), false)).build()));
     }
 
