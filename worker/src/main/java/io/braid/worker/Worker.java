@@ -132,8 +132,10 @@ public final class Worker implements AutoCloseable {
                 BranchKind.LLM, new LlmBranchExecutor(models),
                 BranchKind.TOOL, new ToolBranchExecutor(tools.disabling(options.disabledTools())),
                 BranchKind.AGENT, new AgentBranchExecutor(models, tools.disabling(options.disabledTools())));
-        ProgressListener progress = ProgressListener.all(metrics,
-                new ProgressPublisher(options.topics(), serializer, producer, options.workerId(), options.clock()));
+        ProgressListener progress = options.progressEvents()
+                ? ProgressListener.all(metrics, new ProgressPublisher(options.topics(), serializer, producer,
+                options.workerId(), options.clock()))
+                : metrics;
         Cancellations cancellations = new Cancellations();
         BranchRunner runner = new BranchRunner(executors, branches, options.retryPolicy(), options.defaultTimeout(),
                 options.runBudget(), options.workerId(), options.clock(), duration -> Thread.sleep(duration),

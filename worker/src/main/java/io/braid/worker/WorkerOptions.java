@@ -46,6 +46,8 @@ import java.util.Objects;
  *                            latency above, built-in tools with their defaults
  * @param toolPlugins         folders of plugin jars (or jars) whose {@code BraidTool}s the worker adds
  * @param kafkaProperties     extra Kafka client properties (TLS, SASL) for every client of the worker
+ * @param progressEvents      publish BRANCH_STARTED / RETRYING / FINISHED events to the job-events topic (what
+ *                            {@code braid watch} draws); off saves two of the four records a branch writes
  * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
@@ -68,6 +70,7 @@ public record WorkerOptions(
         WorkerConfig config,
         java.util.List<java.nio.file.Path> toolPlugins,
         java.util.Map<String, String> kafkaProperties,
+        boolean progressEvents,
         Clock clock) {
 
     public static final String DEFAULT_GROUP_ID = "braid-workers";
@@ -178,6 +181,7 @@ public record WorkerOptions(
         private WorkerConfig config;
         private java.util.List<java.nio.file.Path> toolPlugins = java.util.List.of();
         private java.util.Map<String, String> kafkaProperties = java.util.Map.of();
+        private boolean progressEvents = true;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -221,13 +225,15 @@ public record WorkerOptions(
 
         public Builder kafkaProperties(java.util.Map<String, String> value) { this.kafkaProperties = value; return this; }
 
+        public Builder progressEvents(boolean value) { this.progressEvents = value; return this; }
+
         public Builder clock(Clock value) { this.clock = value; return this; }
 
         public WorkerOptions build() {
             return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
                     recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
-                    kafkaProperties, clock)
+                    kafkaProperties, progressEvents, clock)
                     .validate();
         }
     }

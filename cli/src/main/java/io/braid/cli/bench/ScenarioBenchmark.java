@@ -249,9 +249,20 @@ public final class ScenarioBenchmark {
     }
 
     private void throughput() throws Exception {
-        out.printf("%n[throughput: embedded broker, orchestrator, 2 workers, one JVM]%n");
+        List<Double> rates = throughputRates(true);
+        measurements.add(new Measurement("throughput", "no-op branches/s", "branches/s", rates, 10_000.0, false,
+                "whole fleet in one JVM on this machine"));
+        List<Double> lean = throughputRates(false);
+        measurements.add(new Measurement("throughput", "… without progress events", "branches/s", lean, null,
+                false, "workers with --no-progress-events (no per-branch start/finish events)"));
+    }
+
+    private List<Double> throughputRates(boolean progressEvents) {
+        out.printf("%n[throughput: embedded broker, orchestrator, 2 workers, one JVM%s]%n",
+                progressEvents ? "" : ", no progress events");
         List<Double> rates = new ArrayList<>();
-        try (LocalFleet fleet = LocalFleet.start(2, w -> w.config(benchModels()).maxInFlight(512).recordsPerPoll(64));
+        try (LocalFleet fleet = LocalFleet.start(2, w -> w.config(benchModels()).maxInFlight(512).recordsPerPoll(64)
+                .progressEvents(progressEvents));
              JobTimer timer = new JobTimer(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
             fleet.awaitReady(Duration.ofSeconds(60));
             Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
@@ -274,8 +285,7 @@ public final class ScenarioBenchmark {
                 }
             }
         }
-        measurements.add(new Measurement("throughput", "no-op branches/s", "branches/s", rates, 10_000.0, false,
-                "whole fleet in one JVM on this machine"));
+        return rates;
     }
 
     private void scaleOut() throws Exception {

@@ -71,6 +71,13 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "once it is fixed")
     java.util.Set<String> disabledTools = new java.util.HashSet<>();
 
+    @Option(names = "--progress-events", negatable = true, defaultValue = "${env:BRAID_PROGRESS_EVENTS:-true}",
+            fallbackValue = "true",
+            description = {"Publish each branch's start, retries and finish to the job-events topic, what 'braid "
+                    + "watch' draws (default: ${DEFAULT-VALUE}); --no-progress-events saves two of the four records "
+                    + "a branch writes (results and job events of the aggregator are unaffected)"})
+    boolean progressEvents;
+
     @Option(names = "--simulated-outage", description = "Make the simulated model fail every call like a provider "
             + "that is down (HTTP 503), for drills")
     boolean simulatedOutage;
@@ -97,6 +104,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .simulatedOutage(simulatedOutage)
                 .simulatedLatency(durations.convert(range[0]), durations.convert(range[1]));
         workerConfig.applyTo(options);
+        options.progressEvents(progressEvents);
         if (workerId != null) {
             options.workerId(workerId);
         }

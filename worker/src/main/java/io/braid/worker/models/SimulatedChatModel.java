@@ -92,8 +92,9 @@ public final class SimulatedChatModel implements ChatModel {
                         .build();
             }
         }
-        List<String> candidates = candidates(user);
-        if (system.toLowerCase(java.util.Locale.ROOT).contains("judge") && candidates.size() > 1) {
+        List<String> candidates = system.toLowerCase(java.util.Locale.ROOT).contains("judge") ? candidates(user)
+                : List.of();
+        if (candidates.size() > 1) {
             String pick = candidates.get(Math.floorMod(prompt.hashCode(), candidates.size()));
             String verdict = LABEL + " " + pick + " is the pick of simulated judge '" + name
                     + "' (chosen by a hash of the prompt, not by reading the candidates)";
