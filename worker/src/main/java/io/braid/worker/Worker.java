@@ -63,9 +63,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class Worker implements AutoCloseable {
 
-    /** The simulated model's name, the default model of the embedded default. */
-    public static final String SIMULATED_MODEL = WorkerConfig.SIMULATED_MODEL;
-
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
     private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(15);
     /** How far back a starting worker reads the control topic for cancelled jobs. */

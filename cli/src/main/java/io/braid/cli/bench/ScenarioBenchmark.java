@@ -144,28 +144,20 @@ public final class ScenarioBenchmark {
         List<Double> p99 = new ArrayList<>();
         for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
             List<Double> overheads = new ArrayList<>();
-            List<List<Double>> stages = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-                    new ArrayList<>(), new ArrayList<>());
+            List<double[]> stages = new ArrayList<>();
             for (int i = 0; i < settings.fanInJobs(); i++) {
                 JobTimer.Timed timed = timer.run(job(10, NOOP), RESULT_TIMEOUT);
                 requireSucceeded(timed);
                 overheads.add(timed.fanInOverheadMillis());
-                double[] stage = timed.stages();
-                for (int k = 0; k < stage.length; k++) {
-                    stages.get(k).add(stage[k]);
-                }
+                stages.add(timed.stages());
             }
             if (run >= 1) {
                 p50.add(Stats.percentile(overheads, 50));
                 p99.add(Stats.percentile(overheads, 99));
             }
-            out.printf("  fan-in %-12s run %2d%s: p50 %.1f ms, p99 %.1f ms over %d jobs; median stages: "
-                            + "to first branch %.0f ms, branches %.0f ms, to completed %.0f ms, last result readable "
-                            + "%.0f ms, result to job result read %.0f ms%n",
+            out.printf("  fan-in %-12s run %2d%s: p50 %.1f ms, p99 %.1f ms over %d jobs; median stages: %s%n",
                     mode, run, run < 1 ? " (warm-up)" : "", Stats.percentile(overheads, 50),
-                    Stats.percentile(overheads, 99), overheads.size(), Stats.median(stages.get(0)),
-                    Stats.median(stages.get(1)), Stats.median(stages.get(2)), Stats.median(stages.get(3)),
-                    Stats.median(stages.get(4)));
+                    Stats.percentile(overheads, 99), overheads.size(), describeStages(stages));
         }
         boolean exactlyOnce = mode.equals("exactly-once");
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p50", "ms", p50,

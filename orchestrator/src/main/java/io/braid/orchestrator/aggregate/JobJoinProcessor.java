@@ -132,7 +132,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
     private void save(String jobId, JobJoinState before, JobJoinState input, JobJoin.Step step) {
         JobJoinState after = step.state();
         if (after != input) {
-            Map<String, BranchResult> old = before == null ? Map.of() : input.getResults();
+            Map<String, BranchResult> old = input.getResults(); // empty for a job not yet stored
             after.getResults().forEach((branchId, result) -> {
                 if (!same(old.get(branchId), result)) {
                     resultsStore.put(JoinStores.resultKey(jobId, branchId), result);

@@ -142,16 +142,9 @@ public final class Dispatcher implements Runnable, AutoCloseable {
             dispatchBatchAtLeastOnce(records);
             return;
         }
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         try {
             producer.beginTransaction();
-            Instant now = clock.instant();
-            for (ConsumerRecord<String, byte[]> record : records) {
-                dispatch(record, now);
-                next.put(new TopicPartition(record.topic(), record.partition()),
-                        new OffsetAndMetadata(record.offset() + 1));
-            }
-            producer.sendOffsetsToTransaction(next, consumer.groupMetadata());
+            producer.sendOffsetsToTransaction(dispatchAll(records), consumer.groupMetadata());
             producer.commitTransaction();
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             throw e;
@@ -236,16 +229,22 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Dispatches every record of the batch; returns the offsets to commit after it. */
+    private Map<TopicPartition, OffsetAndMetadata> dispatchAll(ConsumerRecords<String, byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        Instant now = clock.instant();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            dispatch(record, now);
+            next.put(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1));
+        }
+        return next;
+    }
+
     /** The low-latency mode: send, flush, then commit the offsets; on a failure read the batch again. */
     private void dispatchBatchAtLeastOnce(ConsumerRecords<String, byte[]> records) {
-        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         try {
-            Instant now = clock.instant();
-            for (ConsumerRecord<String, byte[]> record : records) {
-                dispatch(record, now);
-                next.put(new TopicPartition(record.topic(), record.partition()),
-                        new OffsetAndMetadata(record.offset() + 1));
-            }
+            Map<TopicPartition, OffsetAndMetadata> next = dispatchAll(records);
             producer.flush();
             for (java.util.concurrent.Future<?> sent : unconfirmed) {
                 sent.get(); // a send that failed fails the batch: nothing is committed, it is read again

@@ -44,15 +44,6 @@ public final class ProviderChatModel implements ChatModel {
         return response;
     }
 
-    public String name() {
-        return name;
-    }
-
-    /** The provider and model, e.g. "openai gpt-4o-mini at http://…" — never a key. */
-    public String description() {
-        return description;
-    }
-
     private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (type.isInstance(cause)) {
