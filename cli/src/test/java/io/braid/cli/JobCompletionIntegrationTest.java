@@ -10,6 +10,8 @@ import io.braid.schema.BranchStatus;
 import io.braid.schema.CompletionMode;
 import io.braid.schema.CompletionPolicy;
 import io.braid.schema.JobRequest;
+import io.braid.schema.JobControl;
+import io.braid.schema.JobEvent;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
 import io.braid.schema.LlmCall;
@@ -18,6 +20,7 @@ import io.braid.schema.serde.AvroDeserializer;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,8 +82,28 @@ class JobCompletionIntegrationTest {
                 .filter(r -> r.getJobId().equals(jobId) && r.getBranchId().equals(branchId)).toList();
     }
 
+    /** The job's events and control commands, in order: what to look at when a branch was not interrupted. */
+    private static String historyOf(String jobId) {
+        SchemaRegistryClient registry = new SchemaRegistryClient(fleet.registryUrl());
+        List<String> events = TestKafka.readAll(fleet.bootstrapServers(), fleet.topics().jobEvents(),
+                        new AvroDeserializer<>(registry, JobEvent.class)).stream()
+                .map(ConsumerRecord::value).filter(e -> e.getJobId().equals(jobId))
+                .map(e -> e.getAt() + " " + e.getType() + " " + e.getBranchId() + " " + e.getMessage()).toList();
+        List<String> controls = TestKafka.readAll(fleet.bootstrapServers(), fleet.topics().control(),
+                        new AvroDeserializer<>(registry, JobControl.class)).stream()
+                .map(ConsumerRecord::value).filter(c -> c.getJobId().equals(jobId))
+                .map(c -> c.getAt() + " " + c.getAction() + " round " + c.getRound() + ": " + c.getReason()).toList();
+        return "events: " + events + "; control: " + controls;
+    }
+
     private static void assertInterruptedByTheWorker(String jobId, String branchId) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> !branchResults(jobId, branchId).isEmpty());
+        // well within the branch's 60 s: a result by then was interrupted
+        try {
+            await().atMost(Duration.ofSeconds(40)).until(() -> !branchResults(jobId, branchId).isEmpty());
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no result for " + jobId + "/" + branchId + " within 40 s; "
+                    + historyOf(jobId), e);
+        }
         BranchResult cancelled = branchResults(jobId, branchId).get(0);
         assertThat(cancelled.getStatus()).isEqualTo(BranchStatus.CANCELLED);
         assertThat(Duration.between(cancelled.getStartedAt(), cancelled.getFinishedAt()))
