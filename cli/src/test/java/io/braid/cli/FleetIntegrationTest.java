@@ -17,6 +17,7 @@ import io.braid.testing.TestKafka;
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -83,7 +84,23 @@ class FleetIntegrationTest {
                     .until(() -> jobResults(fleet).stream().map(JobResult::getJobId).distinct().count() == JOBS);
             fleet.orchestrator().close();
             assertEachJobJoinedOnceWithItsOwnOutputs(jobResults(fleet), jobs);
+            assertEachJobsTasksSpreadOverThePartitions(fleet);
         }
+    }
+
+    /**
+     * Each job's 5 tasks, keyed by its jobId, sit on the 3 partitions of the tasks topic 2-2-1 (not 5 on one), so a
+     * job's branches reach every member of the share group (see TaskPartitions).
+     */
+    private static void assertEachJobsTasksSpreadOverThePartitions(LocalFleet fleet) {
+        Map<String, List<Integer>> partitionsByJob = TestKafka.readAll(fleet.bootstrapServers(),
+                        fleet.topics().tasks(), new ByteArrayDeserializer()).stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::key,
+                        Collectors.mapping(ConsumerRecord::partition, Collectors.toList())));
+        assertThat(partitionsByJob).hasSize(JOBS);
+        partitionsByJob.forEach((jobId, partitions) -> assertThat(partitions.stream()
+                .collect(Collectors.groupingBy(p -> p, Collectors.counting())).values())
+                .as("tasks per partition of " + jobId).containsExactlyInAnyOrder(2L, 2L, 1L));
     }
 
     @Test

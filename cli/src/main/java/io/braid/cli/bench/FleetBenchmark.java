@@ -4,6 +4,7 @@ import io.braid.broker.EmbeddedKafkaBroker;
 import io.braid.cli.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.TopicSetup;
+import io.braid.orchestrator.dispatch.TaskPartitions;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.BranchTask;
@@ -193,13 +194,16 @@ public final class FleetBenchmark {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers(), ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new ByteArraySerializer())) {
+            int partitions = producer.partitionsFor(topics.tasks()).size();
             for (int i = 0; i < count; i++) {
                 String jobId = "bench-" + (i / 10);
                 BranchTask task = BranchTask.newBuilder().setJobId(jobId).setDispatchedAt(now)
                         .setBranch(BranchSpec.newBuilder().setBranchId("b" + (i % 10)).setKind(BranchKind.LLM)
                                 .setLlm(LlmCall.newBuilder().setUserPrompt(label + " branch " + i).build()).build())
                         .build();
-                producer.send(new ProducerRecord<>(topics.tasks(), jobId, serializer.serialize(topics.tasks(), task)));
+                // spread over the partitions as the dispatcher spreads a job's branches
+                producer.send(new ProducerRecord<>(topics.tasks(), TaskPartitions.partition(jobId, i % 10, partitions),
+                        jobId, serializer.serialize(topics.tasks(), task)));
             }
         }
     }

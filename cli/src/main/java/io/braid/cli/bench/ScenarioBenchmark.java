@@ -31,7 +31,7 @@ import java.util.stream.IntStream;
  *   <li>{@code job-100}: a 100-branch no-op job end to end, Braid vs in-process futures vs a Celery chord.</li>
  *   <li>{@code speedup}: 20 branches of 500 ms simulated latency; wall time and speedup over sequential.</li>
  *   <li>{@code throughput}: sustained no-op branches/s through the whole fleet in one JVM.</li>
- *   <li>{@code scale-out}: 1, 2 and 4 worker processes on I/O-bound (200 ms) branches; ratio per doubling.</li>
+ *   <li>{@code scale-out}: 1, 2 and 4 worker processes on I/O-bound (1 s) branches; ratio per doubling.</li>
  *   <li>{@code cold-demo}: {@code braid demo} in a fresh JVM, command to answer.</li>
  * </ol>
  * Branches run on the simulated model: this measures Braid, not a provider.
@@ -281,7 +281,8 @@ public final class ScenarioBenchmark {
     }
 
     private void scaleOut() throws Exception {
-        out.printf("%n[scale-out: 1, 2, 4 worker processes, 100 in flight each, 200 ms branches]%n");
+        out.printf("%n[scale-out: 1, 2, 4 worker processes, %d in flight each, %d ms branches]%n", ScaleOut.IN_FLIGHT,
+                ScaleOut.BRANCH_LATENCY.toMillis());
         ScaleOut scaleOut = new ScaleOut(settings.logDir(), out);
         Map<Integer, List<Double>> rates = scaleOut.run(settings.warmups(), settings.runs());
         List<Double> oneToTwo = new ArrayList<>();
@@ -291,7 +292,8 @@ public final class ScenarioBenchmark {
             twoToFour.add(rates.get(4).get(i) / rates.get(2).get(i));
         }
         rates.forEach((workers, perRun) -> measurements.add(new Measurement("scale-out",
-                workers + " worker process" + (workers > 1 ? "es" : ""), "branches/s", perRun, null, false, null)));
+                workers + " worker process" + (workers > 1 ? "es" : ""), "branches/s", perRun, null, false,
+                String.format("the in-flight caps allow %.0f", ScaleOut.ideal(workers)))));
         measurements.add(new Measurement("scale-out", "1 → 2 workers", "×", oneToTwo, 1.9, false,
                 "ratio within each run"));
         measurements.add(new Measurement("scale-out", "2 → 4 workers", "×", twoToFour, 1.9, false,

@@ -176,8 +176,9 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         FanOut fanOut = FanOut.of(job, Instant.ofEpochMilli(record.timestamp()), now);
         String jobId = job.getJobId();
         send(topics.manifests(), jobId, fanOut.manifest());
-        for (BranchTask task : fanOut.tasks()) {
-            send(topics.tasks(), jobId, task);
+        int taskPartitions = producer.partitionsFor(topics.tasks()).size();
+        for (int i = 0; i < fanOut.tasks().size(); i++) {
+            send(topics.tasks(), TaskPartitions.partition(jobId, i, taskPartitions), jobId, fanOut.tasks().get(i));
         }
         for (JobRequest child : fanOut.childJobs()) {
             send(topics.jobs(), child.getJobId(), child);
@@ -190,7 +191,12 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     }
 
     private void send(String topic, String key, SpecificRecord value) {
-        track(producer.send(new ProducerRecord<>(topic, key, serializer.serialize(topic, value))));
+        send(topic, null, key, value);
+    }
+
+    /** Sends to {@code partition}, or where the key hashes to when it is null. */
+    private void send(String topic, Integer partition, String key, SpecificRecord value) {
+        track(producer.send(new ProducerRecord<>(topic, partition, key, serializer.serialize(topic, value))));
     }
 
     /** Low-latency mode: a send to confirm before the batch's offsets are committed. */
