@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -38,6 +39,7 @@ class FleetIntegrationTest {
 
     private static final int JOBS = 50;
     private static final int BRANCHES = 5;
+    private static final int WIDE_BRANCHES = 40;
 
     private static List<JobResult> jobResults(LocalFleet fleet) {
         AvroDeserializer<JobResult> deserializer = new AvroDeserializer<>(
@@ -73,34 +75,46 @@ class FleetIntegrationTest {
     }
 
     @Test
-    void fifty_jobs_of_five_branches_each_join_into_exactly_one_result_per_job() {
+    void fifty_jobs_of_five_branches_and_one_of_forty_each_join_into_exactly_one_result() {
         try (LocalFleet fleet = LocalFleet.start(3, w -> w.simulatedLatency(Duration.ofMillis(10),
                 Duration.ofMillis(50)))) {
             fleet.awaitReady(Duration.ofSeconds(60));
 
-            List<JobRequest> jobs = submitJobs(fleet, "fleet");
+            List<JobRequest> jobs = new ArrayList<>(submitJobs(fleet, "fleet"));
+            JobRequest wide = JobFixtures.llmJob("fleet-wide", WIDE_BRANCHES);
+            try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+                client.submit(wide);
+            }
 
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> jobResults(fleet).stream().map(JobResult::getJobId).distinct().count() == JOBS);
+                    .until(() -> jobResults(fleet).stream().map(JobResult::getJobId).distinct().count() == JOBS + 1);
             fleet.orchestrator().close();
-            assertEachJobJoinedOnceWithItsOwnOutputs(jobResults(fleet), jobs);
-            assertEachJobsTasksSpreadOverThePartitions(fleet);
+            List<JobResult> results = jobResults(fleet);
+            assertEachJobJoinedOnceWithItsOwnOutputs(results.stream()
+                    .filter(r -> !r.getJobId().equals("fleet-wide")).toList(), jobs);
+            assertThat(results).filteredOn(r -> r.getJobId().equals("fleet-wide")).singleElement()
+                    .satisfies(r -> assertThat(r.getBranches()).hasSize(WIDE_BRANCHES)
+                            .allMatch(b -> b.getStatus() == BranchStatus.SUCCEEDED));
+            assertTasksSitTogetherUpToSixteenAndSpreadBeyond(fleet);
         }
     }
 
     /**
-     * Each job's 5 tasks, keyed by its jobId, sit on the 3 partitions of the tasks topic 2-2-1 (not 5 on one), so a
-     * job's branches reach every member of the share group (see TaskPartitions).
+     * Each 5-branch job's tasks, keyed by its jobId, sit on one partition (one consumer takes them in one fetch);
+     * the 40-branch job's sit 16-16-8 on all 3 partitions, so its branches reach every member of the share group
+     * (see TaskPartitions).
      */
-    private static void assertEachJobsTasksSpreadOverThePartitions(LocalFleet fleet) {
+    private static void assertTasksSitTogetherUpToSixteenAndSpreadBeyond(LocalFleet fleet) {
         Map<String, List<Integer>> partitionsByJob = TestKafka.readAll(fleet.bootstrapServers(),
                         fleet.topics().tasks(), new ByteArrayDeserializer()).stream()
                 .collect(Collectors.groupingBy(ConsumerRecord::key,
                         Collectors.mapping(ConsumerRecord::partition, Collectors.toList())));
-        assertThat(partitionsByJob).hasSize(JOBS);
+        assertThat(partitionsByJob).hasSize(JOBS + 1);
         partitionsByJob.forEach((jobId, partitions) -> assertThat(partitions.stream()
                 .collect(Collectors.groupingBy(p -> p, Collectors.counting())).values())
-                .as("tasks per partition of " + jobId).containsExactlyInAnyOrder(2L, 2L, 1L));
+                .as("tasks per partition of " + jobId)
+                .containsExactlyInAnyOrderElementsOf(jobId.equals("fleet-wide") ? List.of(16L, 16L, 8L)
+                        : List.of((long) BRANCHES)));
     }
 
     @Test

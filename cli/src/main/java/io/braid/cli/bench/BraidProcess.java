@@ -30,7 +30,11 @@ public final class BraidProcess {
         command.addAll(args);
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
-            return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
+                    .start();
+            // A benchmark stopped with Ctrl-C or kill takes its child processes with it.
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + process.pid()));
+            return process;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start braid " + args + ": " + e.getMessage(), e);
         }

@@ -201,9 +201,10 @@ public final class FleetBenchmark {
                         .setBranch(BranchSpec.newBuilder().setBranchId("b" + (i % 10)).setKind(BranchKind.LLM)
                                 .setLlm(LlmCall.newBuilder().setUserPrompt(label + " branch " + i).build()).build())
                         .build();
-                // spread over the partitions as the dispatcher spreads a job's branches
-                producer.send(new ProducerRecord<>(topics.tasks(), TaskPartitions.partition(jobId, i % 10, partitions),
-                        jobId, serializer.serialize(topics.tasks(), task)));
+                // one branch per partition: as the dispatcher spreads a wide job, for an even load
+                int partition = TaskPartitions.partition(jobId, i % 10, partitions, 1);
+                producer.send(new ProducerRecord<>(topics.tasks(), partition, jobId,
+                        serializer.serialize(topics.tasks(), task)));
             }
         }
     }

@@ -46,6 +46,8 @@ public final class ScenarioBenchmark {
                            Path logDir, Path celeryScript) {
     }
 
+    private static final double EXACTLY_ONCE_P50_GOAL = 25.0;
+    private static final double LOW_LATENCY_P50_GOAL = 6.0;
     private static final String NOOP = "noop";
     private static final String SLOW = "slow500";
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(2);
@@ -54,6 +56,8 @@ public final class ScenarioBenchmark {
     private final PrintStream out;
     private final AtomicLong jobIds = new AtomicLong();
     private final List<Measurement> measurements = new ArrayList<>();
+    private final Map<Integer, List<Double>> scaleOutRates = new java.util.TreeMap<>();
+    private final Map<String, List<Double>> overheadSamples = new java.util.LinkedHashMap<>();
 
     public ScenarioBenchmark(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -77,6 +81,14 @@ public final class ScenarioBenchmark {
             guarded("cold-demo", this::coldDemo);
         }
         return measurements;
+    }
+
+    /** The curves of the scenarios this run measured, for {@link BenchPlot}. */
+    public BenchPlot.Curves curves() {
+        Map<Integer, Double> allowed = new java.util.TreeMap<>();
+        scaleOutRates.keySet().forEach(workers -> allowed.put(workers, ScaleOut.ideal(workers)));
+        return new BenchPlot.Curves(scaleOutRates, allowed, overheadSamples,
+                Map.of("exactly-once", EXACTLY_ONCE_P50_GOAL, "low-latency", LOW_LATENCY_P50_GOAL));
     }
 
     private interface Scenario {
@@ -154,6 +166,7 @@ public final class ScenarioBenchmark {
             if (run >= 1) {
                 p50.add(Stats.percentile(overheads, 50));
                 p99.add(Stats.percentile(overheads, 99));
+                overheadSamples.computeIfAbsent(mode, m -> new ArrayList<>()).addAll(overheads);
             }
             out.printf("  fan-in %-12s run %2d%s: p50 %.1f ms, p99 %.1f ms over %d jobs; median stages: %s%n",
                     mode, run, run < 1 ? " (warm-up)" : "", Stats.percentile(overheads, 50),
@@ -161,7 +174,7 @@ public final class ScenarioBenchmark {
         }
         boolean exactlyOnce = mode.equals("exactly-once");
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p50", "ms", p50,
-                exactlyOnce ? 25.0 : 6.0, true, "job wall time minus its slowest branch; 10 no-op branches"));
+                exactlyOnce ? EXACTLY_ONCE_P50_GOAL : LOW_LATENCY_P50_GOAL, true, "job wall time minus its slowest branch; 10 no-op branches"));
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p99", "ms", p99,
                 exactlyOnce ? 60.0 : null, true, null));
     }
@@ -285,6 +298,7 @@ public final class ScenarioBenchmark {
                 ScaleOut.BRANCH_LATENCY.toMillis());
         ScaleOut scaleOut = new ScaleOut(settings.logDir(), out);
         Map<Integer, List<Double>> rates = scaleOut.run(settings.warmups(), settings.runs());
+        scaleOutRates.putAll(rates);
         List<Double> oneToTwo = new ArrayList<>();
         List<Double> twoToFour = new ArrayList<>();
         for (int i = 0; i < rates.get(1).size(); i++) {

@@ -2,6 +2,7 @@ package io.braid.cli.commands;
 
 import io.braid.cli.bench.BenchFiles;
 import io.braid.cli.bench.Measurement;
+import io.braid.cli.bench.BenchPlot;
 import io.braid.cli.bench.ScenarioBenchmark;
 import io.braid.cli.bench.SuiteReport;
 import picocli.CommandLine.Command;
@@ -67,8 +68,9 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println("Braid benchmarks on " + machine + "; " + runs + " runs after " + warmups + " warm-up(s).");
         Path logs = output.resolve("logs");
         Files.createDirectories(logs);
-        List<Measurement> measurements = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, chosen,
-                fanInJobs, throughputJobs, logs, celeryScript), System.out).run();
+        ScenarioBenchmark benchmark = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, chosen,
+                fanInJobs, throughputJobs, logs, celeryScript), System.out);
+        List<Measurement> measurements = benchmark.run();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("machine", machine);
         figures.put("runs", runs);
@@ -78,6 +80,9 @@ public final class BenchCommand implements Callable<Integer> {
         Path markdown = output.resolve("suite-latest.md");
         Files.writeString(markdown, SuiteReport.markdown(measurements, machine, runs, warmups));
         System.out.println("Markdown table: " + markdown + " (copy it into docs/BENCHMARKS.md)");
+        Path plot = output.resolve("suite-latest.png");
+        BenchPlot.write(benchmark.curves(), "Braid benchmarks — " + machine, plot);
+        System.out.println("Plot of the scale-out and fan-in overhead curves: " + plot);
         return 0;
     }
 
