@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -56,8 +58,8 @@ public final class ScenarioBenchmark {
     private final PrintStream out;
     private final AtomicLong jobIds = new AtomicLong();
     private final List<Measurement> measurements = new ArrayList<>();
-    private final Map<Integer, List<Double>> scaleOutRates = new java.util.TreeMap<>();
-    private final Map<String, List<Double>> overheadSamples = new java.util.LinkedHashMap<>();
+    private final Map<Integer, List<Double>> scaleOutRates = new TreeMap<>();
+    private final Map<String, List<Double>> overheadSamples = new LinkedHashMap<>();
 
     public ScenarioBenchmark(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -85,7 +87,7 @@ public final class ScenarioBenchmark {
 
     /** The curves of the scenarios this run measured, for {@link BenchPlot}. */
     public BenchPlot.Curves curves() {
-        Map<Integer, Double> allowed = new java.util.TreeMap<>();
+        Map<Integer, Double> allowed = new TreeMap<>();
         scaleOutRates.keySet().forEach(workers -> allowed.put(workers, ScaleOut.ideal(workers)));
         return new BenchPlot.Curves(scaleOutRates, allowed, overheadSamples,
                 Map.of("exactly-once", EXACTLY_ONCE_P50_GOAL, "low-latency", LOW_LATENCY_P50_GOAL));
@@ -174,7 +176,8 @@ public final class ScenarioBenchmark {
         }
         boolean exactlyOnce = mode.equals("exactly-once");
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p50", "ms", p50,
-                exactlyOnce ? EXACTLY_ONCE_P50_GOAL : LOW_LATENCY_P50_GOAL, true, "job wall time minus its slowest branch; 10 no-op branches"));
+                exactlyOnce ? EXACTLY_ONCE_P50_GOAL : LOW_LATENCY_P50_GOAL, true,
+                "job wall time minus its slowest branch; 10 no-op branches"));
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p99", "ms", p99,
                 exactlyOnce ? 60.0 : null, true, null));
     }
@@ -307,7 +310,7 @@ public final class ScenarioBenchmark {
         }
         rates.forEach((workers, perRun) -> measurements.add(new Measurement("scale-out",
                 workers + " worker process" + (workers > 1 ? "es" : ""), "branches/s", perRun, null, false,
-                String.format("the in-flight caps allow %.0f", ScaleOut.ideal(workers)))));
+                String.format(Locale.ROOT, "the in-flight caps allow %.0f", ScaleOut.ideal(workers)))));
         measurements.add(new Measurement("scale-out", "1 → 2 workers", "×", oneToTwo, 1.9, false,
                 "ratio within each run"));
         measurements.add(new Measurement("scale-out", "2 → 4 workers", "×", twoToFour, 1.9, false,
