@@ -56,8 +56,8 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
 
     /**
      * With {@code recordTime} (the low-latency, at-least-once mode) every step takes its time from its input — the
-     * record's timestamp, or the deadline that fired — instead of the clock, so processing the same inputs again
-     * after a crash produces the same JobResult, completedAt included.
+     * record's timestamp (see {@link #inputTime}), or the deadline that fired — instead of the clock, so processing
+     * the same inputs again after a crash produces the same JobResult, completedAt included.
      */
     JobJoinProcessor(String storeName, String resultsStoreName, String timersStoreName, Clock clock,
                      JoinSettings settings, boolean recordTime) {
@@ -87,9 +87,29 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         }
         JobJoinState stored = load(jobId);
         JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
-        Instant now = recordTime ? Instant.ofEpochMilli(record.timestamp()) : clock.instant();
+        Instant now = recordTime ? inputTime(record, state) : clock.instant();
         JobJoin.Step step = JobJoin.apply(state, record.value(), now, settings);
         save(jobId, stored == null ? null : state, state, step);
+    }
+
+    /**
+     * The record's timestamp, or the latest finish among the job's results when that is later. Results written by
+     * several producers reach the partition out of timestamp order (one waits in its producer's batch while a later
+     * one is appended), so the completing record may be older than a result already joined; a job does not complete
+     * before its last branch finished. Both come from the stored state and the record, so a replay computes the
+     * same time.
+     */
+    static Instant inputTime(Record<String, JoinInput> record, JobJoinState state) {
+        Instant time = Instant.ofEpochMilli(record.timestamp());
+        if (record.value() instanceof JoinInput.Result r && r.result().getFinishedAt().isAfter(time)) {
+            time = r.result().getFinishedAt();
+        }
+        for (BranchResult result : state.getResults().values()) {
+            if (result.getFinishedAt().isAfter(time)) {
+                time = result.getFinishedAt();
+            }
+        }
+        return time;
     }
 
     private void fireDueTimers() {

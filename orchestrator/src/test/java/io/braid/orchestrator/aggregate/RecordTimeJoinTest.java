@@ -80,6 +80,33 @@ class RecordTimeJoinTest {
     }
 
     @Test
+    void aJobCompletedByAnOlderRecordIsStampedNoEarlierThanItsLastBranchFinished() {
+        // b's record (written the moment b finished) is appended before a's, which waited in another producer's batch
+        Consumer<Inputs> outOfOrder = in -> {
+            JobManifest manifest = JobManifest.newBuilder(manifest("job-o", "a", "b")).setSubmittedAt(T0)
+                    .setDispatchedAt(T0).build();
+            in.manifests().pipeInput("job-o", manifest, T0);
+            in.results().pipeInput("job-o", finishedAt(succeeded("job-o", "b", "B"), T0.plusMillis(70)),
+                    T0.plusMillis(70));
+            in.results().pipeInput("job-o", finishedAt(succeeded("job-o", "a", "A"), T0.plusMillis(50)),
+                    T0.plusMillis(66));
+        };
+        List<JobResult> first = join(T0.plusSeconds(1), outOfOrder);
+        List<JobResult> repeat = join(T0.plusSeconds(3600), outOfOrder);
+
+        assertThat(first).singleElement().satisfies(result -> {
+            assertThat(result.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+            assertThat(result.getCompletedAt()).isEqualTo(T0.plusMillis(70));
+        });
+        assertThat(repeat).hasSize(1);
+        assertThat(repeat.getFirst().toString()).isEqualTo(first.getFirst().toString());
+    }
+
+    private static BranchResult finishedAt(BranchResult result, Instant finishedAt) {
+        return BranchResult.newBuilder(result).setFinishedAt(finishedAt).build();
+    }
+
+    @Test
     void aDeadlineCompletionIsStampedWithTheDeadlineNotWhenTheTimerRan() {
         Consumer<Inputs> oneOfTwo = in -> {
             JobManifest manifest = JobManifest.newBuilder(manifest("job-d", "a", "b")).setSubmittedAt(T0)
