@@ -184,7 +184,7 @@ class HelmChartTest {
     void renderedManifestsAreValidKubernetesObjects(String valueSet) throws Exception {
         render(valueSet);
         assumeTrue(Files.isDirectory(VALIDATOR.resolve("node_modules")) || npmInstall(),
-                "needs Node.js and npm (.ci/run installs them): npm ci --prefix deploy/validate");
+                "needs Node.js and npm (.ci/run installs them): npm ci --prefix deploy/validate; see target/helm/npm.log");
         Process node = new ProcessBuilder("node", VALIDATOR.resolve("validate.mjs").toString(),
                 RENDERED.resolve(valueSet + ".yaml").toString()).redirectErrorStream(true).start();
         String output = new String(node.getInputStream().readAllBytes());
@@ -195,8 +195,10 @@ class HelmChartTest {
 
     private static boolean npmInstall() {
         try {
+            // Not inheritIO: npm's output would corrupt surefire's channel, and node makes a shared stdin non-blocking
+            Files.createDirectories(RENDERED);
             Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(VALIDATOR.toFile())
-                    .inheritIO().start();
+                    .redirectErrorStream(true).redirectOutput(RENDERED.resolve("npm.log").toFile()).start();
             return npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0;
         } catch (IOException e) {
             return false;
