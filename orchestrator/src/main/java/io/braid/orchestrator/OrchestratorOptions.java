@@ -103,8 +103,8 @@ public record OrchestratorOptions(
                     + "' may only contain letters, digits, '.', '_' and '-'");
         }
         if (commitInterval.isNegative() || commitInterval.isZero()) {
-            throw new IllegalArgumentException("commit interval " + commitInterval
-                    + " must be positive (0 makes commits saturate the CPU); 10 ms is a good exactly-once value");
+            throw new IllegalArgumentException("commit interval " + commitInterval.toMillis() + " ms"
+                    + " must be positive (0 makes commits saturate the CPU); the default is 10 ms");
         }
         if (maxJobBytes < 1024) {
             throw new IllegalArgumentException("max job bytes " + maxJobBytes + " is too small; use 1024 or more");

@@ -1,11 +1,13 @@
 package io.braid.cli.bench;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +19,8 @@ final class RecordCounter implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private long counted;
+    /** The counted records' own timestamps (when their producers wrote them), in arrival order. */
+    private long[] writtenAt = new long[1024];
 
     RecordCounter(String bootstrapServers, String topic) {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -42,10 +46,23 @@ final class RecordCounter implements AutoCloseable {
                 throw new IllegalStateException("only " + counted + " of " + target + " records arrived within "
                         + timeout.toSeconds() + " s");
             }
-            counted += consumer.poll(Duration.ofMillis(20)).count();
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+                if (counted == writtenAt.length) {
+                    writtenAt = Arrays.copyOf(writtenAt, writtenAt.length * 2);
+                }
+                writtenAt[(int) counted++] = record.timestamp();
+            }
             onPoll.run();
         }
         return System.nanoTime();
+    }
+
+    /**
+     * The sustained rate, without the ramp-up and the drain: records per second between the moments the
+     * {@code from} and {@code to} fractions of the counted records had been written (by their record timestamps).
+     */
+    double sustainedRate(double from, double to) {
+        return Stats.rateBetween(Arrays.copyOf(writtenAt, (int) counted), from, to);
     }
 
     @Override

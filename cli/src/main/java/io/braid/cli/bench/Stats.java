@@ -1,6 +1,7 @@
 package io.braid.cli.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 
@@ -35,6 +36,21 @@ final class Stats {
 
     static double max(List<? extends Number> values) {
         return values.stream().mapToDouble(Number::doubleValue).max().orElse(Double.NaN);
+    }
+
+    /**
+     * Events per second between the moments the {@code from} and {@code to} fractions (0–1) of the events had
+     * happened, given each event's time in milliseconds in any order: a sustained rate without ramp-up and drain.
+     */
+    static double rateBetween(long[] timesMillis, double from, double to) {
+        long[] sorted = Arrays.copyOf(timesMillis, timesMillis.length);
+        Arrays.sort(sorted);
+        int first = (int) Math.round(from * (sorted.length - 1));
+        int last = (int) Math.round(to * (sorted.length - 1));
+        if (sorted.length == 0 || last <= first || sorted[last] == sorted[first]) {
+            throw new IllegalArgumentException("too few events, or all in one millisecond, for a rate");
+        }
+        return (last - first) / ((sorted[last] - sorted[first]) / 1000.0);
     }
 
     private static List<Double> sorted(List<? extends Number> values) {

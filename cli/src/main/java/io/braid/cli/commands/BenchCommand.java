@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,6 +45,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "10-branch jobs per throughput run (default: ${DEFAULT-VALUE})")
     int throughputJobs;
 
+    @Option(names = "--commit-interval", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "The aggregator's commit interval in the fleets of fan-in, job-100, speedup and throughput "
+                    + "(default: the orchestrator's, 10ms), to measure the tuning")
+    Duration commitInterval;
+
     @Option(names = "--celery-script", defaultValue = "bench/celery/chord-baseline.sh",
             description = "The Celery chord baseline (installs Celery and Redis with apt-get when missing; "
                     + "default: ${DEFAULT-VALUE})")
@@ -64,12 +70,17 @@ public final class BenchCommand implements Callable<Integer> {
         if (runs < 1 || warmups < 0) {
             throw new IllegalArgumentException("--runs must be 1 or more and --warmups 0 or more");
         }
+        if (commitInterval != null && !commitInterval.isPositive()) {
+            throw new IllegalArgumentException("--commit-interval must be positive, e.g. 5ms");
+        }
         String machine = machine();
-        System.out.println("Braid benchmarks on " + machine + "; " + runs + " runs after " + warmups + " warm-up(s).");
+        System.out.println("Braid benchmarks on " + machine + "; " + runs + " runs after " + warmups + " warm-up(s)"
+                + (commitInterval == null ? "" : "; aggregator commit interval " + commitInterval.toMillis() + " ms")
+                + ".");
         Path logs = output.resolve("logs");
         Files.createDirectories(logs);
         ScenarioBenchmark benchmark = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, chosen,
-                fanInJobs, throughputJobs, logs, celeryScript), System.out);
+                fanInJobs, throughputJobs, logs, celeryScript, commitInterval), System.out);
         List<Measurement> measurements = benchmark.run();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("machine", machine);

@@ -42,6 +42,12 @@ public final class OrchestratorCommand implements Callable<Integer> {
                     + "first. See docs/BENCHMARKS.md"})
     boolean lowLatency;
 
+    @Option(names = "--commit-interval", defaultValue = "${env:BRAID_COMMIT_INTERVAL:-10ms}",
+            converter = DurationConverter.class,
+            description = "How often the aggregator commits; exactly-once, a job result becomes readable at the "
+                    + "commit after its join (default: ${DEFAULT-VALUE})")
+    Duration commitInterval;
+
     @Option(names = "--default-job-deadline", defaultValue = "${env:BRAID_DEFAULT_JOB_DEADLINE:-15m}",
             converter = DurationConverter.class,
             description = "Deadline of jobs that set none, from submission: then the job completes with what arrived "
@@ -94,6 +100,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .replicationFactor(replicationFactor)
                 .stateDir(stateDir)
                 .lowLatency(lowLatency)
+                .commitInterval(commitInterval)
                 .httpPort(httpPort)
                 .maxJobBytes(maxJobBytes)
                 .maxBranches(maxBranches)

@@ -1,10 +1,12 @@
 package io.braid.cli.bench;
 
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The benchmark suite's summaries: percentiles, goals met or missed, and the report's table. */
 class BenchReportTest {
@@ -18,6 +20,24 @@ class BenchReportTest {
         assertThat(Stats.percentile(values, 10)).isEqualTo(1.0);
         assertThat(Stats.median(values)).isEqualTo(5.5);
         assertThat(Stats.median(List.of())).isNaN();
+    }
+
+    @Test
+    void theSustainedRateLeavesOutTheRampUpAndTheDrain() {
+        // 100 events, one every 10 ms, written in waves out of order; then 10 stragglers up to 2 s later
+        long[] times = new long[110];
+        for (int i = 0; i < 100; i++) {
+            times[i] = 1_000 + (i * 37 % 100) * 10L;
+        }
+        for (int i = 100; i < 110; i++) {
+            times[i] = 3_000 + (i - 100) * 100L;
+        }
+        // the middle 80 %: events 11 to 98 of the sorted times, 87 intervals of 10 ms
+        assertThat(Stats.rateBetween(times, 0.1, 0.9)).isCloseTo(100.0, Offset.offset(0.01));
+        // the whole: 109 intervals over 2,900 ms
+        assertThat(Stats.rateBetween(times, 0, 1)).isCloseTo(109 / 2.9, Offset.offset(0.01));
+        assertThatThrownBy(() -> Stats.rateBetween(new long[] {5, 5, 5}, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

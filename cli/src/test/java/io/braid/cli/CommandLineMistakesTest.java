@@ -1,0 +1,42 @@
+package io.braid.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A mistake on the command line exits non-zero and says what was wrong and how to fix it, before anything starts. */
+class CommandLineMistakesTest {
+
+    private record Outcome(int exitCode, String err) {
+    }
+
+    private static Outcome braid(String... args) {
+        CommandLine commandLine = Main.commandLine();
+        StringWriter err = new StringWriter();
+        commandLine.setErr(new PrintWriter(err, true));
+        return new Outcome(commandLine.execute(args), err.toString());
+    }
+
+    @Test
+    void anAggregatorCommitIntervalThatIsNotPositiveIsRefusedWithTheValueThatWorks() {
+        Outcome orchestrator = braid("orchestrator", "--commit-interval", "0ms");
+        assertThat(orchestrator.exitCode()).isEqualTo(2);
+        assertThat(orchestrator.err()).contains("braid orchestrator: commit interval 0 ms must be positive")
+                .contains("the default is 10 ms");
+
+        Outcome bench = braid("bench", "--commit-interval", "0ms");
+        assertThat(bench.exitCode()).isEqualTo(2);
+        assertThat(bench.err()).contains("braid bench: --commit-interval must be positive, e.g. 5ms");
+    }
+
+    @Test
+    void anUnknownBenchmarkScenarioIsNamedWithTheScenariosThereAre() {
+        Outcome bench = braid("bench", "--scenario", "fan-out");
+        assertThat(bench.exitCode()).isEqualTo(2);
+        assertThat(bench.err()).contains("unknown scenario 'fan-out'").contains("fan-in, job-100, speedup");
+    }
+}
