@@ -45,8 +45,7 @@ public final class ScenarioBenchmark {
     public static final List<String> SCENARIOS = List.of("fan-in", "job-100", "speedup", "throughput", "scale-out",
             "cold-demo");
 
-    /** How many times and how big. */
-    /** {@code commitInterval} null: the orchestrator's default. */
+    /** How many times and how big; {@code commitInterval} null: the orchestrator's default. */
     public record Settings(int runs, int warmups, Set<String> scenarios, int fanInJobs, int throughputJobs,
                            Path logDir, Path celeryScript, Duration commitInterval) {
     }
