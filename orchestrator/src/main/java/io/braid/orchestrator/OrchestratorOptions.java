@@ -181,8 +181,8 @@ public record OrchestratorOptions(
          * at_least_once, so a job result is visible as soon as it is written instead of at the next commit. The
          * trade-off: after a crash a batch may be dispatched again and a job result written again. Repeats are
          * harmless to the join (the same manifest, duplicate branch results) and a repeated JobResult is keyed by
-         * jobId and round and carries the same content, its completedAt the time of the record that completed
-         * the job; consumers keep the first per (jobId, round).
+         * jobId and round and carries the same content, its completedAt taken from the inputs (the completing
+         * record's time, or its last branch's finish when later); consumers keep the first per (jobId, round).
          */
         public Builder lowLatency(boolean value) {
             return exactlyOnce(!value);
