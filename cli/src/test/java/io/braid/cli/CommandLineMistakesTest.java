@@ -34,6 +34,13 @@ class CommandLineMistakesTest {
     }
 
     @Test
+    void aWarmUpTimeThatIsNotADurationIsRefusedWithTheFormatsThatWork() {
+        Outcome bench = braid("bench", "--warm-up-time", "30");
+        assertThat(bench.exitCode()).isEqualTo(2);
+        assertThat(bench.err()).contains("--warm-up-time").contains("30s");
+    }
+
+    @Test
     void anUnknownBenchmarkScenarioIsNamedWithTheScenariosThereAre() {
         Outcome bench = braid("bench", "--scenario", "fan-out");
         assertThat(bench.exitCode()).isEqualTo(2);

@@ -26,8 +26,10 @@ import java.util.stream.IntStream;
 
 /**
  * {@code braid bench}: Braid's scenarios next to the baselines a user would pick instead, measured in the same run
- * on the same machine. Each scenario runs {@code warmups} times unmeasured, then {@code runs} times; a figure is
- * the median over the runs, with min–max as the spread, and ratios are taken within each run.
+ * on the same machine. Each fleet first serves jobs unmeasured for {@code warmUpTime} (the JIT compiler needs
+ * that long for the broker, Kafka Streams, the clients and Braid in one JVM, see {@link JitMeter}), then each
+ * scenario runs {@code warmups} times unmeasured and {@code runs} times measured; a figure is the median over the
+ * runs, with min–max as the spread, and ratios are taken within each run.
  * <ol>
  *   <li>{@code fan-in}: job wall time minus its slowest branch, 10 no-op branches, idle fleet, exactly-once
  *       (default) and low-latency mode; p50 and p99 over the jobs of a run.</li>
@@ -46,8 +48,8 @@ public final class ScenarioBenchmark {
             "cold-demo");
 
     /** How many times and how big; {@code commitInterval} null: the orchestrator's default. */
-    public record Settings(int runs, int warmups, Set<String> scenarios, int fanInJobs, int throughputJobs,
-                           Path logDir, Path celeryScript, Duration commitInterval) {
+    public record Settings(int runs, int warmups, Duration warmUpTime, Set<String> scenarios, int fanInJobs,
+                           int throughputJobs, Path logDir, Path celeryScript, Duration commitInterval) {
     }
 
     private static final double EXACTLY_ONCE_P50_GOAL = 25.0;
@@ -55,6 +57,7 @@ public final class ScenarioBenchmark {
     private static final String NOOP = "noop";
     private static final String SLOW = "slow500";
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(2);
+    private static final int THROUGHPUT_BRANCHES = 10;
 
     private final Settings settings;
     private final PrintStream out;
@@ -62,6 +65,8 @@ public final class ScenarioBenchmark {
     private final List<Measurement> measurements = new ArrayList<>();
     private final Map<Integer, List<Double>> scaleOutRates = new TreeMap<>();
     private final Map<String, List<Double>> overheadSamples = new LinkedHashMap<>();
+    /** The JIT's compilation time during the measured throughput runs (% of their time), by progress events on. */
+    private final Map<Boolean, List<Double>> throughputCompiling = new LinkedHashMap<>();
 
     public ScenarioBenchmark(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -70,10 +75,11 @@ public final class ScenarioBenchmark {
 
     public List<Measurement> run() {
         if (wants("fan-in") || wants("job-100") || wants("speedup")) {
-            guarded("exactly-once fleet", () -> latencyScenarios(false));
+            guarded("exactly-once fleet", () -> latencyScenarios(false, true));
         }
         if (wants("fan-in")) {
-            guarded("low-latency fleet", () -> latencyScenarios(true));
+            guarded("low-latency fleet", () -> latencyScenarios(true, true));
+            guarded("low-latency fleet without progress events", () -> latencyScenarios(true, false));
         }
         if (wants("throughput")) {
             guarded("throughput", this::throughput);
@@ -136,17 +142,23 @@ public final class ScenarioBenchmark {
                 .build();
     }
 
-    /** Fan-in overhead, the 100-branch job and the speedup, on one idle fleet. */
-    private void latencyScenarios(boolean lowLatency) throws Exception {
-        String mode = lowLatency ? "low-latency" : "exactly-once";
+    /**
+     * Fan-in overhead, the 100-branch job and the speedup, on one idle fleet. The low-latency mode is measured
+     * twice: as deployed by default, and with workers that publish no progress events, its lowest-latency setting
+     * (the two per-branch events measured ≈ 5 ms of a 10-branch job's low-latency fan-in).
+     */
+    private void latencyScenarios(boolean lowLatency, boolean progressEvents) throws Exception {
+        String mode = (lowLatency ? "low-latency" : "exactly-once") + (progressEvents ? "" : ", no progress events");
         out.printf("%n[%s fleet: embedded broker, orchestrator, 1 worker]%n", mode);
-        try (LocalFleet fleet = LocalFleet.start(1, w -> w.config(benchModels()).maxInFlight(256).recordsPerPoll(16),
+        try (LocalFleet fleet = LocalFleet.start(1, w -> w.config(benchModels()).maxInFlight(256).recordsPerPoll(16)
+                        .progressEvents(progressEvents),
                 o -> tuned(o).lowLatency(lowLatency));
              JobTimer timer = new JobTimer(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics());
              InProcessBaseline inProcess = new InProcessBaseline()) {
             fleet.awaitReady(Duration.ofSeconds(60));
             Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
                     "the worker did not join its share group");
+            warmUp(mode + " fleet", () -> requireSucceeded(timer.run(job(10, NOOP), RESULT_TIMEOUT)));
             if (wants("fan-in")) {
                 fanIn(timer, mode);
             }
@@ -162,28 +174,33 @@ public final class ScenarioBenchmark {
     private void fanIn(JobTimer timer, String mode) {
         List<Double> p50 = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
+        List<Double> compiling = new ArrayList<>();
         for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
             List<Double> overheads = new ArrayList<>();
             List<double[]> stages = new ArrayList<>();
+            JitMeter jit = JitMeter.start();
             for (int i = 0; i < settings.fanInJobs(); i++) {
                 JobTimer.Timed timed = timer.run(job(10, NOOP), RESULT_TIMEOUT);
                 requireSucceeded(timed);
                 overheads.add(timed.fanInOverheadMillis());
                 stages.add(timed.stages());
             }
+            double jitPercent = jit.percentOfWallTime();
             if (run >= 1) {
                 p50.add(Stats.percentile(overheads, 50));
                 p99.add(Stats.percentile(overheads, 99));
+                compiling.add(jitPercent);
                 overheadSamples.computeIfAbsent(mode, m -> new ArrayList<>()).addAll(overheads);
             }
-            out.printf("  fan-in %-12s run %2d%s: p50 %.1f ms, p99 %.1f ms over %d jobs; median stages: %s%n",
+            out.printf("  fan-in %-12s run %2d%s: p50 %.1f ms, p99 %.1f ms over %d jobs; median stages: %s; "
+                            + "JIT compiling %.0f %% of the time%n",
                     mode, run, run < 1 ? " (warm-up)" : "", Stats.percentile(overheads, 50),
-                    Stats.percentile(overheads, 99), overheads.size(), describeStages(stages));
+                    Stats.percentile(overheads, 99), overheads.size(), describeStages(stages), jitPercent);
         }
-        boolean exactlyOnce = mode.equals("exactly-once");
+        boolean exactlyOnce = mode.startsWith("exactly-once");
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p50", "ms", p50,
                 exactlyOnce ? EXACTLY_ONCE_P50_GOAL : LOW_LATENCY_P50_GOAL, true,
-                "job wall time minus its slowest branch; 10 no-op branches"));
+                "job wall time minus its slowest branch; 10 no-op branches; " + jitNote(compiling)));
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p99", "ms", p99,
                 exactlyOnce ? 60.0 : null, true, null));
     }
@@ -265,10 +282,11 @@ public final class ScenarioBenchmark {
     private void throughput() throws Exception {
         List<Double> rates = throughputRates(true);
         measurements.add(new Measurement("throughput", "no-op branches/s", "branches/s", rates, 10_000.0, false,
-                "whole fleet in one JVM on this machine"));
+                "whole fleet in one JVM on this machine; " + jitNote(throughputCompiling.get(true))));
         List<Double> lean = throughputRates(false);
         measurements.add(new Measurement("throughput", "… without progress events", "branches/s", lean, null,
-                false, "workers with --no-progress-events (no per-branch start/finish events)"));
+                false, "workers with --no-progress-events (no per-branch start/finish events); "
+                + jitNote(throughputCompiling.get(false))));
     }
 
     private List<Double> throughputRates(boolean progressEvents) {
@@ -281,25 +299,60 @@ public final class ScenarioBenchmark {
             fleet.awaitReady(Duration.ofSeconds(60));
             Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
                     "the workers did not join their share group");
-            int branchesPerJob = 10;
+            warmUp("throughput fleet", () -> throughputRun(fleet, timer, Math.min(1_000, settings.throughputJobs())));
+            List<Double> compiling = new ArrayList<>();
             for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
-                List<JobRequest> jobs = IntStream.range(0, settings.throughputJobs())
-                        .mapToObj(i -> job(branchesPerJob, NOOP)).toList();
-                try (RecordCounter results = new RecordCounter(fleet.bootstrapServers(), fleet.topics().jobResults())) {
-                    long start = System.nanoTime();
-                    jobs.forEach(timer::submitAsync);
-                    timer.flush();
-                    long end = results.awaitCount(jobs.size(), Duration.ofMinutes(5), () -> { });
-                    double rate = (double) jobs.size() * branchesPerJob / ((end - start) / 1e9);
-                    if (run >= 1) {
-                        rates.add(rate);
-                    }
-                    out.printf("  throughput run %2d%s: %.0f branches/s (%d jobs × %d no-op branches)%n", run,
-                            run < 1 ? " (warm-up)" : "", rate, jobs.size(), branchesPerJob);
+                JitMeter jit = JitMeter.start();
+                double rate = throughputRun(fleet, timer, settings.throughputJobs());
+                double jitPercent = jit.percentOfWallTime();
+                if (run >= 1) {
+                    rates.add(rate);
+                    compiling.add(jitPercent);
                 }
+                out.printf("  throughput run %2d%s: %.0f branches/s (%d jobs × %d no-op branches); JIT compiling "
+                                + "%.0f %% of the time%n", run, run < 1 ? " (warm-up)" : "", rate, settings.throughputJobs(),
+                        THROUGHPUT_BRANCHES, jitPercent);
             }
+            throughputCompiling.put(progressEvents, compiling);
         }
         return rates;
+    }
+
+    /** Submits {@code count} 10-branch no-op jobs at once and waits for their results: branches/s. */
+    private double throughputRun(LocalFleet fleet, JobTimer timer, int count) {
+        List<JobRequest> jobs = IntStream.range(0, count).mapToObj(i -> job(THROUGHPUT_BRANCHES, NOOP)).toList();
+        try (RecordCounter results = new RecordCounter(fleet.bootstrapServers(), fleet.topics().jobResults())) {
+            long start = System.nanoTime();
+            jobs.forEach(timer::submitAsync);
+            timer.flush();
+            long end = results.awaitCount(jobs.size(), Duration.ofMinutes(5), () -> { });
+            return (double) jobs.size() * THROUGHPUT_BRANCHES / ((end - start) / 1e9);
+        }
+    }
+
+    /**
+     * Serves rounds of work unmeasured for {@code warmUpTime}, so that the measured runs meet compiled code rather
+     * than the JIT compiler at work on a core the system under test needs.
+     */
+    private void warmUp(String fleet, Runnable round) {
+        if (!settings.warmUpTime().isPositive()) {
+            return;
+        }
+        JitMeter jit = JitMeter.start();
+        int rounds = 0;
+        while (jit.elapsed().compareTo(settings.warmUpTime()) < 0) {
+            round.run();
+            rounds++;
+        }
+        out.printf("  %s warmed up: %d rounds in %.0f s, the JIT compiling %.0f %% of the time%n", fleet, rounds,
+                jit.elapsed().toMillis() / 1e3, jit.percentOfWallTime());
+    }
+
+    /** The median JIT share over the measured runs, for a measurement's note. */
+    static String jitNote(List<Double> compiling) {
+        List<Double> reported = compiling.stream().filter(percent -> !percent.isNaN()).toList();
+        return reported.isEmpty() ? "JIT time not reported by this JVM"
+                : String.format(Locale.ROOT, "JIT compiling %.0f %% of the time", Stats.median(reported));
     }
 
     private void scaleOut() throws Exception {

@@ -1,5 +1,6 @@
 package io.braid.cli.bench;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,10 +22,12 @@ public final class SuiteReport {
         return text.toString();
     }
 
-    public static String markdown(List<Measurement> measurements, String machine, int runs, int warmups) {
+    public static String markdown(List<Measurement> measurements, String machine, int runs, int warmups,
+                                  Duration warmUpTime) {
         StringBuilder md = new StringBuilder();
-        md.append("Machine: ").append(machine).append(". Medians over ").append(runs).append(" runs after ")
-                .append(warmups).append(" warm-up run(s); spread = min – max over the runs.\n\n");
+        md.append("Machine: ").append(machine).append(". Each fleet warmed up for ").append(warmUpTime.toSeconds())
+                .append(" s; medians over ").append(runs).append(" runs after ").append(warmups)
+                .append(" warm-up run(s); spread = min – max over the runs.\n\n");
         md.append("| scenario | metric | median | spread | goal | met | note |\n");
         md.append("| --- | --- | ---: | ---: | ---: | :---: | --- |\n");
         for (Measurement m : measurements) {

@@ -37,6 +37,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmups", defaultValue = "2", description = "Unmeasured runs first (default: ${DEFAULT-VALUE})")
     int warmups;
 
+    @Option(names = "--warm-up-time", converter = DurationConverter.class, paramLabel = "DURATION",
+            defaultValue = "30s",
+            description = "How long each fleet serves jobs unmeasured before its scenarios, so the JIT compiler has "
+                    + "compiled the hot paths (default: ${DEFAULT-VALUE}; 0s to measure a cold JVM)")
+    Duration warmUpTime;
+
     @Option(names = "--fan-in-jobs", defaultValue = "100",
             description = "Jobs per fan-in run, one at a time (default: ${DEFAULT-VALUE})")
     int fanInJobs;
@@ -74,22 +80,24 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--commit-interval must be positive, e.g. 5ms");
         }
         String machine = machine();
-        System.out.println("Braid benchmarks on " + machine + "; " + runs + " runs after " + warmups + " warm-up(s)"
+        System.out.println("Braid benchmarks on " + machine + "; each fleet warmed up for " + warmUpTime.toSeconds()
+                + " s, then " + runs + " runs after " + warmups + " warm-up run(s)"
                 + (commitInterval == null ? "" : "; aggregator commit interval " + commitInterval.toMillis() + " ms")
                 + ".");
         Path logs = output.resolve("logs");
         Files.createDirectories(logs);
-        ScenarioBenchmark benchmark = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, chosen,
+        ScenarioBenchmark benchmark = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, warmUpTime, chosen,
                 fanInJobs, throughputJobs, logs, celeryScript, commitInterval), System.out);
         List<Measurement> measurements = benchmark.run();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("machine", machine);
         figures.put("runs", runs);
         figures.put("warmups", warmups);
+        figures.put("warmUpSeconds", warmUpTime.toSeconds());
         figures.put("measurements", measurements);
         BenchFiles.report(System.out, output, "suite", figures, SuiteReport.table(measurements, machine));
         Path markdown = output.resolve("suite-latest.md");
-        Files.writeString(markdown, SuiteReport.markdown(measurements, machine, runs, warmups));
+        Files.writeString(markdown, SuiteReport.markdown(measurements, machine, runs, warmups, warmUpTime));
         System.out.println("Markdown table: " + markdown + " (copy it into docs/BENCHMARKS.md)");
         Path plot = output.resolve("suite-latest.png");
         BenchPlot.write(benchmark.curves(), "Braid benchmarks — " + machine, plot);

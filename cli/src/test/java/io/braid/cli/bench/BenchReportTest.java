@@ -55,7 +55,14 @@ class BenchReportTest {
         String table = SuiteReport.table(List.of(latency, ratio, info), "test machine");
         assertThat(table).contains("fan-in").contains("24.0 ms").contains("20.0 – 30.0").contains("≤ 25.0 ms")
                 .contains("MET");
-        assertThat(SuiteReport.markdown(List.of(ratio), "test machine", 3, 2))
+        assertThat(SuiteReport.markdown(List.of(ratio), "test machine", 3, 2, java.time.Duration.ofSeconds(30)))
+                .contains("Each fleet warmed up for 30 s; medians over 3 runs after 2 warm-up run(s)")
                 .contains("| job-100 | ratio | 5.50× | 4.00 – 6.00 | ≥ 5.00× | MET |");
+    }
+
+    @Test
+    void theJitNoteGivesTheMedianCompilationShareAndSaysWhenTheJvmDoesNotReportIt() {
+        assertThat(ScenarioBenchmark.jitNote(List.of(80.0, 12.0, 30.0))).isEqualTo("JIT compiling 30 % of the time");
+        assertThat(ScenarioBenchmark.jitNote(List.of(Double.NaN))).isEqualTo("JIT time not reported by this JVM");
     }
 }
