@@ -59,8 +59,18 @@ class OrchestratorOperationsTest {
         assertThat(get("/metrics").body()).containsPattern("braid_tasks_backlog (1[5-9]|[2-9]\\d)\\.0")
                 .contains("braid_jobs_held").contains("kafka_stream_");
 
+        assertThat(measuredOnce().total()).as("measured on demand, as the benchmarks' diagnostics do")
+                .isGreaterThanOrEqualTo(15);
+
         fleet.addWorker(w -> w.simulatedLatency(Duration.ofMillis(10), Duration.ofMillis(20)));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(backlog()).isZero());
+        assertThat(measuredOnce().total()).isZero();
+    }
+
+    private static io.braid.orchestrator.observe.TaskBacklog.Measurement measuredOnce() throws Exception {
+        return io.braid.orchestrator.observe.TaskBacklog.measureOnce(
+                io.braid.schema.kafka.KafkaConnection.plain(fleet.bootstrapServers()), fleet.topics().tasks(),
+                io.braid.worker.WorkerOptions.DEFAULT_GROUP_ID, java.time.Clock.systemUTC());
     }
 
     private static long backlog() throws Exception {

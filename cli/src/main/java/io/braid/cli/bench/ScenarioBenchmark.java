@@ -2,6 +2,7 @@ package io.braid.cli.bench;
 
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.OrchestratorOptions;
+import io.braid.orchestrator.observe.TaskBacklog;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.JobRequest;
@@ -325,9 +326,35 @@ public final class ScenarioBenchmark {
             long start = System.nanoTime();
             jobs.forEach(timer::submitAsync);
             timer.flush();
-            long end = results.awaitCount(jobs.size(), Duration.ofMinutes(5), () -> { });
+            long end;
+            try {
+                end = results.awaitCount(jobs.size(), Duration.ofMinutes(5), () -> { });
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(e.getMessage() + "; " + whereTheWorkIs(fleet), e);
+            }
             return (double) jobs.size() * THROUGHPUT_BRANCHES / ((end - start) / 1e9);
         }
+    }
+
+    /**
+     * What a fleet that stopped producing results is holding, for the failure message: the task records the share
+     * group has not acknowledged per partition, the branches each worker runs, the jobs the aggregator holds.
+     * Records unacknowledged while no worker runs anything are records acquired and never acknowledged, which the
+     * broker hands out again only when their lock expires.
+     */
+    static String whereTheWorkIs(LocalFleet fleet) {
+        String backlog;
+        try {
+            TaskBacklog.Measurement measured = TaskBacklog.measureOnce(
+                    io.braid.schema.kafka.KafkaConnection.plain(fleet.bootstrapServers()), fleet.topics().tasks(),
+                    io.braid.worker.WorkerOptions.DEFAULT_GROUP_ID, java.time.Clock.systemUTC());
+            backlog = measured.total() + " task records unacknowledged, by partition " + measured.partitions();
+        } catch (Exception e) {
+            backlog = "the task backlog could not be measured (" + e + ")";
+        }
+        return backlog + "; branches running per worker " + fleet.workers().stream()
+                .map(w -> w.workerId() + "=" + w.inFlight()).toList() + "; jobs the aggregator holds "
+                + fleet.orchestrator().heldJobs();
     }
 
     /**

@@ -80,6 +80,14 @@ public final class TaskBacklog implements Runnable, AutoCloseable {
         }
     }
 
+    /** Measures the backlog of {@code shareGroup} on {@code tasksTopic} once, now (for diagnostics). */
+    public static Measurement measureOnce(KafkaConnection kafka, String tasksTopic, String shareGroup, Clock clock)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        try (Admin admin = Admin.create(kafka.config(Map.of()))) {
+            return new TaskBacklog(kafka, tasksTopic, shareGroup, Duration.ZERO, clock).measure(admin);
+        }
+    }
+
     Measurement measure(Admin admin) throws ExecutionException, InterruptedException,
             java.util.concurrent.TimeoutException {
         List<TopicPartition> partitions = admin.describeTopics(List.of(tasksTopic)).allTopicNames()

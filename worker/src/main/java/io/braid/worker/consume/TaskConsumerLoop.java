@@ -5,12 +5,15 @@ import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -61,6 +64,7 @@ public final class TaskConsumerLoop implements Runnable {
     @Override
     public void run() {
         try {
+            consumer.setAcknowledgementCommitCallback(this::acknowledgementsCommitted);
             consumer.subscribe(List.of(topic));
             while (fetching && !abandoned) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
@@ -92,6 +96,21 @@ public final class TaskConsumerLoop implements Runnable {
                 log.warn("closing the share consumer failed: {}", e.toString());
             }
         }
+    }
+
+    /**
+     * The broker's answer to a batch of acknowledgements. A failed one cannot be sent again (the consumer has let
+     * the records go); they stay acquired by this consumer until their lock expires and are then delivered again,
+     * so the branch runs twice (the aggregator keeps one result). Counted and logged so that the wait is visible.
+     */
+    private void acknowledgementsCommitted(Map<TopicIdPartition, Set<Long>> offsets, Exception exception) {
+        if (exception == null) {
+            return;
+        }
+        int records = offsets.values().stream().mapToInt(Set::size).sum();
+        metrics.acknowledgementsFailed(records);
+        log.warn("the broker did not take the acknowledgement of {} task record(s) {}: {}; they are delivered again "
+                + "when their record lock expires", records, offsets, exception.toString());
     }
 
     private void releaseUnstarted(ConsumerRecords<String, byte[]> records) {

@@ -34,6 +34,7 @@ public final class WorkerMetrics implements ProgressListener {
     private final Counter started;
     private final Counter retried;
     private final Counter deadLettered;
+    private final Counter acknowledgementsFailed;
     private final Map<BranchStatus, Counter> finished = new EnumMap<>(BranchStatus.class);
     private final Map<BranchStatus, Timer> durations = new EnumMap<>(BranchStatus.class);
 
@@ -49,6 +50,10 @@ public final class WorkerMetrics implements ProgressListener {
         deadLettered = Counter.builder("braid.worker.branches.dead.lettered")
                 .description("Tasks written to the tasks dead-letter topic").tag("worker", workerId)
                 .register(registry);
+        acknowledgementsFailed = Counter.builder("braid.worker.acknowledgements.failed")
+                .description("Task records whose acknowledgement the broker did not take: they stay locked to this "
+                        + "worker until the record lock expires, then run again elsewhere")
+                .tag("worker", workerId).register(registry);
         for (BranchStatus status : new BranchStatus[]{BranchStatus.SUCCEEDED, BranchStatus.FAILED,
                 BranchStatus.TIMED_OUT, BranchStatus.CANCELLED}) {
             finished.put(status, Counter.builder("braid.worker.branches.finished")
@@ -83,6 +88,11 @@ public final class WorkerMetrics implements ProgressListener {
 
     public void deadLettered() {
         deadLettered.increment();
+    }
+
+    /** The broker did not take the acknowledgement of {@code records} task records. */
+    public void acknowledgementsFailed(int records) {
+        acknowledgementsFailed.increment(records);
     }
 
     /** A branch reached its final result after {@code elapsed} since its first attempt. */
