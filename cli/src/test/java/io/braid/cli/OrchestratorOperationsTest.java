@@ -2,7 +2,10 @@ package io.braid.cli;
 
 import io.braid.cli.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
+import io.braid.orchestrator.observe.TaskBacklog;
+import io.braid.schema.kafka.KafkaConnection;
 import io.braid.testing.JobFixtures;
+import io.braid.worker.WorkerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,10 +71,9 @@ class OrchestratorOperationsTest {
         assertThat(measuredOnce().total()).isZero();
     }
 
-    private static io.braid.orchestrator.observe.TaskBacklog.Measurement measuredOnce() throws Exception {
-        return io.braid.orchestrator.observe.TaskBacklog.measureOnce(
-                io.braid.schema.kafka.KafkaConnection.plain(fleet.bootstrapServers()), fleet.topics().tasks(),
-                io.braid.worker.WorkerOptions.DEFAULT_GROUP_ID, java.time.Clock.systemUTC());
+    private static TaskBacklog.Measurement measuredOnce() throws Exception {
+        return TaskBacklog.measureOnce(KafkaConnection.plain(fleet.bootstrapServers()), fleet.topics().tasks(),
+                WorkerOptions.DEFAULT_GROUP_ID, Clock.systemUTC());
     }
 
     private static long backlog() throws Exception {

@@ -234,6 +234,11 @@ public final class Worker implements AutoCloseable {
         return options.workerId();
     }
 
+    /** How many share consumers (members of the workers' share group) this worker runs. */
+    public int consumers() {
+        return loops.size();
+    }
+
     public State state() {
         return state;
     }

@@ -8,12 +8,21 @@ import io.braid.schema.BranchSpec;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobStatus;
 import io.braid.schema.LlmCall;
+import io.braid.schema.kafka.KafkaConnection;
+import io.braid.worker.Worker;
+import io.braid.worker.WorkerOptions;
 import io.braid.worker.config.ModelSpec;
 import io.braid.worker.config.ToolSettings;
 import io.braid.worker.config.WorkerConfig;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ShareGroupDescription;
+import org.apache.kafka.common.GroupState;
+
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +31,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
@@ -33,7 +45,8 @@ import java.util.stream.IntStream;
  * runs, with min–max as the spread, and ratios are taken within each run.
  * <ol>
  *   <li>{@code fan-in}: job wall time minus its slowest branch, 10 no-op branches, idle fleet, exactly-once
- *       (default) and low-latency mode; p50 and p99 over the jobs of a run.</li>
+ *       (default) and low-latency mode, the latter also with workers that publish no progress events; p50 and p99
+ *       over the jobs of a run.</li>
  *   <li>{@code job-100}: a 100-branch no-op job end to end, Braid vs in-process futures vs a Celery chord.</li>
  *   <li>{@code speedup}: 20 branches of 500 ms simulated latency; wall time and speedup over sequential.</li>
  *   <li>{@code throughput}: sustained no-op branches/s through the whole fleet in one JVM.</li>
@@ -146,7 +159,7 @@ public final class ScenarioBenchmark {
     /**
      * Fan-in overhead, the 100-branch job and the speedup, on one idle fleet. The low-latency mode is measured
      * twice: as deployed by default, and with workers that publish no progress events, its lowest-latency setting
-     * (the two per-branch events measured ≈ 5 ms of a 10-branch job's low-latency fan-in).
+     * (the two per-branch events measured ≈ 1 – 5 ms of a 10-branch job's low-latency fan-in).
      */
     private void latencyScenarios(boolean lowLatency, boolean progressEvents) throws Exception {
         String mode = (lowLatency ? "low-latency" : "exactly-once") + (progressEvents ? "" : ", no progress events");
@@ -159,6 +172,7 @@ public final class ScenarioBenchmark {
             fleet.awaitReady(Duration.ofSeconds(60));
             Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
                     "the worker did not join its share group");
+            awaitStableShareGroup(fleet);
             warmUp(mode + " fleet", () -> requireSucceeded(timer.run(job(10, NOOP), RESULT_TIMEOUT)));
             if (wants("fan-in")) {
                 fanIn(timer, mode);
@@ -300,6 +314,7 @@ public final class ScenarioBenchmark {
             fleet.awaitReady(Duration.ofSeconds(60));
             Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
                     "the workers did not join their share group");
+            awaitStableShareGroup(fleet);
             warmUp("throughput fleet", () -> throughputRun(fleet, timer, Math.min(1_000, settings.throughputJobs())));
             List<Double> compiling = new ArrayList<>();
             for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
@@ -310,9 +325,9 @@ public final class ScenarioBenchmark {
                     rates.add(rate);
                     compiling.add(jitPercent);
                 }
-                out.printf("  throughput run %2d%s: %.0f branches/s (%d jobs × %d no-op branches); JIT compiling "
-                                + "%.0f %% of the time%n", run, run < 1 ? " (warm-up)" : "", rate, settings.throughputJobs(),
-                        THROUGHPUT_BRANCHES, jitPercent);
+                out.printf("  throughput run %2d%s: %.0f branches/s (%d jobs × %d no-op branches); "
+                                + "JIT compiling %.0f %% of the time%n", run, run < 1 ? " (warm-up)" : "", rate,
+                        settings.throughputJobs(), THROUGHPUT_BRANCHES, jitPercent);
             }
             throughputCompiling.put(progressEvents, compiling);
         }
@@ -337,6 +352,33 @@ public final class ScenarioBenchmark {
     }
 
     /**
+     * Waits until the workers' share group is stable with every consumer of the fleet in it. Work submitted while
+     * members still join (a fleet's workers start one after the other) was seen to stall: in 3 of 4 suite runs the
+     * throughput fleet's first round left 900 – 1,000 task records acquired on one partition, in no worker's hands
+     * and with no acknowledgement refused, until their record lock expired 5 minutes later. A benchmark of
+     * steady-state throughput starts after the group settles; the stall itself is an open question (docs/DESIGN.md,
+     * the workers' share consumers).
+     */
+    private static void awaitStableShareGroup(LocalFleet fleet) {
+        int consumers = fleet.workers().stream().mapToInt(Worker::consumers).sum();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers()))) {
+            Waits.orFail(Duration.ofSeconds(60), () -> {
+                try {
+                    ShareGroupDescription group = admin.describeShareGroups(List.of(WorkerOptions.DEFAULT_GROUP_ID))
+                            .describedGroups().get(WorkerOptions.DEFAULT_GROUP_ID).get(10, TimeUnit.SECONDS);
+                    return group.groupState() == GroupState.STABLE && group.members().size() == consumers;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                } catch (ExecutionException | TimeoutException e) {
+                    return false;
+                }
+            }, "the share group " + WorkerOptions.DEFAULT_GROUP_ID + " did not settle with " + consumers
+                    + " consumers within 60 s");
+        }
+    }
+
+    /**
      * What a fleet that stopped producing results is holding, for the failure message: the task records the share
      * group has not acknowledged per partition, the branches each worker runs, the jobs the aggregator holds.
      * Records unacknowledged while no worker runs anything are records acquired and never acknowledged, which the
@@ -345,9 +387,8 @@ public final class ScenarioBenchmark {
     static String whereTheWorkIs(LocalFleet fleet) {
         String backlog;
         try {
-            TaskBacklog.Measurement measured = TaskBacklog.measureOnce(
-                    io.braid.schema.kafka.KafkaConnection.plain(fleet.bootstrapServers()), fleet.topics().tasks(),
-                    io.braid.worker.WorkerOptions.DEFAULT_GROUP_ID, java.time.Clock.systemUTC());
+            TaskBacklog.Measurement measured = TaskBacklog.measureOnce(KafkaConnection.plain(fleet.bootstrapServers()),
+                    fleet.topics().tasks(), WorkerOptions.DEFAULT_GROUP_ID, Clock.systemUTC());
             backlog = measured.total() + " task records unacknowledged, by partition " + measured.partitions();
         } catch (Exception e) {
             backlog = "the task backlog could not be measured (" + e + ")";

@@ -86,8 +86,8 @@ public final class BenchCommand implements Callable<Integer> {
                 + ".");
         Path logs = output.resolve("logs");
         Files.createDirectories(logs);
-        ScenarioBenchmark benchmark = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, warmUpTime, chosen,
-                fanInJobs, throughputJobs, logs, celeryScript, commitInterval), System.out);
+        ScenarioBenchmark benchmark = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, warmUpTime,
+                chosen, fanInJobs, throughputJobs, logs, celeryScript, commitInterval), System.out);
         List<Measurement> measurements = benchmark.run();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("machine", machine);
