@@ -159,7 +159,7 @@ public final class ScenarioBenchmark {
     /**
      * Fan-in overhead, the 100-branch job and the speedup, on one idle fleet. The low-latency mode is measured
      * twice: as deployed by default, and with workers that publish no progress events, its lowest-latency setting
-     * (the two per-branch events measured ≈ 1 – 5 ms of a 10-branch job's low-latency fan-in).
+     * (the two per-branch events measured up to ≈ 5 ms of a 10-branch job's low-latency fan-in).
      */
     private void latencyScenarios(boolean lowLatency, boolean progressEvents) throws Exception {
         String mode = (lowLatency ? "low-latency" : "exactly-once") + (progressEvents ? "" : ", no progress events");
