@@ -352,12 +352,11 @@ public final class ScenarioBenchmark {
     }
 
     /**
-     * Waits until the workers' share group is stable with every consumer of the fleet in it. Work submitted while
-     * members still join (a fleet's workers start one after the other) was seen to stall: in 3 of 4 suite runs the
-     * throughput fleet's first round left 900 – 1,000 task records acquired on one partition, in no worker's hands
-     * and with no acknowledgement refused, until their record lock expired 5 minutes later. A benchmark of
-     * steady-state throughput starts after the group settles; the stall itself is an open question (docs/DESIGN.md,
-     * the workers' share consumers).
+     * Waits until the workers' share group is stable with every consumer of the fleet in it, so that no scenario
+     * measures members still joining (a fleet's workers start one after the other). It does not prevent the
+     * delivery stall seen in the throughput fleets' first round (task records of one partition acquired for no
+     * consumer until their lock expires): that also happened with the group stable (docs/DESIGN.md, the workers'
+     * share consumers).
      */
     private static void awaitStableShareGroup(LocalFleet fleet) {
         int consumers = fleet.workers().stream().mapToInt(Worker::consumers).sum();
