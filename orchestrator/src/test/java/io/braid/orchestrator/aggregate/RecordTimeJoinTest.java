@@ -58,8 +58,7 @@ class RecordTimeJoinTest {
     }
 
     private static void threeBranches(Inputs in) {
-        JobManifest manifest = JobManifest.newBuilder(manifest("job-r", "a", "b", "c")).setSubmittedAt(T0)
-                .setDispatchedAt(T0).build();
+        JobManifest manifest = dispatchedAtT0("job-r", "a", "b", "c");
         in.manifests().pipeInput("job-r", manifest, T0.plusMillis(5));
         in.results().pipeInput("job-r", succeeded("job-r", "a", "A"), T0.plusMillis(40));
         in.results().pipeInput("job-r", succeeded("job-r", "b", "B"), T0.plusMillis(55));
@@ -83,8 +82,7 @@ class RecordTimeJoinTest {
     void aJobCompletedByAnOlderRecordIsStampedNoEarlierThanItsLastBranchFinished() {
         // b's record (written the moment b finished) is appended before a's, which waited in another producer's batch
         Consumer<Inputs> outOfOrder = in -> {
-            JobManifest manifest = JobManifest.newBuilder(manifest("job-o", "a", "b")).setSubmittedAt(T0)
-                    .setDispatchedAt(T0).build();
+            JobManifest manifest = dispatchedAtT0("job-o", "a", "b");
             in.manifests().pipeInput("job-o", manifest, T0);
             in.results().pipeInput("job-o", finishedAt(succeeded("job-o", "b", "B"), T0.plusMillis(70)),
                     T0.plusMillis(70));
@@ -102,6 +100,11 @@ class RecordTimeJoinTest {
         assertThat(repeat.getFirst().toString()).isEqualTo(first.getFirst().toString());
     }
 
+    /** The manifest of {@code jobId} with its branches, submitted and dispatched at {@link #T0}. */
+    private static JobManifest dispatchedAtT0(String jobId, String... branchIds) {
+        return JobManifest.newBuilder(manifest(jobId, branchIds)).setSubmittedAt(T0).setDispatchedAt(T0).build();
+    }
+
     private static BranchResult finishedAt(BranchResult result, Instant finishedAt) {
         return BranchResult.newBuilder(result).setFinishedAt(finishedAt).build();
     }
@@ -109,8 +112,7 @@ class RecordTimeJoinTest {
     @Test
     void aDeadlineCompletionIsStampedWithTheDeadlineNotWhenTheTimerRan() {
         Consumer<Inputs> oneOfTwo = in -> {
-            JobManifest manifest = JobManifest.newBuilder(manifest("job-d", "a", "b")).setSubmittedAt(T0)
-                    .setDispatchedAt(T0).build();
+            JobManifest manifest = dispatchedAtT0("job-d", "a", "b");
             in.manifests().pipeInput("job-d", manifest, T0);
             in.results().pipeInput("job-d", succeeded("job-d", "a", "A"), T0.plusMillis(30));
             in.driver().advanceWallClockTime(Duration.ofSeconds(61));
