@@ -200,14 +200,18 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Sets the share group's start offset (earliest: tasks written before the first worker joined are not lost)
-     * and its record lock duration (see {@link WorkerOptions}).
+     * Sets the share group's start offset (earliest: tasks written before the first worker joined are not lost),
+     * its isolation level and its record lock duration (see {@link WorkerOptions}). Read committed: the dispatcher
+     * writes a job's tasks in a transaction (and the aggregator a replay's), so a worker never runs the tasks of
+     * an aborted fan-out, which the restarted dispatcher writes again, nor sees half a job's tasks early.
      */
     static void configureShareGroup(WorkerOptions options) {
         try (Admin admin = Admin.create(options.kafka().config(Map.of()))) {
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, options.groupId());
             List<AlterConfigOp> ops = List.of(
                     new AlterConfigOp(new ConfigEntry("share.auto.offset.reset", "earliest"), AlterConfigOp.OpType.SET),
+                    new AlterConfigOp(new ConfigEntry("share.isolation.level", "read_committed"),
+                            AlterConfigOp.OpType.SET),
                     new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms",
                             Long.toString(options.recordLockDuration().toMillis())), AlterConfigOp.OpType.SET));
             admin.incrementalAlterConfigs(Map.of(group, ops)).all().get(30, TimeUnit.SECONDS);

@@ -352,20 +352,30 @@ public final class ScenarioBenchmark {
     }
 
     /**
-     * Waits until the workers' share group is stable with every consumer of the fleet in it, so that no scenario
-     * measures members still joining (a fleet's workers start one after the other). It does not prevent the
-     * delivery stall seen in the throughput fleets' first round (task records of one partition acquired for no
-     * consumer until their lock expires): that also happened with the group stable (docs/DESIGN.md, the workers'
-     * share consumers).
+     * Waits until the workers' share group is stable with every consumer of the fleet in it and every partition of
+     * the tasks topic assigned, so that no scenario measures members still joining (a fleet's workers start one
+     * after the other). Stable is not enough: a fresh group reports STABLE with 16 members and no partition
+     * assigned, and assigns them moments later (seen with plain share consumers). It does not prevent the delivery
+     * stall seen in the throughput fleets' first round (task records of one partition acquired for no consumer
+     * until their lock expires), which also happened with the group stable (docs/DESIGN.md, the workers' share
+     * consumers).
      */
     private static void awaitStableShareGroup(LocalFleet fleet) {
         int consumers = fleet.workers().stream().mapToInt(Worker::consumers).sum();
+        String tasks = fleet.topics().tasks();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers()))) {
             Waits.orFail(Duration.ofSeconds(60), () -> {
                 try {
+                    int partitions = admin.describeTopics(List.of(tasks)).allTopicNames().get(10, TimeUnit.SECONDS)
+                            .get(tasks).partitions().size();
                     ShareGroupDescription group = admin.describeShareGroups(List.of(WorkerOptions.DEFAULT_GROUP_ID))
                             .describedGroups().get(WorkerOptions.DEFAULT_GROUP_ID).get(10, TimeUnit.SECONDS);
-                    return group.groupState() == GroupState.STABLE && group.members().size() == consumers;
+                    long assigned = group.members().stream()
+                            .flatMap(member -> member.assignment().topicPartitions().stream())
+                            .filter(partition -> partition.topic().equals(tasks))
+                            .distinct().count();
+                    return group.groupState() == GroupState.STABLE && group.members().size() == consumers
+                            && assigned == partitions;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return false;
@@ -373,7 +383,7 @@ public final class ScenarioBenchmark {
                     return false;
                 }
             }, "the share group " + WorkerOptions.DEFAULT_GROUP_ID + " did not settle with " + consumers
-                    + " consumers within 60 s");
+                    + " consumers and every partition of " + tasks + " assigned within 60 s");
         }
     }
 

@@ -75,6 +75,29 @@ final class TaskTopics {
         }
     }
 
+    /**
+     * Writes the tasks to partition 0 of the tasks topic in one transaction, as the dispatcher does, and commits
+     * or aborts it.
+     */
+    void publishInTransaction(List<BranchTask> tasks, boolean commit) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers(), "transactional.id",
+                        topics.prefix() + "test-dispatcher"), new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            for (BranchTask task : tasks) {
+                producer.send(new ProducerRecord<>(topics.tasks(), 0, task.getJobId(),
+                        serializer.serialize(topics.tasks(), task)));
+            }
+            producer.flush();
+            if (commit) {
+                producer.commitTransaction();
+            } else {
+                producer.abortTransaction();
+            }
+        }
+    }
+
     List<BranchResult> results() {
         return kafka.readAll(topics.results(), new AvroDeserializer<>(kafka.registryClient(), BranchResult.class))
                 .stream().map(ConsumerRecord::value).toList();

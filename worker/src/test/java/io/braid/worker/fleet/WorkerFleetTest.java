@@ -146,6 +146,24 @@ class WorkerFleetTest {
     }
 
     @Test
+    void tasks_of_an_aborted_transaction_never_run_and_the_committed_ones_after_them_do() {
+        useTopics("aborted.");
+        startWorker("worker-aborted", w -> w);
+        // Both transactions write to partition 0: the aborted tasks come first in the log.
+        topics.publishInTransaction(List.of(
+                TaskTopics.llmTask("aborted", "b1", "scripted", "sleep 0 aborted-1", null, 1),
+                TaskTopics.llmTask("aborted", "b2", "scripted", "sleep 0 aborted-2", null, 1)), false);
+        topics.publishInTransaction(List.of(
+                TaskTopics.llmTask("committed", "b1", "scripted", "sleep 0 committed", null, 1)), true);
+
+        Map<String, BranchResult> results = awaitResults(1, Duration.ofSeconds(60));
+
+        assertThat(results).containsOnlyKeys("committed/b1");
+        assertThat(scripted.calls("sleep 0 aborted-1") + scripted.calls("sleep 0 aborted-2"))
+                .as("calls made for the aborted dispatch").isZero();
+    }
+
+    @Test
     void a_branch_running_longer_than_the_brokers_default_record_lock_runs_exactly_once() {
         useTopics("long.");
         // Two workers compete for the record; the worker's group lock (20 s) outlasts the 5 s branch.
