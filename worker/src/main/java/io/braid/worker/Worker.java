@@ -82,6 +82,7 @@ public final class Worker implements AutoCloseable {
     private final Thread controlThread;
     private volatile WorkerHttpServer http;
     private volatile List<String> toolNames = List.of();
+    private volatile ProgressPublisher progressPublisher;
     private volatile State state = State.RUNNING;
 
     private Worker(WorkerOptions options, List<TaskConsumerLoop> loops, List<Thread> threads,
@@ -129,9 +130,11 @@ public final class Worker implements AutoCloseable {
                 BranchKind.LLM, new LlmBranchExecutor(models),
                 BranchKind.TOOL, new ToolBranchExecutor(tools.disabling(options.disabledTools())),
                 BranchKind.AGENT, new AgentBranchExecutor(models, tools.disabling(options.disabledTools())));
-        ProgressListener progress = options.progressEvents()
-                ? ProgressListener.all(metrics, new ProgressPublisher(options.topics(), serializer, producer,
-                options.workerId(), options.clock()))
+        ProgressPublisher progressPublisher = options.progressEvents()
+                ? new ProgressPublisher(options.topics(), serializer, producer, options.workerId(), options.clock(),
+                options.startedEventDelay())
+                : null;
+        ProgressListener progress = progressPublisher != null ? ProgressListener.all(metrics, progressPublisher)
                 : metrics;
         Cancellations cancellations = new Cancellations();
         BranchRunner runner = new BranchRunner(executors, branches, options.retryPolicy(), options.defaultTimeout(),
@@ -142,7 +145,7 @@ public final class Worker implements AutoCloseable {
                 new AvroDeserializer<>(registry, JobControl.class), cancellations, CONTROL_LOOKBACK, options.clock());
         Thread controlThread = Thread.ofPlatform().name(options.workerId() + "-control").start(control);
         TaskHandler handler = new TaskHandler(options.topics(), new AvroDeserializer<>(registry, BranchTask.class),
-                serializer, producer, runner, metrics);
+                serializer, producer, runner, metrics, progress);
 
         List<TaskConsumerLoop> loops = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -157,6 +160,7 @@ public final class Worker implements AutoCloseable {
         Worker worker = new Worker(options, loops, threads, branches, producer, metrics, meterRegistry, control,
                 controlThread);
         worker.toolNames = tools.names();
+        worker.progressPublisher = progressPublisher;
         if (options.httpPort() >= 0) {
             try {
                 worker.http = WorkerHttpServer.start(options.httpPort(), meterRegistry, worker::health);
@@ -315,6 +319,9 @@ public final class Worker implements AutoCloseable {
             controlThread.join(RELEASE_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (progressPublisher != null) {
+            progressPublisher.close();
         }
         producer.close(Duration.ofSeconds(5));
         if (http != null) {

@@ -48,6 +48,8 @@ import java.util.Objects;
  * @param kafkaProperties     extra Kafka client properties (TLS, SASL) for every client of the worker
  * @param progressEvents      publish BRANCH_STARTED / RETRYING / FINISHED events to the job-events topic (what
  *                            {@code braid watch} draws); off saves two of the four records a branch writes
+ * @param startedEventDelay   how long a branch runs before its BRANCH_STARTED is published; a branch finishing
+ *                            sooner has only its BRANCH_FINISHED (which says when it started); zero = at once
  * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
@@ -71,9 +73,12 @@ public record WorkerOptions(
         java.util.List<java.nio.file.Path> toolPlugins,
         java.util.Map<String, String> kafkaProperties,
         boolean progressEvents,
+        Duration startedEventDelay,
         Clock clock) {
 
     public static final String DEFAULT_GROUP_ID = "braid-workers";
+    /** Branches quicker than this publish no BRANCH_STARTED (see {@link #startedEventDelay()}). */
+    public static final Duration DEFAULT_STARTED_EVENT_DELAY = Duration.ofMillis(100);
 
     public WorkerOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -87,6 +92,7 @@ public record WorkerOptions(
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(simulatedLatencyMin, "simulatedLatencyMin");
         Objects.requireNonNull(simulatedLatencyMax, "simulatedLatencyMax");
+        Objects.requireNonNull(startedEventDelay, "startedEventDelay");
         Objects.requireNonNull(clock, "clock");
         disabledTools = java.util.Set.copyOf(disabledTools);
         toolPlugins = java.util.List.copyOf(toolPlugins);
@@ -144,6 +150,9 @@ public record WorkerOptions(
                     + "fit in the record lock of " + recordLockDuration.toSeconds() + " s (a branch may run "
                     + runBudget().toSeconds() + " s in all); raise the record lock or lower the timeout");
         }
+        if (startedEventDelay.isNegative()) {
+            throw new IllegalArgumentException("started-event delay " + startedEventDelay + " must not be negative");
+        }
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown grace " + shutdownGrace + " must not be negative");
         }
@@ -182,6 +191,7 @@ public record WorkerOptions(
         private java.util.List<java.nio.file.Path> toolPlugins = java.util.List.of();
         private java.util.Map<String, String> kafkaProperties = java.util.Map.of();
         private boolean progressEvents = true;
+        private Duration startedEventDelay = DEFAULT_STARTED_EVENT_DELAY;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -227,13 +237,15 @@ public record WorkerOptions(
 
         public Builder progressEvents(boolean value) { this.progressEvents = value; return this; }
 
+        public Builder startedEventDelay(Duration value) { this.startedEventDelay = value; return this; }
+
         public Builder clock(Clock value) { this.clock = value; return this; }
 
         public WorkerOptions build() {
             return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
                     recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
-                    kafkaProperties, progressEvents, clock)
+                    kafkaProperties, progressEvents, startedEventDelay, clock)
                     .validate();
         }
     }

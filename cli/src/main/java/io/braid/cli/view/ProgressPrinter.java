@@ -24,13 +24,23 @@ public final class ProgressPrinter {
                     event.getAttempt() > 1 ? " (attempt " + event.getAttempt() + ")" : "", event.getWorkerId());
             case BRANCH_RETRYING -> String.format("%-14s attempt %d failed, retrying: %s", event.getBranchId(),
                     event.getAttempt(), event.getMessage());
-            case BRANCH_FINISHED -> String.format("%-14s %s", event.getBranchId(), event.getBranchStatus());
+            case BRANCH_FINISHED -> String.format("%-14s %s%s", event.getBranchId(), event.getBranchStatus(),
+                    ranFor(event));
             case JOB_COMPLETED -> "completed";
             case JOB_REPLAYED -> "replay: " + event.getMessage();
             case REPLAY_REJECTED -> "replay refused: " + event.getMessage();
         };
         out.printf("  %8s  %s%n", offset(event.getAt()), what);
         out.flush();
+    }
+
+    /** How long the finishing attempt ran and where, when the event says (a quick branch has no start event). */
+    private static String ranFor(JobEvent event) {
+        if (event.getStartedAt() == null) {
+            return "";
+        }
+        return String.format(" (ran %d ms on %s)", Duration.between(event.getStartedAt(), event.getAt()).toMillis(),
+                event.getWorkerId());
     }
 
     private String offset(Instant at) {

@@ -77,6 +77,13 @@ public final class WatchBoard {
                 }
             }
             case BRANCH_FINISHED -> {
+                if (branch.startedAt == null) {
+                    // a quick branch publishes no start event; its finish says when it started
+                    branch.startedAt = event.getStartedAt();
+                }
+                if (branch.worker.isEmpty() && event.getWorkerId() != null) {
+                    branch.worker = event.getWorkerId();
+                }
                 branch.finishedAt = event.getAt();
                 branch.state = String.valueOf(event.getBranchStatus());
                 branch.done = true;

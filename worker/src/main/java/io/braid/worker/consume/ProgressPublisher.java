@@ -13,41 +13,137 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
-/** Publishes branch progress to the job-events topic, fire-and-forget: progress is informational. */
-public final class ProgressPublisher implements ProgressListener {
+/**
+ * Publishes branch progress to the job-events topic, fire-and-forget: progress is informational.
+ *
+ * <p>A branch's BRANCH_STARTED event is held back for the {@code startedEventDelay} and dropped if the branch
+ * finishes first: its BRANCH_FINISHED event then says when it started ({@code startedAt}). Nobody watches a branch
+ * of a few milliseconds run, and the held-back record is the one that stood in front of the branch's result on the
+ * worker's connection to the broker (it costs a fast branch's job a quarter of its records and, in the low-latency
+ * mode, about a millisecond: docs/BENCHMARKS.md). A branch that retries has its start published before its
+ * BRANCH_RETRYING. With a zero delay every start is published at once.
+ */
+public final class ProgressPublisher implements ProgressListener, AutoCloseable {
+
+    /**
+     * A held-back start event. The timer publishes it, or the branch's retry does, or its finish drops it: whoever
+     * claims it first. Claiming and publishing happen under the object's lock, so a start published by the timer
+     * is always sent before the branch's own next event.
+     */
+    private static final class PendingStart {
+        final JobEvent event;
+        boolean claimed;
+        volatile ScheduledFuture<?> timer;
+
+        PendingStart(JobEvent event) {
+            this.event = event;
+        }
+
+        synchronized boolean claim() {
+            boolean first = !claimed;
+            claimed = true;
+            return first;
+        }
+    }
 
     private final Topics topics;
     private final AvroSerializer<SpecificRecord> serializer;
     private final Producer<String, byte[]> producer;
     private final String workerId;
     private final Clock clock;
+    private final Duration startedEventDelay;
+    private final ScheduledThreadPoolExecutor timers;
+    private final Map<String, PendingStart> pendingStarts = new ConcurrentHashMap<>();
 
     public ProgressPublisher(Topics topics, AvroSerializer<SpecificRecord> serializer,
-                             Producer<String, byte[]> producer, String workerId, Clock clock) {
+                             Producer<String, byte[]> producer, String workerId, Clock clock,
+                             Duration startedEventDelay) {
         this.topics = topics;
         this.serializer = serializer;
         this.producer = producer;
         this.workerId = workerId;
         this.clock = clock;
+        this.startedEventDelay = startedEventDelay;
+        if (startedEventDelay.isPositive()) {
+            timers = new ScheduledThreadPoolExecutor(1,
+                    Thread.ofPlatform().name(workerId + "-progress").daemon().factory());
+            timers.setRemoveOnCancelPolicy(true);
+        } else {
+            timers = null;
+        }
     }
 
     @Override
     public void started(BranchTask task, int attempt) {
-        publish(event(task.getJobId(), task.getRound(), task.getBranch().getBranchId(), JobEventType.BRANCH_STARTED,
-                attempt).build());
+        JobEvent event = event(task.getJobId(), task.getRound(), task.getBranch().getBranchId(),
+                JobEventType.BRANCH_STARTED, attempt).build();
+        if (timers == null) {
+            publish(event);
+            return;
+        }
+        PendingStart pending = new PendingStart(event);
+        String key = key(task.getJobId(), task.getRound(), task.getBranch().getBranchId());
+        pendingStarts.put(key, pending);
+        pending.timer = timers.schedule(() -> {
+            synchronized (pending) {
+                if (pending.claim()) {
+                    publish(pending.event);
+                }
+            }
+            pendingStarts.remove(key, pending);
+        }, startedEventDelay.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void retrying(BranchTask task, int failedAttempt, BranchError error) {
+        PendingStart pending = pendingStarts.remove(key(task.getJobId(), task.getRound(),
+                task.getBranch().getBranchId()));
+        if (pending != null) {
+            synchronized (pending) {
+                if (pending.claim()) {
+                    cancel(pending);
+                    publish(pending.event);
+                }
+            }
+        }
         publish(event(task.getJobId(), task.getRound(), task.getBranch().getBranchId(), JobEventType.BRANCH_RETRYING,
                 failedAttempt).setMessage(error.getErrorClass() + ": " + error.getMessage()).build());
     }
 
     @Override
     public void finished(BranchResult result) {
+        PendingStart pending = pendingStarts.remove(key(result.getJobId(), result.getRound(), result.getBranchId()));
+        if (pending != null && pending.claim()) {
+            cancel(pending);
+        }
         publish(event(result.getJobId(), result.getRound(), result.getBranchId(), JobEventType.BRANCH_FINISHED,
-                result.getAttempt()).setBranchStatus(result.getStatus()).build());
+                result.getAttempt()).setBranchStatus(result.getStatus()).setStartedAt(result.getStartedAt()).build());
+    }
+
+    /** Stops the timer of held-back starts; those not yet published are dropped. */
+    @Override
+    public void close() {
+        if (timers != null) {
+            timers.shutdownNow();
+        }
+    }
+
+    private static void cancel(PendingStart pending) {
+        ScheduledFuture<?> timer = pending.timer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private static String key(String jobId, int round, String branchId) {
+        return jobId + '\0' + round + '\0' + branchId;
     }
 
     private JobEvent.Builder event(String jobId, int round, String branchId, JobEventType type, int attempt) {

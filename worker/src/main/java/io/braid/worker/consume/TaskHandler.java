@@ -7,6 +7,7 @@ import io.braid.schema.Topics;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.worker.execute.BranchRunner;
+import io.braid.worker.execute.ProgressListener;
 import io.braid.worker.observe.WorkerMetrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -55,15 +56,18 @@ public final class TaskHandler {
     private final Producer<String, byte[]> producer;
     private final BranchRunner runner;
     private final WorkerMetrics metrics;
+    private final ProgressListener progress;
 
     public TaskHandler(Topics topics, AvroDeserializer<BranchTask> tasks, AvroSerializer<SpecificRecord> serializer,
-                       Producer<String, byte[]> producer, BranchRunner runner, WorkerMetrics metrics) {
+                       Producer<String, byte[]> producer, BranchRunner runner, WorkerMetrics metrics,
+                       ProgressListener progress) {
         this.topics = topics;
         this.tasks = tasks;
         this.serializer = serializer;
         this.producer = producer;
         this.runner = runner;
         this.metrics = metrics;
+        this.progress = progress;
     }
 
     public AcknowledgeType handle(ConsumerRecord<String, byte[]> record) {
@@ -85,6 +89,7 @@ public final class TaskHandler {
             if (!publishResult(result)) {
                 return AcknowledgeType.RELEASE;
             }
+            progress.finished(result);
             metrics.branchFinished(result.getStatus(), Duration.ofNanos(System.nanoTime() - start));
             if (result.getStatus() != BranchStatus.SUCCEEDED && result.getError() != null) {
                 ProducerRecord<String, byte[]> deadLetter = deadLetter(record, result.getError().getErrorClass(),

@@ -76,7 +76,7 @@ public final class BranchRunner {
         Instant firstFailedAt = null;
         for (int attempt = 1; ; attempt++) {
             if (cancellations.isCancelled(task.getJobId(), task.getRound())) {
-                return finish(result(task, attempt - 1, clock.instant(), BranchStatus.CANCELLED).build());
+                return result(task, attempt - 1, clock.instant(), BranchStatus.CANCELLED).build();
             }
             listener.started(task, attempt);
             Instant startedAt = clock.instant();
@@ -92,10 +92,10 @@ public final class BranchRunner {
                         .setToolCalls(output.toolCalls())
                         .setFirstFailedAt(firstFailedAt)
                         .build();
-                return finish(result);
+                return result;
             } catch (CancellationException e) {
                 // its job was cancelled while the call ran (see Cancellations)
-                return finish(result(task, attempt, startedAt, BranchStatus.CANCELLED).build());
+                return result(task, attempt, startedAt, BranchStatus.CANCELLED).build();
             } catch (ExecutionException | TimeoutException e) {
                 if (calls.isShutdown()) {
                     // The worker is stopping and interrupted the call: not the branch's failure. Its record is
@@ -114,8 +114,8 @@ public final class BranchRunner {
                     firstFailedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                 }
                 if (!error.getRetriable() || attempt >= maxAttempts) {
-                    return finish(result(task, attempt, startedAt, finalStatus).setError(error)
-                            .setFirstFailedAt(firstFailedAt).build());
+                    return result(task, attempt, startedAt, finalStatus).setError(error)
+                            .setFirstFailedAt(firstFailedAt).build();
                 }
                 Duration wait = retryPolicy.delayBefore(attempt, Failures.retryAfter(failure),
                         ThreadLocalRandom.current());
@@ -123,18 +123,13 @@ public final class BranchRunner {
                 if (clock.instant().plus(wait).plus(shortestAttempt).isAfter(budgetEnd)) {
                     error.setMessage(error.getMessage() + " (not retried: waiting " + wait.toMillis()
                             + " ms would leave no time for another attempt within the record lock)");
-                    return finish(result(task, attempt, startedAt, finalStatus).setError(error)
-                            .setFirstFailedAt(firstFailedAt).build());
+                    return result(task, attempt, startedAt, finalStatus).setError(error)
+                            .setFirstFailedAt(firstFailedAt).build();
                 }
                 listener.retrying(task, attempt, error);
                 sleeper.sleep(wait);
             }
         }
-    }
-
-    private BranchResult finish(BranchResult result) {
-        listener.finished(result);
-        return result;
     }
 
     private BranchOutput attempt(BranchTask task, Duration timeout)

@@ -16,6 +16,7 @@ public interface ProgressListener {
     default void retrying(BranchTask task, int failedAttempt, BranchError error) {
     }
 
+    /** The branch's final result, once it is published: its finish never stands in front of its result. */
     default void finished(BranchResult result) {
     }
 

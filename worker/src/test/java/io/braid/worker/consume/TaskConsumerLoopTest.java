@@ -5,6 +5,7 @@ import io.braid.schema.Topics;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.testing.InMemorySchemaRegistry;
+import io.braid.worker.execute.ProgressListener;
 import io.braid.worker.observe.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -72,7 +73,7 @@ class TaskConsumerLoopTest {
                 new ByteArraySerializer());
         InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
         TaskHandler handler = new TaskHandler(Topics.defaults(), new AvroDeserializer<>(schemas, BranchTask.class),
-                new AvroSerializer<>(schemas), producer, null, metrics);
+                new AvroSerializer<>(schemas), producer, null, metrics, ProgressListener.NONE);
         TaskConsumerLoop loop = new TaskConsumerLoop(consumer, TASKS, Runnable::run, handler, metrics);
 
         Thread thread = Thread.ofPlatform().start(loop);
