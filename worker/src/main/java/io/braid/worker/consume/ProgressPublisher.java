@@ -25,10 +25,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A branch's BRANCH_STARTED event is held back for the {@code startedEventDelay} and dropped if the branch
  * finishes first: its BRANCH_FINISHED event then says when it started ({@code startedAt}). Nobody watches a branch
- * of a few milliseconds run, and the held-back record is the one that stood in front of the branch's result on the
- * worker's connection to the broker (it costs a fast branch's job a quarter of its records and, in the low-latency
- * mode, about a millisecond: docs/BENCHMARKS.md). A branch that retries has its start published before its
- * BRANCH_RETRYING. With a zero delay every start is published at once.
+ * of a few milliseconds run, and its start event was a quarter of the records a quick branch writes (task, start,
+ * result, finish); in the benchmarks the saving was within the machine's noise (docs/BENCHMARKS.md). A branch that
+ * retries has its start published before its BRANCH_RETRYING. With a zero delay every start is published at once.
  */
 public final class ProgressPublisher implements ProgressListener, AutoCloseable {
 
