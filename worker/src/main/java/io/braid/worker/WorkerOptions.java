@@ -77,8 +77,8 @@ public record WorkerOptions(
         Clock clock) {
 
     public static final String DEFAULT_GROUP_ID = "braid-workers";
-    /** Branches quicker than this publish no BRANCH_STARTED (see {@link #startedEventDelay()}). */
-    public static final Duration DEFAULT_STARTED_EVENT_DELAY = Duration.ofMillis(100);
+    /** Every start published at once: held-back starts saved nothing measurable and print after quicker events. */
+    public static final Duration DEFAULT_STARTED_EVENT_DELAY = Duration.ZERO;
 
     public WorkerOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");

@@ -78,10 +78,10 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "a branch writes (results and job events of the aggregator are unaffected)"})
     boolean progressEvents;
 
-    @Option(names = "--started-event-delay", defaultValue = "${env:BRAID_STARTED_EVENT_DELAY:-100ms}",
+    @Option(names = "--started-event-delay", defaultValue = "${env:BRAID_STARTED_EVENT_DELAY:-0s}",
             converter = DurationConverter.class,
             description = "Publish a branch's start only once it has run this long; a quicker branch has just its "
-                    + "finish event, which says when it started (default: ${DEFAULT-VALUE}; 0s = every start at once)")
+                    + "finish event, which says when it started (default: ${DEFAULT-VALUE}: every start at once)")
     Duration startedEventDelay;
 
     @Option(names = "--simulated-outage", description = "Make the simulated model fail every call like a provider "
