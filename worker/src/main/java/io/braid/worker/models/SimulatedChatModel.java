@@ -38,6 +38,8 @@ public final class SimulatedChatModel implements ChatModel {
     public static final String LABEL = "[simulated]";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.util.regex.Pattern CANDIDATE_LINE =
+            java.util.regex.Pattern.compile("(?m)^\\[([^\\]\\s]+)]\\s*$");
 
     private final String name;
     private final Duration minLatency;
@@ -115,7 +117,7 @@ public final class SimulatedChatModel implements ChatModel {
 
     /** The candidate ids of a judge prompt: lines that are just "[id]". */
     private static List<String> candidates(String user) {
-        java.util.regex.Matcher matcher = java.util.regex.Pattern.compile("(?m)^\\[([^\\]\\s]+)]\\s*$").matcher(user);
+        java.util.regex.Matcher matcher = CANDIDATE_LINE.matcher(user);
         List<String> ids = new java.util.ArrayList<>();
         while (matcher.find()) {
             ids.add(matcher.group(1));
@@ -143,6 +145,14 @@ public final class SimulatedChatModel implements ChatModel {
     private void simulateLatency(SplittableRandom random) {
         long spread = maxLatency.toMillis() - minLatency.toMillis();
         long millis = minLatency.toMillis() + (spread == 0 ? 0 : random.nextLong(spread + 1));
+        if (millis == 0) {
+            // No wait, and no Thread.sleep(0) either: on a virtual thread that yields its carrier, a cost a no-op
+            // branch should not pay. An interrupted call still fails as it would have in sleep.
+            if (Thread.currentThread().isInterrupted()) {
+                throw new RetriableException("simulated model call interrupted");
+            }
+            return;
+        }
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -151,13 +161,40 @@ public final class SimulatedChatModel implements ChatModel {
         }
     }
 
-    private static int words(String text) {
+    /** The words of {@code text}: runs of non-whitespace (regex {@code \s}) once it is trimmed. */
+    static int words(String text) {
         String trimmed = text.trim();
-        return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
+        int words = 0;
+        boolean inWord = false;
+        for (int i = 0; i < trimmed.length(); i++) {
+            boolean space = isSpace(trimmed.charAt(i));
+            if (!space && !inWord) {
+                words++;
+            }
+            inWord = !space;
+        }
+        return words;
     }
 
-    private static String abbreviate(String text, int max) {
-        String flat = text.replaceAll("\\s+", " ").trim();
-        return flat.length() <= max ? flat : flat.substring(0, max - 3) + "...";
+    /** {@code text} on one line, each run of whitespace one space, trimmed, cut to {@code max} characters. */
+    static String abbreviate(String text, int max) {
+        StringBuilder flat = new StringBuilder(text.length());
+        boolean inSpace = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!isSpace(c)) {
+                flat.append(c);
+            } else if (!inSpace) {
+                flat.append(' ');
+            }
+            inSpace = isSpace(c);
+        }
+        String line = flat.toString().trim();
+        return line.length() <= max ? line : line.substring(0, max - 3) + "...";
+    }
+
+    /** What the regex {@code \s} matches. Scanned by hand: the simulated model runs for every no-op branch. */
+    private static boolean isSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
     }
 }
