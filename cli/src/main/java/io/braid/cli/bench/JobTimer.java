@@ -6,19 +6,12 @@ import io.braid.schema.Topics;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroDeserializer;
-import io.braid.schema.serde.AvroSerializer;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.time.Duration;
 import java.util.List;
@@ -68,8 +61,7 @@ final class JobTimer implements AutoCloseable {
     }
 
     private final Topics topics;
-    private final KafkaProducer<String, byte[]> producer;
-    private final AvroSerializer<SpecificRecord> serializer;
+    private final JobSubmitter submitter;
     private final Map<String, CompletableFuture<Arrival>> waiting = new ConcurrentHashMap<>();
     /** When a waited job's last branch result was read from the results topic (wall clock, ms). */
     private final Map<String, Long> lastResultRead = new ConcurrentHashMap<>();
@@ -82,10 +74,7 @@ final class JobTimer implements AutoCloseable {
     JobTimer(String bootstrapServers, String registryUrl, Topics topics) {
         this.topics = topics;
         SchemaRegistry registry = new SchemaRegistryClient(registryUrl);
-        this.serializer = new AvroSerializer<>(registry);
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, 0),
-                new StringSerializer(), new ByteArraySerializer());
+        this.submitter = new JobSubmitter(bootstrapServers, registry, topics);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
@@ -124,7 +113,7 @@ final class JobTimer implements AutoCloseable {
     Timed run(JobRequest job, Duration timeout) {
         CompletableFuture<Arrival> arrival = waiting.computeIfAbsent(job.getJobId(), id -> new CompletableFuture<>());
         long start = System.nanoTime();
-        submit(job);
+        submitter.submit(job);
         try {
             Arrival done = arrival.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             waiting.remove(job.getJobId());
@@ -141,27 +130,6 @@ final class JobTimer implements AutoCloseable {
         }
     }
 
-    /** Sends {@code job} without waiting for the broker (see {@link #flush()}). */
-    void submitAsync(JobRequest job) {
-        producer.send(new ProducerRecord<>(topics.jobs(), job.getJobId(), serializer.serialize(topics.jobs(), job)));
-    }
-
-    void flush() {
-        producer.flush();
-    }
-
-    void submit(JobRequest job) {
-        try {
-            producer.send(new ProducerRecord<>(topics.jobs(), job.getJobId(),
-                    serializer.serialize(topics.jobs(), job))).get(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot submit " + job.getJobId() + ": " + e, e);
-        }
-    }
-
     @Override
     public void close() {
         running = false;
@@ -170,6 +138,6 @@ final class JobTimer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(5));
+        submitter.close();
     }
 }

@@ -6,10 +6,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Counts records arriving on a topic from the moment it is created: the benchmark's finish line. Reads
@@ -21,6 +24,8 @@ final class RecordCounter implements AutoCloseable {
     private long counted;
     /** The counted records' own timestamps (when their producers wrote them), in arrival order. */
     private long[] writtenAt = new long[1024];
+    /** The counted records' keys (job IDs on the job results topic), for saying which never arrived. */
+    private final Set<String> keys = new HashSet<>();
 
     RecordCounter(String bootstrapServers, String topic) {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -51,6 +56,9 @@ final class RecordCounter implements AutoCloseable {
                     writtenAt = Arrays.copyOf(writtenAt, writtenAt.length * 2);
                 }
                 writtenAt[(int) counted++] = record.timestamp();
+                if (record.key() != null) {
+                    keys.add(new String(record.key(), StandardCharsets.UTF_8));
+                }
             }
             onPoll.run();
         }
@@ -63,6 +71,11 @@ final class RecordCounter implements AutoCloseable {
      */
     double sustainedRate(double from, double to) {
         return Stats.rateBetween(Arrays.copyOf(writtenAt, (int) counted), from, to);
+    }
+
+    /** The keys of the records counted so far. */
+    Set<String> keys() {
+        return Set.copyOf(keys);
     }
 
     @Override

@@ -9,6 +9,7 @@ import io.braid.schema.JobRequest;
 import io.braid.schema.JobStatus;
 import io.braid.schema.LlmCall;
 import io.braid.schema.kafka.KafkaConnection;
+import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerOptions;
 import io.braid.worker.config.ModelSpec;
@@ -18,9 +19,19 @@ import io.braid.worker.config.WorkerConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ShareGroupDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,6 +40,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -39,8 +51,9 @@ import java.util.stream.IntStream;
 
 /**
  * {@code braid bench}: Braid's scenarios next to the baselines a user would pick instead, measured in the same run
- * on the same machine. Each fleet first serves jobs unmeasured for {@code warmUpTime} (the JIT compiler needs
- * that long for the broker, Kafka Streams, the clients and Braid in one JVM, see {@link JitMeter}), then each
+ * on the same machine. Each fleet first serves jobs unmeasured for at least {@code warmUpTime} and until the JIT
+ * compiler is quiet (it works for minutes on the broker, Kafka Streams, the clients and Braid in one JVM, see
+ * {@link JitMeter}), at most {@code maxWarmUpTime}, then each
  * scenario runs {@code warmups} times unmeasured and {@code runs} times measured; a figure is the median over the
  * runs, with min–max as the spread, and ratios are taken within each run.
  * <ol>
@@ -62,8 +75,9 @@ public final class ScenarioBenchmark {
             "cold-demo");
 
     /** How many times and how big; {@code commitInterval} null: the orchestrator's default. */
-    public record Settings(int runs, int warmups, Duration warmUpTime, Set<String> scenarios, int fanInJobs,
-                           int throughputJobs, Path logDir, Path celeryScript, Duration commitInterval) {
+    public record Settings(int runs, int warmups, Duration warmUpTime, Duration maxWarmUpTime,
+                           Set<String> scenarios, int fanInJobs, int throughputJobs, Path logDir, Path celeryScript,
+                           Duration commitInterval) {
     }
 
     private static final double EXACTLY_ONCE_P50_GOAL = 25.0;
@@ -72,6 +86,9 @@ public final class ScenarioBenchmark {
     private static final String SLOW = "slow500";
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(2);
     private static final int THROUGHPUT_BRANCHES = 10;
+    /** A warm-up ends once the compiler took at most this share of the last {@link #QUIET_WINDOW}. */
+    private static final double QUIET_COMPILER_PERCENT = 25.0;
+    private static final Duration QUIET_WINDOW = Duration.ofSeconds(15);
 
     private final Settings settings;
     private final PrintStream out;
@@ -309,17 +326,20 @@ public final class ScenarioBenchmark {
                 progressEvents ? "" : ", no progress events");
         List<Double> rates = new ArrayList<>();
         try (LocalFleet fleet = LocalFleet.start(2, w -> w.config(benchModels()).maxInFlight(512).recordsPerPoll(64)
+                .recordLockDuration(THROUGHPUT_RECORD_LOCK).defaultTimeout(THROUGHPUT_RECORD_LOCK.dividedBy(2))
                 .progressEvents(progressEvents), this::tuned);
-             JobTimer timer = new JobTimer(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+             JobSubmitter submitter = new JobSubmitter(fleet.bootstrapServers(),
+                     new SchemaRegistryClient(fleet.registryUrl()), fleet.topics())) {
             fleet.awaitReady(Duration.ofSeconds(60));
             Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
                     "the workers did not join their share group");
             awaitStableShareGroup(fleet);
-            warmUp("throughput fleet", () -> throughputRun(fleet, timer, Math.min(1_000, settings.throughputJobs())));
+            warmUp("throughput fleet", () -> throughputRun(fleet, submitter,
+                    Math.min(1_000, settings.throughputJobs())));
             List<Double> compiling = new ArrayList<>();
             for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
                 JitMeter jit = JitMeter.start();
-                double rate = throughputRun(fleet, timer, settings.throughputJobs());
+                double rate = throughputRun(fleet, submitter, settings.throughputJobs());
                 double jitPercent = jit.percentOfWallTime();
                 if (run >= 1) {
                     rates.add(rate);
@@ -334,18 +354,30 @@ public final class ScenarioBenchmark {
         return rates;
     }
 
+    /**
+     * The throughput fleets' record lock, instead of the workers' default of 5 minutes: no-op branches need no
+     * more, and it bounds what the share group's delivery stall (docs/DESIGN.md) costs a run — task records
+     * acquired for no consumer come back after the lock, so a stalled run finishes slow instead of failing. The
+     * branch timeout is cut to fit in it, as the worker requires.
+     */
+    private static final Duration THROUGHPUT_RECORD_LOCK = Duration.ofSeconds(30);
+
     /** Submits {@code count} 10-branch no-op jobs at once and waits for their results: branches/s. */
-    private double throughputRun(LocalFleet fleet, JobTimer timer, int count) {
+    private double throughputRun(LocalFleet fleet, JobSubmitter submitter, int count) {
         List<JobRequest> jobs = IntStream.range(0, count).mapToObj(i -> job(THROUGHPUT_BRANCHES, NOOP)).toList();
         try (RecordCounter results = new RecordCounter(fleet.bootstrapServers(), fleet.topics().jobResults())) {
             long start = System.nanoTime();
-            jobs.forEach(timer::submitAsync);
-            timer.flush();
+            jobs.forEach(submitter::submitAsync);
+            submitter.flush();
             long end;
             try {
                 end = results.awaitCount(jobs.size(), Duration.ofMinutes(5), () -> { });
             } catch (IllegalStateException e) {
-                throw new IllegalStateException(e.getMessage() + "; " + whereTheWorkIs(fleet), e);
+                Set<String> arrived = results.keys();
+                List<String> missing = jobs.stream().map(JobRequest::getJobId).filter(id -> !arrived.contains(id))
+                        .toList();
+                throw new IllegalStateException(e.getMessage() + "; " + whereTheWorkIs(fleet) + "; "
+                        + whyJobsAreMissing(fleet, missing), e);
             }
             return (double) jobs.size() * THROUGHPUT_BRANCHES / ((end - start) / 1e9);
         }
@@ -408,21 +440,97 @@ public final class ScenarioBenchmark {
     }
 
     /**
-     * Serves rounds of work unmeasured for {@code warmUpTime}, so that the measured runs meet compiled code rather
-     * than the JIT compiler at work on a core the system under test needs.
+     * For jobs whose results never arrived: how many there are, and for the first few what the aggregator holds
+     * (its status view: which branches it has results for) and how many branch results the results topic has for
+     * them. Results on the topic that the aggregator does not show were lost between the two.
+     */
+    static String whyJobsAreMissing(LocalFleet fleet, List<String> missing) {
+        if (missing.isEmpty()) {
+            return "no job is missing a result";
+        }
+        List<String> sample = missing.subList(0, Math.min(3, missing.size()));
+        Map<String, Integer> onTopic = new TreeMap<>();
+        sample.forEach(id -> onTopic.put(id, 0));
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(fleet.topics().results()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> onTopic.computeIfPresent(record.key(),
+                        (id, count) -> count + 1));
+            }
+        } catch (RuntimeException e) {
+            return missing.size() + " jobs without a result; the results topic could not be read (" + e + ")";
+        }
+        StringBuilder out = new StringBuilder(missing.size() + " jobs without a result; the first of them:");
+        for (String jobId : sample) {
+            out.append(" [").append(jobId).append(": ").append(onTopic.get(jobId))
+                    .append(" branch results on the topic; the aggregator holds ").append(heldState(fleet, jobId))
+                    .append(']');
+        }
+        return out.toString();
+    }
+
+    /** What the fleet's aggregator says of a job (GET /jobs/{id} on its status server). */
+    private static String heldState(LocalFleet fleet, String jobId) {
+        OptionalInt port = fleet.orchestrator().httpPort();
+        if (port.isEmpty()) {
+            return "(no status server)";
+        }
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port.getAsInt() + "/jobs/" + jobId))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return "HTTP " + response.statusCode() + " " + response.body();
+        } catch (IOException e) {
+            return "(status not readable: " + e + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
+    }
+
+    /**
+     * Serves rounds of work unmeasured for at least {@code warmUpTime} and then until the JIT compiler is quiet
+     * — its compilation time at most {@value #QUIET_COMPILER_PERCENT} % of the last {@link #QUIET_WINDOW} — or
+     * {@code maxWarmUpTime} has passed, so that the measured runs meet compiled code rather than the compiler at
+     * work on a core the system under test needs. A fixed time measured fleets in different states: a fleet
+     * started after others in the same JVM finds much of its code compiled already, and a throughput fleet's
+     * compiler was still busy half the time after four minutes.
      */
     private void warmUp(String fleet, Runnable round) {
         if (!settings.warmUpTime().isPositive()) {
             return;
         }
         JitMeter jit = JitMeter.start();
+        JitMeter window = JitMeter.start();
+        double lastWindow = Double.NaN;
         int rounds = 0;
-        while (jit.elapsed().compareTo(settings.warmUpTime()) < 0) {
+        while (true) {
             round.run();
             rounds++;
+            if (window.elapsed().compareTo(QUIET_WINDOW) >= 0) {
+                lastWindow = window.percentOfWallTime();
+                boolean quiet = !(lastWindow > QUIET_COMPILER_PERCENT); // NaN: the JVM does not say; do not wait
+                if (jit.elapsed().compareTo(settings.warmUpTime()) >= 0
+                        && (quiet || jit.elapsed().compareTo(settings.maxWarmUpTime()) >= 0)) {
+                    break;
+                }
+                window = JitMeter.start();
+            }
         }
-        out.printf("  %s warmed up: %d rounds in %.0f s, the JIT compiling %.0f %% of the time%n", fleet, rounds,
-                jit.elapsed().toMillis() / 1e3, jit.percentOfWallTime());
+        out.printf("  %s warmed up: %d rounds in %.0f s, the JIT compiling %.0f %% of the time, %.0f %% of the "
+                        + "last %d s%s%n", fleet, rounds, jit.elapsed().toMillis() / 1e3, jit.percentOfWallTime(),
+                lastWindow, QUIET_WINDOW.toSeconds(), lastWindow > QUIET_COMPILER_PERCENT
+                        ? " (still busy at --max-warm-up-time)" : "");
     }
 
     /** The median JIT share over the measured runs, for a measurement's note. */

@@ -22,11 +22,20 @@ public final class SuiteReport {
         return text.toString();
     }
 
+    /** How the fleets were warmed up, in words. */
+    public static String warmUpUntil(Duration warmUpTime, Duration maxWarmUpTime) {
+        if (!warmUpTime.isPositive()) {
+            return "no time (a cold JVM)";
+        }
+        return "at least " + warmUpTime.toSeconds() + " s and until the JIT compiler was quiet, at most "
+                + Math.max(warmUpTime.toSeconds(), maxWarmUpTime.toSeconds()) + " s";
+    }
+
     public static String markdown(List<Measurement> measurements, String machine, int runs, int warmups,
-                                  Duration warmUpTime) {
+                                  Duration warmUpTime, Duration maxWarmUpTime) {
         StringBuilder md = new StringBuilder();
-        md.append("Machine: ").append(machine).append(". Each fleet warmed up for ").append(warmUpTime.toSeconds())
-                .append(" s; medians over ").append(runs).append(" runs after ").append(warmups)
+        md.append("Machine: ").append(machine).append(". Each fleet warmed up for ").append(warmUpUntil(warmUpTime,
+                        maxWarmUpTime)).append("; medians over ").append(runs).append(" runs after ").append(warmups)
                 .append(" warm-up run(s); spread = min – max over the runs.\n\n");
         md.append("| scenario | metric | median | spread | goal | met | note |\n");
         md.append("| --- | --- | ---: | ---: | ---: | :---: | --- |\n");

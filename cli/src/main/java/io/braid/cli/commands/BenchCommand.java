@@ -39,9 +39,15 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warm-up-time", converter = DurationConverter.class, paramLabel = "DURATION",
             defaultValue = "30s",
-            description = "How long each fleet serves jobs unmeasured before its scenarios, so the JIT compiler has "
-                    + "compiled the hot paths (default: ${DEFAULT-VALUE}; 0s to measure a cold JVM)")
+            description = "How long each fleet serves jobs unmeasured before its scenarios at least, so the JIT "
+                    + "compiler has compiled the hot paths (default: ${DEFAULT-VALUE}; 0s to measure a cold JVM)")
     Duration warmUpTime;
+
+    @Option(names = "--max-warm-up-time", converter = DurationConverter.class, paramLabel = "DURATION",
+            defaultValue = "5m",
+            description = "After --warm-up-time, a fleet keeps warming up until the JIT compiler is quiet (at most "
+                    + "25 %% of the last 15 s), up to this long in all (default: ${DEFAULT-VALUE})")
+    Duration maxWarmUpTime;
 
     @Option(names = "--fan-in-jobs", defaultValue = "100",
             description = "Jobs per fan-in run, one at a time (default: ${DEFAULT-VALUE})")
@@ -76,17 +82,22 @@ public final class BenchCommand implements Callable<Integer> {
         if (runs < 1 || warmups < 0) {
             throw new IllegalArgumentException("--runs must be 1 or more and --warmups 0 or more");
         }
+        if (warmUpTime.isNegative() || maxWarmUpTime.compareTo(warmUpTime) < 0) {
+            throw new IllegalArgumentException("--max-warm-up-time (" + maxWarmUpTime.toSeconds() + " s) must not be "
+                    + "shorter than --warm-up-time (" + warmUpTime.toSeconds() + " s); raise it, e.g. 5m");
+        }
         if (commitInterval != null && !commitInterval.isPositive()) {
             throw new IllegalArgumentException("--commit-interval must be positive, e.g. 5ms");
         }
         String machine = machine();
-        System.out.println("Braid benchmarks on " + machine + "; each fleet warmed up for " + warmUpTime.toSeconds()
-                + " s, then " + runs + " runs after " + warmups + " warm-up run(s)"
+        System.out.println("Braid benchmarks on " + machine + "; each fleet warmed up for "
+                + SuiteReport.warmUpUntil(warmUpTime, maxWarmUpTime) + ", then " + runs + " runs after " + warmups + " warm-up run(s)"
                 + (commitInterval == null ? "" : "; aggregator commit interval " + commitInterval.toMillis() + " ms")
                 + ".");
         Path logs = output.resolve("logs");
         Files.createDirectories(logs);
         ScenarioBenchmark benchmark = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, warmUpTime,
+                maxWarmUpTime,
                 chosen, fanInJobs, throughputJobs, logs, celeryScript, commitInterval), System.out);
         List<Measurement> measurements = benchmark.run();
         Map<String, Object> figures = new LinkedHashMap<>();
@@ -94,10 +105,12 @@ public final class BenchCommand implements Callable<Integer> {
         figures.put("runs", runs);
         figures.put("warmups", warmups);
         figures.put("warmUpSeconds", warmUpTime.toSeconds());
+        figures.put("maxWarmUpSeconds", maxWarmUpTime.toSeconds());
         figures.put("measurements", measurements);
         BenchFiles.report(System.out, output, "suite", figures, SuiteReport.table(measurements, machine));
         Path markdown = output.resolve("suite-latest.md");
-        Files.writeString(markdown, SuiteReport.markdown(measurements, machine, runs, warmups, warmUpTime));
+        Files.writeString(markdown, SuiteReport.markdown(measurements, machine, runs, warmups, warmUpTime,
+                maxWarmUpTime));
         System.out.println("Markdown table: " + markdown + " (copy it into docs/BENCHMARKS.md)");
         Path plot = output.resolve("suite-latest.png");
         BenchPlot.write(benchmark.curves(), "Braid benchmarks — " + machine, plot);

@@ -55,8 +55,10 @@ class BenchReportTest {
         String table = SuiteReport.table(List.of(latency, ratio, info), "test machine");
         assertThat(table).contains("fan-in").contains("24.0 ms").contains("20.0 – 30.0").contains("≤ 25.0 ms")
                 .contains("MET");
-        assertThat(SuiteReport.markdown(List.of(ratio), "test machine", 3, 2, java.time.Duration.ofSeconds(30)))
-                .contains("Each fleet warmed up for 30 s; medians over 3 runs after 2 warm-up run(s)")
+        assertThat(SuiteReport.markdown(List.of(ratio), "test machine", 3, 2, java.time.Duration.ofSeconds(30),
+                java.time.Duration.ofMinutes(5)))
+                .contains("Each fleet warmed up for at least 30 s and until the JIT compiler was quiet, at most 300 s; "
+                        + "medians over 3 runs after 2 warm-up run(s)")
                 .contains("| job-100 | ratio | 5.50× | 4.00 – 6.00 | ≥ 5.00× | MET |");
     }
 
