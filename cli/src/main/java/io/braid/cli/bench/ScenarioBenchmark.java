@@ -47,6 +47,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 
 /**
@@ -62,7 +63,8 @@ import java.util.stream.IntStream;
  *       over the jobs of a run.</li>
  *   <li>{@code job-100}: a 100-branch no-op job end to end, Braid vs in-process futures vs a Celery chord.</li>
  *   <li>{@code speedup}: 20 branches of 500 ms simulated latency; wall time and speedup over sequential.</li>
- *   <li>{@code throughput}: sustained no-op branches/s through the whole fleet in one JVM.</li>
+ *   <li>{@code throughput}: sustained no-op branches/s through the whole fleet in one JVM, with progress events
+ *       and without: two fleets that take turns.</li>
  *   <li>{@code scale-out}: 1, 2 and 4 worker processes on I/O-bound (1 s) branches; sustained and whole-batch
  *   rates, the ratio per doubling of the sustained ones.</li>
  *   <li>{@code cold-demo}: {@code braid demo} in a fresh JVM, command to answer.</li>
@@ -86,8 +88,13 @@ public final class ScenarioBenchmark {
     private static final String SLOW = "slow500";
     private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(2);
     private static final int THROUGHPUT_BRANCHES = 10;
-    /** A warm-up ends once the compiler took at most this share of the last {@link #QUIET_WINDOW}. */
-    private static final double QUIET_COMPILER_PERCENT = 25.0;
+    /**
+     * A warm-up ends once the compiler took at most this share of each of the last {@link #QUIET_WINDOWS} windows
+     * of {@link #QUIET_WINDOW}: one quiet window is not enough, a compiler that finished one big method soon starts
+     * the next.
+     */
+    private static final double QUIET_COMPILER_PERCENT = 20.0;
+    private static final int QUIET_WINDOWS = 2;
     private static final Duration QUIET_WINDOW = Duration.ofSeconds(15);
 
     private final Settings settings;
@@ -96,8 +103,6 @@ public final class ScenarioBenchmark {
     private final List<Measurement> measurements = new ArrayList<>();
     private final Map<Integer, List<Double>> scaleOutRates = new TreeMap<>();
     private final Map<String, List<Double>> overheadSamples = new LinkedHashMap<>();
-    /** The JIT's compilation time during the measured throughput runs (% of their time), by progress events on. */
-    private final Map<Boolean, List<Double>> throughputCompiling = new LinkedHashMap<>();
 
     public ScenarioBenchmark(Settings settings, PrintStream out) {
         this.settings = settings;
@@ -311,47 +316,84 @@ public final class ScenarioBenchmark {
         measurements.add(new Measurement("speedup", "in-process futures", "ms", inProc, null, true, null));
     }
 
+    /**
+     * Throughput with progress events (as deployed) and without, measured on two fleets that run side by side in
+     * the JVM and take turns — warm-up rounds alternate between them, and so do the measured runs, each pair in the
+     * other order than the last. Measured one fleet after the other, the second met the code the first had made the
+     * compiler compile, and the first paid for it: the comparison measured the order.
+     */
     private void throughput() throws Exception {
-        List<Double> rates = throughputRates(true);
-        measurements.add(new Measurement("throughput", "no-op branches/s", "branches/s", rates, 10_000.0, false,
-                "whole fleet in one JVM on this machine; " + jitNote(throughputCompiling.get(true))));
-        List<Double> lean = throughputRates(false);
-        measurements.add(new Measurement("throughput", "… without progress events", "branches/s", lean, null,
-                false, "workers with --no-progress-events (no per-branch start/finish events); "
-                + jitNote(throughputCompiling.get(false))));
+        out.printf("%n[throughput: two fleets in one JVM, each an embedded broker, an orchestrator and 2 workers, "
+                + "one with progress events and one without, measured in turn]%n");
+        try (ThroughputFleet deployed = ThroughputFleet.start(true, this::tuned);
+             ThroughputFleet lean = ThroughputFleet.start(false, this::tuned)) {
+            int warmUpJobs = Math.min(1_000, settings.throughputJobs());
+            warmUp("throughput fleets", () -> {
+                throughputRun(deployed, warmUpJobs);
+                throughputRun(lean, warmUpJobs);
+            });
+            for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
+                List<ThroughputFleet> turns = Math.floorMod(run, 2) == 1 ? List.of(deployed, lean)
+                        : List.of(lean, deployed);
+                for (ThroughputFleet fleet : turns) {
+                    JitMeter jit = JitMeter.start();
+                    double rate = throughputRun(fleet, settings.throughputJobs());
+                    double jitPercent = jit.percentOfWallTime();
+                    if (run >= 1) {
+                        fleet.rates.add(rate);
+                        fleet.compiling.add(jitPercent);
+                    }
+                    out.printf("  throughput run %2d%s, %s: %.0f branches/s (%d jobs × %d no-op branches); "
+                                    + "JIT compiling %.0f %% of the time%n", run, run < 1 ? " (warm-up)" : "",
+                            fleet.progressEvents ? "progress events" : "no progress events", rate,
+                            settings.throughputJobs(), THROUGHPUT_BRANCHES, jitPercent);
+                }
+            }
+            measurements.add(new Measurement("throughput", "no-op branches/s", "branches/s", deployed.rates,
+                    10_000.0, false, "whole fleet in one JVM on this machine; " + jitNote(deployed.compiling)));
+            measurements.add(new Measurement("throughput", "… without progress events", "branches/s", lean.rates,
+                    null, false, "workers with --no-progress-events (no per-branch start/finish events), measured "
+                    + "in turn with the fleet above; " + jitNote(lean.compiling)));
+        }
     }
 
-    private List<Double> throughputRates(boolean progressEvents) {
-        out.printf("%n[throughput: embedded broker, orchestrator, 2 workers, one JVM%s]%n",
-                progressEvents ? "" : ", no progress events");
-        List<Double> rates = new ArrayList<>();
-        try (LocalFleet fleet = LocalFleet.start(2, w -> w.config(benchModels()).maxInFlight(512).recordsPerPoll(64)
-                .recordLockDuration(THROUGHPUT_RECORD_LOCK).defaultTimeout(THROUGHPUT_RECORD_LOCK.dividedBy(2))
-                .progressEvents(progressEvents), this::tuned);
-             JobSubmitter submitter = new JobSubmitter(fleet.bootstrapServers(),
-                     new SchemaRegistryClient(fleet.registryUrl()), fleet.topics())) {
-            fleet.awaitReady(Duration.ofSeconds(60));
-            Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream().allMatch(w -> w.health().ready()),
-                    "the workers did not join their share group");
-            awaitStableShareGroup(fleet);
-            warmUp("throughput fleet", () -> throughputRun(fleet, submitter,
-                    Math.min(1_000, settings.throughputJobs())));
-            List<Double> compiling = new ArrayList<>();
-            for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
-                JitMeter jit = JitMeter.start();
-                double rate = throughputRun(fleet, submitter, settings.throughputJobs());
-                double jitPercent = jit.percentOfWallTime();
-                if (run >= 1) {
-                    rates.add(rate);
-                    compiling.add(jitPercent);
-                }
-                out.printf("  throughput run %2d%s: %.0f branches/s (%d jobs × %d no-op branches); "
-                                + "JIT compiling %.0f %% of the time%n", run, run < 1 ? " (warm-up)" : "", rate,
-                        settings.throughputJobs(), THROUGHPUT_BRANCHES, jitPercent);
-            }
-            throughputCompiling.put(progressEvents, compiling);
+    /** A throughput fleet, the load generator that submits to it, and its measured runs. */
+    private static final class ThroughputFleet implements AutoCloseable {
+        final LocalFleet fleet;
+        final JobSubmitter submitter;
+        final boolean progressEvents;
+        final List<Double> rates = new ArrayList<>();
+        final List<Double> compiling = new ArrayList<>();
+
+        private ThroughputFleet(LocalFleet fleet, JobSubmitter submitter, boolean progressEvents) {
+            this.fleet = fleet;
+            this.submitter = submitter;
+            this.progressEvents = progressEvents;
         }
-        return rates;
+
+        static ThroughputFleet start(boolean progressEvents,
+                                     UnaryOperator<OrchestratorOptions.Builder> orchestratorSettings) {
+            LocalFleet fleet = LocalFleet.start(2, w -> w.config(benchModels()).maxInFlight(512).recordsPerPoll(64)
+                    .recordLockDuration(THROUGHPUT_RECORD_LOCK).defaultTimeout(THROUGHPUT_RECORD_LOCK.dividedBy(2))
+                    .progressEvents(progressEvents), orchestratorSettings);
+            try {
+                fleet.awaitReady(Duration.ofSeconds(60));
+                Waits.orFail(Duration.ofSeconds(60), () -> fleet.workers().stream()
+                        .allMatch(w -> w.health().ready()), "the workers did not join their share group");
+                awaitStableShareGroup(fleet);
+                return new ThroughputFleet(fleet, new JobSubmitter(fleet.bootstrapServers(),
+                        new SchemaRegistryClient(fleet.registryUrl()), fleet.topics()), progressEvents);
+            } catch (RuntimeException e) {
+                fleet.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            submitter.close();
+            fleet.close();
+        }
     }
 
     /**
@@ -363,7 +405,9 @@ public final class ScenarioBenchmark {
     private static final Duration THROUGHPUT_RECORD_LOCK = Duration.ofSeconds(30);
 
     /** Submits {@code count} 10-branch no-op jobs at once and waits for their results: branches/s. */
-    private double throughputRun(LocalFleet fleet, JobSubmitter submitter, int count) {
+    private double throughputRun(ThroughputFleet throughputFleet, int count) {
+        LocalFleet fleet = throughputFleet.fleet;
+        JobSubmitter submitter = throughputFleet.submitter;
         List<JobRequest> jobs = IntStream.range(0, count).mapToObj(i -> job(THROUGHPUT_BRANCHES, NOOP)).toList();
         try (RecordCounter results = new RecordCounter(fleet.bootstrapServers(), fleet.topics().jobResults())) {
             long start = System.nanoTime();
@@ -500,7 +544,7 @@ public final class ScenarioBenchmark {
 
     /**
      * Serves rounds of work unmeasured for at least {@code warmUpTime} and then until the JIT compiler is quiet
-     * — its compilation time at most {@value #QUIET_COMPILER_PERCENT} % of the last {@link #QUIET_WINDOW} — or
+     * (see {@link #QUIET_COMPILER_PERCENT}) or
      * {@code maxWarmUpTime} has passed, so that the measured runs meet compiled code rather than the compiler at
      * work on a core the system under test needs. A fixed time measured fleets in different states: a fleet
      * started after others in the same JVM finds much of its code compiled already, and a throughput fleet's
@@ -512,25 +556,28 @@ public final class ScenarioBenchmark {
         }
         JitMeter jit = JitMeter.start();
         JitMeter window = JitMeter.start();
-        double lastWindow = Double.NaN;
+        List<Double> windows = new ArrayList<>();
+        int quietWindows = 0;
         int rounds = 0;
         while (true) {
             round.run();
             rounds++;
             if (window.elapsed().compareTo(QUIET_WINDOW) >= 0) {
-                lastWindow = window.percentOfWallTime();
-                boolean quiet = !(lastWindow > QUIET_COMPILER_PERCENT); // NaN: the JVM does not say; do not wait
-                if (jit.elapsed().compareTo(settings.warmUpTime()) >= 0
-                        && (quiet || jit.elapsed().compareTo(settings.maxWarmUpTime()) >= 0)) {
+                double compiling = window.percentOfWallTime();
+                windows.add(compiling);
+                // NaN: the JVM does not say how busy its compiler is; then the minimum time is all there is
+                quietWindows = compiling > QUIET_COMPILER_PERCENT ? 0 : quietWindows + 1;
+                if (jit.elapsed().compareTo(settings.warmUpTime()) >= 0 && (quietWindows >= QUIET_WINDOWS
+                        || jit.elapsed().compareTo(settings.maxWarmUpTime()) >= 0)) {
                     break;
                 }
                 window = JitMeter.start();
             }
         }
-        out.printf("  %s warmed up: %d rounds in %.0f s, the JIT compiling %.0f %% of the time, %.0f %% of the "
-                        + "last %d s%s%n", fleet, rounds, jit.elapsed().toMillis() / 1e3, jit.percentOfWallTime(),
-                lastWindow, QUIET_WINDOW.toSeconds(), lastWindow > QUIET_COMPILER_PERCENT
-                        ? " (still busy at --max-warm-up-time)" : "");
+        out.printf("  %s warmed up: %d rounds in %.0f s, the JIT compiling %.0f %% of the time (%s %% by %d s)%s%n",
+                fleet, rounds, jit.elapsed().toMillis() / 1e3, jit.percentOfWallTime(), windows.stream()
+                        .map(percent -> String.format(Locale.ROOT, "%.0f", percent)).toList(),
+                QUIET_WINDOW.toSeconds(), quietWindows >= QUIET_WINDOWS ? "" : "; still busy at --max-warm-up-time");
     }
 
     /** The median JIT share over the measured runs, for a measurement's note. */
