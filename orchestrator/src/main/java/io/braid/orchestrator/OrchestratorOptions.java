@@ -24,7 +24,8 @@ import java.util.Objects;
  * @param exactlyOnce        both stages exactly-once (default): a transactional dispatcher and an exactly_once_v2
  *                           aggregator; false = the low-latency mode, both at least once, job results still
  *                           idempotent (see {@link Builder#lowLatency(boolean)})
- * @param commitInterval     aggregator commit interval; with exactly-once this bounds the join's latency
+ * @param commitInterval     aggregator commit interval; with exactly-once it bounds a busy join's latency (an idle
+ *                           join asks for a commit once its input drains after a job completed)
  * @param streamsPollTime    how long the aggregator blocks in poll when idle
  * @param join               the join's default deadline, retention of finished jobs and timer interval
  * @param httpPort           port of GET /jobs/{id}: 0 picks a free one, negative turns it off
@@ -134,7 +135,7 @@ public record OrchestratorOptions(
         private String instanceId = "orchestrator-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "braid-aggregator");
         private boolean exactlyOnce = true;
-        private Duration commitInterval = Duration.ofMillis(10);
+        private Duration commitInterval = Duration.ofMillis(30);
         private Duration streamsPollTime = Duration.ofMillis(5);
         private JoinSettings join = JoinSettings.defaults();
         private int httpPort = -1;

@@ -46,7 +46,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-warm-up-time", converter = DurationConverter.class, paramLabel = "DURATION",
             defaultValue = "5m",
             description = "After --warm-up-time, a fleet keeps warming up until the JIT compiler is quiet (at most "
-                    + "25 %% of the last 15 s), up to this long in all (default: ${DEFAULT-VALUE})")
+                    + "20 %% of each of the last two 15 s), up to this long in all (default: ${DEFAULT-VALUE})")
     Duration maxWarmUpTime;
 
     @Option(names = "--fan-in-jobs", defaultValue = "100",
@@ -59,7 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--commit-interval", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "The aggregator's commit interval in the fleets of fan-in, job-100, speedup and throughput "
-                    + "(default: the orchestrator's, 10ms), to measure the tuning")
+                    + "(default: the orchestrator's, 30ms), to measure the tuning")
     Duration commitInterval;
 
     @Option(names = "--celery-script", defaultValue = "bench/celery/chord-baseline.sh",

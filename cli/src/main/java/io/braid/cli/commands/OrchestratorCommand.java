@@ -42,10 +42,10 @@ public final class OrchestratorCommand implements Callable<Integer> {
                     + "first. See docs/BENCHMARKS.md"})
     boolean lowLatency;
 
-    @Option(names = "--commit-interval", defaultValue = "${env:BRAID_COMMIT_INTERVAL:-10ms}",
+    @Option(names = "--commit-interval", defaultValue = "${env:BRAID_COMMIT_INTERVAL:-30ms}",
             converter = DurationConverter.class,
-            description = "How often the aggregator commits; exactly-once, a job result becomes readable at the "
-                    + "commit after its join (default: ${DEFAULT-VALUE})")
+            description = "How often a busy aggregator commits; exactly-once, a job result becomes readable at the "
+                    + "commit after its join, which an idle aggregator asks for at once (default: ${DEFAULT-VALUE})")
     Duration commitInterval;
 
     @Option(names = "--default-job-deadline", defaultValue = "${env:BRAID_DEFAULT_JOB_DEADLINE:-15m}",

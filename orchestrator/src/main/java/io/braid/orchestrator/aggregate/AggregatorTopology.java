@@ -76,8 +76,10 @@ public final class AggregatorTopology {
 
         KStream<String, JoinOutput> outputs = manifests.merge(results, Named.as("join-inputs"))
                 .merge(controls, Named.as("join-inputs-and-controls"))
+                // recordTime is the at-least-once mode, where results are visible at once: no commit to ask for
                 .process(() -> new JobJoinProcessor(STORE_NAME, RESULTS_STORE_NAME, TIMERS_STORE_NAME, clock, settings,
-                        recordTime), Named.as("job-join"), STORE_NAME, RESULTS_STORE_NAME, TIMERS_STORE_NAME);
+                        recordTime, !recordTime), Named.as("job-join"), STORE_NAME, RESULTS_STORE_NAME,
+                        TIMERS_STORE_NAME);
         outputs.filter((jobId, output) -> output instanceof JoinOutput.Task, named("join-tasks"))
                 .mapValues(output -> ((JoinOutput.Task) output).task(), named("join-task"))
                 .to(topics.tasks(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchTask.class)));
