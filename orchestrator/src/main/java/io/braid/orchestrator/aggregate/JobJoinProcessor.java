@@ -62,23 +62,12 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
     /** An input was processed since the last drain check. */
     private boolean inputSinceDrainCheck;
 
-    JobJoinProcessor(String storeName, String resultsStoreName, String timersStoreName, Clock clock,
-                     JoinSettings settings) {
-        this(storeName, resultsStoreName, timersStoreName, clock, settings, false);
-    }
-
     /**
      * With {@code recordTime} (the low-latency, at-least-once mode) every step takes its time from its input — the
      * record's timestamp (see {@link #inputTime}), or the deadline that fired — instead of the clock, so processing
      * the same inputs again after a crash produces the same JobResult, completedAt included.
-     */
-    JobJoinProcessor(String storeName, String resultsStoreName, String timersStoreName, Clock clock,
-                     JoinSettings settings, boolean recordTime) {
-        this(storeName, resultsStoreName, timersStoreName, clock, settings, recordTime, false);
-    }
-
-    /**
-     * With {@code commitWhenDrained} (the exactly-once mode, where a job result is visible only once the
+     *
+     * <p>With {@code commitWhenDrained} (the exactly-once mode, where a job result is visible only once the
      * transaction that wrote it commits), the join asks Streams to commit as soon as its input has drained after a
      * job completed — no input processed between two drain checks — instead of leaving the result to the next
      * commit interval. Under load the input never drains and commits keep to the interval, so a longer interval
