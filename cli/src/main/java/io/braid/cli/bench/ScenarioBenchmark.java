@@ -544,9 +544,8 @@ public final class ScenarioBenchmark {
 
     /**
      * Serves rounds of work unmeasured for at least {@code warmUpTime} and then until the JIT compiler is quiet
-     * (see {@link #QUIET_COMPILER_PERCENT}) or
-     * {@code maxWarmUpTime} has passed, so that the measured runs meet compiled code rather than the compiler at
-     * work on a core the system under test needs. A fixed time measured fleets in different states: a fleet
+     * (see {@link #QUIET_COMPILER_PERCENT}) or {@code maxWarmUpTime} has passed, so that the measured runs meet
+     * compiled code rather than the compiler at work on a core the system under test needs. A fixed time measured fleets in different states: a fleet
      * started after others in the same JVM finds much of its code compiled already, and a throughput fleet's
      * compiler was still busy half the time after four minutes.
      */
