@@ -56,11 +56,22 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
      */
     static final Duration DRAIN_CHECK_INTERVAL = Duration.ofMillis(1);
 
+    /**
+     * Inputs processed by the join on each stream thread, across its tasks. Kafka Streams commits all of a thread's
+     * tasks together (one transaction per thread), so the input that matters for a drain check is the thread's, not
+     * one task's: a task whose own partition is momentarily empty must not commit its busy neighbours' transaction.
+     */
+    private static final ThreadLocal<InputCount> INPUTS_ON_THREAD = ThreadLocal.withInitial(InputCount::new);
+
+    private static final class InputCount {
+        long processed;
+    }
+
     private final boolean commitWhenDrained;
     /** A job result was forwarded and no commit has been asked for since. */
     private boolean completedSinceCommitRequest;
-    /** An input was processed since the last drain check. */
-    private boolean inputSinceDrainCheck;
+    /** The thread's input count at this task's last drain check. */
+    private long inputsOnThreadAtDrainCheck;
 
     /**
      * With {@code recordTime} (the low-latency, at-least-once mode) every step takes its time from its input — the
@@ -69,8 +80,8 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
      *
      * <p>With {@code commitWhenDrained} (the exactly-once mode, where a job result is visible only once the
      * transaction that wrote it commits), the join asks Streams to commit as soon as its input has drained after a
-     * job completed — no input processed between two drain checks — instead of leaving the result to the next
-     * commit interval. Under load the input never drains and commits keep to the interval, so a longer interval
+     * job completed — no input processed on its stream thread, by any of the thread's tasks, between two drain
+     * checks — instead of leaving the result to the next commit interval. Under load the input never drains and commits keep to the interval, so a longer interval
      * costs throughput less transaction work without costing an idle job its latency. (Asking on every completed
      * job committed once per job and cut throughput threefold.)
      */
@@ -94,25 +105,28 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         cache.clear();
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> fireDueTimers());
         completedSinceCommitRequest = false;
-        inputSinceDrainCheck = false;
+        inputsOnThreadAtDrainCheck = INPUTS_ON_THREAD.get().processed;
         if (commitWhenDrained) {
             context.schedule(DRAIN_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
                     timestamp -> commitIfDrained());
         }
     }
 
-    /** Asks for a commit when a job completed and no input arrived since the last check. */
+    /** Asks for a commit when a job completed and no input arrived on this thread since the last check. */
     void commitIfDrained() {
-        if (completedSinceCommitRequest && !inputSinceDrainCheck) {
+        long inputsOnThread = INPUTS_ON_THREAD.get().processed;
+        if (completedSinceCommitRequest && inputsOnThread == inputsOnThreadAtDrainCheck) {
             context.commit();
             completedSinceCommitRequest = false;
         }
-        inputSinceDrainCheck = false;
+        inputsOnThreadAtDrainCheck = inputsOnThread;
     }
 
     @Override
     public void process(Record<String, JoinInput> record) {
-        inputSinceDrainCheck = true;
+        if (commitWhenDrained) {
+            INPUTS_ON_THREAD.get().processed++;
+        }
         String jobId = record.key();
         if (jobId == null) {
             return;

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The exactly-once join asks for a commit once its input has drained after a job completed, and not while inputs
- * keep arriving (a unit test: the processor in Kafka Streams' mock context, no broker).
+ * keep arriving on its stream thread (a unit test: the processor in Kafka Streams' mock context, no broker; the
+ * test's thread plays the stream thread).
  */
 class CommitWhenDrainedTest {
 
@@ -29,114 +30,145 @@ class CommitWhenDrainedTest {
             Duration.ofSeconds(45), Duration.ofSeconds(1));
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    private final MockProcessorContext<String, JoinOutput> context = new MockProcessorContext<>();
-    private JobJoinProcessor processor;
 
     @Test
     void a_completed_job_is_committed_at_the_first_drain_check_that_saw_no_input() {
-        JobJoinProcessor join = started(true);
-        Runnable drainCheck = drainCheck();
+        Task task = new Task(true);
 
-        manifest("job-1", "a");
-        result("job-1", "a");
-        assertThat(completedJobs()).isEqualTo(1);
+        task.manifest("job-1", "a");
+        task.result("job-1", "a");
+        assertThat(task.completedJobs()).isEqualTo(1);
 
-        drainCheck.run(); // the result arrived since the last check: the input may not have drained yet
-        assertThat(context.committed()).isFalse();
-        drainCheck.run();
-        assertThat(context.committed()).isTrue();
+        task.drainCheck(); // the result arrived since the last check: the input may not have drained yet
+        assertThat(task.commitAskedFor()).isFalse();
+        task.drainCheck();
+        assertThat(task.commitAskedFor()).isTrue();
 
-        context.resetCommit();
-        drainCheck.run(); // nothing completed since the request
-        assertThat(context.committed()).isFalse();
-        join.close();
+        task.context.resetCommit();
+        task.drainCheck(); // nothing completed since the request
+        assertThat(task.commitAskedFor()).isFalse();
+        task.close();
     }
 
     @Test
     void while_inputs_keep_arriving_no_commit_is_asked_for_and_the_interval_commits() {
-        JobJoinProcessor join = started(true);
-        Runnable drainCheck = drainCheck();
+        Task task = new Task(true);
 
-        manifest("job-2", "a", "b");
-        result("job-2", "a");
-        result("job-2", "b");
-        assertThat(completedJobs()).isEqualTo(1);
+        task.manifest("job-2", "a", "b");
+        task.result("job-2", "a");
+        task.result("job-2", "b");
+        assertThat(task.completedJobs()).isEqualTo(1);
         for (int i = 0; i < 5; i++) {
-            manifest("busy-" + i, "a"); // the load goes on between checks
-            drainCheck.run();
-            assertThat(context.committed()).as("check %d under load", i).isFalse();
+            task.manifest("busy-" + i, "a"); // the load goes on between checks
+            task.drainCheck();
+            assertThat(task.commitAskedFor()).as("check %d under load", i).isFalse();
         }
-        drainCheck.run();
-        assertThat(context.committed()).isTrue();
-        join.close();
+        task.drainCheck();
+        assertThat(task.commitAskedFor()).isTrue();
+        task.close();
+    }
+
+    @Test
+    void a_task_whose_partition_is_idle_waits_while_another_task_on_its_thread_is_busy() {
+        Task idle = new Task(true); // two tasks of one stream thread: one transaction commits both
+        Task busy = new Task(true);
+
+        idle.manifest("job-5", "a");
+        idle.result("job-5", "a");
+        assertThat(idle.completedJobs()).isEqualTo(1);
+        idle.drainCheck();
+        for (int i = 0; i < 5; i++) {
+            busy.manifest("busy-" + i, "a"); // only the other partition has input
+            idle.drainCheck();
+            busy.drainCheck();
+            assertThat(idle.commitAskedFor()).as("check %d while the thread is busy", i).isFalse();
+        }
+        idle.drainCheck();
+        assertThat(idle.commitAskedFor()).isTrue();
+        assertThat(busy.commitAskedFor()).as("nothing completed on the busy task").isFalse();
+        idle.close();
+        busy.close();
     }
 
     @Test
     void inputs_that_complete_nothing_ask_for_no_commit() {
-        JobJoinProcessor join = started(true);
-        Runnable drainCheck = drainCheck();
+        Task task = new Task(true);
 
-        manifest("job-3", "a", "b");
-        result("job-3", "a");
-        drainCheck.run();
-        drainCheck.run();
-        assertThat(context.committed()).isFalse();
-        join.close();
+        task.manifest("job-3", "a", "b");
+        task.result("job-3", "a");
+        task.drainCheck();
+        task.drainCheck();
+        assertThat(task.commitAskedFor()).isFalse();
+        task.close();
     }
 
     @Test
     void the_at_least_once_join_schedules_no_drain_check() {
-        JobJoinProcessor join = started(false);
+        Task task = new Task(false);
 
-        assertThat(context.scheduledPunctuators()).noneMatch(p -> p.getInterval()
+        assertThat(task.context.scheduledPunctuators()).noneMatch(p -> p.getInterval()
                 .equals(JobJoinProcessor.DRAIN_CHECK_INTERVAL));
-        manifest("job-4", "a");
-        result("job-4", "a");
-        assertThat(completedJobs()).isEqualTo(1);
-        assertThat(context.committed()).isFalse();
-        join.close();
+        task.manifest("job-4", "a");
+        task.result("job-4", "a");
+        assertThat(task.completedJobs()).isEqualTo(1);
+        assertThat(task.commitAskedFor()).isFalse();
+        task.close();
     }
 
-    private JobJoinProcessor started(boolean commitWhenDrained) {
-        KeyValueStore<String, JobJoinState> states = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(AggregatorTopology.STORE_NAME), Serdes.String(),
-                AvroSerde.of(registry, JobJoinState.class)).withLoggingDisabled().build();
-        KeyValueStore<String, BranchResult> results = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(AggregatorTopology.RESULTS_STORE_NAME), Serdes.String(),
-                AvroSerde.of(registry, BranchResult.class)).withLoggingDisabled().build();
-        KeyValueStore<String, String> timers = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(AggregatorTopology.TIMERS_STORE_NAME), Serdes.String(),
-                Serdes.String()).withLoggingDisabled().build();
-        for (KeyValueStore<?, ?> store : List.of(states, results, timers)) {
-            store.init(context.getStateStoreContext(), store);
-            context.addStateStore(store);
+    /** One stream task: the join processor in a mock context of its own, with in-memory stores. */
+    private final class Task {
+        final MockProcessorContext<String, JoinOutput> context = new MockProcessorContext<>();
+        final JobJoinProcessor processor;
+
+        Task(boolean commitWhenDrained) {
+            KeyValueStore<String, JobJoinState> states = Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(AggregatorTopology.STORE_NAME), Serdes.String(),
+                    AvroSerde.of(registry, JobJoinState.class)).withLoggingDisabled().build();
+            KeyValueStore<String, BranchResult> results = Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(AggregatorTopology.RESULTS_STORE_NAME), Serdes.String(),
+                    AvroSerde.of(registry, BranchResult.class)).withLoggingDisabled().build();
+            KeyValueStore<String, String> timers = Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(AggregatorTopology.TIMERS_STORE_NAME), Serdes.String(),
+                    Serdes.String()).withLoggingDisabled().build();
+            for (KeyValueStore<?, ?> store : List.of(states, results, timers)) {
+                store.init(context.getStateStoreContext(), store);
+                context.addStateStore(store);
+            }
+            processor = new JobJoinProcessor(AggregatorTopology.STORE_NAME, AggregatorTopology.RESULTS_STORE_NAME,
+                    AggregatorTopology.TIMERS_STORE_NAME, new ManualClock(JobFixtures.T0), SETTINGS, false,
+                    commitWhenDrained);
+            processor.init(context);
         }
-        processor = new JobJoinProcessor(AggregatorTopology.STORE_NAME, AggregatorTopology.RESULTS_STORE_NAME,
-                AggregatorTopology.TIMERS_STORE_NAME, new ManualClock(JobFixtures.T0), SETTINGS, false,
-                commitWhenDrained);
-        processor.init(context);
-        return processor;
-    }
 
-    private Runnable drainCheck() {
-        MockProcessorContext.CapturedPunctuator captured = context.scheduledPunctuators().stream()
-                .filter(p -> p.getInterval().equals(JobJoinProcessor.DRAIN_CHECK_INTERVAL)
-                        && p.getType() == PunctuationType.WALL_CLOCK_TIME)
-                .findFirst().orElseThrow(() -> new AssertionError("no drain check scheduled"));
-        return () -> captured.getPunctuator().punctuate(System.currentTimeMillis());
-    }
+        void drainCheck() {
+            MockProcessorContext.CapturedPunctuator captured = context.scheduledPunctuators().stream()
+                    .filter(p -> p.getInterval().equals(JobJoinProcessor.DRAIN_CHECK_INTERVAL)
+                            && p.getType() == PunctuationType.WALL_CLOCK_TIME)
+                    .findFirst().orElseThrow(() -> new AssertionError("no drain check scheduled"));
+            captured.getPunctuator().punctuate(System.currentTimeMillis());
+        }
 
-    private void manifest(String jobId, String... branchIds) {
-        processor.process(new Record<>(jobId, new JoinInput.Manifest(JobFixtures.manifest(jobId, branchIds)), 0L));
-    }
+        boolean commitAskedFor() {
+            return context.committed();
+        }
 
-    private void result(String jobId, String branchId) {
-        processor.process(new Record<>(jobId, new JoinInput.Result(JobFixtures.succeeded(jobId, branchId, "ok")),
-                0L));
-    }
+        void manifest(String jobId, String... branchIds) {
+            processor.process(new Record<>(jobId, new JoinInput.Manifest(JobFixtures.manifest(jobId, branchIds)),
+                    0L));
+        }
 
-    private long completedJobs() {
-        return context.forwarded().stream()
-                .filter(forwarded -> forwarded.record().value() instanceof JoinOutput.Completed).count();
+        void result(String jobId, String branchId) {
+            processor.process(new Record<>(jobId, new JoinInput.Result(JobFixtures.succeeded(jobId, branchId, "ok")),
+                    0L));
+        }
+
+        long completedJobs() {
+            return context.forwarded().stream()
+                    .filter(forwarded -> forwarded.record().value() instanceof JoinOutput.Completed).count();
+        }
+
+        void close() {
+            processor.close();
+        }
     }
 }
