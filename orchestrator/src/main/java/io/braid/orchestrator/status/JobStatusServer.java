@@ -9,6 +9,7 @@ import io.braid.orchestrator.aggregate.Replay;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobControl;
 import io.braid.schema.JobJoinState;
+import io.braid.schema.http.HttpReplies;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -18,7 +19,6 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -275,7 +275,7 @@ public final class JobStatusServer implements AutoCloseable {
         });
         server.createContext("/metrics", exchange -> {
             try (exchange) {
-                respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheusText.get());
+                HttpReplies.send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", prometheusText.get());
             }
         });
         server.createContext("/backlog", exchange -> {
@@ -288,18 +288,9 @@ public final class JobStatusServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        respond(exchange, status, "application/json", body);
+        HttpReplies.send(exchange, status, "application/json", body);
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, String body)
-            throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
-    }
 
     @Override
     public void close() {

@@ -2,13 +2,12 @@ package io.braid.worker.observe;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.braid.schema.http.HttpReplies;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
@@ -68,18 +67,11 @@ public final class WorkerHttpServer implements AutoCloseable {
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         try (exchange) {
             if (!"GET".equals(exchange.getRequestMethod())) {
-                byte[] message = "use GET\n".getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Allow", "GET");
-                exchange.sendResponseHeaders(405, message.length);
-                exchange.getResponseBody().write(message);
+                HttpReplies.send(exchange, 405, "text/plain; charset=utf-8", "use GET\n");
                 return;
             }
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", contentType);
-            exchange.sendResponseHeaders(status, bytes.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
-            }
+            HttpReplies.send(exchange, status, contentType, body);
         }
     }
 
