@@ -69,7 +69,7 @@ public final class TaskBacklog implements Runnable, AutoCloseable {
         try (Admin admin = Admin.create(kafka.config(Map.of()))) {
             while (running) {
                 try {
-                    latest = measure(admin);
+                    latest = measure(admin, tasksTopic, shareGroup, clock);
                 } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
                     log.warn("cannot measure the task backlog of share group {}: {}", shareGroup, e.toString());
                 }
@@ -84,17 +84,17 @@ public final class TaskBacklog implements Runnable, AutoCloseable {
     public static Measurement measureOnce(KafkaConnection kafka, String tasksTopic, String shareGroup, Clock clock)
             throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         try (Admin admin = Admin.create(kafka.config(Map.of()))) {
-            return new TaskBacklog(kafka, tasksTopic, shareGroup, Duration.ZERO, clock).measure(admin);
+            return measure(admin, tasksTopic, shareGroup, clock);
         }
     }
 
-    Measurement measure(Admin admin) throws ExecutionException, InterruptedException,
-            java.util.concurrent.TimeoutException {
+    private static Measurement measure(Admin admin, String tasksTopic, String shareGroup, Clock clock)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         List<TopicPartition> partitions = admin.describeTopics(List.of(tasksTopic)).allTopicNames()
                 .get(15, TimeUnit.SECONDS).get(tasksTopic).partitions().stream()
                 .map(p -> new TopicPartition(tasksTopic, p.partition())).toList();
         Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
-        Map<TopicPartition, SharePartitionOffsetInfo> group = shareOffsets(admin, partitions);
+        Map<TopicPartition, SharePartitionOffsetInfo> group = shareOffsets(admin, shareGroup, partitions);
         Map<TopicPartition, Long> starts = group.isEmpty() ? offsets(admin, partitions, OffsetSpec.earliest())
                 : Map.of();
         Map<Integer, Long> perPartition = new TreeMap<>();
@@ -110,7 +110,8 @@ public final class TaskBacklog implements Runnable, AutoCloseable {
         return new Measurement(total, perPartition, clock.instant());
     }
 
-    private Map<TopicPartition, SharePartitionOffsetInfo> shareOffsets(Admin admin, List<TopicPartition> partitions)
+    private static Map<TopicPartition, SharePartitionOffsetInfo> shareOffsets(Admin admin, String shareGroup,
+                                                                             List<TopicPartition> partitions)
             throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
         try {
             Map<TopicPartition, SharePartitionOffsetInfo> offsets = admin.listShareGroupOffsets(
