@@ -26,11 +26,23 @@ class CommandLineMistakesTest {
         Outcome orchestrator = braid("orchestrator", "--commit-interval", "0ms");
         assertThat(orchestrator.exitCode()).isEqualTo(2);
         assertThat(orchestrator.err()).contains("braid orchestrator: commit interval 0 ms must be positive")
-                .contains("the default is 10 ms");
+                .contains("the default is 30 ms");
 
         Outcome bench = braid("bench", "--commit-interval", "0ms");
         assertThat(bench.exitCode()).isEqualTo(2);
         assertThat(bench.err()).contains("braid bench: --commit-interval must be positive, e.g. 5ms");
+    }
+
+    @Test
+    void anAggregatorPollTimeOfZeroIsRefusedWithTheValueThatWorks() {
+        Outcome orchestrator = braid("orchestrator", "--poll-time", "0ms");
+        assertThat(orchestrator.exitCode()).isEqualTo(2);
+        assertThat(orchestrator.err()).contains("braid orchestrator: poll time 0 ms must be positive")
+                .contains("the default is 5 ms");
+
+        Outcome bench = braid("bench", "--poll-time", "0ms");
+        assertThat(bench.exitCode()).isEqualTo(2);
+        assertThat(bench.err()).contains("braid bench: --poll-time must be positive, e.g. 1ms");
     }
 
     @Test

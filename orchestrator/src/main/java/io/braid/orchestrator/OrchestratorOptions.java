@@ -61,6 +61,9 @@ public record OrchestratorOptions(
     public static final String AGGREGATOR_APPLICATION_ID = "braid-aggregator";
     public static final String DISPATCHER_GROUP_ID = "braid-dispatcher";
     public static final int DEFAULT_MAX_BRANCHES = 1000;
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(30);
+    /** How long the idle aggregator blocks in poll; an idle exactly-once join's commit waits for the next loop. */
+    public static final Duration DEFAULT_STREAMS_POLL_TIME = Duration.ofMillis(5);
     /** The workers' share group unless configured otherwise (the worker's default too). */
     public static final String DEFAULT_WORKER_GROUP_ID = "braid-workers";
 
@@ -103,9 +106,10 @@ public record OrchestratorOptions(
             throw new IllegalArgumentException("instance id '" + instanceId
                     + "' may only contain letters, digits, '.', '_' and '-'");
         }
-        if (commitInterval.isNegative() || commitInterval.isZero()) {
+        if (!commitInterval.isPositive()) {
             throw new IllegalArgumentException("commit interval " + commitInterval.toMillis() + " ms"
-                    + " must be positive (0 makes commits saturate the CPU); the default is 10 ms");
+                    + " must be positive (0 makes commits saturate the CPU); the default is "
+                    + DEFAULT_COMMIT_INTERVAL.toMillis() + " ms");
         }
         if (maxJobBytes < 1024) {
             throw new IllegalArgumentException("max job bytes " + maxJobBytes + " is too small; use 1024 or more");
@@ -120,8 +124,10 @@ public record OrchestratorOptions(
             throw new IllegalArgumentException("advertised host is empty; pass the name other instances reach "
                     + "this one at");
         }
-        if (streamsPollTime.isNegative()) {
-            throw new IllegalArgumentException("streams poll time " + streamsPollTime + " must not be negative");
+        if (!streamsPollTime.isPositive()) {
+            throw new IllegalArgumentException("poll time " + streamsPollTime.toMillis() + " ms must be positive "
+                    + "(0 makes the idle aggregator spin a core); the default is "
+                    + DEFAULT_STREAMS_POLL_TIME.toMillis() + " ms");
         }
         return this;
     }
@@ -135,8 +141,8 @@ public record OrchestratorOptions(
         private String instanceId = "orchestrator-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "braid-aggregator");
         private boolean exactlyOnce = true;
-        private Duration commitInterval = Duration.ofMillis(30);
-        private Duration streamsPollTime = Duration.ofMillis(5);
+        private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
+        private Duration streamsPollTime = DEFAULT_STREAMS_POLL_TIME;
         private JoinSettings join = JoinSettings.defaults();
         private int httpPort = -1;
         private String advertisedHost = "localhost";

@@ -76,10 +76,10 @@ public final class ScenarioBenchmark {
     public static final List<String> SCENARIOS = List.of("fan-in", "job-100", "speedup", "throughput", "scale-out",
             "cold-demo");
 
-    /** How many times and how big; {@code commitInterval} null: the orchestrator's default. */
+    /** How many times and how big; {@code commitInterval} and {@code pollTime} null: the orchestrator's defaults. */
     public record Settings(int runs, int warmups, Duration warmUpTime, Duration maxWarmUpTime,
                            Set<String> scenarios, int fanInJobs, int throughputJobs, Path logDir, Path celeryScript,
-                           Duration commitInterval) {
+                           Duration commitInterval, Duration pollTime) {
     }
 
     private static final double EXACTLY_ONCE_P50_GOAL = 25.0;
@@ -152,7 +152,13 @@ public final class ScenarioBenchmark {
     }
 
     private OrchestratorOptions.Builder tuned(OrchestratorOptions.Builder orchestrator) {
-        return settings.commitInterval() == null ? orchestrator : orchestrator.commitInterval(settings.commitInterval());
+        if (settings.commitInterval() != null) {
+            orchestrator.commitInterval(settings.commitInterval());
+        }
+        if (settings.pollTime() != null) {
+            orchestrator.streamsPollTime(settings.pollTime());
+        }
+        return orchestrator;
     }
 
     private boolean wants(String scenario) {

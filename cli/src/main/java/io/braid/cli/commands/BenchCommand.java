@@ -62,6 +62,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default: the orchestrator's, 30ms), to measure the tuning")
     Duration commitInterval;
 
+    @Option(names = "--poll-time", converter = DurationConverter.class, paramLabel = "DURATION",
+            description = "How long the aggregator's stream thread blocks in poll when idle, in the same fleets "
+                    + "(default: the orchestrator's, 5ms), to measure the tuning")
+    Duration pollTime;
+
     @Option(names = "--celery-script", defaultValue = "bench/celery/chord-baseline.sh",
             description = "The Celery chord baseline (installs Celery and Redis with apt-get when missing; "
                     + "default: ${DEFAULT-VALUE})")
@@ -89,16 +94,20 @@ public final class BenchCommand implements Callable<Integer> {
         if (commitInterval != null && !commitInterval.isPositive()) {
             throw new IllegalArgumentException("--commit-interval must be positive, e.g. 5ms");
         }
+        if (pollTime != null && !pollTime.isPositive()) {
+            throw new IllegalArgumentException("--poll-time must be positive, e.g. 1ms");
+        }
         String machine = machine();
         System.out.println("Braid benchmarks on " + machine + "; each fleet warmed up for "
                 + SuiteReport.warmUpUntil(warmUpTime, maxWarmUpTime) + ", then " + runs + " runs after " + warmups + " warm-up run(s)"
                 + (commitInterval == null ? "" : "; aggregator commit interval " + commitInterval.toMillis() + " ms")
+                + (pollTime == null ? "" : "; aggregator poll time " + pollTime.toMillis() + " ms")
                 + ".");
         Path logs = output.resolve("logs");
         Files.createDirectories(logs);
         ScenarioBenchmark benchmark = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, warmUpTime,
                 maxWarmUpTime,
-                chosen, fanInJobs, throughputJobs, logs, celeryScript, commitInterval), System.out);
+                chosen, fanInJobs, throughputJobs, logs, celeryScript, commitInterval, pollTime), System.out);
         List<Measurement> measurements = benchmark.run();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("machine", machine);
@@ -106,6 +115,12 @@ public final class BenchCommand implements Callable<Integer> {
         figures.put("warmups", warmups);
         figures.put("warmUpSeconds", warmUpTime.toSeconds());
         figures.put("maxWarmUpSeconds", maxWarmUpTime.toSeconds());
+        if (commitInterval != null) {
+            figures.put("commitIntervalMillis", commitInterval.toMillis());
+        }
+        if (pollTime != null) {
+            figures.put("pollTimeMillis", pollTime.toMillis());
+        }
         figures.put("measurements", measurements);
         BenchFiles.report(System.out, output, "suite", figures, SuiteReport.table(measurements, machine));
         Path markdown = output.resolve("suite-latest.md");

@@ -48,6 +48,13 @@ public final class OrchestratorCommand implements Callable<Integer> {
                     + "commit after its join, which an idle aggregator asks for at once (default: ${DEFAULT-VALUE})")
     Duration commitInterval;
 
+    @Option(names = "--poll-time", defaultValue = "${env:BRAID_POLL_TIME:-5ms}",
+            converter = DurationConverter.class,
+            description = "How long the idle aggregator waits for input before its next loop; exactly-once, an "
+                    + "idle aggregator's commit request waits for that loop, so shorter answers sooner and spends "
+                    + "more CPU while idle (default: ${DEFAULT-VALUE})")
+    Duration pollTime;
+
     @Option(names = "--default-job-deadline", defaultValue = "${env:BRAID_DEFAULT_JOB_DEADLINE:-15m}",
             converter = DurationConverter.class,
             description = "Deadline of jobs that set none, from submission: then the job completes with what arrived "
@@ -101,6 +108,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .stateDir(stateDir)
                 .lowLatency(lowLatency)
                 .commitInterval(commitInterval)
+                .streamsPollTime(pollTime)
                 .httpPort(httpPort)
                 .maxJobBytes(maxJobBytes)
                 .maxBranches(maxBranches)
