@@ -218,10 +218,12 @@ public final class ScenarioBenchmark {
         List<Double> p50 = new ArrayList<>();
         List<Double> p99 = new ArrayList<>();
         List<Double> compiling = new ArrayList<>();
+        List<Double> stolen = new ArrayList<>();
         for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
             List<Double> overheads = new ArrayList<>();
             List<double[]> stages = new ArrayList<>();
             JitMeter jit = JitMeter.start();
+            MachineCpuMeter cpu = MachineCpuMeter.start();
             for (int i = 0; i < settings.fanInJobs(); i++) {
                 JobTimer.Timed timed = timer.run(job(10, NOOP), RESULT_TIMEOUT);
                 requireSucceeded(timed);
@@ -229,21 +231,24 @@ public final class ScenarioBenchmark {
                 stages.add(timed.stages());
             }
             double jitPercent = jit.percentOfWallTime();
+            MachineCpuMeter.Shares shares = cpu.shares();
             if (run >= 1) {
                 p50.add(Stats.percentile(overheads, 50));
                 p99.add(Stats.percentile(overheads, 99));
                 compiling.add(jitPercent);
+                stolen.add(shares.steal());
                 overheadSamples.computeIfAbsent(mode, m -> new ArrayList<>()).addAll(overheads);
             }
             out.printf("  fan-in %-12s run %2d%s: p50 %.1f ms, p99 %.1f ms over %d jobs; median stages: %s; "
-                            + "JIT compiling %.0f %% of the time%n",
+                            + "JIT compiling %.0f %% of the time%s%n",
                     mode, run, run < 1 ? " (warm-up)" : "", Stats.percentile(overheads, 50),
-                    Stats.percentile(overheads, 99), overheads.size(), describeStages(stages), jitPercent);
+                    Stats.percentile(overheads, 99), overheads.size(), describeStages(stages), jitPercent,
+                    shares.describe());
         }
         boolean exactlyOnce = mode.startsWith("exactly-once");
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p50", "ms", p50,
                 exactlyOnce ? EXACTLY_ONCE_P50_GOAL : LOW_LATENCY_P50_GOAL, true,
-                "job wall time minus its slowest branch; 10 no-op branches; " + jitNote(compiling)));
+                "job wall time minus its slowest branch; 10 no-op branches; " + jitNote(compiling) + stealNote(stolen)));
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p99", "ms", p99,
                 exactlyOnce ? 60.0 : null, true, null));
     }
@@ -343,23 +348,27 @@ public final class ScenarioBenchmark {
                         : List.of(lean, deployed);
                 for (ThroughputFleet fleet : turns) {
                     JitMeter jit = JitMeter.start();
+                    MachineCpuMeter cpu = MachineCpuMeter.start();
                     double rate = throughputRun(fleet, settings.throughputJobs());
                     double jitPercent = jit.percentOfWallTime();
+                    MachineCpuMeter.Shares shares = cpu.shares();
                     if (run >= 1) {
                         fleet.rates.add(rate);
                         fleet.compiling.add(jitPercent);
+                        fleet.stolen.add(shares.steal());
                     }
                     out.printf("  throughput run %2d%s, %s: %.0f branches/s (%d jobs × %d no-op branches); "
-                                    + "JIT compiling %.0f %% of the time%n", run, run < 1 ? " (warm-up)" : "",
+                                    + "JIT compiling %.0f %% of the time%s%n", run, run < 1 ? " (warm-up)" : "",
                             fleet.progressEvents ? "progress events" : "no progress events", rate,
-                            settings.throughputJobs(), THROUGHPUT_BRANCHES, jitPercent);
+                            settings.throughputJobs(), THROUGHPUT_BRANCHES, jitPercent, shares.describe());
                 }
             }
             measurements.add(new Measurement("throughput", "no-op branches/s", "branches/s", deployed.rates,
-                    10_000.0, false, "whole fleet in one JVM on this machine; " + jitNote(deployed.compiling)));
+                    10_000.0, false, "whole fleet in one JVM on this machine; " + jitNote(deployed.compiling)
+                    + stealNote(deployed.stolen)));
             measurements.add(new Measurement("throughput", "… without progress events", "branches/s", lean.rates,
                     null, false, "workers with --no-progress-events (no per-branch start/finish events), measured "
-                    + "in turn with the fleet above; " + jitNote(lean.compiling)));
+                    + "in turn with the fleet above; " + jitNote(lean.compiling) + stealNote(lean.stolen)));
         }
     }
 
@@ -370,6 +379,7 @@ public final class ScenarioBenchmark {
         final boolean progressEvents;
         final List<Double> rates = new ArrayList<>();
         final List<Double> compiling = new ArrayList<>();
+        final List<Double> stolen = new ArrayList<>();
 
         private ThroughputFleet(LocalFleet fleet, JobSubmitter submitter, boolean progressEvents) {
             this.fleet = fleet;
@@ -590,6 +600,20 @@ public final class ScenarioBenchmark {
         List<Double> reported = compiling.stream().filter(percent -> !percent.isNaN()).toList();
         return reported.isEmpty() ? "JIT time not reported by this JVM"
                 : String.format(Locale.ROOT, "JIT compiling %.0f %% of the time", Stats.median(reported));
+    }
+
+    /**
+     * The CPU the host took from this virtual machine over the measured runs (min – max), for a measurement's note;
+     * nothing where the machine does not report steal time.
+     */
+    static String stealNote(List<Double> stolen) {
+        List<Double> reported = stolen.stream().filter(percent -> !percent.isNaN()).toList();
+        if (reported.isEmpty()) {
+            return "";
+        }
+        double least = reported.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double most = reported.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        return String.format(Locale.ROOT, "; the host took %.0f – %.0f %% of the CPU (steal)", least, most);
     }
 
     private void scaleOut() throws Exception {
