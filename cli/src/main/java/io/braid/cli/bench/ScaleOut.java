@@ -60,19 +60,15 @@ final class ScaleOut {
         this.out = out;
     }
 
-    /** Branches/s of one run: sustained (the middle 80 % of the results) and over the whole batch. */
-    record Rate(double sustained, double batch) {
-    }
-
     /** The rates per worker count, one per measured run. */
-    Map<Integer, List<Rate>> run(int warmups, int runs) throws InterruptedException {
-        Map<Integer, List<Rate>> rates = new TreeMap<>();
+    Map<Integer, List<BatchRate>> run(int warmups, int runs) throws InterruptedException {
+        Map<Integer, List<BatchRate>> rates = new TreeMap<>();
         WORKER_COUNTS.forEach(n -> rates.put(n, new ArrayList<>()));
         try (LocalFleet fleet = LocalFleet.start(0, w -> w)) {
             fleet.awaitReady(Duration.ofSeconds(60));
             for (int run = 1 - warmups; run <= runs; run++) {
                 for (int workers : WORKER_COUNTS) {
-                    Rate rate = measure(fleet, run, workers);
+                    BatchRate rate = measure(fleet, run, workers);
                     if (run >= 1) {
                         rates.get(workers).add(rate);
                     }
@@ -84,7 +80,7 @@ final class ScaleOut {
         return rates;
     }
 
-    private Rate measure(LocalFleet fleet, int run, int workerCount) throws InterruptedException {
+    private BatchRate measure(LocalFleet fleet, int run, int workerCount) throws InterruptedException {
         Topics topics = new Topics("bench-scale-" + (run < 1 ? "w" + (1 - run) : run) + "-" + workerCount + ".");
         TopicSetup.ensureTopics(KafkaConnection.plain(fleet.bootstrapServers()), topics, TASK_PARTITIONS, (short) 1);
         List<Process> workers = new ArrayList<>();
@@ -118,7 +114,7 @@ final class ScaleOut {
                 long start = System.nanoTime();
                 FleetBenchmark.publishTasks(fleet, topics, tasks, "scale-out");
                 long end = results.awaitCount(tasks, Duration.ofMinutes(5), () -> { });
-                return new Rate(results.sustainedRate(0.1, 0.9), tasks / ((end - start) / 1e9));
+                return new BatchRate(results.sustainedRate(0.1, 0.9), tasks / ((end - start) / 1e9));
             }
         } finally {
             workers.forEach(Process::destroy);

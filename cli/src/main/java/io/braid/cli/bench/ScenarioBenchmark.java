@@ -331,7 +331,8 @@ public final class ScenarioBenchmark {
      * Throughput with progress events (as deployed) and without, measured on two fleets that run side by side in
      * the JVM and take turns — warm-up rounds alternate between them, and so do the measured runs, each pair in the
      * other order than the last. Measured one fleet after the other, the second met the code the first had made the
-     * compiler compile, and the first paid for it: the comparison measured the order.
+     * compiler compile, and the first paid for it: the comparison measured the order. Each run starts once the
+     * JVM has settled after the run before ({@link JvmSettle}).
      */
     private void throughput() throws Exception {
         out.printf("%n[throughput: two fleets in one JVM, each an embedded broker, an orchestrator and 2 workers, "
@@ -347,28 +348,37 @@ public final class ScenarioBenchmark {
                 List<ThroughputFleet> turns = Math.floorMod(run, 2) == 1 ? List.of(deployed, lean)
                         : List.of(lean, deployed);
                 for (ThroughputFleet fleet : turns) {
+                    JvmSettle.Outcome settled = JvmSettle.settle(THROUGHPUT_SETTLE_LIMIT);
                     JitMeter jit = JitMeter.start();
                     MachineCpuMeter cpu = MachineCpuMeter.start();
-                    double rate = throughputRun(fleet, settings.throughputJobs());
+                    BatchRate rate = throughputRun(fleet, settings.throughputJobs());
                     double jitPercent = jit.percentOfWallTime();
                     MachineCpuMeter.Shares shares = cpu.shares();
                     if (run >= 1) {
-                        fleet.rates.add(rate);
+                        fleet.rates.add(rate.sustained());
+                        fleet.batchRates.add(rate.batch());
                         fleet.compiling.add(jitPercent);
                         fleet.stolen.add(shares.steal());
                     }
-                    out.printf("  throughput run %2d%s, %s: %.0f branches/s (%d jobs × %d no-op branches); "
-                                    + "JIT compiling %.0f %% of the time%s%n", run, run < 1 ? " (warm-up)" : "",
-                            fleet.progressEvents ? "progress events" : "no progress events", rate,
-                            settings.throughputJobs(), THROUGHPUT_BRANCHES, jitPercent, shares.describe());
+                    out.printf("  throughput run %2d%s, %s: %.0f branches/s sustained, %.0f over the batch (%d jobs "
+                                    + "× %d no-op branches); JIT compiling %.0f %% of the time%s%s%n", run,
+                            run < 1 ? " (warm-up)" : "", fleet.progressEvents ? "progress events" : "no progress events",
+                            rate.sustained(), rate.batch(), settings.throughputJobs(), THROUGHPUT_BRANCHES, jitPercent,
+                            shares.describe(), settled.describe());
                 }
             }
-            measurements.add(new Measurement("throughput", "no-op branches/s", "branches/s", deployed.rates,
-                    10_000.0, false, "whole fleet in one JVM on this machine; " + jitNote(deployed.compiling)
-                    + stealNote(deployed.stolen)));
-            measurements.add(new Measurement("throughput", "… without progress events", "branches/s", lean.rates,
-                    null, false, "workers with --no-progress-events (no per-branch start/finish events), measured "
-                    + "in turn with the fleet above; " + jitNote(lean.compiling) + stealNote(lean.stolen)));
+            measurements.add(new Measurement("throughput", "no-op branches/s, sustained", "branches/s",
+                    deployed.rates, 10_000.0, false, "whole fleet in one JVM on this machine; while the middle 80 % "
+                    + "of the job results were written; " + jitNote(deployed.compiling) + stealNote(deployed.stolen)));
+            measurements.add(new Measurement("throughput", "no-op branches/s, whole batch", "branches/s",
+                    deployed.batchRates, null, false, "first job submitted to last result read: adds ramp-up and "
+                    + "drain"));
+            measurements.add(new Measurement("throughput", "… without progress events, sustained", "branches/s",
+                    lean.rates, null, false, "workers with --no-progress-events (no per-branch start/finish "
+                    + "events), measured in turn with the fleet above; " + jitNote(lean.compiling)
+                    + stealNote(lean.stolen)));
+            measurements.add(new Measurement("throughput", "… without progress events, whole batch", "branches/s",
+                    lean.batchRates, null, false, null));
         }
     }
 
@@ -377,7 +387,9 @@ public final class ScenarioBenchmark {
         final LocalFleet fleet;
         final JobSubmitter submitter;
         final boolean progressEvents;
+        /** Sustained rates (the middle 80 % of the results) and whole-batch rates of the measured runs. */
         final List<Double> rates = new ArrayList<>();
+        final List<Double> batchRates = new ArrayList<>();
         final List<Double> compiling = new ArrayList<>();
         final List<Double> stolen = new ArrayList<>();
 
@@ -420,8 +432,15 @@ public final class ScenarioBenchmark {
      */
     private static final Duration THROUGHPUT_RECORD_LOCK = Duration.ofSeconds(30);
 
-    /** Submits {@code count} 10-branch no-op jobs at once and waits for their results: branches/s. */
-    private double throughputRun(ThroughputFleet throughputFleet, int count) {
+    /** The longest a throughput run waits for the JVM to settle after the run before (see {@link JvmSettle}). */
+    private static final Duration THROUGHPUT_SETTLE_LIMIT = Duration.ofSeconds(20);
+
+    /**
+     * Submits {@code count} 10-branch no-op jobs at once and waits for their results: branches/s while the middle
+     * 80 % of the job results were written (by their timestamps; the fleet's sustained rate, the goal's measure), and
+     * from the first submission to the last result read (adds the ramp-up and the drain).
+     */
+    private BatchRate throughputRun(ThroughputFleet throughputFleet, int count) {
         LocalFleet fleet = throughputFleet.fleet;
         JobSubmitter submitter = throughputFleet.submitter;
         List<JobRequest> jobs = IntStream.range(0, count).mapToObj(i -> job(THROUGHPUT_BRANCHES, NOOP)).toList();
@@ -439,7 +458,8 @@ public final class ScenarioBenchmark {
                 throw new IllegalStateException(e.getMessage() + "; " + whereTheWorkIs(fleet) + "; "
                         + whyJobsAreMissing(fleet, missing), e);
             }
-            return (double) jobs.size() * THROUGHPUT_BRANCHES / ((end - start) / 1e9);
+            return new BatchRate(results.sustainedRate(0.1, 0.9) * THROUGHPUT_BRANCHES,
+                    (double) jobs.size() * THROUGHPUT_BRANCHES / ((end - start) / 1e9));
         }
     }
 
@@ -613,6 +633,9 @@ public final class ScenarioBenchmark {
         }
         double least = reported.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         double most = reported.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+        if (most < 0.5) {
+            return "; no steal by the host";
+        }
         return String.format(Locale.ROOT, "; the host took %.0f – %.0f %% of the CPU (steal)", least, most);
     }
 
@@ -620,9 +643,9 @@ public final class ScenarioBenchmark {
         out.printf("%n[scale-out: 1, 2, 4 worker processes, %d in flight each, %d ms branches]%n", ScaleOut.IN_FLIGHT,
                 ScaleOut.BRANCH_LATENCY.toMillis());
         ScaleOut scaleOut = new ScaleOut(settings.logDir(), out);
-        Map<Integer, List<ScaleOut.Rate>> rates = scaleOut.run(settings.warmups(), settings.runs());
+        Map<Integer, List<BatchRate>> rates = scaleOut.run(settings.warmups(), settings.runs());
         rates.forEach((workers, perRun) -> scaleOutRates.put(workers,
-                perRun.stream().map(ScaleOut.Rate::sustained).toList()));
+                perRun.stream().map(BatchRate::sustained).toList()));
         List<Double> oneToTwo = new ArrayList<>();
         List<Double> twoToFour = new ArrayList<>();
         for (int i = 0; i < rates.get(1).size(); i++) {
@@ -632,10 +655,10 @@ public final class ScenarioBenchmark {
         rates.forEach((workers, perRun) -> {
             String processes = workers + " worker process" + (workers > 1 ? "es" : "");
             measurements.add(new Measurement("scale-out", processes + ", sustained", "branches/s",
-                    perRun.stream().map(ScaleOut.Rate::sustained).toList(), null, false,
+                    perRun.stream().map(BatchRate::sustained).toList(), null, false,
                     String.format(Locale.ROOT, "the in-flight caps allow %.0f", ScaleOut.ideal(workers))));
             measurements.add(new Measurement("scale-out", processes + ", whole batch", "branches/s",
-                    perRun.stream().map(ScaleOut.Rate::batch).toList(), null, false,
+                    perRun.stream().map(BatchRate::batch).toList(), null, false,
                     "first task written to last result read: adds ramp-up and drain"));
         });
         measurements.add(new Measurement("scale-out", "1 → 2 workers", "×", oneToTwo, 1.9, false,

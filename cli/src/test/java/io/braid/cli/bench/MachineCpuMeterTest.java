@@ -64,5 +64,6 @@ class MachineCpuMeterTest {
         assertThat(ScenarioBenchmark.stealNote(List.of(Double.NaN))).isEmpty();
         assertThat(ScenarioBenchmark.stealNote(List.of(3.0, 0.4, 12.0)))
                 .isEqualTo("; the host took 0 – 12 % of the CPU (steal)");
+        assertThat(ScenarioBenchmark.stealNote(List.of(0.2, 0.0))).isEqualTo("; no steal by the host");
     }
 }
