@@ -73,6 +73,11 @@ final class RecordCounter implements AutoCloseable {
         return Stats.rateBetween(Arrays.copyOf(writtenAt, (int) counted), from, to);
     }
 
+    /** How long after {@code from} of the counted records had been written the last one was, in ms. */
+    long tailMillis(double from) {
+        return Stats.tailMillis(Arrays.copyOf(writtenAt, (int) counted), from);
+    }
+
     /** The keys of the records counted so far. */
     Set<String> keys() {
         return Set.copyOf(keys);

@@ -432,6 +432,12 @@ public final class ScenarioBenchmark {
      */
     private static final Duration THROUGHPUT_RECORD_LOCK = Duration.ofSeconds(30);
 
+    /**
+     * A throughput run's tail (its last 1 % of results after the rest) this long says so: healthy runs end within
+     * a second, a stalled one waits about the record lock.
+     */
+    private static final Duration STALLED_TAIL = THROUGHPUT_RECORD_LOCK.dividedBy(2);
+
     /** The longest a throughput run waits for the JVM to settle after the run before (see {@link JvmSettle}). */
     private static final Duration THROUGHPUT_SETTLE_LIMIT = Duration.ofSeconds(20);
 
@@ -457,6 +463,12 @@ public final class ScenarioBenchmark {
                         .toList();
                 throw new IllegalStateException(e.getMessage() + "; " + whereTheWorkIs(fleet) + "; "
                         + whyJobsAreMissing(fleet, missing), e);
+            }
+            long tail = results.tailMillis(0.99);
+            if (tail >= STALLED_TAIL.toMillis()) {
+                out.printf("  the last 1 %% of the job results came %.1f s after the rest: the mark of the share "
+                        + "group's delivery stall (tasks acquired for no consumer until their %d s record lock "
+                        + "expires; docs/DESIGN.md)%n", tail / 1000.0, THROUGHPUT_RECORD_LOCK.toSeconds());
             }
             return new BatchRate(results.sustainedRate(0.1, 0.9) * THROUGHPUT_BRANCHES,
                     (double) jobs.size() * THROUGHPUT_BRANCHES / ((end - start) / 1e9));

@@ -53,6 +53,20 @@ final class Stats {
         return (last - first) / ((sorted[last] - sorted[first]) / 1000.0);
     }
 
+    /**
+     * How long after the {@code from} fraction (0–1) of the events the last one happened, in ms, given each event's
+     * time in any order: the tail of a batch. A batch whose last results wait out a record lock (the share group's
+     * delivery stall, docs/DESIGN.md) has a tail of seconds where a healthy one has milliseconds.
+     */
+    static long tailMillis(long[] timesMillis, double from) {
+        if (timesMillis.length == 0) {
+            throw new IllegalArgumentException("no events, so no tail");
+        }
+        long[] sorted = Arrays.copyOf(timesMillis, timesMillis.length);
+        Arrays.sort(sorted);
+        return sorted[sorted.length - 1] - sorted[(int) Math.round(from * (sorted.length - 1))];
+    }
+
     private static List<Double> sorted(List<? extends Number> values) {
         List<Double> sorted = new ArrayList<>(values.stream().map(Number::doubleValue).toList());
         Collections.sort(sorted);

@@ -38,6 +38,9 @@ class BenchReportTest {
         assertThat(Stats.rateBetween(times, 0, 1)).isCloseTo(109 / 2.9, Offset.offset(0.01));
         assertThatThrownBy(() -> Stats.rateBetween(new long[] {5, 5, 5}, 0, 1))
                 .isInstanceOf(IllegalArgumentException.class);
+        // the tail: from the 99th percentile (event 108 of the sorted times, at 3,800 ms) to the last (3,900 ms)
+        assertThat(Stats.tailMillis(times, 0.99)).isEqualTo(100);
+        assertThat(Stats.tailMillis(times, 0.5)).isEqualTo(3_900 - 1_550); // the median event is the 56th (index 55) of 110
     }
 
     @Test
