@@ -1,6 +1,7 @@
 package io.braid.cli.bench;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,14 +11,25 @@ public final class SuiteReport {
     private SuiteReport() {
     }
 
+    /** The table for the terminal, each column as wide as its widest cell. */
     public static String table(List<Measurement> measurements, String machine) {
-        StringBuilder text = new StringBuilder("Braid benchmarks — " + machine + "\n");
-        text.append(String.format("%-26s %-26s %12s %21s %10s  %s%n", "scenario", "metric", "median", "spread (min–max)",
-                "goal", "met"));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"scenario", "metric", "median", "spread (min–max)", "goal", "met"});
         for (Measurement m : measurements) {
-            text.append(String.format(Locale.ROOT, "%-26s %-26s %12s %21s %10s  %s%n", m.scenario(), m.metric(),
-                    format(m.median(), m.unit()), format(m.min(), "") + " – " + format(m.max(), ""),
-                    goal(m), met(m)));
+            rows.add(new String[] {m.scenario(), m.metric(), format(m.median(), m.unit()),
+                    format(m.min(), "") + " – " + format(m.max(), ""), goal(m), met(m)});
+        }
+        int[] widths = new int[6];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        String line = "%-" + widths[0] + "s  %-" + widths[1] + "s  %" + widths[2] + "s  %" + widths[3] + "s  %"
+                + widths[4] + "s  %s%n";
+        StringBuilder text = new StringBuilder("Braid benchmarks — " + machine + "\n");
+        for (String[] row : rows) {
+            text.append(String.format(Locale.ROOT, line, (Object[]) row));
         }
         return text.toString();
     }

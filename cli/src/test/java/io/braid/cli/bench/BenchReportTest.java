@@ -66,6 +66,20 @@ class BenchReportTest {
     }
 
     @Test
+    void theTerminalTableKeepsItsColumnsAlignedWhateverTheNamesLength() {
+        Measurement shortNames = new Measurement("job-100", "wall", "ms", List.of(1.0), null, true, null);
+        Measurement longNames = new Measurement("fan-in (low-latency, no progress events)",
+                "… without progress events, whole batch", "ms", List.of(2.0), null, true, null);
+
+        List<String> lines = SuiteReport.table(List.of(shortNames, longNames), "test machine").lines().skip(1)
+                .toList();
+
+        int medianEnds = lines.get(0).indexOf("median") + "median".length();
+        assertThat(lines.get(1).indexOf("1.00 ms") + "1.00 ms".length()).isEqualTo(medianEnds);
+        assertThat(lines.get(2).indexOf("2.00 ms") + "2.00 ms".length()).isEqualTo(medianEnds);
+    }
+
+    @Test
     void theJitNoteGivesTheMedianCompilationShareAndSaysWhenTheJvmDoesNotReportIt() {
         assertThat(ScenarioBenchmark.jitNote(List.of(80.0, 12.0, 30.0))).isEqualTo("JIT compiling 30 % of the time");
         assertThat(ScenarioBenchmark.jitNote(List.of(Double.NaN))).isEqualTo("JIT time not reported by this JVM");
