@@ -1,6 +1,5 @@
 package io.braid.cli.bench;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -17,10 +16,6 @@ final class JvmSettle {
     /** Quiet: the process used at most this share of one core over a {@link #WINDOW}. */
     static final double QUIET_CORE_PERCENT = 30.0;
     static final Duration WINDOW = Duration.ofMillis(500);
-
-    private static final com.sun.management.OperatingSystemMXBean OS =
-            ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                    ? os : null;
 
     /** How a settle went: how long it took, the last window's CPU (% of one core), and whether it got quiet. */
     record Outcome(Duration took, double corePercent, boolean quiet) {
@@ -41,7 +36,7 @@ final class JvmSettle {
     static Outcome settle(Duration limit) {
         long start = System.nanoTime();
         System.gc();
-        if (OS == null || OS.getProcessCpuTime() < 0) {
+        if (MachineCpuMeter.jvmCpuNanos() < 0) {
             return new Outcome(Duration.ofNanos(System.nanoTime() - start), Double.NaN, false);
         }
         Window window = new Window();
@@ -52,7 +47,7 @@ final class JvmSettle {
     /** The process's CPU over consecutive windows of at least {@link #WINDOW}. */
     private static final class Window {
         private long startWall = System.nanoTime();
-        private long startCpu = OS.getProcessCpuTime();
+        private long startCpu = MachineCpuMeter.jvmCpuNanos();
         double lastCorePercent = Double.NaN;
 
         boolean quiet() {
@@ -60,7 +55,7 @@ final class JvmSettle {
             if (wall < WINDOW.toNanos()) {
                 return false;
             }
-            long cpu = OS.getProcessCpuTime();
+            long cpu = MachineCpuMeter.jvmCpuNanos();
             lastCorePercent = 100.0 * (cpu - startCpu) / wall;
             startWall = System.nanoTime();
             startCpu = cpu;

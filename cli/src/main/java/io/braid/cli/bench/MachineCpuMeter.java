@@ -105,7 +105,8 @@ final class MachineCpuMeter {
         }
     }
 
-    private static long jvmCpuNanos() {
+    /** This JVM's CPU time so far, in ns, or -1 when the JVM does not report it. */
+    static long jvmCpuNanos() {
         return OS == null ? -1 : OS.getProcessCpuTime();
     }
 }

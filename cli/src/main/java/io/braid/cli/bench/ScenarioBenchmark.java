@@ -248,7 +248,8 @@ public final class ScenarioBenchmark {
         boolean exactlyOnce = mode.startsWith("exactly-once");
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p50", "ms", p50,
                 exactlyOnce ? EXACTLY_ONCE_P50_GOAL : LOW_LATENCY_P50_GOAL, true,
-                "job wall time minus its slowest branch; 10 no-op branches; " + jitNote(compiling) + stealNote(stolen)));
+                "job wall time minus its slowest branch; 10 no-op branches; " + jitNote(compiling)
+                        + stealNote(stolen)));
         measurements.add(new Measurement("fan-in (" + mode + ")", "overhead p99", "ms", p99,
                 exactlyOnce ? 60.0 : null, true, null));
     }
@@ -362,8 +363,9 @@ public final class ScenarioBenchmark {
                     }
                     out.printf("  throughput run %2d%s, %s: %.0f branches/s sustained, %.0f over the batch (%d jobs "
                                     + "× %d no-op branches); JIT compiling %.0f %% of the time%s%s%n", run,
-                            run < 1 ? " (warm-up)" : "", fleet.progressEvents ? "progress events" : "no progress events",
-                            rate.sustained(), rate.batch(), settings.throughputJobs(), THROUGHPUT_BRANCHES, jitPercent,
+                            run < 1 ? " (warm-up)" : "",
+                            fleet.progressEvents ? "progress events" : "no progress events", rate.sustained(),
+                            rate.batch(), settings.throughputJobs(), THROUGHPUT_BRANCHES, jitPercent,
                             shares.describe(), settled.describe());
                 }
             }
@@ -643,12 +645,11 @@ public final class ScenarioBenchmark {
         if (reported.isEmpty()) {
             return "";
         }
-        double least = reported.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-        double most = reported.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-        if (most < 0.5) {
+        if (Stats.max(reported) < 0.5) {
             return "; no steal by the host";
         }
-        return String.format(Locale.ROOT, "; the host took %.0f – %.0f %% of the CPU (steal)", least, most);
+        return String.format(Locale.ROOT, "; the host took %.0f – %.0f %% of the CPU (steal)", Stats.min(reported),
+                Stats.max(reported));
     }
 
     private void scaleOut() throws Exception {

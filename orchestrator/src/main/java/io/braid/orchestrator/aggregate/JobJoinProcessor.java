@@ -81,9 +81,9 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
      * <p>With {@code commitWhenDrained} (the exactly-once mode, where a job result is visible only once the
      * transaction that wrote it commits), the join asks Streams to commit as soon as its input has drained after a
      * job completed — no input processed on its stream thread, by any of the thread's tasks, between two drain
-     * checks — instead of leaving the result to the next commit interval. Under load the input never drains and commits keep to the interval, so a longer interval
-     * costs throughput less transaction work without costing an idle job its latency. (Asking on every completed
-     * job committed once per job and cut throughput threefold.)
+     * checks — instead of leaving the result to the next commit interval. Under load the input never drains and
+     * commits keep to the interval, so a longer interval costs throughput less transaction work without costing an
+     * idle job its latency. (Asking on every completed job committed once per job and cut throughput threefold.)
      */
     JobJoinProcessor(String storeName, String resultsStoreName, String timersStoreName, Clock clock,
                      JoinSettings settings, boolean recordTime, boolean commitWhenDrained) {

@@ -291,7 +291,6 @@ public final class JobStatusServer implements AutoCloseable {
         HttpReplies.send(exchange, status, "application/json", body);
     }
 
-
     @Override
     public void close() {
         server.stop(0);

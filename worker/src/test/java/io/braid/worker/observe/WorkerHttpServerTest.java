@@ -43,7 +43,8 @@ class WorkerHttpServerTest {
                     .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
 
             assertThat(metrics.statusCode()).isEqualTo(200);
-            assertThat(metrics.headers().firstValue("Content-Type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
+            assertThat(metrics.headers().firstValue("Content-Type"))
+                    .hasValue("text/plain; version=0.0.4; charset=utf-8");
             assertThat(metrics.body()).contains("braid_test_events_total 3.0");
             assertThat(post.statusCode()).isEqualTo(405);
             assertThat(post.headers().firstValue("Allow")).hasValue("GET");
