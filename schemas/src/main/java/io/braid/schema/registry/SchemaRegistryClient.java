@@ -8,14 +8,13 @@ import org.apache.avro.Schema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * embedded registry).
  *
  * <p>Ids are immutable in that API, so {@link #schemaById} and {@link #register} answers are cached for the life
- * of the client; {@link #latest} always asks the registry. A call that fails on a connection error or a 5xx is
- * tried again, up to {@value #ATTEMPTS} times with a growing pause; a 4xx is answered at once. Basic
+ * of the client (a failed call is not cached: the next one asks again); {@link #latest} always asks the registry.
+ * A call that fails transiently (connection error, timeout, 408, 429, 5xx) is tried again as
+ * {@link RegistryClientOptions} says (3 requests with a growing pause by default), then answered with a
+ * {@linkplain SchemaRegistryException#retriable() retriable} exception; any other error is answered at once. Basic
  * authentication comes from the URL's user info ({@code https://user:secret@registry:8081}, as Confluent's
  * {@code basic.auth.user.info}); TLS uses the JVM's trust store ({@code javax.net.ssl.trustStore} and friends).
  */
@@ -35,13 +36,10 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static final int ATTEMPTS = 3;
-    private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
-
     private final URI baseUri;
     private final String authorization;
     private final HttpClient http;
-    private final Duration requestTimeout;
+    private final RegistryClientOptions options;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> idsBySubjectSchema = new ConcurrentHashMap<>();
 
@@ -49,11 +47,16 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     }
 
     public SchemaRegistryClient(String baseUrl) {
-        this(baseUrl, Duration.ofSeconds(10));
+        this(baseUrl, RegistryClientOptions.defaults());
     }
 
     public SchemaRegistryClient(String baseUrl, Duration requestTimeout) {
+        this(baseUrl, RegistryClientOptions.defaults().withRequestTimeout(requestTimeout));
+    }
+
+    public SchemaRegistryClient(String baseUrl, RegistryClientOptions options) {
         Objects.requireNonNull(baseUrl, "baseUrl");
+        this.options = Objects.requireNonNull(options, "options");
         String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         if (!trimmed.startsWith("http://") && !trimmed.startsWith("https://")) {
             throw new IllegalArgumentException("schema registry URL '" + baseUrl
@@ -64,8 +67,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         this.authorization = userInfo == null ? null : "Basic " + Base64.getEncoder().encodeToString(
                 URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
         this.baseUri = userInfo == null ? uri : URI.create(trimmed.replace(userInfo + "@", ""));
-        this.requestTimeout = requestTimeout;
-        this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+        this.http = HttpClient.newBuilder().connectTimeout(options.requestTimeout()).build();
     }
 
     public String baseUrl() {
@@ -77,7 +79,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
             ObjectNode body = JSON.createObjectNode().put("schema", schema.toString());
             JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body);
-            int id = answer.path("id").asInt();
+            int id = idIn(answer, "registering subject " + subject);
             schemasById.putIfAbsent(id, schema);
             return id;
         });
@@ -87,16 +89,16 @@ public final class SchemaRegistryClient implements SchemaRegistry {
     public Schema schemaById(int id) {
         return schemasById.computeIfAbsent(id, key -> {
             JsonNode answer = call("GET", "/schemas/ids/" + id, null);
-            return parse(answer.path("schema").asText(), "schema id " + id);
+            return parse(schemaIn(answer, "schema id " + id), "schema id " + id);
         });
     }
 
     @Override
     public RegisteredSchema latest(String subject) {
         JsonNode answer = call("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
-        int id = answer.path("id").asInt();
+        int id = idIn(answer, "subject " + subject);
         Schema schema = schemasById.computeIfAbsent(id,
-                key -> parse(answer.path("schema").asText(), "subject " + subject));
+                key -> parse(schemaIn(answer, "subject " + subject), "subject " + subject));
         return new RegisteredSchema(subject, answer.path("version").asInt(), id, schema);
     }
 
@@ -109,9 +111,33 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         }
     }
 
+    /** The id of a 2xx answer; an answer without one is not a registry's (a proxy, a wrong URL): retriable. */
+    private int idIn(JsonNode answer, String what) {
+        JsonNode id = answer.path("id");
+        if (!id.canConvertToInt() || !id.isIntegralNumber() || id.intValue() < 1) {
+            throw notARegistryAnswer(what, answer);
+        }
+        return id.intValue();
+    }
+
+    private String schemaIn(JsonNode answer, String what) {
+        JsonNode schema = answer.path("schema");
+        if (!schema.isTextual()) {
+            throw notARegistryAnswer(what, answer);
+        }
+        return schema.textValue();
+    }
+
+    private SchemaRegistryException notARegistryAnswer(String what, JsonNode answer) {
+        String shown = answer.toString();
+        return new SchemaRegistryException("the schema registry at " + baseUri + " answered " + what
+                + " without a valid id and schema (" + (shown.length() > 80 ? shown.substring(0, 77) + "..." : shown)
+                + "); check --registry-url points at a schema registry", 200, 0, true);
+    }
+
     private JsonNode call(String method, String path, JsonNode body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUri + path))
-                .timeout(requestTimeout)
+                .timeout(options.requestTimeout())
                 .header("Accept", CONTENT_TYPE + ", application/json");
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE)
@@ -122,28 +148,7 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        HttpResponse<String> response = null;
-        for (int attempt = 1; ; attempt++) {
-            IOException failure = null;
-            try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                failure = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SchemaRegistryException("interrupted while calling the schema registry at " + baseUri, e);
-            }
-            boolean retriable = failure != null || response.statusCode() >= 500;
-            if (!retriable || attempt >= ATTEMPTS) {
-                if (failure != null) {
-                    throw new SchemaRegistryException("cannot reach the schema registry at " + baseUri + " ("
-                            + failure + ", " + attempt + " attempts); check --registry-url and that the registry is "
-                            + "running", failure);
-                }
-                break;
-            }
-            pause(FIRST_PAUSE.multipliedBy(1L << (attempt - 1)));
-        }
+        HttpResponse<String> response = send(request.build());
         JsonNode answer = readJson(response.body());
         if (response.statusCode() / 100 != 2) {
             String message = answer.path("message").asText(response.body());
@@ -154,13 +159,37 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         return answer;
     }
 
+    /**
+     * Sends {@code request} up to {@link RegistryClientOptions#attempts()} times while it fails transiently; the
+     * last answer, or a retriable exception when the registry could not be reached at all.
+     */
+    private HttpResponse<String> send(HttpRequest request) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (!SchemaRegistryException.retriableStatus(response.statusCode()) || attempt >= options.attempts()) {
+                    return response;
+                }
+            } catch (IOException e) {
+                if (attempt >= options.attempts()) {
+                    throw new SchemaRegistryException("cannot reach the schema registry at " + baseUri + " (" + e
+                            + ", " + attempt + " attempts); check --registry-url and that the registry is running", e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryException("interrupted while calling the schema registry at " + baseUri, e);
+            }
+            pause(options.pauseAfter(attempt));
+        }
+    }
+
     /** The pause between attempts of a failed call (a retry backoff, not a wait for a condition). */
-    private static void pause(Duration duration) {
+    private void pause(Duration duration) {
         try {
-            Thread.sleep(duration);
+            options.pause().sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new SchemaRegistryException("interrupted while retrying the schema registry", e);
+            throw new SchemaRegistryException("interrupted while retrying the schema registry at " + baseUri, e);
         }
     }
 

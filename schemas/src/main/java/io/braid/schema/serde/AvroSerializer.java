@@ -1,6 +1,7 @@
 package io.braid.schema.serde;
 
 import io.braid.schema.registry.SchemaRegistry;
+import io.braid.schema.registry.SchemaRegistryException;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
@@ -20,6 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Writes Avro specific records in the schema registry wire format, registering the record's schema under the
  * subject {@code <topic>-value} (Confluent's TopicNameStrategy) on first use.
+ *
+ * <p>When the schema cannot be registered because the registry is unreachable, timed out or answered 5xx, it
+ * throws {@link RegistryUnavailableException} (send the record again later) and remembers nothing, so the next
+ * record asks again; a schema the registry refuses (409 incompatible, 422 invalid) is a plain
+ * {@link SerializationException}.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
@@ -40,8 +46,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
             return null;
         }
         Schema schema = record.getSchema();
-        int id = ids.computeIfAbsent(new TopicSchema(topic, schema),
-                key -> registry.register(Subjects.valueSubject(topic), schema));
+        int id = schemaId(topic, schema);
         DatumWriter<T> writer = writers.computeIfAbsent(schema,
                 s -> new SpecificDatumWriter<>(s, SpecificData.getForSchema(s)));
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
@@ -57,5 +62,23 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
                     + e.getMessage(), e);
         }
         return out.toByteArray();
+    }
+
+    /** The id of {@code schema} under the topic's subject, registered on first use; a failure is not cached. */
+    private int schemaId(String topic, Schema schema) {
+        TopicSchema key = new TopicSchema(topic, schema);
+        Integer cached = ids.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        String subject = Subjects.valueSubject(topic);
+        int id;
+        try {
+            id = registry.register(subject, schema);
+        } catch (SchemaRegistryException e) {
+            throw RegistryErrors.classify(e, "cannot register " + schema.getFullName() + " under subject " + subject);
+        }
+        ids.putIfAbsent(key, id);
+        return id;
     }
 }
