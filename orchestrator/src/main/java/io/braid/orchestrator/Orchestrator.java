@@ -1,5 +1,6 @@
 package io.braid.orchestrator;
 
+import io.braid.orchestrator.aggregate.AggregatorErrors;
 import io.braid.orchestrator.aggregate.Aggregation;
 import io.braid.orchestrator.aggregate.AggregatorTopology;
 import io.braid.orchestrator.dispatch.Dispatcher;
@@ -25,7 +26,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import io.braid.schema.JobJoinState;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.HostInfo;
 
@@ -71,13 +71,13 @@ public final class Orchestrator implements AutoCloseable {
     public static Orchestrator start(OrchestratorOptions options) {
         options.validate();
         TopicSetup.ensureTopics(options.kafka(), options.topics(), options.partitions(),
-                options.replicationFactor());
+                options.replicationFactor(), options.limits());
         SchemaRegistry registry = new SchemaRegistryClient(options.registryUrl());
 
         Dispatcher dispatcher = new Dispatcher(options.kafka(), OrchestratorOptions.DISPATCHER_GROUP_ID,
                 "braid-dispatcher-" + options.instanceId(), options.exactlyOnce(), options.topics(), registry,
-                new JobValidator(Aggregation.SUPPORTED, options.maxBranches()), options.maxJobBytes(),
-                options.clock());
+                new JobValidator(Aggregation.SUPPORTED, options.maxBranches()), options.limits(),
+                options.maxFanOutBytes(), options.clock());
         Thread dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
 
         KafkaProducer<String, byte[]> controlProducer = options.httpPort() < 0 ? null : new KafkaProducer<>(options.kafka().config(Map.of(
@@ -97,15 +97,19 @@ public final class Orchestrator implements AutoCloseable {
                         throw new IllegalStateException(e.toString(), e);
                     }
                 });
+        AggregatorErrors.DeadLetters deadLetters = new AggregatorErrors.DeadLetters();
         Properties streamsConfig = streamsConfig(options);
+        streamsConfig.put(AggregatorErrors.DEAD_LETTERS_CONFIG, deadLetters);
         HostInfo self = null;
         if (status != null) {
             self = new HostInfo(options.advertisedHost(), status.port());
             streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
         }
         KafkaStreams aggregator = new KafkaStreams(
-                AggregatorTopology.build(options.topics(), registry, options.clock(), options.join(),
-                        !options.exactlyOnce()), streamsConfig);
+                AggregatorTopology.build(options.topics(), registry, options.clock(),
+                        options.join().withMaxResultBytes(options.limits().recordBytes()), !options.exactlyOnce(),
+                        deadLetters), streamsConfig);
+        aggregator.setUncaughtExceptionHandler(AggregatorErrors.replaceThread());
         CountDownLatch running = new CountDownLatch(1);
         aggregator.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
@@ -117,7 +121,7 @@ public final class Orchestrator implements AutoCloseable {
         if (status != null) {
             backlog = new TaskBacklog(options.kafka(), options.topics().tasks(), options.workerGroupId(),
                     BACKLOG_INTERVAL, options.clock()).start();
-            serveOperations(status, aggregator, dispatcherThread, backlog);
+            serveOperations(status, aggregator, dispatcher, deadLetters, backlog);
             status.attach(aggregator, self);
         }
         return new Orchestrator(dispatcher, dispatcherThread, aggregator, running, status, controlProducer, backlog);
@@ -127,8 +131,8 @@ public final class Orchestrator implements AutoCloseable {
      * Health, Prometheus metrics (the aggregator's Kafka Streams metrics, {@code braid_tasks_backlog},
      * {@code braid_jobs_held}) and the backlog as JSON, on the job status server.
      */
-    private static void serveOperations(JobStatusServer status, KafkaStreams aggregator, Thread dispatcherThread,
-                                        TaskBacklog backlog) {
+    private static void serveOperations(JobStatusServer status, KafkaStreams aggregator, Dispatcher dispatcher,
+                                        AggregatorErrors.DeadLetters deadLetters, TaskBacklog backlog) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new KafkaStreamsMetrics(aggregator).bindTo(metrics);
         Gauge.builder("braid.tasks.backlog", backlog, b -> b.latest() == null ? Double.NaN : b.latest().total())
@@ -137,14 +141,10 @@ public final class Orchestrator implements AutoCloseable {
         Gauge.builder("braid.jobs.held", aggregator, Orchestrator::heldJobs)
                 .description("jobs whose join state this instance holds (open, or finished within the retention)")
                 .register(metrics);
-        status.serveOperations(() -> {
-            KafkaStreams.State state = aggregator.state();
-            boolean streamsAlive = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
-                    && state != KafkaStreams.State.NOT_RUNNING;
-            return new JobStatusServer.Health(streamsAlive && dispatcherThread.isAlive(),
-                    state == KafkaStreams.State.RUNNING && dispatcherThread.isAlive(), state.name(),
-                    dispatcherThread.isAlive());
-        }, metrics::scrape, () -> {
+        Gauge.builder("braid.dead.letters", () -> deadLetters.count() + dispatcher.health().deadLetters())
+                .description("records the dispatcher and the aggregator dead-lettered since this instance started")
+                .register(metrics);
+        status.serveOperations(() -> health(aggregator, dispatcher.health(), deadLetters), metrics::scrape, () -> {
             TaskBacklog.Measurement now = backlog.latest();
             if (now == null) {
                 return null;
@@ -154,6 +154,21 @@ public final class Orchestrator implements AutoCloseable {
             now.partitions().forEach((partition, count) -> json.with("partitions").put(partition.toString(), count));
             return json.toString();
         });
+    }
+
+    private static JobStatusServer.Health health(KafkaStreams aggregator, Dispatcher.Health dispatcher,
+                                                 AggregatorErrors.DeadLetters deadLetters) {
+        KafkaStreams.State state = aggregator.state();
+        boolean streamsAlive = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                && state != KafkaStreams.State.NOT_RUNNING;
+        java.time.Instant last = latest(deadLetters.last(), dispatcher.lastDeadLetterAt());
+        return new JobStatusServer.Health(streamsAlive && dispatcher.alive(),
+                state == KafkaStreams.State.RUNNING && dispatcher.ready(), state.name(), dispatcher.alive(),
+                dispatcher.problem(), deadLetters.count() + dispatcher.deadLetters(), last);
+    }
+
+    private static java.time.Instant latest(java.time.Instant a, java.time.Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
     }
 
     private static double heldJobs(KafkaStreams aggregator) {
@@ -184,8 +199,12 @@ public final class Orchestrator implements AutoCloseable {
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // Static membership (see the dispatcher): a restarted instance resumes its tasks without a rebalance wait.
         props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), options.instanceId());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                options.limits().producerMaxRequestSize());
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
+                AggregatorErrors.Deserialization.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                AggregatorErrors.Processing.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, options.topics().aggregatorDeadLetter());
         return props;
     }
@@ -206,7 +225,7 @@ public final class Orchestrator implements AutoCloseable {
 
     /** Whether the aggregator is processing (it is rebalancing or restoring state right after start). */
     public boolean isRunning() {
-        return aggregator.state() == KafkaStreams.State.RUNNING && dispatcherThread.isAlive();
+        return aggregator.state() == KafkaStreams.State.RUNNING && dispatcher.health().ready();
     }
 
     /** Waits until the aggregator processes for the first time (after joining its group and restoring state). */

@@ -1,6 +1,7 @@
 package io.braid.orchestrator;
 
 import io.braid.orchestrator.aggregate.JoinSettings;
+import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
 
@@ -30,7 +31,11 @@ import java.util.Objects;
  * @param join               the join's default deadline, retention of finished jobs and timer interval
  * @param httpPort           port of GET /jobs/{id}: 0 picks a free one, negative turns it off
  * @param advertisedHost     the host other orchestrator instances reach this one's HTTP port at
- * @param maxJobBytes        the largest job record the dispatcher accepts; larger ones are dead-lettered
+ * @param limits             record, job and branch result byte limits (see {@link RecordLimits}): jobs over
+ *                           {@code maxJobBytes} are dead-lettered, job results over {@code recordBytes} answered
+ *                           {@code ResultTooLarge}, and producers and created topics sized to match
+ * @param maxFanOutBytes     the most bytes of tasks one job (with its child jobs) may write: each task carries the
+ *                           job's inputs, so inputs times branches is bounded
  * @param maxBranches        the most branches one job may have
  * @param kafkaProperties    extra Kafka client properties (TLS, SASL) for every client of the orchestrator
  * @param workerGroupId      the workers' share group, whose task backlog the orchestrator measures
@@ -51,7 +56,8 @@ public record OrchestratorOptions(
         JoinSettings join,
         int httpPort,
         String advertisedHost,
-        int maxJobBytes,
+        RecordLimits limits,
+        long maxFanOutBytes,
         int maxBranches,
         Map<String, String> kafkaProperties,
         String workerGroupId,
@@ -61,6 +67,7 @@ public record OrchestratorOptions(
     public static final String AGGREGATOR_APPLICATION_ID = "braid-aggregator";
     public static final String DISPATCHER_GROUP_ID = "braid-dispatcher";
     public static final int DEFAULT_MAX_BRANCHES = 1000;
+    public static final long DEFAULT_MAX_FAN_OUT_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(30);
     /** How long the idle aggregator blocks in poll; an idle exactly-once join's commit waits for the next loop. */
     public static final Duration DEFAULT_STREAMS_POLL_TIME = Duration.ofMillis(5);
@@ -83,6 +90,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(join, "join");
         Objects.requireNonNull(advertisedHost, "advertisedHost");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(limits, "limits");
         kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
@@ -111,8 +119,9 @@ public record OrchestratorOptions(
                     + " must be positive (0 makes commits saturate the CPU); the default is "
                     + DEFAULT_COMMIT_INTERVAL.toMillis() + " ms");
         }
-        if (maxJobBytes < 1024) {
-            throw new IllegalArgumentException("max job bytes " + maxJobBytes + " is too small; use 1024 or more");
+        if (maxFanOutBytes < limits.recordBytes()) {
+            throw new IllegalArgumentException("max fan-out bytes " + maxFanOutBytes + " (--max-fan-out-bytes) is "
+                    + "less than one record (" + limits.recordBytes() + " bytes, --record-bytes); raise it");
         }
         if (maxBranches < 1) {
             throw new IllegalArgumentException("max branches " + maxBranches + " must be 1 or more");
@@ -146,7 +155,8 @@ public record OrchestratorOptions(
         private JoinSettings join = JoinSettings.defaults();
         private int httpPort = -1;
         private String advertisedHost = "localhost";
-        private int maxJobBytes = 1024 * 1024;
+        private RecordLimits limits = RecordLimits.defaults();
+        private long maxFanOutBytes = DEFAULT_MAX_FAN_OUT_BYTES;
         private int maxBranches = DEFAULT_MAX_BRANCHES;
         private Map<String, String> kafkaProperties = Map.of();
         private String workerGroupId = DEFAULT_WORKER_GROUP_ID;
@@ -229,8 +239,19 @@ public record OrchestratorOptions(
         }
 
         /** The largest job record accepted, in bytes. */
+        /** The record limit; the job and result limits follow it down when they no longer fit. */
+        public Builder recordBytes(int value) {
+            this.limits = limits.withRecordBytes(value);
+            return this;
+        }
+
+        public Builder maxFanOutBytes(long value) {
+            this.maxFanOutBytes = value;
+            return this;
+        }
+
         public Builder maxJobBytes(int value) {
-            this.maxJobBytes = value;
+            this.limits = limits.withMaxJobBytes(value);
             return this;
         }
 
@@ -263,7 +284,7 @@ public record OrchestratorOptions(
         public OrchestratorOptions build() {
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
                     instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, join, httpPort, advertisedHost,
-                    maxJobBytes, maxBranches, kafkaProperties, workerGroupId,
+                    limits, maxFanOutBytes, maxBranches, kafkaProperties, workerGroupId,
                     standbyReplicas, clock).validate();
         }
     }

@@ -1,5 +1,6 @@
 package io.braid.orchestrator;
 
+import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
 import org.apache.kafka.clients.admin.Admin;
@@ -25,23 +26,35 @@ public final class TopicSetup {
      * The control topic keeps the latest command per job (compacted) and only for a day (delete): workers need
      * recent cancellations, not every job ever cancelled.
      */
-    static Map<String, String> configs(Topics topics, String name) {
+    static Map<String, String> configs(Topics topics, String name, RecordLimits limits) {
+        Map<String, String> configs = new java.util.HashMap<>(limits.topicConfig());
         if (name.equals(topics.control())) {
-            return Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(CONTROL_RETENTION_MS));
+            configs.put("cleanup.policy", "compact,delete");
+            configs.put("retention.ms", Long.toString(CONTROL_RETENTION_MS));
         }
-        return Map.of();
+        return configs;
     }
 
     static final long CONTROL_RETENTION_MS = 24L * 60 * 60 * 1000;
 
     public static void ensureTopics(KafkaConnection kafka, Topics topics, int partitions, short replicationFactor) {
+        ensureTopics(kafka, topics, partitions, replicationFactor, RecordLimits.defaults());
+    }
+
+    /**
+     * Creates the missing topics with record limits to match {@code limits}, and raises {@code max.message.bytes} of
+     * existing ones that accept less (a record Braid may write must never be refused by its topic).
+     */
+    public static void ensureTopics(KafkaConnection kafka, Topics topics, int partitions, short replicationFactor,
+                                    RecordLimits limits) {
         try (Admin admin = Admin.create(kafka.config(Map.of()))) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.all().stream()
                     .filter(name -> !existing.contains(name))
                     .map(name -> new NewTopic(name, Optional.of(partitions), Optional.of(replicationFactor))
-                            .configs(configs(topics, name)))
+                            .configs(configs(topics, name, limits)))
                     .toList();
+            TopicLimits.raise(admin, topics.all().stream().filter(existing::contains).toList(), limits);
             if (missing.isEmpty()) {
                 return;
             }

@@ -2,6 +2,7 @@ package io.braid.cli.commands;
 
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
+import io.braid.schema.RecordLimits;
 import io.braid.orchestrator.aggregate.JoinSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,9 +78,23 @@ public final class OrchestratorCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}; in Kubernetes, the pod IP)")
     String advertisedHost;
 
-    @Option(names = "--max-job-bytes", defaultValue = "${env:BRAID_MAX_JOB_BYTES:-1048576}",
-            description = "Largest job record accepted; larger ones are dead-lettered (default: ${DEFAULT-VALUE})")
+    @Option(names = "--record-bytes", defaultValue = "${env:BRAID_RECORD_BYTES:-"
+            + RecordLimits.DEFAULT_RECORD_BYTES + "}",
+            description = "Largest record Braid writes (manifest, task, job result); its producers and the topics "
+                    + "it creates or finds are sized to it (default: ${DEFAULT-VALUE})")
+    int recordBytes;
+
+    @Option(names = "--max-job-bytes", defaultValue = "${env:BRAID_MAX_JOB_BYTES:-"
+            + RecordLimits.DEFAULT_MAX_JOB_BYTES + "}",
+            description = "Largest job record accepted, at most half of --record-bytes; larger ones are "
+                    + "dead-lettered (default: ${DEFAULT-VALUE})")
     int maxJobBytes;
+
+    @Option(names = "--max-fan-out-bytes", defaultValue = "${env:BRAID_MAX_FAN_OUT_BYTES:-"
+            + OrchestratorOptions.DEFAULT_MAX_FAN_OUT_BYTES + "}",
+            description = "Most bytes of tasks one job (with its child jobs) may write: every task carries the "
+                    + "job's inputs (default: ${DEFAULT-VALUE})")
+    long maxFanOutBytes;
 
     @Option(names = "--standby-replicas", defaultValue = "${env:BRAID_STANDBY_REPLICAS:-0}",
             description = "Warm copies of the aggregator's state on other instances, so a failed instance's jobs "
@@ -110,7 +125,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .commitInterval(commitInterval)
                 .streamsPollTime(pollTime)
                 .httpPort(httpPort)
+                .recordBytes(recordBytes)
                 .maxJobBytes(maxJobBytes)
+                .maxFanOutBytes(maxFanOutBytes)
                 .maxBranches(maxBranches)
                 .advertisedHost(advertisedHost)
                 .join(new JoinSettings(defaultJobDeadline, finishedJobRetention, defaultJobDeadline,

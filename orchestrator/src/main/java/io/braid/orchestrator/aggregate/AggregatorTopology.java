@@ -33,8 +33,10 @@ import java.time.Clock;
  *   control ────┘      (punctuation: deadlines, expiries)             ├─▶ control (CANCEL what is left)
  *                                                                      ├─▶ tasks (SYNTHESIZE / SELECT final task,
  *                                                                      │          replayed branches)
- *                                                                      └─▶ results (a child job's result, as its
- *                                                                           parent's JOB branch result)
+ *                                                                      ├─▶ results (a child job's result, as its
+ *                                                                      │         parent's JOB branch result)
+ *                                                                      └─▶ aggregator.dlq (inputs refused or not
+ *                                                                                processed, reason in headers)
  * </pre>
  */
 public final class AggregatorTopology {
@@ -55,6 +57,12 @@ public final class AggregatorTopology {
     /** With {@code recordTime}, the join's steps take their time from their inputs (see {@link JobJoinProcessor}). */
     public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings,
                                  boolean recordTime) {
+        return build(topics, registry, clock, settings, recordTime, new AggregatorErrors.DeadLetters());
+    }
+
+    /** {@code deadLetters} counts the inputs the join refuses or cannot process (see {@link AggregatorErrors}). */
+    public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings,
+                                 boolean recordTime, AggregatorErrors.DeadLetters deadLetters) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE_NAME),
                 Serdes.String(), AvroSerde.of(registry, JobJoinState.class)));
@@ -78,8 +86,12 @@ public final class AggregatorTopology {
                 .merge(controls, Named.as("join-inputs-and-controls"))
                 // recordTime is the at-least-once mode, where results are visible at once: no commit to ask for
                 .process(() -> new JobJoinProcessor(STORE_NAME, RESULTS_STORE_NAME, TIMERS_STORE_NAME, clock, settings,
-                        recordTime, !recordTime), Named.as("job-join"), STORE_NAME, RESULTS_STORE_NAME,
+                        recordTime, !recordTime, deadLetters), Named.as("job-join"), STORE_NAME, RESULTS_STORE_NAME,
                         TIMERS_STORE_NAME);
+        outputs.filter((jobId, output) -> output instanceof JoinOutput.DeadLetter, named("join-dead-letters"))
+                .mapValues(output -> AggregatorErrors.deadLetterValue(((JoinOutput.DeadLetter) output).input()),
+                        named("join-dead-letter"))
+                .to(topics.aggregatorDeadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()));
         outputs.filter((jobId, output) -> output instanceof JoinOutput.Task, named("join-tasks"))
                 .mapValues(output -> ((JoinOutput.Task) output).task(), named("join-task"))
                 .to(topics.tasks(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchTask.class)));

@@ -37,11 +37,12 @@ final class ChildResults {
         BranchResult.Builder result = BranchResult.newBuilder()
                 .setJobId(child.getParentJobId())
                 .setBranchId(child.getMetadata().get(ChildJobs.PARENT_BRANCH))
-                .setRound(Integer.parseInt(child.getMetadata().getOrDefault(ChildJobs.PARENT_ROUND, "1")))
+                .setRound(parentRound(child))
                 .setStatus(status)
                 .setOutput(answered ? child.getOutput() : null)
                 .setAttempt(1)
-                .setWorkerId("child job " + child.getJobId())
+                .setWorkerId(JoinAdmission.CHILD_WORKER_PREFIX + child.getJobId())
+                .setDispatchId(child.getMetadata().get(ChildJobs.PARENT_DISPATCH))
                 .setStartedAt(child.getSubmittedAt())
                 .setFinishedAt(child.getCompletedAt());
         if (status == BranchStatus.FAILED) {
@@ -51,6 +52,15 @@ final class ChildResults {
                     false));
         }
         return result.build();
+    }
+
+    /** The parent round a child answers; 0 (no round, refused by the parent's join) when it cannot be read. */
+    private static int parentRound(JobResult child) {
+        try {
+            return Integer.parseInt(child.getMetadata().getOrDefault(ChildJobs.PARENT_ROUND, "1"));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**

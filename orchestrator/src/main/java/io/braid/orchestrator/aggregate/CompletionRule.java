@@ -17,6 +17,8 @@ public final class CompletionRule {
     public static final String DEADLINE = "DEADLINE";
     /** The rule name of a job cancelled through the control topic. */
     public static final String CANCELLED = "CANCELLED";
+    /** The rule name of a job the dispatcher refused (its result carries the rejection). */
+    public static final String REJECTED = "REJECTED";
 
     private CompletionRule() {
     }

@@ -89,6 +89,7 @@ public final class FinalAggregation {
                 .setInputs(inputs)
                 .setMetadata(manifest.getMetadata())
                 .setDispatchedAt(now)
+                .setDispatchId(manifest.getDispatchId())
                 .setBranch(BranchSpec.newBuilder().setBranchId(BRANCH_ID).setKind(BranchKind.LLM)
                         .setLlm(LlmCall.newBuilder().setModel(spec.getModel())
                                 .setSystemPrompt(synthesize ? SYNTHESIZE_SYSTEM : JUDGE_SYSTEM)

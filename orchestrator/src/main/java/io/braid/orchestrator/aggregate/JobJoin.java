@@ -43,27 +43,70 @@ public final class JobJoin {
      * input completed the branches of a SYNTHESIZE / SELECT-by-judge job.
      */
     public record Step(JobJoinState state, Optional<JobResult> completed, List<BranchTask> tasks,
-                       List<JobEvent> events) {
+                       List<JobEvent> events, List<JoinAdmission.Refusal> refusals) {
+
+        public Step(JobJoinState state, Optional<JobResult> completed, List<BranchTask> tasks, List<JobEvent> events) {
+            this(state, completed, tasks, events, List.of());
+        }
 
         Step(JobJoinState state, Optional<JobResult> completed) {
             this(state, completed, List.of(), List.of());
         }
+
+        /** Nothing changes; the input is refused (dead-lettered) for {@code reason}. */
+        static Step refused(JobJoinState state, String errorClass, String reason) {
+            return new Step(state, Optional.empty(), List.of(), List.of(),
+                    List.of(new JoinAdmission.Refusal(errorClass, reason)));
+        }
+
+        Step refusing(List<String> reasons) {
+            if (reasons.isEmpty()) {
+                return this;
+            }
+            List<JoinAdmission.Refusal> all = new ArrayList<>(refusals);
+            reasons.forEach(reason -> all.add(new JoinAdmission.Refusal(JoinAdmission.REFUSED, reason)));
+            return new Step(state, completed, tasks, events, all);
+        }
     }
+
+    /**
+     * How far apart a client's clock (a job's submittedAt) and the orchestrator's (a cancel's time) may be when a
+     * cancel overtakes its job's manifest; a cancel older than the job by more than this was not about it.
+     */
+    static final Duration EARLY_CANCEL_SKEW = Duration.ofSeconds(5);
 
     public static JobJoinState empty(String jobId) {
         return JobJoinState.newBuilder().setJobId(jobId).build();
     }
 
     public static Step apply(JobJoinState state, JoinInput input, Instant now, JoinSettings settings) {
+        if (input instanceof JoinInput.Manifest m) {
+            Optional<JoinAdmission.Refusal> refusal = JoinAdmission.refuse(state, m.manifest());
+            if (refusal.isPresent()) {
+                return Step.refused(state, refusal.get().errorClass(), refusal.get().reason());
+            }
+        }
         if (isLate(state, input)) {
             return new Step(state, Optional.empty());
         }
+        if (input instanceof JoinInput.Result r && state.getManifest() != null) {
+            Optional<String> refusal = JoinAdmission.refuse(state.getManifest(), r.result(),
+                    state.getAggregatingFor() != null);
+            if (refusal.isPresent()) {
+                return Step.refused(state, JoinAdmission.REFUSED, refusal.get());
+            }
+        }
         JobJoinState next = copy(state);
+        List<String> refused = new ArrayList<>();
         switch (input) {
             case JoinInput.Manifest m -> {
                 next.setManifest(m.manifest());
                 next.setDeadlineAt(deadline(m.manifest(), settings));
                 next.setExpiresAt(null);
+                next.setResults(JoinAdmission.admitted(m.manifest(), next.getResults(), refused));
+                if (m.manifest().getRejection() != null) {
+                    return complete(next, CompletionRule.REJECTED, now, settings).refusing(refused);
+                }
             }
             case JoinInput.Result r -> {
                 keep(next, r.result());
@@ -77,7 +120,12 @@ public final class JobJoin {
                 }
                 if (next.getManifest() == null) {
                     // The cancel overtook the manifest: remember it; the manifest then ends the job at once.
+                    if (c.control().getAt().isAfter(now.plus(EARLY_CANCEL_SKEW))) {
+                        return Step.refused(state, JoinAdmission.REFUSED, "cancel of job '" + state.getJobId()
+                                + "' is dated " + c.control().getAt() + ", in the future");
+                    }
                     next.setCancelledEarly(c.control().getReason());
+                    next.setCancelledEarlyAt(c.control().getAt());
                     if (next.getExpiresAt() == null) {
                         next.setExpiresAt(now.plus(settings.orphanRetention()));
                     }
@@ -91,10 +139,22 @@ public final class JobJoin {
                         : new Step(state, Optional.empty());
             }
         }
-        if (input instanceof JoinInput.Manifest && next.getCancelledEarly() != null) {
+        if (input instanceof JoinInput.Manifest m && next.getCancelledEarly() != null) {
+            Instant askedAt = next.getCancelledEarlyAt();
             next.setCancelledEarly(null);
-            return complete(next, CompletionRule.CANCELLED, now, settings);
+            next.setCancelledEarlyAt(null);
+            if (askedAt != null && askedAt.isBefore(m.manifest().getSubmittedAt().minus(EARLY_CANCEL_SKEW))) {
+                refused.add("cancel of job '" + state.getJobId() + "' asked at " + askedAt + ", before the job was "
+                        + "submitted (" + m.manifest().getSubmittedAt() + "): not about this job, ignored");
+            } else {
+                return complete(next, CompletionRule.CANCELLED, now, settings).refusing(refused);
+            }
         }
+        return advance(next, now, settings).refusing(refused);
+    }
+
+    /** What the job's completion rule makes of its state now: nothing yet, the final aggregation task, or the end. */
+    private static Step advance(JobJoinState next, Instant now, JoinSettings settings) {
         JobManifest manifest = next.getManifest();
         if (manifest == null) {
             return new Step(next, Optional.empty());
@@ -120,6 +180,23 @@ public final class JobJoin {
     }
 
     /**
+     * The job answered FAILED because the join could not process it ({@code errorClass}, {@code reason}): its open
+     * round ends with no branches and the reason as its rejection. {@code manifest} stands in when the state has
+     * none (the manifest itself failed). Nothing happens when the job has no open round.
+     */
+    static Step failed(JobJoinState state, JobManifest manifest, String errorClass, String reason, Instant now,
+                       JoinSettings settings) {
+        JobManifest open = state.getManifest() != null ? state.getManifest() : manifest;
+        if (open == null || state.getCompletedRound() >= open.getRound()) {
+            return new Step(state, Optional.empty());
+        }
+        JobJoinState next = copy(state);
+        next.setManifest(JoinInputs.rejection(open, errorClass, reason));
+        next.setResults(Map.of());
+        return complete(next, CompletionRule.REJECTED, now, settings);
+    }
+
+    /**
      * The job completed by its deadline when the deadline has passed and the open round has not completed: its
      * result lists what arrived; branches without a result are MISSING.
      */
@@ -134,7 +211,7 @@ public final class JobJoin {
 
     private static Step complete(JobJoinState next, String rule, Instant now, JoinSettings settings) {
         JobManifest manifest = next.getManifest();
-        JobResult result = result(manifest, next.getResults(), rule, now);
+        JobResult result = ResultSize.fit(result(manifest, next.getResults(), rule, now), settings.maxResultBytes());
         next.setCompletedRound(manifest.getRound());
         next.setCompletedAt(now);
         next.setCompletedStatus(result.getStatus());
@@ -193,9 +270,7 @@ public final class JobJoin {
         String output = null;
         BranchError aggregationError = null;
         if (succeeded > 0) {
-            FinalAggregation.Outcome aggregated = FinalAggregation.needsTask(spec)
-                    ? FinalAggregation.finish(spec, outcomes, results.get(FinalAggregation.BRANCH_ID), rule)
-                    : new FinalAggregation.Outcome(Aggregation.aggregate(spec, outcomes, manifest.getInputs()), null);
+            FinalAggregation.Outcome aggregated = aggregate(manifest, outcomes, results, rule);
             output = aggregated.output();
             aggregationError = aggregated.error();
         }
@@ -216,7 +291,22 @@ public final class JobJoin {
                 .setCompletedAt(now)
                 .setMetadata(manifest.getMetadata())
                 .setParentJobId(manifest.getParentJobId())
+                .setRejection(manifest.getRejection())
                 .build();
+    }
+
+    /** The job's answer from its outcomes; an aggregation that throws is answered with its error, not thrown. */
+    private static FinalAggregation.Outcome aggregate(JobManifest manifest, List<BranchOutcome> outcomes,
+                                                      Map<String, BranchResult> results, String rule) {
+        AggregationSpec spec = manifest.getAggregation();
+        try {
+            return FinalAggregation.needsTask(spec)
+                    ? FinalAggregation.finish(spec, outcomes, results.get(FinalAggregation.BRANCH_ID), rule)
+                    : new FinalAggregation.Outcome(Aggregation.aggregate(spec, outcomes, manifest.getInputs()), null);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new FinalAggregation.Outcome(null, new BranchError("AggregationFailed", spec.getStrategy()
+                    + " could not aggregate the outputs: " + e, false));
+        }
     }
 
     private static List<BranchOutcome> outcomes(JobManifest manifest, Map<String, BranchResult> results,

@@ -30,12 +30,15 @@ import java.util.Objects;
  */
 final class JobJoinProcessor implements Processor<String, JoinInput, String, JoinOutput> {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JobJoinProcessor.class);
+
     private final String storeName;
     private final String resultsStoreName;
     private final String timersStoreName;
     private final Clock clock;
     private final boolean recordTime;
     private final JoinSettings settings;
+    private final AggregatorErrors.DeadLetters deadLetters;
     private ProcessorContext<String, JoinOutput> context;
     private KeyValueStore<String, JobJoinState> store;
     private KeyValueStore<String, BranchResult> resultsStore;
@@ -86,7 +89,9 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
      * idle job its latency. (Asking on every completed job committed once per job and cut throughput threefold.)
      */
     JobJoinProcessor(String storeName, String resultsStoreName, String timersStoreName, Clock clock,
-                     JoinSettings settings, boolean recordTime, boolean commitWhenDrained) {
+                     JoinSettings settings, boolean recordTime, boolean commitWhenDrained,
+                     AggregatorErrors.DeadLetters deadLetters) {
+        this.deadLetters = deadLetters;
         this.recordTime = recordTime;
         this.commitWhenDrained = commitWhenDrained;
         this.storeName = storeName;
@@ -128,14 +133,69 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
             INPUTS_ON_THREAD.get().processed++;
         }
         String jobId = record.key();
-        if (jobId == null) {
+        if (jobId == null || !jobId.equals(JoinInputs.jobId(record.value()))) {
+            deadLetter(record, JoinAdmission.REFUSED, "the record's key (" + jobId + ") is not its jobId ("
+                    + JoinInputs.jobId(record.value()) + ")");
             return;
         }
-        JobJoinState stored = load(jobId);
-        JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
-        Instant now = recordTime ? inputTime(record, state) : clock.instant();
-        JobJoin.Step step = JobJoin.apply(state, record.value(), now, settings);
-        save(jobId, stored == null ? null : state, state, step);
+        try {
+            JobJoinState stored = load(jobId);
+            JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
+            Instant now = recordTime ? inputTime(record, state) : clock.instant();
+            JobJoin.Step step = JobJoin.apply(state, record.value(), now, settings);
+            save(jobId, stored == null ? null : state, state, step);
+            step.refusals().forEach(refusal -> deadLetter(record, refusal.errorClass(), refusal.reason()));
+        } catch (RuntimeException | StackOverflowError e) {
+            failed(record, e);
+        }
+    }
+
+    /**
+     * An input the join could not process: dead-lettered with the exception, and — when it was the job's manifest,
+     * without which the job cannot be joined — the job answered FAILED ({@code ProcessingFailed}). A result or
+     * command that fails only goes to the dead letters: the job goes on, and its deadline bounds it.
+     */
+    private void failed(Record<String, JoinInput> record, Throwable e) {
+        log.error("the join could not process a {} of job {}; dead-lettered", JoinInputs.kind(record.value()),
+                record.key(), e);
+        cache.remove(record.key());
+        deadLetter(record, PROCESSING_FAILED, e.toString());
+        if (record.value() instanceof JoinInput.Manifest m) {
+            failJob(record.key(), m.manifest(), "the aggregator could not process the job's manifest: " + e);
+        }
+    }
+
+    /** Answers the job FAILED ({@value #PROCESSING_FAILED}); when even that fails, only logs it. */
+    private void failJob(String jobId, io.braid.schema.JobManifest manifest, String reason) {
+        try {
+            JobJoinState stored = load(jobId);
+            JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
+            save(jobId, stored == null ? null : state, state, JobJoin.failed(state, manifest, PROCESSING_FAILED,
+                    reason, clock.instant(), settings));
+        } catch (RuntimeException | StackOverflowError again) {
+            cache.remove(jobId);
+            log.error("job {} could not be answered FAILED either", jobId, again);
+        }
+    }
+
+    /** The error class of an input whose processing threw. */
+    static final String PROCESSING_FAILED = "ProcessingFailed";
+
+    private void deadLetter(Record<String, JoinInput> record, String errorClass, String reason) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(AggregatorErrors.ERROR_CLASS_HEADER, utf8(errorClass));
+        headers.add(AggregatorErrors.ERROR_MESSAGE_HEADER, utf8(reason));
+        headers.add(AggregatorErrors.INPUT_HEADER, utf8(JoinInputs.kind(record.value())));
+        context.recordMetadata().ifPresent(source -> headers.add(AggregatorErrors.SOURCE_HEADER,
+                utf8(source.topic() + "-" + source.partition() + "@" + source.offset())));
+        context.forward(new Record<>(record.key(), new JoinOutput.DeadLetter(record.value()), record.timestamp(),
+                headers));
+        deadLetters.written(clock.instant());
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**
@@ -170,21 +230,33 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         }
         for (JoinTimers.Timer timer : due) {
             timers.delete(timer.key());
-            JobJoinState state = load(timer.jobId());
-            if (state == null) {
-                continue;
+            try {
+                fire(timer, now);
+            } catch (RuntimeException | StackOverflowError e) {
+                log.error("the join's {} timer of job {} failed; the job is answered FAILED", timer.kind(),
+                        timer.jobId(), e);
+                cache.remove(timer.jobId());
+                failJob(timer.jobId(), null, "the aggregator could not process the job's " + timer.kind()
+                        + " timer: " + e);
             }
-            switch (timer.kind()) {
-                case DEADLINE -> {
-                    if (timer.at().equals(state.getDeadlineAt())) {
-                        save(timer.jobId(), state, state, JobJoin.deadlinePassed(state,
-                                recordTime ? timer.at() : now, settings));
-                    }
+        }
+    }
+
+    private void fire(JoinTimers.Timer timer, Instant now) {
+        JobJoinState state = load(timer.jobId());
+        if (state == null) {
+            return;
+        }
+        switch (timer.kind()) {
+            case DEADLINE -> {
+                if (timer.at().equals(state.getDeadlineAt())) {
+                    save(timer.jobId(), state, state, JobJoin.deadlinePassed(state, recordTime ? timer.at() : now,
+                            settings));
                 }
-                case EXPIRY -> {
-                    if (state.getExpiresAt() != null && !state.getExpiresAt().isAfter(now)) {
-                        drop(timer.jobId(), state);
-                    }
+            }
+            case EXPIRY -> {
+                if (state.getExpiresAt() != null && !state.getExpiresAt().isAfter(now)) {
+                    drop(timer.jobId(), state);
                 }
             }
         }

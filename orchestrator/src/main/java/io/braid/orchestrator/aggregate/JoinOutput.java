@@ -6,7 +6,7 @@ import io.braid.schema.JobResult;
 
 /**
  * What the join emits: a completed job; a task to run (the final step of a SYNTHESIZE / SELECT job, or a
- * replayed branch); a progress event (a replay opened or refused).
+ * replayed branch); a progress event (a replay opened or refused); a dead letter.
  */
 sealed interface JoinOutput {
 
@@ -17,5 +17,9 @@ sealed interface JoinOutput {
     }
 
     record Event(JobEvent event) implements JoinOutput {
+    }
+
+    /** An input the join refused or could not process, for the aggregator's dead-letter topic (reason in headers). */
+    record DeadLetter(JoinInput input) implements JoinOutput {
     }
 }

@@ -12,9 +12,21 @@ import java.util.Objects;
  *                          served), then removed
  * @param orphanRetention   how long results whose manifest never arrives are kept
  * @param timerInterval     how often deadlines and expiries are checked (wall-clock punctuation)
+ * @param maxResultBytes    the largest job result (serialized) the join publishes; a larger one is answered FAILED
+ *                          with {@code ResultTooLarge} and without outputs (the record limit, see RecordLimits)
  */
 public record JoinSettings(Duration defaultDeadline, Duration finishedRetention, Duration orphanRetention,
-                           Duration timerInterval) {
+                           Duration timerInterval, int maxResultBytes) {
+
+    public JoinSettings(Duration defaultDeadline, Duration finishedRetention, Duration orphanRetention,
+                        Duration timerInterval) {
+        this(defaultDeadline, finishedRetention, orphanRetention, timerInterval,
+                io.braid.schema.RecordLimits.DEFAULT_RECORD_BYTES);
+    }
+
+    public JoinSettings withMaxResultBytes(int bytes) {
+        return new JoinSettings(defaultDeadline, finishedRetention, orphanRetention, timerInterval, bytes);
+    }
 
     public JoinSettings {
         Objects.requireNonNull(defaultDeadline, "defaultDeadline");
@@ -23,6 +35,9 @@ public record JoinSettings(Duration defaultDeadline, Duration finishedRetention,
         Objects.requireNonNull(timerInterval, "timerInterval");
         requirePositive(defaultDeadline, "default job deadline");
         requirePositive(timerInterval, "timer interval");
+        if (maxResultBytes < 1024) {
+            throw new IllegalArgumentException("max job result bytes " + maxResultBytes + " must be 1024 or more");
+        }
         if (finishedRetention.isNegative() || orphanRetention.isNegative()) {
             throw new IllegalArgumentException("retention must not be negative");
         }

@@ -95,6 +95,7 @@ public final class Replay {
         List<BranchTask> tasks = toRun.stream().map(id -> BranchTask.newBuilder()
                 .setJobId(state.getJobId()).setRound(round).setInputs(manifest.getInputs())
                 .setMetadata(manifest.getMetadata()).setDispatchedAt(now)
+                .setDispatchId(manifest.getDispatchId())
                 .setBranch(onModel(specs.get(id), control.getModel())).build()).toList();
         String message = "round " + round + " replays " + String.join(", ", toRun)
                 + (control.getModel() != null ? " on model " + control.getModel() : "")

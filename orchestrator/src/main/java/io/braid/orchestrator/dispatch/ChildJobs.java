@@ -10,15 +10,19 @@ import io.braid.schema.json.AvroJson;
 import io.braid.schema.json.JsonRecordException;
 
 /**
- * Nested fan-out: a branch of kind JOB carries a child job; the dispatcher submits it as a job of its own (to the
- * jobs topic, in the same transaction as the parent's fan-out), and the aggregator turns the child's JobResult
- * into the parent branch's result. The link travels in the child's {@code parentJobId} and metadata.
+ * Nested fan-out: a branch of kind JOB carries a child job; the dispatcher fans it out as a job of its own in the
+ * same transaction as the parent's (its manifest and tasks, never a record on the jobs topic, which any client can
+ * write), and the aggregator turns the child's JobResult into the parent branch's result. The link travels in the
+ * child's {@code parentJobId} and {@code braid.parent.*} metadata, which only the dispatcher writes: a client record
+ * that sets them is refused (see {@link Identifiers}).
  */
 public final class ChildJobs {
 
     /** Metadata keys on a child job (and its result): the parent's branch and round it answers. */
     public static final String PARENT_BRANCH = "braid.parent.branchId";
     public static final String PARENT_ROUND = "braid.parent.round";
+    /** The parent's dispatch (see JobManifest.dispatchId), which the parent branch's result must carry. */
+    public static final String PARENT_DISPATCH = "braid.parent.dispatchId";
 
     /** Nesting deeper than this is refused, so a job cannot fan out without end. */
     public static final int MAX_DEPTH = 4;
@@ -53,6 +57,19 @@ public final class ChildJobs {
             throw new InvalidJobException("branch '" + branch.getBranchId() + "': 'job' must be a JSON object (a "
                     + "JobRequest)");
         }
+        if (child.has("parentJobId") && !child.get("parentJobId").isNull()) {
+            throw new InvalidJobException("branch '" + branch.getBranchId() + "': 'job' sets parentJobId, which Braid "
+                    + "sets for the child jobs it creates; leave it out");
+        }
+        if (child.get("metadata") instanceof ObjectNode given) {
+            given.fieldNames().forEachRemaining(key -> {
+                if (key.startsWith(Identifiers.RESERVED_METADATA_PREFIX)) {
+                    throw new InvalidJobException("branch '" + branch.getBranchId() + "': 'job' has metadata."
+                            + key + "; keys starting with '" + Identifiers.RESERVED_METADATA_PREFIX
+                            + "' are Braid's own; rename it");
+                }
+            });
+        }
         child.put("jobId", childJobId(parent.getJobId(), branch.getBranchId(), round));
         child.put("parentJobId", parent.getJobId());
         ObjectNode metadata = child.has("metadata") && child.get("metadata").isObject()
@@ -65,6 +82,27 @@ public final class ChildJobs {
             throw new InvalidJobException("branch '" + branch.getBranchId() + "': 'job' is not a valid JobRequest: "
                     + e.getMessage());
         }
+    }
+
+    /**
+     * The branches of {@code job} and of all its child jobs together, counted until {@code cap} is passed (a nested
+     * job multiplies: a thousand branches of a thousand-branch child each would be a million tasks).
+     */
+    static int totalBranches(JobRequest job, int cap) {
+        int total = job.getBranches().size();
+        for (BranchSpec branch : job.getBranches()) {
+            if (total > cap) {
+                return total;
+            }
+            if (branch.getJob() != null) {
+                try {
+                    total += totalBranches(child(job, branch, 1), cap - total);
+                } catch (InvalidJobException e) {
+                    // reported by the validator on its own
+                }
+            }
+        }
+        return total;
     }
 
     /** How deep {@code job} nests child jobs: 0 without JOB branches. Unreadable children count as depth 1. */

@@ -1,18 +1,13 @@
 package io.braid.orchestrator.dispatch;
 
-import io.braid.schema.BranchTask;
-import io.braid.schema.JobEvent;
-import io.braid.schema.JobEventType;
-import io.braid.schema.BranchError;
+import io.braid.orchestrator.aggregate.AggregatorErrors;
 import io.braid.schema.JobRequest;
-import io.braid.schema.JobResult;
-import io.braid.schema.JobStatus;
+import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -27,7 +22,6 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,7 +29,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,8 +38,13 @@ import java.util.Map;
 
 /**
  * Fans jobs out: reads job requests and, in one Kafka transaction per poll batch, writes each job's manifest
- * and one task per branch, dead-letters the records it cannot dispatch, and commits the consumed offsets. A job
- * is therefore never half fanned out, and never fanned out twice by a restart.
+ * and one task per branch (its child jobs' too), dead-letters the records it cannot dispatch, and commits the consumed
+ * offsets. A job is therefore never half fanned out, and never fanned out twice by a restart.
+ *
+ * <p>No record stops it: a record it cannot read, validate, fan out or write is refused (see {@link JobRecords}); a
+ * batch the broker refuses is read again with the records that caused it refused ({@link SendFailures}); a schema
+ * registry that cannot be reached pauses dispatching with a growing backoff and makes the dispatcher not ready
+ * ({@link #health()}) until it answers again. Anything else that ends the loop is logged and reported by health.
  */
 public final class Dispatcher implements Runnable, AutoCloseable {
 
@@ -55,26 +53,39 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     public static final String ERROR_CLASS_HEADER = "braid.error.class";
     public static final String ERROR_MESSAGE_HEADER = "braid.error.message";
     public static final String ERROR_FIELD_HEADER = "braid.error.field";
+    /** Where the refused record came from: {@code <topic>-<partition>@<offset>}. */
+    public static final String SOURCE_HEADER = "braid.source";
+    /** Set instead of the value when the refused record was too large to carry into the dead-letter topic. */
+    public static final String VALUE_DROPPED_HEADER = "braid.value.dropped";
+
+    /** The first and the longest pause after a batch failed for a reason that may pass (e.g. the registry). */
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
+    /** What health reports: whether the loop runs, why it cannot dispatch now, and the dead letters it wrote. */
+    public record Health(boolean alive, String problem, long deadLetters, Instant lastDeadLetterAt) {
+
+        public boolean ready() {
+            return alive && problem == null;
+        }
+    }
+
     private final boolean transactional;
-    /** Low-latency mode: the sends of the batch under way, confirmed before its offsets are committed. */
-    private final List<java.util.concurrent.Future<?>> unconfirmed = new java.util.ArrayList<>();
     private final Topics topics;
     private final Clock clock;
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
-    private final AvroSerializer<SpecificRecord> serializer;
-    private final JobDecoder decoder;
-    private final JobValidator validator;
-    private final int maxJobBytes;
+    private final JobRecords jobRecords;
+    private final SendFailures failures = new SendFailures();
     private volatile boolean running = true;
-
-    public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, Topics topics,
-                      SchemaRegistry registry, JobValidator validator, int maxJobBytes, Clock clock) {
-        this(kafka, groupId, transactionalId, true, topics, registry, validator, maxJobBytes, clock);
-    }
+    private volatile boolean alive = true;
+    private volatile String problem;
+    private volatile long deadLetters;
+    private volatile Instant lastDeadLetterAt;
+    private Duration backoff = Duration.ZERO;
+    private Instant pausedUntil;
 
     /**
      * With {@code transactional} false (the low-latency mode) a batch's records are sent with an idempotent
@@ -83,14 +94,13 @@ public final class Dispatcher implements Runnable, AutoCloseable {
      * branch result is a duplicate).
      */
     public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, boolean transactional,
-                      Topics topics, SchemaRegistry registry, JobValidator validator, int maxJobBytes, Clock clock) {
+                      Topics topics, SchemaRegistry registry, JobValidator validator, RecordLimits limits,
+                      long maxFanOutBytes, Clock clock) {
         this.transactional = transactional;
         this.topics = topics;
         this.clock = clock;
-        this.validator = validator;
-        this.maxJobBytes = maxJobBytes;
-        this.serializer = new AvroSerializer<>(registry);
-        this.decoder = new JobDecoder(new AvroDeserializer<>(registry, JobRequest.class));
+        this.jobRecords = new JobRecords(topics, new JobDecoder(new AvroDeserializer<>(registry, JobRequest.class)),
+                validator, new AvroSerializer<>(registry), limits, maxFanOutBytes);
         Map<String, Object> consumerConfig = kafka.config(Map.of());
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // Static membership: an instance restarted under the same id takes its partitions back at once instead
@@ -101,7 +111,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
-        Map<String, Object> producerConfig = kafka.config(Map.of());
+        Map<String, Object> producerConfig = kafka.config(limits.producerConfig());
         if (transactional) {
             producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         } else {
@@ -120,6 +130,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
             }
             consumer.subscribe(List.of(topics.jobs()));
             while (running) {
+                resumeWhenBackoffPassed();
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (!records.isEmpty()) {
                     dispatchBatch(records);
@@ -127,146 +138,162 @@ public final class Dispatcher implements Runnable, AutoCloseable {
             }
         } catch (WakeupException e) {
             if (running) {
-                throw e;
+                stopped(e);
             }
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            log.error("dispatcher stopped: its transactions can no longer commit ({})", e.toString());
+            stopped(e);
+        } catch (Throwable e) {
+            stopped(e);
         } finally {
-            consumer.close(Duration.ofSeconds(5));
-            producer.close(Duration.ofSeconds(5));
+            alive = false;
+            closeQuietly();
         }
+    }
+
+    private void stopped(Throwable e) {
+        problem = "the dispatcher stopped: " + e;
+        log.error("dispatcher stopped; no job is dispatched by this instance until it restarts", e);
+    }
+
+    private void closeQuietly() {
+        try {
+            consumer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn("closing the dispatcher's consumer failed: {}", e.toString());
+        }
+        try {
+            producer.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            log.warn("closing the dispatcher's producer failed: {}", e.toString());
+        }
+    }
+
+    /** Whether the loop runs, and why it cannot dispatch now (null when it can). */
+    public Health health() {
+        return new Health(alive, problem, deadLetters, lastDeadLetterAt);
     }
 
     private void dispatchBatch(ConsumerRecords<String, byte[]> records) {
-        if (!transactional) {
-            dispatchBatchAtLeastOnce(records);
-            return;
-        }
+        failures.startBatch();
         try {
-            producer.beginTransaction();
-            producer.sendOffsetsToTransaction(dispatchAll(records), consumer.groupMetadata());
-            producer.commitTransaction();
+            if (transactional) {
+                producer.beginTransaction();
+                producer.sendOffsetsToTransaction(dispatchAll(records), consumer.groupMetadata());
+                producer.commitTransaction();
+            } else {
+                Map<TopicPartition, OffsetAndMetadata> next = dispatchAll(records);
+                producer.flush();
+                failures.awaitAll();
+                consumer.commitSync(next);
+            }
+            succeeded(failures.refusals());
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             throw e;
-        } catch (KafkaException e) {
-            log.warn("dispatch transaction aborted, the batch will be read again: {}", e.toString());
-            producer.abortTransaction();
-            rewind(records);
+        } catch (RuntimeException e) {
+            failed(records, e);
         }
     }
 
-    private void dispatch(ConsumerRecord<String, byte[]> record, Instant now) {
-        JobRequest job;
-        try {
-            if (record.value() != null && record.value().length > maxJobBytes) {
-                throw new InvalidJobException(InvalidJobException.Kind.TooLarge, null, null, "the record is "
-                        + record.value().length + " bytes; this orchestrator accepts jobs up to " + maxJobBytes
-                        + " bytes (--max-job-bytes): pass large inputs by reference", null);
-            }
-            job = decoder.decode(record.topic(), record.value());
-            List<String> problems = validator.problems(job);
-            if (!problems.isEmpty()) {
-                throw new InvalidJobException(InvalidJobException.Kind.InvalidJob, JobValidator.fieldOf(problems.get(0)),
-                        job.getJobId(), "invalid job '" + job.getJobId() + "': " + String.join("; ", problems), null);
-            }
-        } catch (InvalidJobException e) {
-            reject(record, e, now);
-            return;
-        }
-        FanOut fanOut = FanOut.of(job, Instant.ofEpochMilli(record.timestamp()), now);
-        String jobId = job.getJobId();
-        send(topics.manifests(), jobId, fanOut.manifest());
-        int taskPartitions = producer.partitionsFor(topics.tasks()).size();
-        for (int i = 0; i < fanOut.tasks().size(); i++) {
-            send(topics.tasks(), TaskPartitions.partition(jobId, i, taskPartitions), jobId, fanOut.tasks().get(i));
-        }
-        for (JobRequest child : fanOut.childJobs()) {
-            send(topics.jobs(), child.getJobId(), child);
-        }
-        send(topics.jobEvents(), jobId, JobEvent.newBuilder().setJobId(jobId).setRound(fanOut.manifest().getRound())
-                .setType(JobEventType.JOB_DISPATCHED).setAt(now)
-                .setMessage(fanOut.manifest().getBranches().size() + " branches"
-                        + (fanOut.childJobs().isEmpty() ? "" : ", " + fanOut.childJobs().size() + " as child jobs"))
-                .build());
-    }
-
-    private void send(String topic, String key, SpecificRecord value) {
-        send(topic, null, key, value);
-    }
-
-    /** Sends to {@code partition}, or where the key hashes to when it is null. */
-    private void send(String topic, Integer partition, String key, SpecificRecord value) {
-        track(producer.send(new ProducerRecord<>(topic, partition, key, serializer.serialize(topic, value))));
-    }
-
-    /** Low-latency mode: a send to confirm before the batch's offsets are committed. */
-    private void track(java.util.concurrent.Future<?> sent) {
-        if (!transactional) {
-            unconfirmed.add(sent);
+    private void succeeded(int refused) {
+        failures.forgetRefusedByBroker();
+        backoff = Duration.ZERO;
+        problem = null;
+        if (refused > 0) {
+            deadLetters += refused;
+            lastDeadLetterAt = clock.instant();
         }
     }
 
     /**
-     * A record that cannot be dispatched: to the jobs dead-letter topic with its original bytes and headers plus
-     * the reason ({@value #ERROR_HEADER}: the whole reason; {@code braid.error.class}, {@code .message},
-     * {@code .field}; {@code braid.source}: where it came from), and, when its jobId could be read, a FAILED
-     * JobResult saying why — all in the batch's transaction.
+     * The batch was not written: abort it, and read it again — with the records the broker refused marked so that
+     * they are refused next time, or after a pause when the cause may pass (the registry, the broker).
      */
-    private void reject(ConsumerRecord<String, byte[]> record, InvalidJobException e, Instant now) {
-        log.warn("job record {}-{}@{} dead-lettered: {}", record.topic(), record.partition(), record.offset(),
-                e.getMessage());
-        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(ERROR_HEADER, bytes(e.getMessage()));
-        headers.add(ERROR_CLASS_HEADER, bytes(e.kind().name()));
-        headers.add(ERROR_MESSAGE_HEADER, bytes(e.getMessage()));
-        e.field().ifPresent(field -> headers.add(ERROR_FIELD_HEADER, bytes(field)));
-        headers.add("braid.source", bytes(record.topic() + "-" + record.partition() + "@" + record.offset()));
-        track(producer.send(new ProducerRecord<>(topics.jobsDeadLetter(), null, record.key(), record.value(),
-                headers)));
-        e.jobId().ifPresent(jobId -> send(topics.jobResults(), jobId, JobResult.newBuilder()
-                .setJobId(jobId).setStatus(JobStatus.FAILED).setCompletedBy("REJECTED").setBranches(List.of())
-                .setSubmittedAt(Instant.ofEpochMilli(record.timestamp()))
-                // at least once, a rejection may be written again: stamped from the record, it is the same
-                .setCompletedAt(transactional ? now : Instant.ofEpochMilli(record.timestamp()))
-                .setRejection(new BranchError(e.kind().name(), e.getMessage(), false)).build()));
+    private void failed(ConsumerRecords<String, byte[]> records, RuntimeException e) {
+        if (transactional) {
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException abortFailed) {
+                log.warn("aborting the dispatch transaction failed: {}", abortFailed.toString());
+            }
+        }
+        int poisoned = failures.markRefusedByBroker();
+        rewind(records);
+        if (poisoned > 0) {
+            log.warn("the broker refused the records of {} job(s); the batch is read again and they are refused: {}",
+                    poisoned, e.toString());
+            return;
+        }
+        problem = AggregatorErrors.isRegistryOutage(e) ? "the schema registry cannot be reached: " + e.getMessage()
+                : "dispatching failed: " + e;
+        backoff = backoff.isZero() ? FIRST_BACKOFF : min(backoff.multipliedBy(2), MAX_BACKOFF);
+        pausedUntil = clock.instant().plus(backoff);
+        consumer.pause(consumer.assignment());
+        log.warn("dispatch batch aborted; reading it again in {} ms: {}", backoff.toMillis(), e.toString());
     }
 
-    private static byte[] bytes(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
+    private void resumeWhenBackoffPassed() {
+        if (pausedUntil != null && !clock.instant().isBefore(pausedUntil)) {
+            consumer.resume(consumer.paused());
+            pausedUntil = null;
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Dispatches every record of the batch; returns the offsets to commit after it. */
     private Map<TopicPartition, OffsetAndMetadata> dispatchAll(ConsumerRecords<String, byte[]> records) {
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         Instant now = clock.instant();
+        int taskPartitions = producer.partitionsFor(topics.tasks()).size();
         for (ConsumerRecord<String, byte[]> record : records) {
-            dispatch(record, now);
+            for (ProducerRecord<String, byte[]> out : recordsFor(record, taskPartitions, now)) {
+                failures.track(record, producer.send(out));
+            }
             next.put(new TopicPartition(record.topic(), record.partition()),
                     new OffsetAndMetadata(record.offset() + 1));
         }
         return next;
     }
 
-    /** The low-latency mode: send, flush, then commit the offsets; on a failure read the batch again. */
-    private void dispatchBatchAtLeastOnce(ConsumerRecords<String, byte[]> records) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> next = dispatchAll(records);
-            producer.flush();
-            for (java.util.concurrent.Future<?> sent : unconfirmed) {
-                sent.get(); // a send that failed fails the batch: nothing is committed, it is read again
-            }
-            consumer.commitSync(next);
-        } catch (AuthorizationException e) {
-            throw e;
-        } catch (KafkaException | java.util.concurrent.ExecutionException e) {
-            log.warn("dispatch failed, the batch will be read again: {}", e.toString());
-            rewind(records);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            rewind(records);
-        } finally {
-            unconfirmed.clear();
+    /**
+     * What to write for one record. A record the broker refused before is refused now; one whose refusal the broker
+     * refused too is skipped with an error log (nothing of it can be written). An unexpected failure while fanning a
+     * record out refuses that record: it is about the record, and must not stop the dispatcher.
+     */
+    private List<ProducerRecord<String, byte[]>> recordsFor(ConsumerRecord<String, byte[]> record,
+                                                            int taskPartitions, Instant now) {
+        int refusedBefore = failures.timesRefusedByBroker(record);
+        if (refusedBefore > 1) {
+            log.error("job record {}-{}@{} skipped: the broker refused both its records and its dead letter ({})",
+                    record.topic(), record.partition(), record.offset(), failures.lastCause(record));
+            return List.of();
         }
+        List<ProducerRecord<String, byte[]>> out;
+        if (refusedBefore == 1) {
+            out = jobRecords.refusal(record, new InvalidJobException(InvalidJobException.Kind.TooLarge, null, null,
+                    "the broker refused the job's records: " + failures.lastCause(record), null), now);
+        } else {
+            try {
+                out = jobRecords.recordsFor(record, taskPartitions, now);
+            } catch (RuntimeException e) {
+                if (AggregatorErrors.isRegistryOutage(e)) {
+                    throw e;
+                }
+                log.error("job record {}-{}@{} could not be fanned out", record.topic(), record.partition(),
+                        record.offset(), e);
+                out = jobRecords.refusal(record, new InvalidJobException(InvalidJobException.Kind.InvalidJob, null,
+                        null, "the dispatcher could not fan the job out: " + e, e), now);
+            }
+        }
+        if (!out.isEmpty() && out.get(0).topic().equals(topics.jobsDeadLetter())) {
+            failures.refused();
+            log.warn("job record {}-{}@{} dead-lettered: {}", record.topic(), record.partition(), record.offset(),
+                    new String(out.get(0).headers().lastHeader(ERROR_HEADER).value(),
+                            java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     private void rewind(ConsumerRecords<String, byte[]> records) {

@@ -49,12 +49,20 @@ public final class JobValidator {
             problems.add("branches has " + job.getBranches().size() + " entries; this orchestrator accepts up to "
                     + maxBranches + " per job (--max-branches): split the job, or nest child jobs");
         }
+        int total = ChildJobs.totalBranches(job, maxBranches);
+        if (job.getBranches().size() <= maxBranches && total > maxBranches) {
+            problems.add("branches: the job and its child jobs have more than " + maxBranches + " branches together;"
+                    + " this orchestrator accepts up to " + maxBranches + " per job, child jobs included "
+                    + "(--max-branches)");
+        }
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < job.getBranches().size(); i++) {
             BranchSpec branch = job.getBranches().get(i);
             String where = "branches[" + i + "]";
-            if (branch.getBranchId().isBlank()) {
-                problems.add(where + ".branchId is empty");
+            java.util.Optional<String> idProblem = Identifiers.branchIdProblem(where + ".branchId",
+                    branch.getBranchId());
+            if (idProblem.isPresent()) {
+                problems.add(idProblem.get());
             } else if (branch.getBranchId().startsWith("__")) {
                 problems.add(where + ".branchId '" + branch.getBranchId() + "' starts with '__', which Braid reserves "
                         + "for its own steps (e.g. " + FinalAggregation.BRANCH_ID + "); rename it");
@@ -63,7 +71,7 @@ public final class JobValidator {
                         + "unique within a job");
             }
             checkPayload(branch, where, problems);
-            if (branch.getKind() == BranchKind.JOB && branch.getJob() != null && !branch.getBranchId().isBlank()) {
+            if (branch.getKind() == BranchKind.JOB && branch.getJob() != null && idProblem.isEmpty()) {
                 try {
                     problems(ChildJobs.child(job, branch, 1)).forEach(p -> problems.add(where + ".job: " + p));
                 } catch (InvalidJobException e) {

@@ -245,10 +245,19 @@ public final class JobStatusServer implements AutoCloseable {
     }
 
     /** What the health endpoints report. */
-    public record Health(boolean live, boolean ready, String aggregatorState, boolean dispatcherAlive) {
+    public record Health(boolean live, boolean ready, String aggregatorState, boolean dispatcherAlive,
+                         String problem, long deadLetters, java.time.Instant lastDeadLetterAt) {
         String json() {
-            return "{\"live\":" + live + ",\"ready\":" + ready + ",\"aggregator\":\"" + aggregatorState
-                    + "\",\"dispatcherAlive\":" + dispatcherAlive + "}";
+            com.fasterxml.jackson.databind.node.ObjectNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .createObjectNode().put("live", live).put("ready", ready).put("aggregator", aggregatorState)
+                    .put("dispatcherAlive", dispatcherAlive).put("deadLetters", deadLetters);
+            if (problem != null) {
+                json.put("problem", problem);
+            }
+            if (lastDeadLetterAt != null) {
+                json.put("lastDeadLetterAt", lastDeadLetterAt.toString());
+            }
+            return json.toString();
         }
     }
 

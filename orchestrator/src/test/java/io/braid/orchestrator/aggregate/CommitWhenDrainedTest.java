@@ -136,7 +136,7 @@ class CommitWhenDrainedTest {
             }
             processor = new JobJoinProcessor(AggregatorTopology.STORE_NAME, AggregatorTopology.RESULTS_STORE_NAME,
                     AggregatorTopology.TIMERS_STORE_NAME, new ManualClock(JobFixtures.T0), SETTINGS, false,
-                    commitWhenDrained);
+                    commitWhenDrained, new AggregatorErrors.DeadLetters());
             processor.init(context);
         }
 

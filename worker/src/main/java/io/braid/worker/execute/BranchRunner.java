@@ -153,6 +153,7 @@ public final class BranchRunner {
                 .setJobId(task.getJobId())
                 .setBranchId(task.getBranch().getBranchId())
                 .setRound(task.getRound())
+                .setDispatchId(task.getDispatchId())
                 .setStatus(status)
                 .setAttempt(attempt)
                 .setWorkerId(workerId)
