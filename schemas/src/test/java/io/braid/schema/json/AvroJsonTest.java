@@ -1,12 +1,18 @@
 package io.braid.schema.json;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.braid.schema.AggregationStrategy;
 import io.braid.schema.BranchKind;
 import io.braid.schema.CompletionMode;
 import io.braid.schema.JobRequest;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,5 +55,20 @@ class AvroJsonTest {
                 + "[{\"branchId\": \"a\", \"kind\": \"LLM\", \"llm\": {\"userPrompt\": \"{{x}}\"}}]}", JobRequest.class);
 
         assertThat(AvroJson.fromJson(AvroJson.toJson(job), JobRequest.class)).isEqualTo(job);
+    }
+
+    @Test
+    void the_example_job_files_read_strictly() throws IOException {
+        List<Path> examples;
+        try (Stream<Path> files = Files.list(Path.of("..", "examples"))) {
+            examples = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+        }
+
+        assertThat(examples).isNotEmpty();
+        for (Path example : examples) {
+            ObjectNode job = (ObjectNode) AvroJson.readTree(Files.readString(example));
+            job.put("jobId", "example");
+            assertThat(AvroJson.fromJson(job, JobRequest.class).getBranches()).as(example.toString()).isNotEmpty();
+        }
     }
 }
