@@ -99,6 +99,9 @@ public final class AvroJson {
 
     /** Converts {@code node} (a JSON object) into a record of {@code type}, filling defaults. */
     public static <T extends SpecificRecord> T fromJson(JsonNode node, Class<T> type) {
+        if (node == null || node.isMissingNode()) {
+            throw new JsonRecordException("the record: expected a JSON object, got nothing");
+        }
         SpecificData model = SpecificData.getForClass(type);
         Schema schema = model.getSchema(type);
         return type.cast(new JsonRecordReader(model).read(node, schema, ""));

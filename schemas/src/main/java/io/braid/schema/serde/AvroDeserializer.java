@@ -2,7 +2,6 @@ package io.braid.schema.serde;
 
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryException;
-import org.apache.avro.AvroTypeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.DatumReader;
@@ -78,19 +77,24 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         } catch (SchemaRegistryException e) {
             throw RegistryErrors.classify(e, "cannot fetch writer schema id " + id);
         }
-        SchemaCompatibility.SchemaPairCompatibility compatibility =
-                SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
-        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            throw new SerializationException("schema id " + id + " (" + writerSchema.getFullName()
-                    + ") cannot be read as " + readerSchema.getFullName() + ": "
-                    + compatibility.getResult().getIncompatibilities().stream()
-                    .map(i -> i.getType() + " at " + i.getLocation()).findFirst().orElse(compatibility.getDescription()));
-        }
         try {
+            SchemaCompatibility.SchemaPairCompatibility compatibility =
+                    SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
+            if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+                throw new SerializationException(cannotRead(id, writerSchema) + compatibility.getResult()
+                        .getIncompatibilities().stream().map(i -> i.getType() + " at " + i.getLocation())
+                        .findFirst().orElse(compatibility.getDescription()));
+            }
             return new SpecificDatumReader<>(writerSchema, readerSchema, model);
-        } catch (AvroTypeException e) {
-            throw new SerializationException("schema id " + id + " (" + writerSchema.getFullName()
-                    + ") cannot be read as " + readerSchema.getFullName() + ": " + e.getMessage(), e);
+        } catch (SerializationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SerializationException(cannotRead(id, writerSchema) + e.getMessage(), e);
         }
+    }
+
+    private String cannotRead(int id, Schema writerSchema) {
+        return "schema id " + id + " (" + writerSchema.getFullName() + ") cannot be read as "
+                + readerSchema.getFullName() + ": ";
     }
 }

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.braid.schema.JobRequest;
 import org.junit.jupiter.api.Test;
 
+import java.util.Random;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import java.util.Random;
+
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** JSON is refused cheaply, before conversion, when it breaks a limit; the message names the limit. */
@@ -76,5 +80,30 @@ class JsonLimitsTest {
     void a_job_within_the_limits_reads() {
         assertThat(AvroJson.fromJson("{\"jobId\": \"j\", " + BRANCHES + "}", JobRequest.class).getJobId())
                 .isEqualTo("j");
+    }
+
+    @Test
+    void mutated_jobs_fail_only_with_json_record_exceptions() {
+        String valid = "{\"jobId\": \"j\", \"inputs\": {\"x\": \"1\"}, \"submittedAt\": 1, " + BRANCHES
+                + ", \"completion\": {\"mode\": \"QUORUM\", \"quorum\": 1}}";
+        String alphabet = "{}[]\":,0123456789.eE-+tfnul\\ \ud800x";
+        Random random = new Random(7);
+        for (int i = 0; i < 5_000; i++) {
+            StringBuilder text = new StringBuilder(valid);
+            for (int edits = 1 + random.nextInt(4); edits > 0; edits--) {
+                int at = random.nextInt(text.length());
+                char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                switch (random.nextInt(3)) {
+                    case 0 -> text.setCharAt(at, c);
+                    case 1 -> text.insert(at, c);
+                    default -> text.deleteCharAt(at);
+                }
+            }
+            try {
+                AvroJson.fromJson(text.toString(), JobRequest.class);
+            } catch (JsonRecordException expected) {
+                assertThat(expected.getMessage()).isNotBlank();
+            }
+        }
     }
 }
