@@ -76,21 +76,35 @@ public final class SchemaRegistryClient implements SchemaRegistry {
 
     @Override
     public int register(String subject, Schema schema) {
-        return idsBySubjectSchema.computeIfAbsent(new SubjectSchema(subject, schema), key -> {
-            ObjectNode body = JSON.createObjectNode().put("schema", schema.toString());
-            JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body);
-            int id = idIn(answer, "registering subject " + subject);
-            schemasById.putIfAbsent(id, schema);
-            return id;
-        });
+        SubjectSchema key = new SubjectSchema(subject, schema);
+        Integer cached = idsBySubjectSchema.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        ObjectNode body = JSON.createObjectNode().put("schema", schema.toString());
+        JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body);
+        int id = idIn(answer, "registering subject " + subject);
+        schemasById.putIfAbsent(id, schema);
+        idsBySubjectSchema.putIfAbsent(key, id);
+        return id;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>The HTTP call is made outside any lock of the cache, so a slow registry holds only the callers asking for
+     * this id.
+     */
     @Override
     public Schema schemaById(int id) {
-        return schemasById.computeIfAbsent(id, key -> {
-            JsonNode answer = call("GET", "/schemas/ids/" + id, null);
-            return parse(schemaIn(answer, "schema id " + id), "schema id " + id);
-        });
+        Schema cached = schemasById.get(id);
+        if (cached != null) {
+            return cached;
+        }
+        JsonNode answer = call("GET", "/schemas/ids/" + id, null);
+        Schema schema = parse(schemaIn(answer, "schema id " + id), "schema id " + id);
+        Schema raced = schemasById.putIfAbsent(id, schema);
+        return raced != null ? raced : schema;
     }
 
     @Override
