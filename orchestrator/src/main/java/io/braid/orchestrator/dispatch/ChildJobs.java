@@ -1,8 +1,6 @@
 package io.braid.orchestrator.dispatch;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.JobRequest;
@@ -27,8 +25,6 @@ public final class ChildJobs {
     /** Nesting deeper than this is refused, so a job cannot fan out without end. */
     public static final int MAX_DEPTH = 4;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ChildJobs() {
     }
 
@@ -48,10 +44,9 @@ public final class ChildJobs {
         }
         JsonNode tree;
         try {
-            tree = JSON.readTree(branch.getJob());
-        } catch (JsonProcessingException e) {
-            throw new InvalidJobException("branch '" + branch.getBranchId() + "': 'job' is not JSON: "
-                    + e.getOriginalMessage());
+            tree = AvroJson.readTree(branch.getJob());
+        } catch (JsonRecordException e) {
+            throw new InvalidJobException("branch '" + branch.getBranchId() + "': 'job' " + e.getMessage());
         }
         if (!(tree instanceof ObjectNode child)) {
             throw new InvalidJobException("branch '" + branch.getBranchId() + "': 'job' must be a JSON object (a "
