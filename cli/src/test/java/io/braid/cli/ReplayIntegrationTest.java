@@ -3,18 +3,24 @@ package io.braid.cli;
 import io.braid.cli.client.BraidClient;
 import io.braid.cli.client.DeadLetters;
 import io.braid.cli.stack.LocalFleet;
+import io.braid.schema.BranchKind;
 import io.braid.schema.BranchResult;
+import io.braid.schema.BranchSpec;
 import io.braid.schema.BranchStatus;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
+import io.braid.schema.LlmCall;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.TestKafka;
 import io.braid.worker.WorkerOptions;
+import io.braid.worker.config.ModelSpec;
+import io.braid.worker.config.ToolSettings;
+import io.braid.worker.config.WorkerConfig;
 import io.braid.worker.retry.RetryPolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -29,6 +35,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,8 +69,8 @@ class ReplayIntegrationTest {
                 .map(ConsumerRecord::value).toList();
     }
 
-    private static JobRequest withBranch(JobRequest job, io.braid.schema.BranchSpec branch) {
-        List<io.braid.schema.BranchSpec> branches = new ArrayList<>(job.getBranches());
+    private static JobRequest withBranch(JobRequest job, BranchSpec branch) {
+        List<BranchSpec> branches = new ArrayList<>(job.getBranches());
         branches.add(branch);
         return JobRequest.newBuilder(job).setBranches(branches).build();
     }
@@ -72,7 +79,7 @@ class ReplayIntegrationTest {
     private static String braid(LocalFleet fleet, String... args) {
         List<String> command = new ArrayList<>(List.of(args));
         command.addAll(List.of("--bootstrap-servers", fleet.bootstrapServers(), "--registry-url", fleet.registryUrl()));
-        if (args[0].equals("replay")) {
+        if (args[0].equals("replay") || args[0].equals("result")) {
             command.addAll(List.of("--orchestrator-url",
                     "http://127.0.0.1:" + fleet.orchestrator().httpPort().orElseThrow()));
         }
@@ -182,6 +189,57 @@ class ReplayIntegrationTest {
             assertThat(branchResults(fleet)).filteredOn(r -> r.getBranchId().equals("stats"))
                     .as("the tool branches that succeeded in round 1 never ran again").hasSize(jobCount)
                     .extracting(BranchResult::getStatus).containsOnly(BranchStatus.SUCCEEDED);
+        }
+    }
+
+    /** Workers with the quick simulated model and a slow one ("slow": 2 s), trying each branch once. */
+    private static WorkerOptions.Builder quickAndSlow(WorkerOptions.Builder worker) {
+        Map<String, ModelSpec> models = new LinkedHashMap<>();
+        models.put("simulated", ModelSpec.simulated(Duration.ofMillis(10), Duration.ofMillis(50)));
+        models.put("slow", ModelSpec.simulated(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+        return worker.config(new WorkerConfig("simulated", models, ToolSettings.defaults()))
+                .retryPolicy(new RetryPolicy(1, Duration.ZERO, 1.0, Duration.ZERO));
+    }
+
+    /** A job whose branch b1 succeeds and b2, on a model no worker has, fails: PARTIAL in round 1. */
+    private static JobRequest halfOnAMissingModel(String jobId) {
+        return withBranch(JobFixtures.llmJob(jobId, 1), BranchSpec.newBuilder().setBranchId("b2")
+                .setKind(BranchKind.LLM).setLlm(LlmCall.newBuilder().setModel("missing").setUserPrompt("hello")
+                        .build()).build());
+    }
+
+    @Test
+    void after_a_replay_result_prints_the_latest_round_waiting_for_a_running_one_and_round_n_on_request() {
+        try (LocalFleet fleet = LocalFleet.start(1, ReplayIntegrationTest::quickAndSlow)) {
+            fleet.awaitReady(Duration.ofSeconds(60));
+            try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+                client.submit(halfOnAMissingModel("latest-1"));
+                client.submit(halfOnAMissingModel("latest-2"));
+                for (String jobId : List.of("latest-1", "latest-2")) {
+                    assertThat(client.awaitResult(jobId, null, Duration.ofSeconds(60), null).orElseThrow()
+                            .getStatus()).isEqualTo(JobStatus.PARTIAL);
+                }
+
+                // round 2 runs b2 on the slow model for 2 s: 'braid result' asked meanwhile waits for it
+                Instant sent = client.replay("latest-1", List.of(), "slow");
+                assertThat(client.awaitReplayOutcome("latest-1", sent, Duration.ofSeconds(30)).orElseThrow()
+                        .getType()).isEqualTo(JobEventType.JOB_REPLAYED);
+                assertThat(braid(fleet, "result", "latest-1")).contains(
+                        "Job latest-1: SUCCEEDED (completed by ALL, round 2)",
+                        "  The latest of 2 rounds; earlier round 1 (braid result latest-1 --round N).");
+                assertThat(braid(fleet, "result", "latest-1", "--round", "1")).contains(
+                        "Job latest-1: PARTIAL (completed by ALL, round 1)",
+                        "  Round 1 is not the job's latest: round 2 is (braid result latest-1).", "  b2 failed: ");
+                assertThat(client.awaitResult("latest-1", null, Duration.ofSeconds(10), null).orElseThrow()
+                        .getRound()).as("the client's answer is the latest round").isEqualTo(2);
+                assertThat(client.awaitResult("latest-1", 1, null, Duration.ofSeconds(10), null).orElseThrow()
+                        .getStatus()).isEqualTo(JobStatus.PARTIAL);
+            }
+
+            assertThat(braid(fleet, "replay", "--job", "latest-2", "--model", "simulated", "--wait")).contains(
+                    "latest-2: round 2 replays b2 on model simulated; kept b1 (already succeeded). Waiting for it "
+                            + "to end...",
+                    "Job latest-2: SUCCEEDED (completed by ALL, round 2)");
         }
     }
 

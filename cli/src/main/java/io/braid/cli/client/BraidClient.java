@@ -14,6 +14,7 @@ import io.braid.schema.kafka.Offsets;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,9 +33,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -125,21 +129,63 @@ public final class BraidClient implements AutoCloseable {
     }
 
     /**
-     * Waits for the job's result, passing its progress events to {@code onEvent} as they arrive. Reads only the
-     * partitions the jobId maps to, from {@code since} (null = from the beginning).
+     * Waits for the job's result — its latest round — passing its progress events to {@code onEvent} as they
+     * arrive: the highest round on the job-results topic from {@code since} (null = from the beginning) to the
+     * topic's end, or, when there is none yet, the first to arrive. A round a replay opened and that is still
+     * running is not on the topic yet; wait for it with {@link #awaitResult(String, int, Instant, Duration,
+     * Consumer)} (its round is in the JOB_REPLAYED event, and in the orchestrator's job status).
      *
+     * @param onEvent the job's progress events as they arrive; null to read none
      * @return the result, or empty when none arrived within {@code timeout}
      */
     public Optional<JobResult> awaitResult(String jobId, Instant since, Duration timeout, Consumer<JobEvent> onEvent) {
+        return awaitRounds(jobId, 1, since, timeout, onEvent).latest();
+    }
+
+    /** As {@link #awaitResult(String, Instant, Duration, Consumer)}, for the result of round {@code round}. */
+    public Optional<JobResult> awaitResult(String jobId, int round, Instant since, Duration timeout,
+                                           Consumer<JobEvent> onEvent) {
+        return awaitRounds(jobId, round, since, timeout, onEvent).round(round);
+    }
+
+    /**
+     * Reads the job's results from {@code since} (null = from the beginning) to the end of the job-results topic,
+     * then waits until it holds round {@code round} or a later one, passing progress events to {@code onEvent}
+     * (null: none read). Reads only the partitions the jobId maps to.
+     *
+     * @return every round read; without round {@code round} when it did not arrive within {@code timeout}
+     */
+    public JobRounds awaitRounds(String jobId, int round, Instant since, Duration timeout,
+                                 Consumer<JobEvent> onEvent) {
         AvroDeserializer<JobResult> results = new AvroDeserializer<>(registry, JobResult.class);
         AvroDeserializer<JobEvent> events = new AvroDeserializer<>(registry, JobEvent.class);
-        return readJob(jobId, List.of(topics.jobResults(), topics.jobEvents()), since, timeout, record -> {
-            if (record.topic().equals(topics.jobEvents())) {
-                onEvent.accept(events.deserialize(record.topic(), record.value()));
-                return Optional.empty();
+        SortedMap<Integer, JobResult> rounds = new TreeMap<>();
+        KafkaConsumer<String, byte[]> consumer = consumer();
+        try {
+            TopicPartition resultsPartition = partitionOf(consumer, topics.jobResults(), jobId);
+            List<TopicPartition> partitions = onEvent == null ? List.of(resultsPartition)
+                    : List.of(resultsPartition, partitionOf(consumer, topics.jobEvents(), jobId));
+            consumer.assign(partitions);
+            long end = consumer.endOffsets(List.of(resultsPartition)).get(resultsPartition);
+            seek(consumer, partitions, since);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                pollJob(consumer, jobId, record -> {
+                    if (record.topic().equals(topics.jobEvents())) {
+                        onEvent.accept(events.deserialize(record.topic(), record.value()));
+                    } else {
+                        JobResult result = results.deserialize(record.topic(), record.value());
+                        rounds.putIfAbsent(result.getRound(), result);
+                    }
+                });
+                if (!rounds.isEmpty() && rounds.lastKey() >= round && consumer.position(resultsPartition) >= end) {
+                    break;
+                }
             }
-            return Optional.of(results.deserialize(record.topic(), record.value()));
-        });
+        } finally {
+            closeNow(consumer);
+        }
+        return new JobRounds(jobId, rounds);
     }
 
     /**
@@ -148,30 +194,52 @@ public final class BraidClient implements AutoCloseable {
      */
     private <T> Optional<T> readJob(String jobId, List<String> topicNames, Instant since, Duration timeout,
                                     Function<ConsumerRecord<String, byte[]>, Optional<T>> answer) {
-        Map<String, Object> config = kafka.config(Map.of(
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000));
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        KafkaConsumer<String, byte[]> consumer = consumer();
+        try {
             List<TopicPartition> partitions = topicNames.stream()
                     .map(topic -> partitionOf(consumer, topic, jobId)).toList();
             consumer.assign(partitions);
             seek(consumer, partitions, since);
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (!jobId.equals(record.key()) || record.value() == null) {
-                        continue;
+            AtomicReference<T> found = new AtomicReference<>();
+            while (found.get() == null && System.nanoTime() < deadline) {
+                pollJob(consumer, jobId, record -> {
+                    if (found.get() == null) {
+                        answer.apply(record).ifPresent(found::set);
                     }
-                    Optional<T> found = answer.apply(record);
-                    if (found.isPresent()) {
-                        return found;
-                    }
-                }
+                });
             }
-            return Optional.empty();
+            return Optional.ofNullable(found.get());
+        } finally {
+            closeNow(consumer);
         }
+    }
+
+    /** One poll, passing on the records of the job (by its key) that are not tombstones. */
+    private static void pollJob(KafkaConsumer<String, byte[]> consumer, String jobId,
+                                Consumer<ConsumerRecord<String, byte[]>> onRecord) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+            if (jobId.equals(record.key()) && record.value() != null) {
+                onRecord.accept(record);
+            }
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> consumer() {
+        return new KafkaConsumer<>(kafka.config(Map.of(
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000)),
+                new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /**
+     * Closes without waiting: a plain {@code close()} waits for the fetch the broker holds open (up to
+     * {@code fetch.max.wait.ms}, 500 ms), which was half a second between a job's result and its printing. The
+     * consumer is in no group and has nothing to commit.
+     */
+    private static void closeNow(KafkaConsumer<?, ?> consumer) {
+        consumer.close(CloseOptions.timeout(Duration.ZERO));
     }
 
     private static void seek(KafkaConsumer<String, byte[]> consumer, List<TopicPartition> partitions, Instant since) {

@@ -43,8 +43,11 @@ public final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         try (LocalFleet fleet = LocalFleet.start(workers, builder -> builder)) {
             fleet.awaitReady(Duration.ofSeconds(60));
-            out.printf("Ready in %.1f s (Kafka at %s, registry at %s).%n%n", (System.nanoTime() - start) / 1e9,
-                    fleet.bootstrapServers(), fleet.registryUrl());
+            Duration warmUp = fleet.warmUp(Duration.ofSeconds(60));
+            out.printf("Ready in %.1f s (Kafka at %s, registry at %s; the workers' share group warmed up with one "
+                    + "job in %.1f s, so that the first branch starts as soon as it is dispatched).%n%n",
+                    (System.nanoTime() - start) / 1e9, fleet.bootstrapServers(), fleet.registryUrl(),
+                    warmUp.toMillis() / 1e3);
             JobRequest job = JobFiles.parse(sampleJob(), "report");
             try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
                 return JobSession.run(client, job, Duration.ofSeconds(60), out);

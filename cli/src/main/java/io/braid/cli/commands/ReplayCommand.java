@@ -3,8 +3,10 @@ package io.braid.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.braid.cli.client.BraidClient;
 import io.braid.cli.client.DeadLetters.DeadLetter;
+import io.braid.cli.view.ResultPrinter;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
+import io.braid.schema.JobResult;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,8 +28,15 @@ import java.util.concurrent.Callable;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Runs a job's failed branches again in a new round of the same job: branches that succeeded "
                 + "are kept and never run again, and the job completes with a new result. The aggregator decides "
-                + "and says what it did (or why not: still running, nothing failed, unknown branch)."})
+                + "and says what it did (or why not: still running, nothing failed, unknown branch).",
+                "With --wait it then waits for the new round to end and prints its result."})
 public final class ReplayCommand implements Callable<Integer> {
+
+    /**
+     * How far before the replay --wait reads the job-results topic: a job result carries the time of the record
+     * that completed it, from another machine's clock.
+     */
+    private static final Duration RESULT_LOOKBACK = Duration.ofMinutes(5);
 
     static final class Selection {
         @Option(names = "--job", description = "Replay this job's failed branches") String jobId;
@@ -56,6 +65,16 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Only list what would be replayed")
     boolean dryRun;
 
+    @Option(names = "--wait", description = "With --job: wait for the new round to end and print its result")
+    boolean await;
+
+    @Option(names = "--timeout", defaultValue = "5m", converter = DurationConverter.class,
+            description = "With --wait: how long to wait for the new round's result (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Mixin
+    ListingOptions listing;
+
     @Option(names = "--orchestrator-url", defaultValue = "${env:BRAID_ORCHESTRATOR_URL:-http://localhost:"
             + StatusCommand.DEFAULT_PORT + "}", description = "Any orchestrator, for --dry-run with --job "
             + "(default: ${DEFAULT-VALUE})")
@@ -69,6 +88,10 @@ public final class ReplayCommand implements Callable<Integer> {
         if (selection.allFailed && !branches.isEmpty()) {
             throw new IllegalArgumentException("--branch goes with --job; --all-failed replays every failed branch "
                     + "of each job");
+        }
+        if (selection.allFailed && await) {
+            throw new IllegalArgumentException("--wait goes with --job; after --all-failed, read each job's new "
+                    + "round with 'braid result JOB_ID'");
         }
         Map<String, List<String>> plan = new LinkedHashMap<>();
         if (selection.jobId != null) {
@@ -99,8 +122,7 @@ public final class ReplayCommand implements Callable<Integer> {
                             job.getKey());
                     errors++;
                 } else if (outcome.get().getType() == JobEventType.JOB_REPLAYED) {
-                    System.out.printf("%s: %s. Follow it with 'braid watch %s'.%n", job.getKey(),
-                            outcome.get().getMessage(), job.getKey());
+                    errors += replayed(client, outcome.get(), sent);
                 } else {
                     String why = outcome.get().getMessage();
                     boolean error = why.startsWith("unknown branch") || why.startsWith("no job");
@@ -110,6 +132,25 @@ public final class ReplayCommand implements Callable<Integer> {
             }
         }
         return errors == 0 ? 0 : 1;
+    }
+
+    /** Says what the new round runs; with --wait, waits for its result and prints it (1 when none came). */
+    private int replayed(BraidClient client, JobEvent replayed, Instant sent) {
+        String jobId = replayed.getJobId();
+        if (!await) {
+            System.out.printf("%s: %s. Follow it with 'braid watch %s'.%n", jobId, replayed.getMessage(), jobId);
+            return 0;
+        }
+        System.out.printf("%s: %s. Waiting for it to end...%n", jobId, replayed.getMessage());
+        Optional<JobResult> result = client.awaitResult(jobId, replayed.getRound(), sent.minus(RESULT_LOOKBACK),
+                timeout, null);
+        if (result.isEmpty()) {
+            System.out.printf("%s: round %d did not end within %d s; follow it with 'braid watch %s'%n", jobId,
+                    replayed.getRound(), timeout.toSeconds(), jobId);
+            return 1;
+        }
+        new ResultPrinter(System.out, listing.listing()).print(result.get());
+        return 0;
     }
 
     /** What a replay would run, from the job's status: the requested branches that did not succeed. */

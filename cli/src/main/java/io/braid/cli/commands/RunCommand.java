@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Submits a job file, shows each branch's progress and prints the joined result.",
                 "Without --bootstrap-servers it runs on the embedded stack in this JVM, like 'braid demo'; "
-                        + "--config and --tool-plugins then set up its workers."})
+                        + "--config and --tool-plugins then set up its workers.",
+                "A job of more than 50 branches (--list-up-to) is summarised; --all lists every branch."})
 public final class RunCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "JOB.json", description = "The job file (see examples/)")
@@ -43,6 +44,9 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     WorkerConfigOptions workerConfig;
 
+    @Mixin
+    ListingOptions listing;
+
     @Option(names = "--timeout", defaultValue = "5m", converter = DurationConverter.class,
             description = "How long to wait for the result (default: ${DEFAULT-VALUE})")
     Duration timeout;
@@ -53,6 +57,7 @@ public final class RunCommand implements Callable<Integer> {
         if (bootstrapServers == null) {
             try (LocalFleet fleet = LocalFleet.start(workers, workerConfig::applyTo)) {
                 fleet.awaitReady(Duration.ofSeconds(60));
+                fleet.warmUp(Duration.ofSeconds(60));
                 return runOn(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics(), job);
             }
         }
@@ -61,7 +66,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private int runOn(String bootstrap, String registry, Topics topics, JobRequest job) {
         try (BraidClient client = new BraidClient(bootstrap, registry, topics)) {
-            return JobSession.run(client, job, timeout, System.out).isPresent() ? 0 : 1;
+            return JobSession.run(client, job, timeout, System.out, listing.listing()).isPresent() ? 0 : 1;
         }
     }
 }

@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /** {@code braid status JOB_ID}: a job's state as the aggregator holds it. */
@@ -49,11 +50,30 @@ public final class StatusCommand implements Callable<Integer> {
 
     /** GETs the job's status; a 404 or an unreachable orchestrator is an error that says what to do. */
     static JsonNode fetch(URI orchestratorUrl, String jobId) {
+        return fetch(orchestratorUrl, jobId, Duration.ofSeconds(5), Duration.ofSeconds(15));
+    }
+
+    /**
+     * The round the orchestrator holds for the job — the open one while it runs, else the last completed — or
+     * empty when no orchestrator answered within a few seconds or it does not hold the job (not dispatched yet, or
+     * finished longer ago than its retention).
+     */
+    static OptionalInt heldRound(URI orchestratorUrl, String jobId) {
+        try {
+            JsonNode status = fetch(orchestratorUrl, jobId, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            return status.path("round").canConvertToInt() && status.path("round").asInt() > 0
+                    ? OptionalInt.of(status.path("round").asInt()) : OptionalInt.empty();
+        } catch (IllegalStateException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private static JsonNode fetch(URI orchestratorUrl, String jobId, Duration connectTimeout, Duration timeout) {
         URI uri = orchestratorUrl.resolve("/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8)
                 .replace("+", "%20"));
         HttpResponse<String> response;
-        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(15)).build(),
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).build()) {
+            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("no orchestrator answered at " + orchestratorUrl + " (" + e

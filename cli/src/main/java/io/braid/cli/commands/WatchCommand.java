@@ -25,7 +25,9 @@ import java.util.concurrent.TimeUnit;
 /** {@code braid watch JOB_ID}: live per-branch progress until the job ends. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Shows a job's branches live — pending, running, retrying, finished, each on a timeline "
-                + "since the job was submitted — until the job completes, then its result."})
+                + "since the job was submitted — until the job completes (its current round, after a replay), then "
+                + "its result.", "A job of more than 50 branches (--list-up-to) is summarised; --all lists every "
+                + "branch."})
 public final class WatchCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "JOB_ID", description = "The job")
@@ -34,6 +36,9 @@ public final class WatchCommand implements Callable<Integer> {
     @Option(names = "--orchestrator-url", defaultValue = "${env:BRAID_ORCHESTRATOR_URL:-http://localhost:"
             + StatusCommand.DEFAULT_PORT + "}", description = "Any orchestrator instance (default: ${DEFAULT-VALUE})")
     URI orchestratorUrl;
+
+    @Mixin
+    ListingOptions listing;
 
     @Mixin
     KafkaOptions kafka;
@@ -50,8 +55,9 @@ public final class WatchCommand implements Callable<Integer> {
         Instant submittedAt = Instant.parse(status.path("submittedAt").asText());
         Instant deadlineAt = status.hasNonNull("deadlineAt") ? Instant.parse(status.path("deadlineAt").asText())
                 : null;
+        int round = Math.max(1, status.path("round").asInt(1));
         WatchBoard board = new WatchBoard(System.out, System.console() != null, Clock.systemUTC(), jobId,
-                submittedAt, branchStates);
+                submittedAt, branchStates, listing.listing());
         board.draw();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         ticker.scheduleAtFixedRate(board::draw, 250, 250, TimeUnit.MILLISECONDS);
@@ -59,8 +65,12 @@ public final class WatchCommand implements Callable<Integer> {
         try (BraidClient client = new BraidClient(kafka.connection(), kafka.registryUrl(), kafka.topics())) {
             Duration timeout = deadlineAt == null ? Duration.ofHours(1)
                     : Duration.between(Instant.now(), deadlineAt).plusMinutes(1);
-            result = client.awaitResult(jobId, submittedAt, timeout.isNegative() ? Duration.ofMinutes(1) : timeout,
-                    board::apply);
+            result = client.awaitResult(jobId, round, submittedAt,
+                    timeout.isNegative() ? Duration.ofMinutes(1) : timeout, event -> {
+                        if (event.getRound() == round) {
+                            board.apply(event);
+                        }
+                    });
         } finally {
             ticker.shutdownNow();
         }
@@ -69,7 +79,7 @@ public final class WatchCommand implements Callable<Integer> {
             throw new IllegalStateException("no result for " + jobId + " arrived; is the orchestrator running?");
         }
         System.out.println();
-        new ResultPrinter(System.out).print(result.get());
+        new ResultPrinter(System.out, listing.listing()).print(result.get());
         return 0;
     }
 }

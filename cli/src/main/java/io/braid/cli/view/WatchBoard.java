@@ -1,25 +1,33 @@
 package io.braid.cli.view;
 
 import io.braid.schema.JobEvent;
+import io.braid.schema.JobEventType;
 
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * {@code braid watch}'s live view: one line per branch with a timeline from the job's submission to now on which
  * the span the branch ran is drawn, how long it ran, and its state (pending, running on a worker, retrying, or
  * its final status). On a terminal the lines are redrawn in place; otherwise a line is printed whenever a branch
- * changes.
+ * changes. A job wider than its {@link Listing} allows is summarised: on a terminal, counts by state and a
+ * histogram of the branches running and finishing; otherwise a line each time another tenth of the branches
+ * finished, and the first few retries and failures.
  */
 public final class WatchBoard {
 
     private static final int BAR = 24;
+    private static final int HISTOGRAM = 50;
+    private static final int STEPS = 10;
 
     private static final class Branch {
         String state = "pending";
@@ -35,12 +43,22 @@ public final class WatchBoard {
     private final String jobId;
     private final Instant submittedAt;
     private final Map<String, Branch> branches = new LinkedHashMap<>();
+    private final boolean summarised;
     private int drawnLines;
+    private int step;
+    private int notable;
 
     /** The branches in the job's order, as the status endpoint listed them with their current state. */
     public WatchBoard(PrintStream out, boolean redraw, Clock clock, String jobId, Instant submittedAt,
                       Map<String, String> branchStates) {
+        this(out, redraw, clock, jobId, submittedAt, branchStates, Listing.defaults());
+    }
+
+    /** As above, summarising a job wider than {@code listing} allows. */
+    public WatchBoard(PrintStream out, boolean redraw, Clock clock, String jobId, Instant submittedAt,
+                      Map<String, String> branchStates, Listing listing) {
         this.out = out;
+        this.summarised = listing.summarises(branchStates.size());
         this.redraw = redraw;
         this.clock = clock;
         this.jobId = jobId;
@@ -93,10 +111,30 @@ public final class WatchBoard {
             }
         }
         String after = line(event.getBranchId(), branch);
-        if (!redraw && !after.equals(before)) {
+        if (!redraw && summarised) {
+            printSummaryStep(event, branch);
+        } else if (!redraw && !after.equals(before)) {
             out.println(after);
         }
         draw();
+    }
+
+    /** Without a terminal, a summarised job's progress: each tenth finished, and its first retries and failures. */
+    private void printSummaryStep(JobEvent event, Branch branch) {
+        boolean failure = event.getType() == JobEventType.BRANCH_FINISHED
+                && !"SUCCEEDED".equals(branch.state);
+        if (failure || event.getType() == JobEventType.BRANCH_RETRYING) {
+            notable++;
+            if (notable <= ProgressPrinter.NOTABLE_SHOWN) {
+                out.println(line(event.getBranchId(), branch));
+            }
+        }
+        long finished = branches.values().stream().filter(b -> b.done).count();
+        int reached = (int) (finished * STEPS / Math.max(1, branches.size()));
+        if (reached > step) {
+            step = reached;
+            out.println(header() + "; " + states());
+        }
     }
 
     /** Redraws the board (on a terminal), e.g. every quarter second so running bars grow. */
@@ -109,16 +147,70 @@ public final class WatchBoard {
             frame.append("\u001b[").append(drawnLines).append('F');
         }
         List<String> lines = new ArrayList<>();
-        long finished = branches.values().stream().filter(b -> b.done).count();
-        lines.add(String.format("Job %s: %d/%d branches finished, %s since submission", jobId, finished,
-                branches.size(), seconds(Duration.between(submittedAt, clock.instant()))));
-        branches.forEach((id, branch) -> lines.add(line(id, branch)));
+        lines.add(header());
+        if (summarised) {
+            lines.addAll(summaryLines());
+        } else {
+            branches.forEach((id, branch) -> lines.add(line(id, branch)));
+        }
         for (String line : lines) {
             frame.append("\u001b[2K").append(line).append('\n');
         }
         drawnLines = lines.size();
         out.print(frame);
         out.flush();
+    }
+
+    private String header() {
+        long finished = branches.values().stream().filter(b -> b.done).count();
+        return String.format("Job %s: %d/%d branches finished, %s since submission", jobId, finished,
+                branches.size(), seconds(Duration.between(submittedAt, clock.instant())));
+    }
+
+    /** How many branches are in each state, waiting ones first: "400 pending, 200 running, 398 SUCCEEDED". */
+    private String states() {
+        Map<String, Long> counts = new TreeMap<>(Comparator.comparingInt(WatchBoard::stateOrder)
+                .thenComparing(Comparator.naturalOrder()));
+        branches.values().forEach(b -> counts.merge(b.state.startsWith("running") ? "running"
+                : b.state.startsWith("retrying") ? "retrying" : b.state, 1L, Long::sum));
+        return counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .collect(Collectors.joining(", "));
+    }
+
+    private static int stateOrder(String state) {
+        int order = STATE_ORDER.indexOf(state);
+        return order < 0 ? STATE_ORDER.size() : order;
+    }
+
+    private static final List<String> STATE_ORDER = List.of("pending", "running", "retrying", "SUCCEEDED", "FAILED",
+            "CANCELLED", "TIMED_OUT", "MISSING");
+
+    /** A summarised job on a terminal: its states and a histogram of the branches running and finishing. */
+    private List<String> summaryLines() {
+        Instant now = clock.instant();
+        long total = Math.max(1, Duration.between(submittedAt, now).toMillis());
+        List<long[]> spans = new ArrayList<>();
+        List<Long> ends = new ArrayList<>();
+        for (Branch branch : branches.values()) {
+            if (branch.startedAt != null) {
+                Instant end = branch.finishedAt != null ? branch.finishedAt : now;
+                spans.add(new long[] {offset(branch.startedAt), offset(end)});
+            }
+            if (branch.finishedAt != null) {
+                ends.add(offset(branch.finishedAt));
+            }
+        }
+        int[] running = Timeline.running(spans, total, HISTOGRAM);
+        int[] finished = Timeline.counts(ends, total, HISTOGRAM);
+        return List.of("  " + states() + " (a summary; --all lists every branch)",
+                String.format("  running  |%s|  at most %d at once", Timeline.sparkline(running),
+                        Timeline.max(running)),
+                String.format("  finished |%s|  at most %d in %d ms", Timeline.sparkline(finished),
+                        Timeline.max(finished), total / HISTOGRAM));
+    }
+
+    private long offset(Instant at) {
+        return Duration.between(submittedAt, at).toMillis();
     }
 
     /** A branch's line: a timeline from submission to now (or its end) with the span it ran, and its state. */
@@ -141,8 +233,7 @@ public final class WatchBoard {
     }
 
     private int cell(Instant at, long spanMillis) {
-        long offset = Math.max(0, Duration.between(submittedAt, at).toMillis());
-        return (int) Math.min(BAR - 1, offset * BAR / spanMillis);
+        return Timeline.cell(offset(at), spanMillis, BAR);
     }
 
     private static String seconds(Duration duration) {
