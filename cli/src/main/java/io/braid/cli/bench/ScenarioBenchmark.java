@@ -60,13 +60,15 @@ import java.util.stream.IntStream;
  *   <li>{@code scale-out}: 1, 2 and 4 worker processes on I/O-bound (1 s) branches; sustained and whole-batch
  *   rates, the ratio per doubling of the sustained ones.</li>
  *   <li>{@code cold-demo}: {@code braid demo} in a fresh JVM, command to answer.</li>
+ *   <li>{@code wide-job}: jobs of 1,000 and 10,000 branches, wall time against branch time
+ *       ({@link WideJobBenchmark}).</li>
  * </ol>
  * Branches run on the simulated model: this measures Braid, not a provider.
  */
 public final class ScenarioBenchmark {
 
     public static final List<String> SCENARIOS = List.of("fan-in", "job-100", "speedup", "throughput", "scale-out",
-            "cold-demo");
+            "cold-demo", "wide-job");
 
     /** How many times and how big; {@code commitInterval} and {@code pollTime} null: the orchestrator's defaults. */
     public record Settings(int runs, int warmups, Duration warmUpTime, Duration maxWarmUpTime,
@@ -117,6 +119,10 @@ public final class ScenarioBenchmark {
         }
         if (wants("cold-demo")) {
             guarded("cold-demo", this::coldDemo);
+        }
+        if (wants("wide-job")) {
+            guarded("wide-job", () -> measurements.addAll(new WideJobBenchmark(out).run(settings.warmups(),
+                    settings.runs(), this::warmUp, this::tuned)));
         }
         return measurements;
     }

@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", paramLabel = "NAME", split = ",",
-            description = "Run only these (repeatable): fan-in, job-100, speedup, throughput, scale-out, cold-demo")
+            description = "Run only these (repeatable): fan-in, job-100, speedup, throughput, scale-out, cold-demo, "
+                    + "wide-job")
     List<String> scenarios = List.of();
 
     @Option(names = "--runs", defaultValue = "5", description = "Measured runs per scenario (default: ${DEFAULT-VALUE})")
