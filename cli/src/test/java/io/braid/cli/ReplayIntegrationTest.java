@@ -1,5 +1,7 @@
 package io.braid.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.braid.cli.client.BraidClient;
 import io.braid.cli.client.DeadLetters;
 import io.braid.cli.stack.LocalFleet;
@@ -208,8 +210,11 @@ class ReplayIntegrationTest {
                         .build()).build());
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     @Test
-    void after_a_replay_result_prints_the_latest_round_waiting_for_a_running_one_and_round_n_on_request() {
+    void after_a_replay_result_prints_the_latest_round_waiting_for_a_running_one_and_round_n_on_request()
+            throws Exception {
         try (LocalFleet fleet = LocalFleet.start(1, ReplayIntegrationTest::quickAndSlow)) {
             fleet.awaitReady(Duration.ofSeconds(60));
             try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
@@ -230,6 +235,12 @@ class ReplayIntegrationTest {
                 assertThat(braid(fleet, "result", "latest-1", "--round", "1")).contains(
                         "Job latest-1: PARTIAL (completed by ALL, round 1)",
                         "  Round 1 is not the job's latest: round 2 is (braid result latest-1).", "  b2 failed: ");
+                JsonNode partial = JSON.readTree(braid(fleet, "result", "latest-1", "--round", "1", "--json"));
+                assertThat(partial.path("round").asInt()).isEqualTo(1);
+                assertThat(partial.path("status").asText()).isEqualTo("PARTIAL");
+                assertThat(partial.path("branches").get(1).path("error").path("errorClass").asText()).isNotEmpty();
+                assertThat(JSON.readTree(braid(fleet, "result", "latest-1", "--json")).path("status").asText())
+                        .isEqualTo("SUCCEEDED");
                 assertThat(client.awaitResult("latest-1", null, Duration.ofSeconds(10), null).orElseThrow()
                         .getRound()).as("the client's answer is the latest round").isEqualTo(2);
                 assertThat(client.awaitResult("latest-1", 1, null, Duration.ofSeconds(10), null).orElseThrow()
