@@ -12,6 +12,7 @@ import picocli.CommandLine.Parameters;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -22,6 +23,9 @@ import java.util.concurrent.Callable;
                         + "job-results topic, or the round the orchestrator (--orchestrator-url) says is still "
                         + "running, once it ends. --round N prints another."})
 public final class ResultCommand implements Callable<Integer> {
+
+    /** How much earlier than its job's submission a result may be stamped by another machine's clock. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(5);
 
     @Parameters(paramLabel = "JOB_ID", description = "The job's id, as 'braid submit' printed it")
     String jobId;
@@ -52,10 +56,13 @@ public final class ResultCommand implements Callable<Integer> {
         if (round != null && round < 1) {
             throw new IllegalArgumentException("--round " + round + ": rounds count from 1 (the first dispatch)");
         }
-        int awaited = round != null ? round : StatusCommand.heldRound(orchestratorUrl, jobId).orElse(1);
+        Optional<StatusCommand.Held> held = StatusCommand.held(orchestratorUrl, jobId);
+        int awaited = round != null ? round : held.map(StatusCommand.Held::round).orElse(1);
+        // no result is older than its job, give or take the clocks of the machines that wrote it
+        Instant since = held.map(job -> job.submittedAt().minus(CLOCK_SKEW)).orElse(null);
         JobRounds rounds;
         try (BraidClient client = new BraidClient(kafka.connection(), kafka.registryUrl(), kafka.topics())) {
-            rounds = client.awaitRounds(jobId, awaited, null, timeout, null);
+            rounds = client.awaitRounds(jobId, awaited, since, timeout, null);
         }
         Optional<JobResult> result = round != null ? rounds.round(round) : rounds.latest()
                 .filter(latest -> latest.getRound() >= awaited);

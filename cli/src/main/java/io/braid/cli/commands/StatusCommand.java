@@ -14,7 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.OptionalInt;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code braid status JOB_ID}: a job's state as the aggregator holds it. */
@@ -54,17 +56,27 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     /**
-     * The round the orchestrator holds for the job — the open one while it runs, else the last completed — or
-     * empty when no orchestrator answered within a few seconds or it does not hold the job (not dispatched yet, or
-     * finished longer ago than its retention).
+     * The job as an orchestrator holds it: the round (the open one while it runs, else the last completed) and when
+     * the job was submitted.
      */
-    static OptionalInt heldRound(URI orchestratorUrl, String jobId) {
+    record Held(int round, Instant submittedAt) {
+    }
+
+    /**
+     * The job as the orchestrator holds it, or empty when no orchestrator answered within a few seconds or it does
+     * not hold the job's manifest (not dispatched yet, or finished longer ago than its retention).
+     */
+    static Optional<Held> held(URI orchestratorUrl, String jobId) {
         try {
             JsonNode status = fetch(orchestratorUrl, jobId, Duration.ofSeconds(2), Duration.ofSeconds(5));
-            return status.path("round").canConvertToInt() && status.path("round").asInt() > 0
-                    ? OptionalInt.of(status.path("round").asInt()) : OptionalInt.empty();
-        } catch (IllegalStateException e) {
-            return OptionalInt.empty();
+            if (!status.path("round").canConvertToInt() || status.path("round").asInt() < 1
+                    || !status.hasNonNull("submittedAt")) {
+                return Optional.empty();
+            }
+            return Optional.of(new Held(status.path("round").asInt(), Instant.parse(status.path("submittedAt")
+                    .asText())));
+        } catch (IllegalStateException | DateTimeParseException e) {
+            return Optional.empty();
         }
     }
 
