@@ -249,7 +249,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         int taskPartitions = producer.partitionsFor(topics.tasks()).size();
         for (ConsumerRecord<String, byte[]> record : records) {
             for (ProducerRecord<String, byte[]> out : recordsFor(record, taskPartitions, now)) {
-                failures.track(record, producer.send(out));
+                failures.track(record, out.key(), producer.send(out));
             }
             next.put(new TopicPartition(record.topic(), record.partition()),
                     new OffsetAndMetadata(record.offset() + 1));
@@ -272,8 +272,10 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         }
         List<ProducerRecord<String, byte[]>> out;
         if (refusedBefore == 1) {
-            out = jobRecords.refusal(record, new InvalidJobException(InvalidJobException.Kind.TooLarge, null, null,
-                    "the broker refused the job's records: " + failures.lastCause(record), null), now);
+            out = jobRecords.refusal(record, new InvalidJobException(InvalidJobException.Kind.TooLarge, null,
+                    failures.jobId(record), "the broker refused the job's records: " + failures.lastCause(record)
+                    + "; raise the topics' max.message.bytes to match --record-bytes, or make the job smaller",
+                    null), now);
         } else {
             try {
                 out = jobRecords.recordsFor(record, taskPartitions, now);

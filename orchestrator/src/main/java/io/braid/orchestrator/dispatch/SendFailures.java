@@ -20,12 +20,13 @@ import java.util.concurrent.Future;
  */
 final class SendFailures {
 
-    private record Sent(String source, Future<?> future) {
+    private record Sent(String source, String jobId, Future<?> future) {
     }
 
     private final List<Sent> sent = new ArrayList<>();
     private final Map<String, Integer> refusedByBroker = new HashMap<>();
     private final Map<String, String> causes = new HashMap<>();
+    private final Map<String, String> jobIds = new HashMap<>();
     private int refusals;
 
     void startBatch() {
@@ -33,8 +34,9 @@ final class SendFailures {
         refusals = 0;
     }
 
-    void track(ConsumerRecord<String, byte[]> record, Future<?> future) {
-        sent.add(new Sent(source(record), future));
+    /** A send written for {@code record}; {@code jobId} is the job it was for (the first send's is the job's own). */
+    void track(ConsumerRecord<String, byte[]> record, String jobId, Future<?> future) {
+        sent.add(new Sent(source(record), jobId, future));
     }
 
     /** A record of this batch was refused by the dispatcher (dead-lettered). */
@@ -72,6 +74,8 @@ final class SendFailures {
                     || cause instanceof InvalidRecordException) && marked.add(s.source())) {
                 refusedByBroker.merge(s.source(), 1, Integer::sum);
                 causes.put(s.source(), cause.toString());
+                sent.stream().filter(first -> first.source().equals(s.source())).findFirst()
+                        .ifPresent(first -> jobIds.putIfAbsent(s.source(), first.jobId()));
             }
         }
         return marked.size();
@@ -79,6 +83,11 @@ final class SendFailures {
 
     int timesRefusedByBroker(ConsumerRecord<String, byte[]> record) {
         return refusedByBroker.getOrDefault(source(record), 0);
+    }
+
+    /** The id of the job whose records the broker refused, when it had one. */
+    String jobId(ConsumerRecord<String, byte[]> record) {
+        return jobIds.get(source(record));
     }
 
     String lastCause(ConsumerRecord<String, byte[]> record) {
@@ -89,6 +98,7 @@ final class SendFailures {
     void forgetRefusedByBroker() {
         refusedByBroker.clear();
         causes.clear();
+        jobIds.clear();
     }
 
     private static Throwable failure(Future<?> future) {
