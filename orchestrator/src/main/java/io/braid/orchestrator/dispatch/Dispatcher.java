@@ -140,9 +140,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
             if (running) {
                 stopped(e);
             }
-        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
-            stopped(e);
-        } catch (Throwable e) {
+        } catch (Throwable e) { // fenced, unauthorized, or anything unforeseen: said by health, never silent
             stopped(e);
         } finally {
             alive = false;
@@ -279,9 +277,9 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         } else {
             try {
                 out = jobRecords.recordsFor(record, taskPartitions, now);
-            } catch (RuntimeException e) {
-                if (AggregatorErrors.isRegistryOutage(e)) {
-                    throw e;
+            } catch (RuntimeException | StackOverflowError e) {
+                if (e instanceof RuntimeException transientFailure && AggregatorErrors.isRegistryOutage(e)) {
+                    throw transientFailure;
                 }
                 log.error("job record {}-{}@{} could not be fanned out", record.topic(), record.partition(),
                         record.offset(), e);
