@@ -129,7 +129,8 @@ public final class Worker implements AutoCloseable {
         Map<BranchKind, BranchExecutor> executors = Map.of(
                 BranchKind.LLM, new LlmBranchExecutor(models),
                 BranchKind.TOOL, new ToolBranchExecutor(tools.disabling(options.disabledTools())),
-                BranchKind.AGENT, new AgentBranchExecutor(models, tools.disabling(options.disabledTools())));
+                BranchKind.AGENT, new AgentBranchExecutor(models, tools.disabling(options.disabledTools()),
+                        options.effectiveConfig().tools().agent()));
         ProgressPublisher progressPublisher = options.progressEvents()
                 ? new ProgressPublisher(options.topics(), serializer, producer, options.workerId(), options.clock(),
                 options.startedEventDelay())

@@ -34,6 +34,8 @@ import java.util.stream.Collectors;
  * tools:
  *   http_get: { allow: [wiki.internal, 10.1.0.0/16], timeout: 10s, maxBytes: 1048576 }
  *   search_documents: { folder: ./docs }
+ *   calculator: { maxDigits: 1000, maxExponent: 999 }
+ *   agent: { maxSteps: 20, maxToolCalls: 50 }
  * </pre>
  *
  * Keys come from environment variables or files only. A branch names a model or gets {@code defaultModel}.
@@ -123,6 +125,10 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
         }
         if (defaultModel != null && !models.containsKey(defaultModel)) {
             return "defaultModel '" + defaultModel + "' is not among the models " + models.keySet();
+        }
+        String toolProblem = tools.problem();
+        if (toolProblem != null) {
+            return toolProblem;
         }
         if (tools.searchDocuments().folder() != null && !Files.isDirectory(tools.searchDocuments().folder())) {
             return "tools.search_documents.folder " + tools.searchDocuments().folder() + " is not a folder";

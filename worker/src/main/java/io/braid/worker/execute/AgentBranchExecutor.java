@@ -16,6 +16,7 @@ import io.braid.schema.AgentCall;
 import io.braid.schema.BranchTask;
 import io.braid.schema.TokenUsage;
 import io.braid.schema.ToolInvocation;
+import io.braid.worker.config.ToolSettings;
 import io.braid.worker.models.ModelRegistry;
 import io.braid.worker.tools.BraidTool;
 import io.braid.worker.tools.ToolArguments;
@@ -35,8 +36,9 @@ import java.util.concurrent.Future;
  * An AGENT branch: a model that may call the branch's allowed tools, in a loop. Each turn sends the conversation
  * and the tools' specifications; when the model asks for tools, they run (several at once on virtual threads when
  * it asks for several) and their results go back to it; when it answers without asking, that answer is the
- * branch's output. At most {@code maxSteps} turns may call tools; a model still asking after that fails the
- * branch ({@link AgentStepLimitException}, not retried).
+ * branch's output. At most {@code maxSteps} turns may call tools — the job's, lowered to this worker's
+ * {@code tools.agent.maxSteps} — and at most {@code tools.agent.maxToolCalls} tools be called in all; a model still
+ * asking after that fails the branch ({@link AgentStepLimitException}, not retried), naming the limit.
  *
  * <p>A tool call that fails — a tool not allowed, bad arguments, the tool's own error — does not fail the branch:
  * the model is told what went wrong, as a tool result, and may correct itself. Every call is recorded
@@ -49,10 +51,17 @@ public final class AgentBranchExecutor implements BranchExecutor {
 
     private final ModelRegistry models;
     private final ToolRegistry tools;
+    private final ToolSettings.Agent limits;
 
+    /** With the default limits ({@link ToolSettings.Agent#defaults()}). */
     public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools) {
+        this(models, tools, ToolSettings.Agent.defaults());
+    }
+
+    public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools, ToolSettings.Agent limits) {
         this.models = models;
         this.tools = tools;
+        this.limits = limits;
     }
 
     @Override
@@ -92,16 +101,30 @@ public final class AgentBranchExecutor implements BranchExecutor {
                 return new BranchOutput(answer.text(), modelName, providerModel, usage.tokens(), usage.latency(),
                         invocations);
             }
-            if (step >= call.getMaxSteps()) {
-                throw new AgentStepLimitException("agent still asked for tools after its " + call.getMaxSteps()
-                        + " tool steps (" + invocations.size() + " tool calls: " + invocations.stream()
-                        .map(ToolInvocation::getName).toList() + "); raise maxSteps or narrow the prompt");
-            }
+            checkLimits(call.getMaxSteps(), step, answer.toolExecutionRequests().size(), invocations);
             List<ToolOutcome> outcomes = runTools(answer.toolExecutionRequests(), allowed);
             for (ToolOutcome outcome : outcomes) {
                 invocations.add(outcome.invocation());
                 messages.add(ToolExecutionResultMessage.from(outcome.request(), outcome.text()));
             }
+        }
+    }
+
+    /** Throws when the agent's next tool step would pass its step limit or this worker's tool-call limit. */
+    private void checkLimits(int jobMaxSteps, int step, int requested, List<ToolInvocation> invocations) {
+        int maxSteps = Math.min(jobMaxSteps, limits.maxSteps());
+        String calls = invocations.size() + " tool calls: " + invocations.stream().map(ToolInvocation::getName)
+                .limit(20).toList();
+        if (step >= maxSteps) {
+            throw new AgentStepLimitException("agent still asked for tools after its " + maxSteps + " tool steps ("
+                    + calls + "); " + (maxSteps < jobMaxSteps ? "that is this worker's limit "
+                    + "(tools.agent.maxSteps; the job asked for " + jobMaxSteps + ")" : "raise maxSteps")
+                    + " or narrow the prompt");
+        }
+        if (invocations.size() + requested > limits.maxToolCalls()) {
+            throw new AgentStepLimitException("agent asked for " + requested + " more tool calls after its "
+                    + calls + ", over this worker's limit of " + limits.maxToolCalls() + " per branch "
+                    + "(tools.agent.maxToolCalls); narrow the prompt");
         }
     }
 

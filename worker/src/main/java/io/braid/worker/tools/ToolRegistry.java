@@ -53,7 +53,7 @@ public final class ToolRegistry {
      * {@code http_get}, and {@code search_documents} when a document folder is configured.
      */
     public static ToolRegistry builtIns(ToolSettings settings, Clock clock) {
-        List<BraidTool> tools = new ArrayList<>(List.of(new CalculatorTool(), new TextStatsTool(),
+        List<BraidTool> tools = new ArrayList<>(List.of(new CalculatorTool(settings.calculator()), new TextStatsTool(),
                 new CurrentTimeTool(clock), new JsonExtractTool(), new HttpGetTool(settings.httpGet(), clock)));
         if (settings.searchDocuments().folder() != null) {
             tools.add(DocumentSearchTool.index(settings.searchDocuments().folder(),

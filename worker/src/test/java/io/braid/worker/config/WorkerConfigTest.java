@@ -35,6 +35,8 @@ class WorkerConfigTest {
                 tools:
                   http_get: { allow: [wiki.internal, 10.1.0.0/16], timeout: 3s, maxBytes: 2048 }
                   search_documents: { folder: docs, maxResults: 3 }
+                  calculator: { maxDigits: 50 }
+                  agent: { maxSteps: 4, maxToolCalls: 9 }
                 """));
 
         assertThat(config.models()).containsOnlyKeys("fast", "local", "judge", "sim");
@@ -47,6 +49,8 @@ class WorkerConfigTest {
         assertThat(config.tools().httpGet().allow()).containsExactly("wiki.internal", "10.1.0.0/16");
         assertThat(config.tools().httpGet().maxRedirects()).isEqualTo(3);
         assertThat(config.tools().searchDocuments().folder()).isEqualTo(dir.resolve("docs").toAbsolutePath());
+        assertThat(config.tools().calculator()).isEqualTo(new ToolSettings.Calculator(50, 999));
+        assertThat(config.tools().agent()).isEqualTo(new ToolSettings.Agent(4, 9));
         assertThat(config.models().toString()).contains("key from $VLLM_KEY");
     }
 
@@ -73,6 +77,14 @@ class WorkerConfigTest {
                 new Case("models:\n  a: { provider: openai, modelName: m, baseUrl: localhost:8000 }\n", "is not an http:// or https:// URL"),
                 new Case("models:\n  a: { provider: simulated }\ntools:\n  search_documents: { folder: nowhere }\n", "is not a folder"),
                 new Case("models:\n  a: { provider: simulated\n", "not valid YAML"),
+                new Case("models:\n  a: { provider: simulated }\ntools:\n  calculator: { maxDigits: 0 }\n",
+                        "tools.calculator.maxDigits 0 must be 1 to 10000"),
+                new Case("models:\n  a: { provider: simulated }\ntools:\n  calculator: { maxExponent: 20000 }\n",
+                        "tools.calculator.maxExponent 20000 must be 0 to 10000"),
+                new Case("models:\n  a: { provider: simulated }\ntools:\n  http_get: { maxBytes: 0 }\n",
+                        "tools.http_get.maxBytes 0 must be 1 to 67108864"),
+                new Case("models:\n  a: { provider: simulated }\ntools:\n  agent: { maxToolCalls: -1 }\n",
+                        "tools.agent.maxSteps and tools.agent.maxToolCalls must not be negative"),
                 new Case("models: [a, b]\n", "at models: expected a mapping of names to settings"),
                 new Case("models:\n  a: { provider: simulated, maxLatency: [1] }\n", "at models.a.maxLatency: expected a single value such as 30s"),
                 new Case("", "is empty"))) {

@@ -1,0 +1,14 @@
+package io.braid.worker.tools;
+
+import dev.langchain4j.exception.NonRetriableException;
+
+/**
+ * A tool call asked for more than a limit of this worker allows (digits, an exponent, a pattern's length). Not
+ * retried: the same call would ask for as much again. The message names the limit, its value and its setting.
+ */
+public class ToolLimitException extends NonRetriableException {
+
+    public ToolLimitException(String message) {
+        super(message);
+    }
+}
