@@ -26,10 +26,15 @@ public final class DlqCommand {
              @Option(names = "--since", defaultValue = "24h", converter = DurationConverter.class,
                      description = "How far back (default: ${DEFAULT-VALUE})") Duration since,
              @Option(names = "--error", description = "Only errors whose class or message contains this text")
-             String error) {
+             String error,
+             @Option(names = "--json", description = "One JSON object per line instead of the table") boolean json) {
         List<DeadLetter> letters = read(kafka, since).stream()
                 .filter(l -> jobId == null || jobId.equals(l.jobId()))
                 .filter(l -> matches(l, error)).toList();
+        if (json) {
+            letters.forEach(l -> System.out.println(asJson(l)));
+            return 0;
+        }
         if (letters.isEmpty()) {
             System.out.println("No dead-lettered branches in the last " + since.toHours() + " h"
                     + (jobId == null ? "" : " for job " + jobId) + (error == null ? "" : " matching '" + error + "'"));
@@ -51,7 +56,8 @@ public final class DlqCommand {
              @Parameters(index = "0", paramLabel = "JOB_ID") String jobId,
              @Parameters(index = "1", paramLabel = "BRANCH_ID") String branchId,
              @Option(names = "--since", defaultValue = "7d", converter = DurationConverter.class,
-                     description = "How far back to look (default: ${DEFAULT-VALUE})") Duration since) {
+                     description = "How far back to look (default: ${DEFAULT-VALUE})") Duration since,
+             @Option(names = "--json", description = "Print it as one JSON object") boolean json) {
         List<DeadLetter> letters = read(kafka, since).stream()
                 .filter(l -> jobId.equals(l.jobId()) && branchId.equals(l.branchId())).toList();
         if (letters.isEmpty()) {
@@ -59,6 +65,10 @@ public final class DlqCommand {
                     + "last " + since.toDays() + " days; 'braid dlq list --job " + jobId + "' lists the job's");
         }
         DeadLetter l = letters.get(letters.size() - 1);
+        if (json) {
+            System.out.println(asJson(l).toPrettyString());
+            return 0;
+        }
         System.out.printf("job:            %s%nbranch:         %s (round %d)%nerror:          %s%nretriable:      %s%n"
                         + "message:        %s%nattempts:       %d%nfirst failure:  %s%nlast failure:   %s%n",
                 l.jobId(), l.branchId(), l.round(), l.errorClass(), l.retriable(), l.message(), l.attempts(),
@@ -72,6 +82,18 @@ public final class DlqCommand {
                     letters.size() - 1);
         }
         return 0;
+    }
+
+    /** A dead letter as JSON: its fields, times as ISO-8601, and the task it failed as {@code task}. */
+    static com.fasterxml.jackson.databind.node.ObjectNode asJson(DeadLetter letter) {
+        com.fasterxml.jackson.databind.node.ObjectNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode().put("jobId", letter.jobId()).put("branchId", letter.branchId())
+                .put("round", letter.round()).put("errorClass", letter.errorClass()).put("message", letter.message())
+                .put("retriable", letter.retriable()).put("attempts", letter.attempts());
+        json.put("firstFailure", letter.firstFailure() == null ? null : letter.firstFailure().toString());
+        json.put("lastFailure", letter.lastFailure() == null ? null : letter.lastFailure().toString());
+        json.set("task", letter.task() == null ? null : AvroJson.toJson(letter.task()));
+        return json;
     }
 
     static List<DeadLetter> read(KafkaOptions kafka, Duration since) {

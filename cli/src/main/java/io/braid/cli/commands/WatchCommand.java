@@ -5,6 +5,7 @@ import io.braid.cli.client.BraidClient;
 import io.braid.cli.view.ResultPrinter;
 import io.braid.cli.view.WatchBoard;
 import io.braid.schema.JobResult;
+import io.braid.schema.json.AvroJson;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,6 +41,10 @@ public final class WatchCommand implements Callable<Integer> {
     @Mixin
     ListingOptions listing;
 
+    @Option(names = "--json", description = "Print each progress event, then the result, as one JSON object per line "
+            + "instead of the board")
+    boolean json;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -58,25 +63,35 @@ public final class WatchCommand implements Callable<Integer> {
         int round = Math.max(1, status.path("round").asInt(1));
         WatchBoard board = new WatchBoard(System.out, System.console() != null, Clock.systemUTC(), jobId,
                 submittedAt, branchStates, listing.listing());
-        board.draw();
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-        ticker.scheduleAtFixedRate(board::draw, 250, 250, TimeUnit.MILLISECONDS);
+        if (!json) {
+            board.draw();
+            ticker.scheduleAtFixedRate(board::draw, 250, 250, TimeUnit.MILLISECONDS);
+        }
         Optional<JobResult> result;
         try (BraidClient client = new BraidClient(kafka.connection(), kafka.registryUrl(), kafka.topics())) {
             Duration timeout = deadlineAt == null ? Duration.ofHours(1)
                     : Duration.between(Instant.now(), deadlineAt).plusMinutes(1);
             result = client.awaitResult(jobId, round, submittedAt,
                     timeout.isNegative() ? Duration.ofMinutes(1) : timeout, event -> {
-                        if (event.getRound() == round) {
+                        if (json) {
+                            System.out.println(AvroJson.toJson(event));
+                        } else if (event.getRound() == round) {
                             board.apply(event);
                         }
                     });
         } finally {
             ticker.shutdownNow();
         }
-        board.draw();
+        if (!json) {
+            board.draw();
+        }
         if (result.isEmpty()) {
             throw new IllegalStateException("no result for " + jobId + " arrived; is the orchestrator running?");
+        }
+        if (json) {
+            System.out.println(AvroJson.toJson(result.get()));
+            return 0;
         }
         System.out.println();
         new ResultPrinter(System.out, listing.listing()).print(result.get());
