@@ -30,6 +30,9 @@ public final class CompletionRule {
     public static Optional<String> completedBy(JobManifest manifest, Map<String, BranchResult> results) {
         CompletionPolicy policy = manifest.getCompletion();
         int total = manifest.getBranches().size();
+        if (cannotCompleteYet(policy, total, results.size())) {
+            return Optional.empty();
+        }
         int finished = 0;
         int succeeded = 0;
         for (BranchRef branch : manifest.getBranches()) {
@@ -62,5 +65,21 @@ public final class CompletionRule {
             }
         }
         return finished == total ? Optional.of("ALL") : Optional.empty();
+    }
+
+    /**
+     * True when fewer results are kept than any rule of {@code policy} needs, so the branches need not be walked:
+     * without this, every result of a wide job walked all its branches. FIRST and FAIL_FAST may complete on any
+     * one result, so they are always walked.
+     */
+    private static boolean cannotCompleteYet(CompletionPolicy policy, int total, int kept) {
+        if (policy.getOnBranchFailure() == FailurePolicy.FAIL_FAST) {
+            return false;
+        }
+        return switch (policy.getMode()) {
+            case FIRST -> false;
+            case QUORUM -> kept < Math.min(total, policy.getQuorum() == null ? total : policy.getQuorum());
+            case ALL -> kept < total;
+        };
     }
 }

@@ -239,9 +239,9 @@ public final class JobJoin {
 
     /**
      * A shallow copy: the next state shares the unchanged parts (the manifest and its specs, the results) with
-     * the one it was made from. Safe because the join never changes a state's parts in place — it sets new ones
-     * (see {@link #keep}) — and cheap: a deep copy of a large job's state on every input was most of the join's
-     * time.
+     * the one it was made from. Safe because the join sets new parts rather than changing them in place — all but
+     * the results map, which {@link #keep} adds to — and cheap: a deep copy of a large job's state on every input
+     * was most of the join's time.
      */
     static JobJoinState copy(JobJoinState state) {
         JobJoinState copy = new JobJoinState();
@@ -251,13 +251,21 @@ public final class JobJoin {
         return copy;
     }
 
+    /**
+     * Keeps {@code result} in the state's results map, in place: copying a wide job's map for every result made its
+     * join quadratic in the job's width. So {@link #apply} owns the results map of the state it is given — the
+     * caller keeps using only the state it gets back (as {@link JobJoinProcessor} does).
+     */
     private static void keep(JobJoinState state, BranchResult result) {
-        Map<String, BranchResult> results = new HashMap<>(state.getResults());
+        Map<String, BranchResult> results = state.getResults();
+        if (!(results instanceof HashMap)) {
+            results = new HashMap<>(results);
+            state.setResults(results);
+        }
         BranchResult kept = results.get(result.getBranchId());
         if (kept == null || kept.getStatus() != BranchStatus.SUCCEEDED) {
             results.put(result.getBranchId(), result);
         }
-        state.setResults(results);
     }
 
     static JobResult result(JobManifest manifest, Map<String, BranchResult> results, String rule, Instant now) {

@@ -142,8 +142,10 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
             JobJoinState stored = load(jobId);
             JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
             Instant now = recordTime ? inputTime(record, state) : clock.instant();
+            Map<String, BranchResult> resultsBefore = state.getResults();
             JobJoin.Step step = JobJoin.apply(state, record.value(), now, settings);
-            save(jobId, stored == null ? null : state, state, step);
+            BranchResult changed = record.value() instanceof JoinInput.Result r ? r.result() : null;
+            save(jobId, stored == null ? null : state, state, resultsBefore, changed, step);
             step.refusals().forEach(refusal -> deadLetter(record, refusal.errorClass(), refusal.reason()));
         } catch (RuntimeException | StackOverflowError e) {
             failed(record, e);
@@ -170,8 +172,8 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         try {
             JobJoinState stored = load(jobId);
             JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
-            save(jobId, stored == null ? null : state, state, JobJoin.failed(state, manifest, PROCESSING_FAILED,
-                    reason, clock.instant(), settings));
+            save(jobId, stored == null ? null : state, state, state.getResults(), null, JobJoin.failed(state,
+                    manifest, PROCESSING_FAILED, reason, clock.instant(), settings));
         } catch (RuntimeException | StackOverflowError again) {
             cache.remove(jobId);
             log.error("job {} could not be answered FAILED either", jobId, again);
@@ -250,8 +252,8 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         switch (timer.kind()) {
             case DEADLINE -> {
                 if (timer.at().equals(state.getDeadlineAt())) {
-                    save(timer.jobId(), state, state, JobJoin.deadlinePassed(state, recordTime ? timer.at() : now,
-                            settings));
+                    save(timer.jobId(), state, state, state.getResults(), null, JobJoin.deadlinePassed(state,
+                            recordTime ? timer.at() : now, settings));
                 }
             }
             case EXPIRY -> {
@@ -266,18 +268,14 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
      * Stores the step's state when it changed {@code input} (the state the step was computed from; for a job not
      * yet stored, an empty one — which is not stored when nothing changed it, e.g. a cancel of an unknown job),
      * moves its timers from {@code before} (the stored state, or null), and forwards a completed result.
+     * {@code resultsBefore} is the input's results map as the step got it and {@code changed} the branch result the
+     * input brought, if any (see {@link #saveResults}).
      */
-    private void save(String jobId, JobJoinState before, JobJoinState input, JobJoin.Step step) {
+    private void save(String jobId, JobJoinState before, JobJoinState input, Map<String, BranchResult> resultsBefore,
+                      BranchResult changed, JobJoin.Step step) {
         JobJoinState after = step.state();
         if (after != input) {
-            Map<String, BranchResult> old = input.getResults(); // empty for a job not yet stored
-            after.getResults().forEach((branchId, result) -> {
-                if (!same(old.get(branchId), result)) {
-                    resultsStore.put(JoinStores.resultKey(jobId, branchId), result);
-                }
-            });
-            old.keySet().stream().filter(branchId -> !after.getResults().containsKey(branchId))
-                    .forEach(branchId -> resultsStore.delete(JoinStores.resultKey(jobId, branchId)));
+            saveResults(jobId, resultsBefore, changed, after.getResults());
             // The state record without its results (they are stored apart): compared and written with the results
             // set aside for the moment, which costs no copy; the store serializes the value as it is put.
             Map<String, BranchResult> afterResults = after.getResults();
@@ -307,6 +305,29 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
                 new Record<>(jobId, new JoinOutput.Task(task), task.getDispatchedAt().toEpochMilli())));
         step.events().forEach(event -> context.forward(
                 new Record<>(jobId, new JoinOutput.Event(event), event.getAt().toEpochMilli())));
+    }
+
+    /**
+     * Stores the kept results that changed. The join adds a result to the map it was given in place, so when the step
+     * kept that map ({@code now == before}) only {@code changed} can be new there: comparing every kept result on
+     * every input made a wide job's join quadratic. A step that made a new map (a manifest, a replay, a failure) is
+     * compared in full.
+     */
+    private void saveResults(String jobId, Map<String, BranchResult> before, BranchResult changed,
+                             Map<String, BranchResult> now) {
+        if (now == before) {
+            if (changed != null && now.get(changed.getBranchId()) == changed) {
+                resultsStore.put(JoinStores.resultKey(jobId, changed.getBranchId()), changed);
+            }
+            return;
+        }
+        now.forEach((branchId, result) -> {
+            if (!same(before.get(branchId), result)) {
+                resultsStore.put(JoinStores.resultKey(jobId, branchId), result);
+            }
+        });
+        before.keySet().stream().filter(branchId -> !now.containsKey(branchId))
+                .forEach(branchId -> resultsStore.delete(JoinStores.resultKey(jobId, branchId)));
     }
 
     /**

@@ -271,6 +271,21 @@ class AggregatorTopologyTest {
     }
 
     @Test
+    void the_stored_result_of_a_branch_is_its_kept_one_a_later_success_replacing_a_failure_and_nothing_after() {
+        manifests.pipeInput("kept", submittedNow("kept", null, AggregationStrategy.COLLECT, "a", "b"));
+        KeyValueStore<String, BranchResult> kept = driver.getKeyValueStore(AggregatorTopology.RESULTS_STORE_NAME);
+
+        results.pipeInput("kept", result("kept", "a", BranchStatus.FAILED, null));
+        assertThat(kept.get(JoinStores.resultKey("kept", "a")).getStatus()).isEqualTo(BranchStatus.FAILED);
+        results.pipeInput("kept", succeeded("kept", "a", "first success"));
+        results.pipeInput("kept", succeeded("kept", "a", "second success"));
+
+        assertThat(kept.get(JoinStores.resultKey("kept", "a")).getOutput()).isEqualTo("first success");
+        results.pipeInput("kept", succeeded("kept", "b", "B"));
+        assertThat(jobResults.readValue().getBranches().get(0).getOutput()).isEqualTo("first success");
+    }
+
+    @Test
     void a_finished_jobs_state_is_removed_after_the_retention_and_so_are_results_whose_manifest_never_came() {
         manifests.pipeInput("done", submittedNow("done", null, AggregationStrategy.COLLECT, "a"));
         results.pipeInput("done", succeeded("done", "a", "A"));
