@@ -10,6 +10,7 @@ import io.braid.schema.serde.AvroSerializer;
 import io.braid.worker.config.WorkerConfig;
 import io.braid.worker.consume.ControlListener;
 import io.braid.worker.consume.ProgressPublisher;
+import io.braid.worker.consume.RegistryRetry;
 import io.braid.worker.consume.TaskConsumerLoop;
 import io.braid.worker.consume.TaskHandler;
 import io.braid.worker.execute.AgentBranchExecutor;
@@ -21,6 +22,7 @@ import io.braid.worker.execute.ProgressListener;
 import io.braid.worker.execute.ToolBranchExecutor;
 import io.braid.worker.models.ChatModels;
 import io.braid.worker.models.ModelRegistry;
+import io.braid.worker.observe.HealthProblems;
 import io.braid.worker.observe.WorkerHttpServer;
 import io.braid.worker.observe.WorkerMetrics;
 import io.braid.worker.tools.ToolRegistry;
@@ -80,6 +82,7 @@ public final class Worker implements AutoCloseable {
     private final PrometheusMeterRegistry meterRegistry;
     private final ControlListener control;
     private final Thread controlThread;
+    private final HealthProblems problems;
     private volatile WorkerHttpServer http;
     private volatile List<String> toolNames = List.of();
     private volatile ProgressPublisher progressPublisher;
@@ -87,7 +90,8 @@ public final class Worker implements AutoCloseable {
 
     private Worker(WorkerOptions options, List<TaskConsumerLoop> loops, List<Thread> threads,
                    ExecutorService branches, KafkaProducer<String, byte[]> producer, WorkerMetrics metrics,
-                   PrometheusMeterRegistry meterRegistry, ControlListener control, Thread controlThread) {
+                   PrometheusMeterRegistry meterRegistry, ControlListener control, Thread controlThread,
+                   HealthProblems problems) {
         this.options = options;
         this.loops = loops;
         this.threads = threads;
@@ -97,6 +101,7 @@ public final class Worker implements AutoCloseable {
         this.meterRegistry = meterRegistry;
         this.control = control;
         this.controlThread = controlThread;
+        this.problems = problems;
     }
 
     /**
@@ -120,6 +125,7 @@ public final class Worker implements AutoCloseable {
         configureShareGroup(options);
         PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         WorkerMetrics metrics = new WorkerMetrics(meterRegistry, options.workerId(), options.maxInFlight());
+        HealthProblems problems = new HealthProblems(options.clock());
         SchemaRegistry registry = new SchemaRegistryClient(options.registryUrl());
         AvroSerializer<org.apache.avro.specific.SpecificRecord> serializer = new AvroSerializer<>(registry);
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerConfig(options), new StringSerializer(),
@@ -133,7 +139,7 @@ public final class Worker implements AutoCloseable {
                         options.effectiveConfig().tools().agent()));
         ProgressPublisher progressPublisher = options.progressEvents()
                 ? new ProgressPublisher(options.topics(), serializer, producer, options.workerId(), options.clock(),
-                options.startedEventDelay())
+                options.startedEventDelay(), problems)
                 : null;
         ProgressListener progress = progressPublisher != null ? ProgressListener.all(metrics, progressPublisher)
                 : metrics;
@@ -143,10 +149,13 @@ public final class Worker implements AutoCloseable {
                 progress, cancellations);
         ControlListener control = new ControlListener(new KafkaConsumer<>(controlConsumerConfig(options),
                 new StringDeserializer(), new ByteArrayDeserializer()), options.topics().control(),
-                new AvroDeserializer<>(registry, JobControl.class), cancellations, CONTROL_LOOKBACK, options.clock());
+                new AvroDeserializer<>(registry, JobControl.class), cancellations, CONTROL_LOOKBACK, options.clock(),
+                problems);
         Thread controlThread = Thread.ofPlatform().name(options.workerId() + "-control").start(control);
         TaskHandler handler = new TaskHandler(options.topics(), new AvroDeserializer<>(registry, BranchTask.class),
-                serializer, producer, runner, metrics, progress);
+                serializer, producer, runner, metrics, progress, options.maxResultBytes(),
+                new RegistryRetry(problems, options.clock(), duration -> Thread.sleep(duration),
+                        options.registryWait()));
 
         List<TaskConsumerLoop> loops = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
@@ -154,12 +163,12 @@ public final class Worker implements AutoCloseable {
             KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(consumerConfig(options, i),
                     new StringDeserializer(), new ByteArrayDeserializer());
             TaskConsumerLoop loop = new TaskConsumerLoop(consumer, options.topics().tasks(), branches, handler,
-                    metrics);
+                    metrics, problems);
             loops.add(loop);
             threads.add(Thread.ofPlatform().name(options.workerId() + "-consumer-" + i).start(loop));
         }
         Worker worker = new Worker(options, loops, threads, branches, producer, metrics, meterRegistry, control,
-                controlThread);
+                controlThread, problems);
         worker.toolNames = tools.names();
         worker.progressPublisher = progressPublisher;
         if (options.httpPort() >= 0) {
@@ -195,8 +204,9 @@ public final class Worker implements AutoCloseable {
         return config;
     }
 
+    /** {@code max.request.size} from {@link WorkerOptions#recordLimits()}: a dead letter carrying a task fits. */
     static Map<String, Object> producerConfig(WorkerOptions options) {
-        Map<String, Object> config = options.kafka().config(Map.of());
+        Map<String, Object> config = options.kafka().config(options.recordLimits().producerConfig());
         config.put(ProducerConfig.CLIENT_ID_CONFIG, options.workerId() + "-producer");
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -274,14 +284,22 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Live while no consumer loop has died unexpectedly; ready once all consumers have joined the share group
-     * and while the worker takes work.
+     * Live while no part of the worker (a consumer loop, the control listener, the progress timer) has died
+     * unexpectedly; ready once all consumers have joined the share group, while the worker takes work and while
+     * no problem is reported ({@link HealthProblems}: a part that died, the schema registry unavailable), whose
+     * reasons the health's {@code problem} gives.
      */
     public WorkerHttpServer.Health health() {
-        State now = state;
-        boolean live = now == State.STOPPED || loops.stream().allMatch(loop -> loop.failure() == null);
-        boolean ready = now == State.RUNNING && live && loops.stream().allMatch(TaskConsumerLoop::hasPolled);
-        return new WorkerHttpServer.Health(live, ready, now.name(), metrics.inFlight(), options.maxInFlight());
+        return health(state, loops, problems, metrics.inFlight(), options.maxInFlight());
+    }
+
+    static WorkerHttpServer.Health health(State now, List<TaskConsumerLoop> loops, HealthProblems problems,
+                                          int inFlight, int maxInFlight) {
+        boolean live = now == State.STOPPED || loops.stream().allMatch(loop -> loop.failure() == null)
+                && !problems.fatal();
+        boolean ready = now == State.RUNNING && live && problems.none()
+                && loops.stream().allMatch(TaskConsumerLoop::hasPolled);
+        return new WorkerHttpServer.Health(live, ready, now.name(), inFlight, maxInFlight, problems.summary());
     }
 
     /** Drains with the configured shutdown grace; see {@link #shutdown(Duration)}. */

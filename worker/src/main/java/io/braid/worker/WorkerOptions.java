@@ -1,5 +1,6 @@
 package io.braid.worker;
 
+import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
 import io.braid.worker.config.WorkerConfig;
@@ -26,6 +27,11 @@ import java.util.Objects;
  * finish in time. Raise the lock for longer branches; the broker's {@code group.share.max.record.lock.duration.ms}
  * (60 s by default) must allow it. A dead worker's records come back sooner: when its connection drops.
  *
+ * <p><b>Result size.</b> A branch result larger than {@link #maxResultBytes()} serialized is not published: the
+ * branch is answered FAILED {@code OutputTooLarge} (its output dropped), dead-lettered, and its task acknowledged.
+ * The worker's producer may send records of {@link #recordLimits()}: at least Braid's default record size, so a
+ * dead letter carrying a task fits.
+ *
  * @param bootstrapServers    Kafka bootstrap servers
  * @param registryUrl         schema registry base URL
  * @param topics              topic names
@@ -50,6 +56,8 @@ import java.util.Objects;
  *                            {@code braid watch} draws); off saves two of the four records a branch writes
  * @param startedEventDelay   how long a branch runs before its BRANCH_STARTED is published; a branch finishing
  *                            sooner has only its BRANCH_FINISHED (which says when it started); zero = at once
+ * @param maxResultBytes      the largest branch result published, serialized (default
+ *                            {@link RecordLimits#DEFAULT_MAX_RESULT_BYTES}, 256 KiB; at least 1024)
  * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
@@ -74,6 +82,7 @@ public record WorkerOptions(
         java.util.Map<String, String> kafkaProperties,
         boolean progressEvents,
         Duration startedEventDelay,
+        int maxResultBytes,
         Clock clock) {
 
     public static final String DEFAULT_GROUP_ID = "braid-workers";
@@ -116,6 +125,25 @@ public record WorkerOptions(
     /** Share consumers in this worker: enough polls of {@link #recordsPerPoll()} to fill {@link #maxInFlight()}. */
     public int consumers() {
         return (maxInFlight + recordsPerPoll - 1) / recordsPerPoll;
+    }
+
+    /**
+     * The record limits this worker's producer works to: Braid's default record size, or twice
+     * {@link #maxResultBytes()} when that is larger (a result is at most half a record).
+     */
+    public RecordLimits recordLimits() {
+        long recordBytes = Math.max(RecordLimits.DEFAULT_RECORD_BYTES, 2L * maxResultBytes);
+        int bytes = (int) Math.min(recordBytes, Integer.MAX_VALUE - RecordLimits.FRAMING_BYTES);
+        return RecordLimits.defaults().withRecordBytes(bytes).withMaxResultBytes(maxResultBytes);
+    }
+
+    /**
+     * How long a task record is held, asking the schema registry again, while the registry cannot be had to read it
+     * (or to write its result) before it is released: half the run budget, at most a minute.
+     */
+    public Duration registryWait() {
+        Duration half = runBudget().dividedBy(2);
+        return half.compareTo(Duration.ofMinutes(1)) < 0 ? half : Duration.ofMinutes(1);
     }
 
     /** How long one branch may take, all attempts and backoff included: the record lock less a publishing margin. */
@@ -163,6 +191,11 @@ public record WorkerOptions(
             throw new IllegalArgumentException("simulated latency must satisfy 0 <= min (" + simulatedLatencyMin
                     + ") <= max (" + simulatedLatencyMax + ")");
         }
+        if (maxResultBytes < 1024) {
+            throw new IllegalArgumentException("max result bytes " + maxResultBytes + " (--max-result-bytes) is too "
+                    + "small; use 1024 or more (default " + RecordLimits.DEFAULT_MAX_RESULT_BYTES + ")");
+        }
+        recordLimits(); // refuses a result limit no record could hold
         String problem = effectiveConfig().problem();
         if (problem != null) {
             throw new IllegalArgumentException("worker config: " + problem);
@@ -192,6 +225,7 @@ public record WorkerOptions(
         private java.util.Map<String, String> kafkaProperties = java.util.Map.of();
         private boolean progressEvents = true;
         private Duration startedEventDelay = DEFAULT_STARTED_EVENT_DELAY;
+        private int maxResultBytes = RecordLimits.DEFAULT_MAX_RESULT_BYTES;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -239,13 +273,15 @@ public record WorkerOptions(
 
         public Builder startedEventDelay(Duration value) { this.startedEventDelay = value; return this; }
 
+        public Builder maxResultBytes(int value) { this.maxResultBytes = value; return this; }
+
         public Builder clock(Clock value) { this.clock = value; return this; }
 
         public WorkerOptions build() {
             return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
                     recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
-                    kafkaProperties, progressEvents, startedEventDelay, clock)
+                    kafkaProperties, progressEvents, startedEventDelay, maxResultBytes, clock)
                     .validate();
         }
     }

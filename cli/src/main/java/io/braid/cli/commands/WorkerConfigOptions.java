@@ -1,5 +1,6 @@
 package io.braid.cli.commands;
 
+import io.braid.schema.RecordLimits;
 import io.braid.worker.WorkerOptions;
 import io.braid.worker.config.WorkerConfig;
 import picocli.CommandLine.Option;
@@ -8,7 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The options that give workers their models and tools: a config file and tool plugins. */
+/** The options that give workers their models and tools (a config file and tool plugins) and their result limit. */
 public final class WorkerConfigOptions {
 
     @Option(names = "--config", paramLabel = "FILE", defaultValue = "${env:BRAID_WORKER_CONFIG}",
@@ -21,11 +22,18 @@ public final class WorkerConfigOptions {
             description = "A jar, or a folder of jars, with tools to add (BraidTool via ServiceLoader); repeatable")
     List<Path> toolPlugins = new ArrayList<>();
 
+    @Option(names = "--max-result-bytes", paramLabel = "BYTES",
+            defaultValue = "${env:BRAID_MAX_RESULT_BYTES:-" + RecordLimits.DEFAULT_MAX_RESULT_BYTES + "}",
+            description = {"Largest branch result a worker publishes, serialized; a larger one is answered FAILED "
+                    + "OutputTooLarge (its output dropped), dead-lettered and acknowledged. At least 1024; keep it at "
+                    + "most half the orchestrator's --record-bytes. Default: ${DEFAULT-VALUE}"})
+    int maxResultBytes = RecordLimits.DEFAULT_MAX_RESULT_BYTES;
+
     /** {@code builder} with the config file (read and checked now) and the plugins. */
     public WorkerOptions.Builder applyTo(WorkerOptions.Builder builder) {
         if (configFile != null) {
             builder.config(WorkerConfig.load(configFile));
         }
-        return builder.toolPlugins(toolPlugins == null ? List.of() : toolPlugins);
+        return builder.toolPlugins(toolPlugins == null ? List.of() : toolPlugins).maxResultBytes(maxResultBytes);
     }
 }

@@ -8,6 +8,7 @@ import io.braid.schema.JobEventType;
 import io.braid.schema.Topics;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.worker.execute.ProgressListener;
+import io.braid.worker.observe.HealthProblems;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,18 +59,20 @@ public final class ProgressPublisher implements ProgressListener, AutoCloseable 
     private final String workerId;
     private final Clock clock;
     private final Duration startedEventDelay;
+    private final HealthProblems health;
     private final ScheduledThreadPoolExecutor timers;
     private final Map<String, PendingStart> pendingStarts = new ConcurrentHashMap<>();
 
     public ProgressPublisher(Topics topics, AvroSerializer<SpecificRecord> serializer,
                              Producer<String, byte[]> producer, String workerId, Clock clock,
-                             Duration startedEventDelay) {
+                             Duration startedEventDelay, HealthProblems health) {
         this.topics = topics;
         this.serializer = serializer;
         this.producer = producer;
         this.workerId = workerId;
         this.clock = clock;
         this.startedEventDelay = startedEventDelay;
+        this.health = health;
         if (startedEventDelay.isPositive()) {
             timers = new ScheduledThreadPoolExecutor(1,
                     Thread.ofPlatform().name(workerId + "-progress").daemon().factory());
@@ -90,14 +93,25 @@ public final class ProgressPublisher implements ProgressListener, AutoCloseable 
         PendingStart pending = new PendingStart(event);
         String key = key(task.getJobId(), task.getRound(), task.getBranch().getBranchId());
         pendingStarts.put(key, pending);
-        pending.timer = timers.schedule(() -> {
+        pending.timer = timers.schedule(() -> publishHeldBack(key, pending), startedEventDelay.toNanos(),
+                TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The timer's task. It catches everything, an {@link Error} included, and reports it: the executor would keep
+     * it in a future nobody reads, and the worker would look healthy while its progress events stopped.
+     */
+    private void publishHeldBack(String key, PendingStart pending) {
+        try {
             synchronized (pending) {
                 if (pending.claim()) {
                     publish(pending.event);
                 }
             }
             pendingStarts.remove(key, pending);
-        }, startedEventDelay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (Throwable e) {
+            health.died("progress publisher", e);
+        }
     }
 
     @Override

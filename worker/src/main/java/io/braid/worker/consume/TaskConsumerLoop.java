@@ -1,5 +1,6 @@
 package io.braid.worker.consume;
 
+import io.braid.worker.observe.HealthProblems;
 import io.braid.worker.observe.WorkerMetrics;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,6 +47,7 @@ public final class TaskConsumerLoop implements Runnable {
     private final Executor branches;
     private final TaskHandler handler;
     private final WorkerMetrics metrics;
+    private final HealthProblems health;
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private volatile boolean fetching = true;
     private volatile boolean abandoned;
@@ -53,12 +55,13 @@ public final class TaskConsumerLoop implements Runnable {
     private volatile Throwable failure;
 
     public TaskConsumerLoop(ShareConsumer<String, byte[]> consumer, String topic, Executor branches,
-                            TaskHandler handler, WorkerMetrics metrics) {
+                            TaskHandler handler, WorkerMetrics metrics, HealthProblems health) {
         this.consumer = consumer;
         this.topic = topic;
         this.branches = branches;
         this.handler = handler;
         this.metrics = metrics;
+        this.health = health;
     }
 
     @Override
@@ -85,9 +88,10 @@ public final class TaskConsumerLoop implements Runnable {
             // abandon() during poll
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // an Error too: a loop that ends unseen leaves a worker that looks healthy and takes nothing
             failure = e;
-            log.error("share consumer loop on {} stopped by an unexpected failure", topic, e);
+            health.died("share consumer loop on " + topic, e);
         } finally {
             // Records still unacknowledged are released when the share session closes, so others pick them up.
             try {
@@ -123,12 +127,21 @@ public final class TaskConsumerLoop implements Runnable {
         consumer.commitSync(CLOSE_TIMEOUT);
     }
 
+    /**
+     * The handler's acknowledgement; RELEASE when it failed unexpectedly. Never throws: a record whose handling
+     * threw would otherwise never be acknowledged and the loop would wait for it forever. An {@link Error} other
+     * than a stack overflow (which one deep record can cause) also reports the worker not live: it may be broken.
+     */
     private AcknowledgeType handleSafely(ConsumerRecord<String, byte[]> record) {
         try {
             return handler.handle(record);
-        } catch (RuntimeException e) {
-            log.error("unexpected failure handling task {}-{}@{}; releasing it", record.topic(), record.partition(),
-                    record.offset(), e);
+        } catch (Throwable e) {
+            String task = record.topic() + "-" + record.partition() + "@" + record.offset();
+            if (e instanceof Error && !(e instanceof StackOverflowError)) {
+                health.died("handling task " + task, e);
+            } else {
+                log.error("unexpected failure handling task {}; releasing it", task, e);
+            }
             return AcknowledgeType.RELEASE;
         } finally {
             metrics.taskDone();

@@ -68,11 +68,19 @@ public final class BranchRunner {
     }
 
     public BranchResult run(BranchTask task) throws InterruptedException {
+        return run(task, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #run(BranchTask)} for a task whose record was already held for {@code held} (waiting for the schema
+     * registry to read it): that much less of the run budget is left.
+     */
+    public BranchResult run(BranchTask task, Duration held) throws InterruptedException {
         int maxAttempts = task.getBranch().getMaxAttempts() != null
                 ? task.getBranch().getMaxAttempts() : retryPolicy.defaultMaxAttempts();
         Duration timeout = task.getBranch().getTimeoutMs() != null
                 ? Duration.ofMillis(task.getBranch().getTimeoutMs()) : defaultTimeout;
-        Instant budgetEnd = clock.instant().plus(runBudget);
+        Instant budgetEnd = clock.instant().plus(runBudget).minus(held);
         Instant firstFailedAt = null;
         for (int attempt = 1; ; attempt++) {
             if (cancellations.isCancelled(task.getJobId(), task.getRound())) {

@@ -1,5 +1,6 @@
 package io.braid.worker.observe;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.braid.schema.http.HttpReplies;
@@ -16,18 +17,30 @@ import java.util.function.Supplier;
  * <ul>
  *   <li>{@code GET /health/live} — 200 while the worker's consumer loops are alive, 503 when one died (restart me);</li>
  *   <li>{@code GET /health/ready} — 200 once every consumer has joined the share group and while the worker takes
- *       work, 503 before that and while it drains on shutdown;</li>
+ *       work, 503 before that, while it drains on shutdown, and while a problem is reported (its {@code problem}
+ *       says which: a loop that stopped, the schema registry unreachable);</li>
  *   <li>{@code GET /metrics} — Prometheus text format.</li>
  * </ul>
  */
 public final class WorkerHttpServer implements AutoCloseable {
 
-    /** What the health endpoints report. */
-    public record Health(boolean live, boolean ready, String state, int inFlight, int maxInFlight) {
+    /**
+     * What the health endpoints report.
+     *
+     * @param problem why the worker is not ready (or not live), by the part that reported it; null when nothing is
+     *                wrong (see {@link HealthProblems})
+     */
+    public record Health(boolean live, boolean ready, String state, int inFlight, int maxInFlight, String problem) {
+
+        public Health(boolean live, boolean ready, String state, int inFlight, int maxInFlight) {
+            this(live, ready, state, inFlight, maxInFlight, null);
+        }
 
         String json() {
             return "{\"live\":" + live + ",\"ready\":" + ready + ",\"state\":\"" + state + "\",\"inFlight\":"
-                    + inFlight + ",\"maxInFlight\":" + maxInFlight + "}";
+                    + inFlight + ",\"maxInFlight\":" + maxInFlight + (problem == null ? ""
+                    : ",\"problem\":\"" + new String(JsonStringEncoder.getInstance().quoteAsString(problem)) + "\"")
+                    + "}";
         }
     }
 

@@ -15,6 +15,7 @@ import io.braid.schema.serde.AvroSerializer;
 import io.braid.testing.InMemorySchemaRegistry;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.ManualClock;
+import io.braid.worker.observe.HealthProblems;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -46,7 +47,7 @@ class ProgressPublisherTest {
 
     private ProgressPublisher publisher(Duration startedEventDelay) {
         publisher = new ProgressPublisher(Topics.defaults(), new AvroSerializer<>(schemas), producer, "worker-1",
-                clock, startedEventDelay);
+                clock, startedEventDelay, new HealthProblems(clock));
         return publisher;
     }
 

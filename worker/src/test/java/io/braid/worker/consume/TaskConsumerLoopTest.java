@@ -6,6 +6,7 @@ import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.testing.InMemorySchemaRegistry;
 import io.braid.worker.execute.ProgressListener;
+import io.braid.worker.observe.HealthProblems;
 import io.braid.worker.observe.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -72,9 +74,11 @@ class TaskConsumerLoopTest {
         MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
                 new ByteArraySerializer());
         InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
+        HealthProblems health = new HealthProblems(Clock.systemUTC());
         TaskHandler handler = new TaskHandler(Topics.defaults(), new AvroDeserializer<>(schemas, BranchTask.class),
-                new AvroSerializer<>(schemas), producer, null, metrics, ProgressListener.NONE);
-        TaskConsumerLoop loop = new TaskConsumerLoop(consumer, TASKS, Runnable::run, handler, metrics);
+                new AvroSerializer<>(schemas), producer, null, metrics, ProgressListener.NONE, 1024,
+                new RegistryRetry(health, Clock.systemUTC(), wait -> { }, Duration.ZERO));
+        TaskConsumerLoop loop = new TaskConsumerLoop(consumer, TASKS, Runnable::run, handler, metrics, health);
 
         Thread thread = Thread.ofPlatform().start(loop);
         try {

@@ -52,6 +52,18 @@ class WorkerHttpServerTest {
         }
     }
 
+    @Test
+    void a_reported_problem_makes_ready_answer_503_with_the_reason_as_json() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (WorkerHttpServer server = WorkerHttpServer.start(0, registry, () -> new WorkerHttpServer.Health(true,
+                false, "RUNNING", 0, 8, "schema registry: \"503\" from http://registry\n"))) {
+            HttpResponse<String> ready = get(server, "/health/ready");
+
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).endsWith(",\"problem\":\"schema registry: \\\"503\\\" from http://registry\\n\"}");
+        }
+    }
+
     private HttpResponse<String> get(WorkerHttpServer server, String path) throws Exception {
         return client.send(HttpRequest.newBuilder(uri(server, path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,136 @@
+package io.braid.worker;
+
+import io.braid.schema.BranchTask;
+import io.braid.schema.JobControl;
+import io.braid.schema.Topics;
+import io.braid.schema.serde.AvroDeserializer;
+import io.braid.schema.serde.AvroSerializer;
+import io.braid.testing.InMemorySchemaRegistry;
+import io.braid.testing.JobFixtures;
+import io.braid.worker.consume.ControlListener;
+import io.braid.worker.consume.ProgressPublisher;
+import io.braid.worker.consume.RegistryRetry;
+import io.braid.worker.consume.TaskConsumerLoop;
+import io.braid.worker.consume.TaskHandler;
+import io.braid.worker.execute.Cancellations;
+import io.braid.worker.execute.ProgressListener;
+import io.braid.worker.observe.HealthProblems;
+import io.braid.worker.observe.WorkerHttpServer;
+import io.braid.worker.observe.WorkerMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.MockShareConsumer;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Future;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** A worker loop ended by an {@link Error} is reported: the worker's health goes not ready and not live, with why. */
+class LoopFailureHealthTest {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private final InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
+    private final HealthProblems problems = new HealthProblems(Clock.systemUTC());
+    private final WorkerMetrics metrics = new WorkerMetrics(new SimpleMeterRegistry(), "w1", 8);
+
+    private TaskConsumerLoop loop(MockShareConsumer<String, byte[]> consumer) {
+        TaskHandler handler = new TaskHandler(TOPICS, new AvroDeserializer<>(schemas, BranchTask.class),
+                new AvroSerializer<>(schemas), new MockProducer<>(), null, metrics, ProgressListener.NONE, 1024,
+                new RegistryRetry(problems, Clock.systemUTC(), wait -> { }, Duration.ZERO));
+        return new TaskConsumerLoop(consumer, TOPICS.tasks(), Runnable::run, handler, metrics, problems);
+    }
+
+    private WorkerHttpServer.Health health(List<TaskConsumerLoop> loops) {
+        return Worker.health(Worker.State.RUNNING, loops, problems, 0, 8);
+    }
+
+    @Test
+    void a_consumer_loop_ended_by_an_error_makes_the_worker_not_ready_and_not_live_saying_why() throws Exception {
+        MockShareConsumer<String, byte[]> healthy = new MockShareConsumer<>();
+        MockShareConsumer<String, byte[]> failing = new MockShareConsumer<>() {
+            private int polls;
+
+            @Override
+            public synchronized ConsumerRecords<String, byte[]> poll(Duration timeout) {
+                if (++polls > 2) {
+                    throw new OutOfMemoryError("Java heap space (test)");
+                }
+                return super.poll(timeout);
+            }
+        };
+        TaskConsumerLoop good = loop(healthy);
+        TaskConsumerLoop bad = loop(failing);
+        Thread goodThread = Thread.ofPlatform().start(good);
+        Thread badThread = Thread.ofPlatform().start(bad);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> bad.failure() != null);
+
+            WorkerHttpServer.Health health = health(List.of(good, bad));
+            assertThat(health.ready()).isFalse();
+            assertThat(health.live()).isFalse();
+            assertThat(health.problem()).contains("share consumer loop on " + TOPICS.tasks())
+                    .contains("OutOfMemoryError: Java heap space (test)");
+            assertThat(bad.failure()).isInstanceOf(OutOfMemoryError.class);
+        } finally {
+            good.stopFetching();
+            goodThread.join(Duration.ofSeconds(10));
+            badThread.join(Duration.ofSeconds(10));
+        }
+        assertThat(badThread.isAlive()).isFalse();
+    }
+
+    @Test
+    void a_control_listener_ended_by_an_error_is_reported() throws Exception {
+        MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest") {
+            @Override
+            public synchronized List<PartitionInfo> partitionsFor(String topic, Duration timeout) {
+                throw new StackOverflowError("deep (test)");
+            }
+        };
+        ControlListener control = new ControlListener(consumer, TOPICS.control(),
+                new AvroDeserializer<>(schemas, JobControl.class), new Cancellations(), Duration.ofHours(1),
+                Clock.systemUTC(), problems);
+
+        Thread thread = Thread.ofPlatform().start(control);
+        thread.join(Duration.ofSeconds(10));
+
+        assertThat(thread.isAlive()).isFalse();
+        assertThat(problems.fatal()).isTrue();
+        assertThat(health(List.of()).ready()).isFalse();
+        assertThat(problems.summary()).contains("control listener on " + TOPICS.control())
+                .contains("cancellations no longer reach this worker").contains("deep (test)");
+    }
+
+    @Test
+    void a_progress_timer_that_hits_an_error_is_reported() {
+        MockProducer<String, byte[]> broken = new MockProducer<>(true, null, new StringSerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
+                throw new InternalError("producer broke (test)");
+            }
+        };
+        try (ProgressPublisher progress = new ProgressPublisher(TOPICS, new AvroSerializer<>(schemas), broken, "w1",
+                Clock.systemUTC(), Duration.ofMillis(1), problems)) {
+            progress.started(BranchTask.newBuilder().setJobId("job").setDispatchedAt(JobFixtures.T0)
+                    .setBranch(JobFixtures.toolBranch("b", "calculator", "{}")).build(), 1);
+
+            await().atMost(Duration.ofSeconds(10)).until(problems::fatal);
+        }
+        assertThat(health(List.of()).ready()).isFalse();
+        assertThat(problems.summary()).contains("progress publisher").contains("producer broke (test)");
+    }
+}

@@ -1,0 +1,50 @@
+package io.braid.worker;
+
+import io.braid.schema.RecordLimits;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The worker's result limit, the producer size it implies, and how long a task waits for the registry. */
+class WorkerOptionsTest {
+
+    private static WorkerOptions.Builder builder() {
+        return WorkerOptions.builder("127.0.0.1:9092", "http://127.0.0.1:8081");
+    }
+
+    @Test
+    void the_result_limit_defaults_to_the_shared_one_and_the_producer_sends_a_default_record() {
+        WorkerOptions options = builder().build();
+
+        assertThat(options.maxResultBytes()).isEqualTo(RecordLimits.DEFAULT_MAX_RESULT_BYTES);
+        assertThat(Worker.producerConfig(options)).containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                RecordLimits.DEFAULT_RECORD_BYTES + RecordLimits.FRAMING_BYTES);
+    }
+
+    @Test
+    void a_larger_result_limit_raises_the_producers_request_size_to_hold_it_twice() {
+        WorkerOptions options = builder().maxResultBytes(3 << 20).build();
+
+        assertThat(Worker.producerConfig(options)).containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                (6 << 20) + RecordLimits.FRAMING_BYTES);
+    }
+
+    @Test
+    void a_result_limit_too_small_or_too_large_is_refused_naming_the_option() {
+        assertThatThrownBy(() -> builder().maxResultBytes(100).build())
+                .hasMessageContaining("max result bytes 100 (--max-result-bytes) is too small; use 1024 or more");
+        assertThatThrownBy(() -> builder().maxResultBytes(Integer.MAX_VALUE).build())
+                .hasMessageContaining("--max-result-bytes");
+    }
+
+    @Test
+    void a_task_waits_for_the_registry_half_its_run_budget_and_at_most_a_minute() {
+        assertThat(builder().build().registryWait()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(builder().recordLockDuration(Duration.ofSeconds(10)).defaultTimeout(Duration.ofSeconds(5)).build()
+                .registryWait()).isEqualTo(Duration.ofMillis(4_500));
+    }
+}
