@@ -28,8 +28,9 @@ import java.time.Clock;
 import java.util.Locale;
 
 /**
- * {@code http_get}: fetches a URL and returns its status, content type and text body (cut at
- * {@code maxBytes}). Only public addresses unless allowed ({@link AddressPolicy}); redirects are followed by hand,
+ * {@code http_get}: fetches a URL and returns its status, content type and text body, cut at {@code maxBytes}
+ * ({@code tools.http_get.maxBytes}, default 1 MiB): no more than that is read, however long the body, and the
+ * answer's {@code note} names the limit. Only public addresses unless allowed ({@link AddressPolicy}); redirects are followed by hand,
  * up to {@code maxRedirects}, each target checked again. 429 and 5xx are retriable failures (honouring
  * {@code Retry-After}), other 4xx fail the call; a refused address or a bad URL is never retried.
  */
@@ -157,6 +158,10 @@ public final class HttpGetTool implements BraidTool {
             } else {
                 int length = truncated ? (int) (long) settings.maxBytes() : bytes.length;
                 result.put("body", new String(bytes, 0, length, StandardCharsets.UTF_8));
+                if (truncated) {
+                    result.put("note", "body cut at " + settings.maxBytes() + " bytes, the limit of "
+                            + "tools.http_get.maxBytes; the rest was not read");
+                }
             }
             result.put("truncated", truncated);
         } catch (IOException e) {

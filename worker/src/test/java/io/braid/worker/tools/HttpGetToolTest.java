@@ -22,6 +22,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** {@code http_get} against a real local HTTP server: the SSRF guard, redirects, limits and error classes. */
 class HttpGetToolTest {
@@ -47,6 +48,18 @@ class HttpGetToolTest {
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
+        });
+        server.createContext("/endless", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/plain");
+            exchange.sendResponseHeaders(200, 0);
+            byte[] chunk = "z".repeat(64 * 1024).getBytes(StandardCharsets.UTF_8);
+            try (exchange; var out = exchange.getResponseBody()) {
+                for (long sent = 0; sent < 10L << 30; sent += chunk.length) {
+                    out.write(chunk); // until the tool hangs up
+                }
+            } catch (java.io.IOException hungUp) {
+                // the tool stopped reading
+            }
         });
         server.createContext("/hop", exchange -> {
             exchange.getResponseHeaders().add("Location", "/page");
@@ -122,6 +135,17 @@ class HttpGetToolTest {
 
         assertThat(big.path("body").asText()).hasSize(1_000);
         assertThat(big.path("truncated").asBoolean()).isTrue();
+        assertThat(big.path("note").asText()).isEqualTo("body cut at 1000 bytes, the limit of "
+                + "tools.http_get.maxBytes; the rest was not read");
+    }
+
+    @Test
+    void an_endless_body_is_read_only_to_the_limit() throws Exception {
+        JsonNode endless = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> get(tool(List.of("127.0.0.1")), base + "/endless"));
+
+        assertThat(endless.path("body").asText()).hasSize(1_000);
+        assertThat(endless.path("note").asText()).contains("tools.http_get.maxBytes");
     }
 
     @Test
