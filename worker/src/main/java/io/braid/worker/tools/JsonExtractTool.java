@@ -7,6 +7,7 @@ import com.jayway.jsonpath.InvalidJsonException;
 import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
 import com.jayway.jsonpath.PathNotFoundException;
+import com.jayway.jsonpath.Predicate;
 import com.jayway.jsonpath.spi.json.JacksonJsonNodeJsonProvider;
 import com.jayway.jsonpath.spi.mapper.JacksonMappingProvider;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -18,6 +19,9 @@ import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
  * {@code json_extract}: evaluates a JSONPath expression over a JSON document and returns the match as JSON, e.g.
  * {@code {"document": "{\"a\": [{\"b\": 1}, {\"b\": 2}]}", "path": "$.a[*].b"}} → {@code [1,2]}. A definite path
  * that matches nothing fails the call, naming the path.
+ *
+ * <p>A filter's {@code =~} pattern runs in RE2J, in time linear in the text matched ({@link RegexFilters},
+ * {@link SafePattern}); a pattern RE2J cannot run that way (backreferences, lookaround) is refused, naming it.
  */
 public final class JsonExtractTool implements BraidTool {
 
@@ -46,7 +50,8 @@ public final class JsonExtractTool implements BraidTool {
         String path = arguments.get("path").textValue();
         JsonPath compiled;
         try {
-            compiled = JsonPath.compile(path);
+            RegexFilters filters = RegexFilters.of(path);
+            compiled = JsonPath.compile(filters.path(), filters.predicates().toArray(Predicate[]::new));
         } catch (InvalidPathException | IllegalArgumentException e) {
             throw new ToolArgumentsException("json_extract: '" + path + "' is not a JSONPath expression: "
                     + e.getMessage());
