@@ -11,6 +11,10 @@ import java.util.regex.Pattern;
 /**
  * Fills {@code {{name}}} placeholders from a job's inputs and {@code {{metadata.name}}} from its metadata. A
  * placeholder with no value is a non-retriable error naming it: the job is wrong, and trying again cannot help.
+ *
+ * <p>One pass over the template: a placeholder inside a value is text, never filled in turn. The values of a final
+ * aggregation step are branch outputs, which anyone's model or tool may have written; refilled, outputs naming
+ * each other would grow the prompt tenfold per branch.
  */
 public final class Templates {
 
