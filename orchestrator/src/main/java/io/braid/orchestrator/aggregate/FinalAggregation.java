@@ -76,9 +76,9 @@ public final class FinalAggregation {
         String user;
         if (synthesize) {
             String text = prompt == null ? SYNTHESIZE_DEFAULT : prompt;
-            boolean namesOutputs = text.matches("(?s).*\\{\\{\\s*outputs\\s*}}.*") || outcomes.stream()
-                    .anyMatch(o -> text.matches("(?s).*\\{\\{\\s*" + java.util.regex.Pattern.quote(o.getBranchId())
-                            + "\\s*}}.*"));
+            java.util.Set<String> named = placeholders(text);
+            boolean namesOutputs = named.contains("outputs")
+                    || outcomes.stream().anyMatch(o -> named.contains(o.getBranchId()));
             user = namesOutputs ? text : text + "\n\n{{outputs}}";
         } else {
             user = (prompt == null ? "" : "Criteria: " + prompt + "\n\n") + "{{outputs}}";
@@ -126,7 +126,7 @@ public final class FinalAggregation {
      */
     static Optional<BranchOutcome> chosenBy(String verdict, List<BranchOutcome> candidates) {
         String[] words = verdict.strip().split("\\s+", 2);
-        String first = words[0].replaceAll("^[\\[\"'`*]+|[\\]\"'`*.,:;!]+$", "");
+        String first = trim(words[0], "[\"'`*", "]\"'`*.,:;!");
         Optional<BranchOutcome> named = candidates.stream().filter(o -> o.getBranchId().equals(first)).findFirst();
         if (named.isPresent()) {
             return named;
@@ -136,10 +136,62 @@ public final class FinalAggregation {
         if (bracketed.isPresent()) {
             return bracketed;
         }
-        return candidates.stream()
-                .filter(o -> java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(o.getBranchId())
-                        + "\\b").matcher(verdict).find())
-                .min(Comparator.comparingInt(o -> verdict.indexOf(o.getBranchId())));
+        return candidates.stream().filter(o -> wordAt(verdict, o.getBranchId()) >= 0)
+                .min(Comparator.comparingInt(o -> wordAt(verdict, o.getBranchId())));
+    }
+
+    /*
+     * Text scans for what the model and the job wrote, in one pass each: a regular expression over a model's answer
+     * or a job's prompt (with .* around it, or once per branch) took time quadratic in its length.
+     */
+
+    /** The names of the {@code {{ name }}} placeholders in {@code text}, spaces around a name ignored. */
+    static java.util.Set<String> placeholders(String text) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        int open = text.indexOf("{{");
+        while (open >= 0) {
+            int close = text.indexOf("}}", open + 2);
+            if (close < 0) {
+                break;
+            }
+            names.add(text.substring(open + 2, close).strip());
+            open = text.indexOf("{{", close + 2);
+        }
+        return names;
+    }
+
+    /** {@code word} without leading characters in {@code leading} and trailing ones in {@code trailing}. */
+    static String trim(String word, String leading, String trailing) {
+        int start = 0;
+        int end = word.length();
+        while (start < end && leading.indexOf(word.charAt(start)) >= 0) {
+            start++;
+        }
+        while (end > start && trailing.indexOf(word.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        return word.substring(start, end);
+    }
+
+    /** Where {@code word} first stands in {@code text} as a whole word (not inside a longer one), or -1. */
+    static int wordAt(String text, String word) {
+        if (word.isEmpty()) {
+            return -1;
+        }
+        for (int at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+            int after = at + word.length();
+            boolean startsWord = at == 0 || !wordChar(text.charAt(at - 1)) || !wordChar(word.charAt(0));
+            boolean endsWord = after == text.length() || !wordChar(text.charAt(after))
+                    || !wordChar(word.charAt(word.length() - 1));
+            if (startsWord && endsWord) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean wordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
     }
 
     /** SELECT by a named scorer, with no LLM: {@code longest} or {@code shortest} output. */

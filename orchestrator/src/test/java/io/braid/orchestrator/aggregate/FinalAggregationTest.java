@@ -50,4 +50,27 @@ class FinalAggregationTest {
                 .isEqualTo("Compare {{a}} with {{ b }}.");
         assertThat(task("Merge:\n{{outputs}}").getBranch().getLlm().getUserPrompt()).isEqualTo("Merge:\n{{outputs}}");
     }
+
+    @Test
+    void theJudgesChoiceIsReadFromItsFirstWordABracketedIdOrAWholeWord() {
+        List<BranchOutcome> candidates = OUTCOMES.subList(0, 2);
+        assertThat(FinalAggregation.chosenBy("**b**. It is clearer.", candidates)).get()
+                .extracting(BranchOutcome::getBranchId).isEqualTo("b");
+        assertThat(FinalAggregation.chosenBy("I pick [a] over [b].", candidates)).get()
+                .extracting(BranchOutcome::getBranchId).isEqualTo("a");
+        assertThat(FinalAggregation.chosenBy("Between them, b wins; alphabet aside.", candidates)).get()
+                .extracting(BranchOutcome::getBranchId).isEqualTo("b");
+        assertThat(FinalAggregation.chosenBy("neither candidate", candidates)).isEmpty();
+    }
+
+    @Test
+    void hostileAnswersAndPromptsAreScannedInLinearTime() {
+        String punctuation = "]".repeat(200_000) + "x";
+        long start = System.nanoTime();
+        assertThat(FinalAggregation.chosenBy(punctuation, OUTCOMES.subList(0, 2))).isEmpty();
+        assertThat(FinalAggregation.placeholders("{{".repeat(100_000) + "outputs}}")).isNotEmpty();
+        assertThat(task("{{ ".repeat(50_000)).getBranch().getLlm().getUserPrompt()).endsWith("{{outputs}}");
+        // a backtracking scan of these took minutes; a linear one takes milliseconds on any machine
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(5));
+    }
 }
