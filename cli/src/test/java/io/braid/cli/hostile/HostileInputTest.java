@@ -241,6 +241,63 @@ class HostileInputTest {
         assertThat(fleet.orchestrator().isRunning()).as("the aggregator and dispatcher still run").isTrue();
     }
 
+    /** A tool branch with these arguments (a JSON object's fields, as text). */
+    private static String tool(String id, String name, String arguments) {
+        return "{\"branchId\": " + quoted(id) + ", \"kind\": \"TOOL\", \"tool\": {\"name\": " + quoted(name)
+                + ", \"argumentsJson\": {" + arguments + "}}}";
+    }
+
+    @Test
+    void hostile_tool_arguments_and_outputs_cost_one_attempt_and_are_answered() {
+        String backtracking = "a".repeat(40) + "!";
+        Map<String, byte[]> jobs = Map.of(
+                "calc-tower", job("calc-tower", ", \"branches\": [" + tool("t", "calculator",
+                        "\"expression\": \"((10^999)^999)^999\"") + "]"),
+                "calc-wrap", job("calc-wrap", ", \"branches\": [" + tool("t", "calculator",
+                        "\"expression\": \"10^4294967297\"") + "]"),
+                "regex-bomb", job("regex-bomb", ", \"branches\": [" + tool("t", "json_extract",
+                        "\"document\": " + quoted("{\"a\": [{\"s\": \"" + backtracking + "\"}]}")
+                                + ", \"path\": " + quoted("$.a[?(@.s =~ /(a+)+$/)].s")) + "]"),
+                "huge-output", job("huge-output", ", \"branches\": [" + tool("t", "json_extract",
+                        "\"document\": " + quoted("{\"a\": \"" + "x".repeat(300_000) + "\"}")
+                                + ", \"path\": \"$.a\"") + "]"),
+                // inputs whose values hold placeholders, filled into tool arguments and then into the template:
+                // each fill is one pass, so they stay text instead of growing tenfold per branch
+                "template-growth", job("template-growth", ", \"inputs\": {\"da\": "
+                        + quoted("{\"v\": \"{{b}}{{b}}{{b}}\"}") + ", \"db\": " + quoted("{\"v\": \"{{a}}{{a}}{{a}}\"}")
+                        + "}, \"branches\": [" + tool("a", "json_extract", "\"document\": \"{{da}}\", \"path\": \"$.v\"")
+                        + ", " + tool("b", "json_extract", "\"document\": \"{{db}}\", \"path\": \"$.v\"")
+                        + "], \"aggregation\": {\"strategy\": \"TEMPLATE\", \"template\": \"{{a}}|{{b}}\"}"));
+        jobs.forEach((id, value) -> send(fleet.topics().jobs(), id, value));
+        send(fleet.topics().jobs(), "tool-canary", toolJob("tool-canary"));
+
+        AvroDeserializer<JobResult> results = new AvroDeserializer<>(new SchemaRegistryClient(fleet.registryUrl()),
+                JobResult.class);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() ->
+                assertThat(resultsByJob(results).keySet()).containsAll(jobs.keySet()).contains("tool-canary"));
+        Map<String, List<JobResult>> byJob = resultsByJob(results);
+        for (String id : List.of("calc-tower", "calc-wrap", "huge-output")) {
+            JobResult result = byJob.get(id).get(0);
+            assertThat(result.getCompletedBy()).as(id + " answered, not timed out").isEqualTo("ALL");
+            assertThat(result.getBranches().get(0).getAttempt()).as(id + " ran once").isEqualTo(1);
+            assertThat(result.getBranches().get(0).getStatus()).as(id).isEqualTo(io.braid.schema.BranchStatus.FAILED);
+        }
+        assertThat(byJob.get("calc-tower").get(0).getBranches().get(0).getError().getMessage())
+                .contains("maxDigits");
+        assertThat(byJob.get("calc-wrap").get(0).getBranches().get(0).getError().getMessage())
+                .contains("maxExponent");
+        assertThat(byJob.get("huge-output").get(0).getBranches().get(0).getError().getErrorClass())
+                .isEqualTo("OutputTooLarge");
+        JobResult regex = byJob.get("regex-bomb").get(0);
+        assertThat(regex.getCompletedBy()).isEqualTo("ALL");
+        assertThat(regex.getBranches().get(0).getStatus()).as("RE2J answers in linear time: no match")
+                .isEqualTo(io.braid.schema.BranchStatus.SUCCEEDED);
+        JobResult template = byJob.get("template-growth").get(0);
+        assertThat(template.getOutput()).as("placeholders in outputs stay text: " + template)
+                .contains("{{b}}{{b}}{{b}}", "{{a}}{{a}}{{a}}").hasSizeLessThan(64);
+        assertThat(byJob.get("tool-canary").get(0).getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+    }
+
     private static Map<String, List<JobResult>> resultsByJob(AvroDeserializer<JobResult> results) {
         return TestKafka.readAll(fleet.bootstrapServers(), fleet.topics().jobResults(), results).stream()
                 .map(ConsumerRecord::value).collect(Collectors.groupingBy(JobResult::getJobId));
