@@ -30,11 +30,9 @@ public final class BraidProcess {
         command.addAll(args);
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .start();
-            // A benchmark stopped with Ctrl-C or kill takes its child processes with it.
-            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + process.pid()));
-            return process;
+            // A process group of its own: a benchmark stopped with Ctrl-C or kill takes its child processes with it.
+            return ProcessGroup.start(new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(log.toFile())).process();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start braid " + args + ": " + e.getMessage(), e);
         }

@@ -16,18 +16,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Celery baseline: {@code bench/celery/chord-baseline.sh} (Redis broker and result backend, a prefork worker
  * with one process per core) kept running for the scenario, asked over stdin to time chords of no-op tasks with a
- * collecting callback — the same job shape as a Braid fan-out.
+ * collecting callback — the same job shape as a Braid fan-out. It runs in a {@link ProcessGroup}, so its worker's
+ * prefork children and its Redis end with it, whether the scenario ends, fails or is interrupted.
  */
 final class CeleryChord implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final ProcessGroup group;
     private final Process process;
     private final BufferedReader answers;
     private final PrintWriter commands;
 
-    private CeleryChord(Process process) {
-        this.process = process;
+    private CeleryChord(ProcessGroup group) {
+        this.group = group;
+        this.process = group.process();
         this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.commands = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
     }
@@ -41,16 +44,17 @@ final class CeleryChord implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             Path log = logDir.resolve("celery-baseline.log");
-            Process process = new ProcessBuilder("bash", script.toString()).redirectError(log.toFile()).start();
-            CeleryChord chord = new CeleryChord(process);
+            ProcessGroup group = ProcessGroup.start(new ProcessBuilder("bash", script.toString())
+                    .redirectError(log.toFile()));
+            CeleryChord chord = new CeleryChord(group);
             String ready = chord.answers.readLine();
             if (ready == null || !ready.contains("\"ready\"")) {
-                process.destroyForcibly();
+                group.stop();
                 out.println("  Celery baseline: not run (it did not start; see " + log + ")");
                 return null;
             }
             return chord;
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             out.println("  Celery baseline: not run (" + e.getMessage() + ")");
             return null;
         }
@@ -67,16 +71,19 @@ final class CeleryChord implements AutoCloseable {
         return answer.path("median").asDouble();
     }
 
+    /**
+     * Asks the baseline to quit (the script stops its worker and Redis), then stops its process group: whatever the
+     * script left — a prefork child, a server — goes with it.
+     */
     @Override
     public void close() {
         commands.println("quit");
         try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroy();
-            }
+            process.waitFor(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            process.destroyForcibly();
+        } finally {
+            group.stop();
         }
     }
 }
