@@ -1,5 +1,6 @@
 package io.braid.cli;
 
+import io.braid.cli.commands.AclsCommand;
 import io.braid.cli.commands.BenchCommand;
 import io.braid.cli.commands.CancelCommand;
 import io.braid.cli.commands.DemoCommand;
@@ -13,6 +14,7 @@ import io.braid.cli.commands.StatusCommand;
 import io.braid.cli.commands.SubmitCommand;
 import io.braid.cli.commands.WatchCommand;
 import io.braid.cli.commands.WorkerCommand;
+import io.braid.schema.kafka.KafkaConnection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -21,7 +23,8 @@ import picocli.CommandLine.Command;
         description = "Fan jobs out into parallel LLM and tool branches on Kafka, and join the results.",
         subcommands = {DemoCommand.class, RunCommand.class, SubmitCommand.class, ResultCommand.class,
                 StatusCommand.class, WatchCommand.class, CancelCommand.class, ReplayCommand.class, DlqCommand.class,
-                StackCommand.class, OrchestratorCommand.class, WorkerCommand.class, BenchCommand.class})
+                StackCommand.class, OrchestratorCommand.class, WorkerCommand.class, AclsCommand.class,
+                BenchCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -35,8 +38,12 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println(cmd.getColorScheme().errorText("braid " + cmd.getCommandName() + ": "
-                    + (e.getMessage() == null ? e.toString() : e.getMessage())));
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            // a Kafka client's own security exception says what failed, not which setting to fix
+            String advice = KafkaConnection.securityAdvice(e).filter(a -> !message.contains(a))
+                    .map(a -> "; " + a).orElse("");
+            cmd.getErr().println(cmd.getColorScheme().errorText(cmd.getCommandSpec().qualifiedName() + ": "
+                    + message + advice));
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
         return commandLine;

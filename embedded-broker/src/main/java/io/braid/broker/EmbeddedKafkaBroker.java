@@ -44,8 +44,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @param dataDir        log directory; formatted on first use, reused after
      * @param port           client port on 127.0.0.1; 0 picks a free one
      * @param overrides      extra broker settings (e.g. share-group heartbeat intervals for tests)
+     * @param secured        a SASL_SSL client listener instead of plain text; null for plain text
      */
-    public record Options(Path dataDir, int port, Map<String, String> overrides) {
+    public record Options(Path dataDir, int port, Map<String, String> overrides, SecuredListener secured) {
         public Options {
             Objects.requireNonNull(dataDir, "dataDir");
             overrides = Map.copyOf(overrides);
@@ -53,12 +54,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new IllegalArgumentException("broker port " + port + " is out of range 0-65535 (0 = any free port)");
             }
         }
+
+        /** A plain-text broker. */
+        public Options(Path dataDir, int port, Map<String, String> overrides) {
+            this(dataDir, port, overrides, null);
+        }
     }
 
     public static EmbeddedKafkaBroker start(Options options) {
         int brokerPort = options.port() == 0 ? freePort() : options.port();
         int controllerPort = freePort();
         Map<String, String> props = brokerProperties(options.dataDir(), brokerPort, controllerPort);
+        if (options.secured() != null) {
+            props.putAll(options.secured().brokerProperties(brokerPort, freePort(), controllerPort));
+        }
         props.putAll(options.overrides());
         KafkaConfig config = new KafkaConfig(props, false);
         formatIfNeeded(options.dataDir());

@@ -63,16 +63,18 @@ public final class TopicSetup {
                     future.get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause().getMessage(),
-                                e.getCause());
+                        throw new IllegalStateException("cannot create topic " + name + ": "
+                                + kafka.describe(e.getCause()), e.getCause());
                     }
                 } catch (InterruptedException | TimeoutException e) {
                     throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
                 }
             });
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot list topics on " + kafka.bootstrapServers() + " (" + e
-                    + "); is Kafka running there?", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot list topics: " + kafka.describe(e.getCause()), e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot list topics on " + kafka.bootstrapServers()
+                    + " within 30 s; " + kafka.unreachableAdvice(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);

@@ -32,7 +32,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     /** Loads the stored schemas and starts serving; returns once the HTTP port is bound. */
     public static EmbeddedSchemaRegistry start(RegistryOptions options) {
-        SchemaStore store = SchemaStore.open(options.bootstrapServers(), options.storeTopic());
+        SchemaStore store = SchemaStore.open(options.kafka(), options.storeTopic());
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);

@@ -3,6 +3,7 @@ package io.braid.testing;
 import io.braid.broker.EmbeddedKafkaBroker;
 import io.braid.registry.EmbeddedSchemaRegistry;
 import io.braid.registry.RegistryOptions;
+import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.registry.SchemaRegistryClient;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -78,9 +79,14 @@ public final class TestKafka implements AutoCloseable {
     /** Every committed record of {@code topic} on {@code bootstrapServers}, from the beginning to its current end. */
     public static <V> List<ConsumerRecord<String, V>> readAll(String bootstrapServers, String topic,
                                                               Deserializer<V> valueDeserializer) {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return readAll(KafkaConnection.plain(bootstrapServers), topic, valueDeserializer);
+    }
+
+    /** As {@link #readAll(String, String, Deserializer)}, on a secured Kafka. */
+    public static <V> List<ConsumerRecord<String, V>> readAll(KafkaConnection kafka, String topic,
+                                                              Deserializer<V> valueDeserializer) {
+        Map<String, Object> config = kafka.config(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false));
         try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
                 valueDeserializer)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()

@@ -3,6 +3,7 @@ package io.braid.worker;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchTask;
 import io.braid.schema.JobControl;
+import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroDeserializer;
@@ -231,13 +232,13 @@ public final class Worker implements AutoCloseable {
                             Long.toString(options.recordLockDuration().toMillis())), AlterConfigOp.OpType.SET));
             admin.incrementalAlterConfigs(Map.of(group, ops)).all().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot configure share group " + options.groupId() + " on "
-                    + options.bootstrapServers() + ": " + e.getCause().getMessage()
-                    + " (the broker needs share groups enabled, Kafka 4.2+, and a record lock no longer than its "
-                    + "group.share.max.record.lock.duration.ms)", e.getCause());
+            throw new IllegalStateException("cannot configure share group " + options.groupId() + ": "
+                    + options.kafka().describe(e.getCause()) + (KafkaConnection.securityAdvice(e).isPresent() ? ""
+                    : " (the broker needs share groups enabled, Kafka 4.2+, and a record lock no longer than its "
+                    + "group.share.max.record.lock.duration.ms)"), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + options.bootstrapServers()
-                    + " did not answer within 30 s; is it running?", e);
+                    + " did not answer within 30 s; " + options.kafka().unreachableAdvice(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while configuring the share group", e);

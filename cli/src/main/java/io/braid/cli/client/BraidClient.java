@@ -117,11 +117,11 @@ public final class BraidClient implements AutoCloseable {
         try {
             producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot send the " + what + " of " + key + " to " + topic + " on "
-                    + kafka.bootstrapServers() + ": " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("cannot send the " + what + " of " + key + " to " + topic + ": "
+                    + kafka.describe(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + kafka.bootstrapServers() + " did not acknowledge the " + what
-                    + " of " + key + " within 30 s; is it running?", e);
+                    + " of " + key + " within 30 s; " + kafka.unreachableAdvice(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending the " + what + " of " + key, e);

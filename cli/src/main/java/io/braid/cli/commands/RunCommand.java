@@ -6,6 +6,7 @@ import io.braid.cli.client.JobFiles;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.JobRequest;
 import io.braid.schema.Topics;
+import io.braid.schema.kafka.KafkaConnection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code braid run JOB.json}: submit, watch, print the result. */
@@ -38,6 +40,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Prefix of Braid's topics (default: ${DEFAULT-VALUE})")
     String topicPrefix;
 
+    @Option(names = "--kafka-properties", paramLabel = "FILE", defaultValue = "${env:BRAID_KAFKA_PROPERTIES}",
+            description = {"Kafka client properties for a secured cluster (security.protocol, sasl.*, ssl.*), "
+                    + "with --bootstrap-servers (env BRAID_KAFKA_PROPERTIES)"})
+    Path kafkaProperties;
+
     @Option(names = "--workers", defaultValue = "3", description = "Workers of the embedded stack (default: ${DEFAULT-VALUE})")
     int workers;
 
@@ -54,18 +61,26 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JobRequest job = JobFiles.readValid(jobFile);
+        if (bootstrapServers == null && kafkaProperties != null) {
+            throw new IllegalArgumentException("--kafka-properties " + kafkaProperties + " is for a Kafka named with "
+                    + "--bootstrap-servers; without it, 'braid run' starts its own plain-text Kafka in this JVM "
+                    + "(unset BRAID_KAFKA_PROPERTIES, or add --bootstrap-servers)");
+        }
         if (bootstrapServers == null) {
             try (LocalFleet fleet = LocalFleet.start(workers, workerConfig::applyTo)) {
                 fleet.awaitReady(Duration.ofSeconds(60));
                 fleet.warmUp(Duration.ofSeconds(60));
-                return runOn(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics(), job);
+                return runOn(KafkaConnection.plain(fleet.bootstrapServers()), fleet.registryUrl(), fleet.topics(),
+                        job);
             }
         }
-        return runOn(bootstrapServers, registryUrl, new Topics(topicPrefix), job);
+        KafkaConnection kafka = new KafkaConnection(bootstrapServers,
+                kafkaProperties == null ? Map.of() : KafkaConnection.loadProperties(kafkaProperties));
+        return runOn(kafka, registryUrl, new Topics(topicPrefix), job);
     }
 
-    private int runOn(String bootstrap, String registry, Topics topics, JobRequest job) {
-        try (BraidClient client = new BraidClient(bootstrap, registry, topics)) {
+    private int runOn(KafkaConnection kafka, String registry, Topics topics, JobRequest job) {
+        try (BraidClient client = new BraidClient(kafka, registry, topics)) {
             return JobSession.run(client, job, timeout, System.out, listing.listing()).isPresent() ? 0 : 1;
         }
     }

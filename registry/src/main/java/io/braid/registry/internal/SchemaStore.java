@@ -3,10 +3,10 @@ package io.braid.registry.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.braid.schema.kafka.KafkaConnection;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -66,41 +67,45 @@ public final class SchemaStore implements AutoCloseable {
     }
 
     /** Creates the store topic when missing and loads every stored schema. */
-    public static SchemaStore open(String bootstrapServers, String topic) {
-        createTopic(bootstrapServers, topic);
-        Map<String, Object> consumerConfig = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    public static SchemaStore open(KafkaConnection kafka, String topic) {
+        createTopic(kafka, topic);
+        Map<String, Object> consumerConfig = kafka.config(Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        Map<String, Object> producerConfig = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        Map<String, Object> producerConfig = kafka.config(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
         SchemaStore store = new SchemaStore(topic,
                 new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer()),
                 new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer()));
-        store.consumer.assign(List.of(store.partition));
-        store.consumer.seekToBeginning(List.of(store.partition));
-        store.catchUp();
+        try {
+            store.consumer.assign(List.of(store.partition));
+            store.consumer.seekToBeginning(List.of(store.partition));
+            store.catchUp();
+        } catch (KafkaException e) {
+            store.close();
+            throw new IllegalStateException("cannot read the schema store topic " + topic + ": "
+                    + kafka.describe(e), e);
+        }
         return store;
     }
 
-    private static void createTopic(String bootstrapServers, String topic) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    private static void createTopic(KafkaConnection kafka, String topic) {
+        try (Admin admin = Admin.create(kafka.config(Map.of()))) {
             NewTopic newTopic = new NewTopic(topic, 1, (short) -1)
                     .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             admin.createTopics(List.of(newTopic)).all().get(KAFKA_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create the schema store topic " + topic + " on "
-                        + bootstrapServers + ": " + e.getCause().getMessage(), e.getCause());
+                throw new IllegalStateException("cannot create the schema store topic " + topic + ": "
+                        + kafka.describe(e.getCause()), e.getCause());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + topic, e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + bootstrapServers + " did not answer within "
-                    + KAFKA_TIMEOUT.toSeconds() + " s while creating " + topic + "; is it running?", e);
+            throw new IllegalStateException("Kafka at " + kafka.bootstrapServers() + " did not answer within "
+                    + KAFKA_TIMEOUT.toSeconds() + " s while creating " + topic + "; " + kafka.unreachableAdvice(), e);
         }
     }
 

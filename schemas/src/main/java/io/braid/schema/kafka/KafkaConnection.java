@@ -1,5 +1,9 @@
 package io.braid.schema.kafka;
 
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -7,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -87,6 +92,74 @@ public record KafkaConnection(String bootstrapServers, Map<String, String> clien
         config.put("bootstrap.servers", bootstrapServers);
         config.putAll(settings);
         return config;
+    }
+
+    /**
+     * A Kafka client's failure on this connection, said so the reader knows what to fix: its message, and for a
+     * security failure (see {@link #securityAdvice}) the setting to check, naming the principal an ACL is missing
+     * for; for a timeout, what to check when Kafka does not answer.
+     */
+    public String describe(Throwable failure) {
+        String message = failure.getMessage() == null ? failure.toString() : failure.getMessage();
+        String advice = securityAdvice(failure, principal())
+                .or(() -> timedOut(failure) ? Optional.of(unreachableAdvice()) : Optional.empty())
+                .map(a -> "; " + a).orElse("");
+        return "Kafka at " + bootstrapServers + ": " + message.replaceFirst("\\.$", "") + advice;
+    }
+
+    /**
+     * What to check when Kafka did not answer in time: a client whose {@code security.protocol} does not match
+     * the listener (plain text against TLS, or the reverse) sees no error, only a connection that never works.
+     */
+    public String unreachableAdvice() {
+        return "is Kafka running there, and is security.protocol (" + clientProperties.getOrDefault(
+                "security.protocol", "PLAINTEXT") + ") the protocol of its listener (--kafka-properties)?";
+    }
+
+    /**
+     * Which setting to fix when {@code failure} or one of its causes is a Kafka security failure: refused
+     * credentials name {@code sasl.jaas.config} and {@code sasl.mechanism}, a failed TLS handshake the trust store,
+     * a refused operation the principal's ACLs. Empty for any other failure.
+     */
+    public static Optional<String> securityAdvice(Throwable failure) {
+        return securityAdvice(failure, "the principal of sasl.jaas.config (--kafka-properties)");
+    }
+
+    private static Optional<String> securityAdvice(Throwable failure, String principal) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SaslAuthenticationException) {
+                return Optional.of("check the user name and password in sasl.jaas.config, and that sasl.mechanism "
+                        + "is one the broker's listener enables, in the Kafka client properties (--kafka-properties)");
+            }
+            if (cause instanceof SslAuthenticationException) {
+                return Optional.of("the TLS handshake failed: check ssl.truststore.location and "
+                        + "ssl.truststore.password (the broker's CA must be in it) and that the broker's certificate "
+                        + "names the host in --bootstrap-servers, in the Kafka client properties (--kafka-properties)");
+            }
+            if (cause instanceof AuthorizationException) {
+                return Optional.of(principal + " lacks an ACL for this; grant its role's ACLs "
+                        + "(braid acls ROLE --principal User:NAME, see deploy/acls/)");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException
+                    || cause instanceof java.util.concurrent.TimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code User:NAME} from the user name in {@code sasl.jaas.config}, or a description of where it is. */
+    private String principal() {
+        java.util.regex.Matcher user = java.util.regex.Pattern.compile("username\\s*=\\s*\"([^\"]*)\"")
+                .matcher(clientProperties.getOrDefault("sasl.jaas.config", ""));
+        return user.find() ? "User:" + user.group(1) + " (sasl.jaas.config in --kafka-properties)"
+                : "the principal of sasl.jaas.config (--kafka-properties)";
     }
 
     /** Shows which properties are set, not their values. */

@@ -1,11 +1,16 @@
 package io.braid.schema.kafka;
 
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -53,5 +58,24 @@ class KafkaConnectionTest {
                 .hasMessageContaining("'bootstrap.servers' is set by Braid itself; use --bootstrap-servers");
         assertThatThrownBy(() -> KafkaConnection.loadProperties(dir.resolve("none.properties")))
                 .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aSecurityFailureNamesTheSettingToFix() {
+        KafkaConnection kafka = new KafkaConnection("kafka:9093", Map.of("security.protocol", "SASL_SSL",
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required "
+                        + "username=\"alice\" password=\"wrong\";"));
+
+        assertThat(kafka.describe(new ExecutionException(new SaslAuthenticationException("Authentication failed"))))
+                .startsWith("Kafka at kafka:9093: ").contains("check the user name and password in sasl.jaas.config")
+                .doesNotContain("wrong");
+        assertThat(kafka.describe(new SslAuthenticationException("SSL handshake failed")))
+                .contains("ssl.truststore.location");
+        assertThat(kafka.describe(new TopicAuthorizationException("Not authorized to access topics: [braid.tasks].")))
+                .contains("[braid.tasks]; User:alice (sasl.jaas.config in --kafka-properties) lacks an ACL",
+                        "braid acls");
+        assertThat(kafka.describe(new TimeoutException("Topic braid.jobs not present in metadata after 30000 ms.")))
+                .endsWith("is security.protocol (SASL_SSL) the protocol of its listener (--kafka-properties)?");
+        assertThat(KafkaConnection.securityAdvice(new IllegalStateException("other"))).isEmpty();
     }
 }
