@@ -1,5 +1,6 @@
 package io.braid.cli.security;
 
+import io.braid.cli.Main;
 import io.braid.cli.acls.RoleAcls;
 import io.braid.cli.security.SecuredFleet.Outcome;
 import io.braid.schema.Topics;
@@ -25,26 +26,30 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import static io.braid.cli.security.SecuredFleet.braid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * With the broker enforcing ACLs ({@code StandardAuthorizer}), each of Braid's components runs as its own principal
- * holding only the ACLs {@code braid acls ROLE --apply} created for its role: a job is submitted, run and joined;
+ * holding only the ACLs {@code deploy/acls/create-acls.sh} created for its role: a job is submitted, run and joined;
  * the submitter cannot take tasks, forge results or send control commands, which the operator can.
  */
 class LeastPrivilegeTest {
 
     private static final Topics TOPICS = Topics.defaults();
+    private static final Path CREATE_ACLS = Path.of("..", "deploy", "acls", "create-acls.sh").toAbsolutePath()
+            .normalize();
 
     private static SecureTestKafka kafka;
     private static String registryUrl;
@@ -55,32 +60,47 @@ class LeastPrivilegeTest {
     static Path dir;
 
     @BeforeAll
-    static void startWithEachRoleItsAcls() {
+    static void startWithEachRoleItsAcls() throws Exception {
         kafka = SecureTestKafka.start(true, Map.of());
         User registry = kafka.addScramUser("registry", "registry-secret", "SCRAM-SHA-512");
         User orchestrator = kafka.addScramUser("orchestrator", "orchestrator-secret", "SCRAM-SHA-512");
         User worker = kafka.addScramUser("worker", "worker-secret", "SCRAM-SHA-512");
         submitter = kafka.addScramUser("submitter", "submitter-secret", "SCRAM-SHA-512");
         operator = kafka.addScramUser("operator", "operator-secret", "SCRAM-SHA-512");
-        for (User user : List.of(registry, orchestrator, worker, submitter, operator)) {
-            grant(user.name(), "User:" + user.name());
-        }
+        grantWithTheDeployScript(List.of(registry, orchestrator, worker, submitter, operator));
         registryUrl = kafka.startRegistry(registry);
         kafka.closeWithBroker(SecuredFleet.orchestrator(kafka, registryUrl, orchestrator, dir.resolve("state")));
         kafka.closeWithBroker(SecuredFleet.worker(kafka, registryUrl, worker));
     }
 
-    /** {@code braid acls ROLE --principal P --apply} as the administrator; waits until the broker enforces them. */
-    private static void grant(String role, String principal) {
-        Outcome applied = braid("acls", role, "--principal", principal, "--apply", "--bootstrap-servers",
-                kafka.bootstrapServers(), "--kafka-properties", kafka.propertiesFile(kafka.admin()).toString());
-        assertThat(applied.exitCode()).as(applied.err()).isZero();
-        int expected = RoleAcls.defaults(TOPICS).bindings(RoleAcls.Role.named(role), principal).size();
-        AclBindingFilter mine = new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter(
-                principal, null, AclOperation.ANY, AclPermissionType.ANY));
+    /**
+     * {@code deploy/acls/create-acls.sh ROLE=User:NAME…} as the administrator, each user playing the role of its
+     * name, with this JVM's braid; then waits until the broker holds every ACL.
+     */
+    private static void grantWithTheDeployScript(List<User> users) throws Exception {
+        Path braid = dir.resolve("braid");
+        Files.writeString(braid, "#!/bin/sh\nexec '" + Path.of(System.getProperty("java.home"), "bin", "java")
+                + "' -cp '" + System.getProperty("java.class.path") + "' " + Main.class.getName() + " \"$@\"\n");
+        braid.toFile().setExecutable(true);
+        List<String> command = new ArrayList<>(List.of(CREATE_ACLS.toString()));
+        users.forEach(user -> command.add(user.name() + "=User:" + user.name()));
+        ProcessBuilder script = new ProcessBuilder(command).redirectErrorStream(true);
+        script.environment().putAll(Map.of("BRAID", braid.toString(), "BRAID_BOOTSTRAP_SERVERS",
+                kafka.bootstrapServers(), "BRAID_KAFKA_PROPERTIES", kafka.propertiesFile(kafka.admin()).toString()));
+        Process process = script.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(90, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        assertThat(output).contains("Created 6 ACLs for User:submitter as submitter.");
         try (Admin admin = Admin.create(kafka.connection(kafka.admin()).config(Map.of()))) {
-            await("ACLs of " + principal).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> admin.describeAcls(mine).values().get(10, TimeUnit.SECONDS).size() == expected);
+            for (User user : users) {
+                String principal = "User:" + user.name();
+                int expected = RoleAcls.defaults(TOPICS).bindings(RoleAcls.Role.named(user.name()), principal).size();
+                AclBindingFilter theirs = new AclBindingFilter(ResourcePatternFilter.ANY, new AccessControlEntryFilter(
+                        principal, null, AclOperation.ANY, AclPermissionType.ANY));
+                await("ACLs of " + principal).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> admin.describeAcls(theirs).values().get(10, TimeUnit.SECONDS).size() == expected);
+            }
         }
     }
 
