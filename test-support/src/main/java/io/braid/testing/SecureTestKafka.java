@@ -141,12 +141,17 @@ public final class SecureTestKafka implements AutoCloseable {
 
     /** {@code user}'s client properties as a file, what {@code --kafka-properties} reads. */
     public Path propertiesFile(User user) {
+        return propertiesFile(user.name() + "-" + user.mechanism() + "-" + Math.abs(user.password().hashCode()),
+                clientProperties(user));
+    }
+
+    /** {@code clientProperties} as the file {@code name.properties} in this broker's directory. */
+    public Path propertiesFile(String name, Map<String, String> clientProperties) {
         Properties properties = new Properties();
-        properties.putAll(clientProperties(user));
-        Path file = dataDir.resolve(user.name() + "-" + user.mechanism() + "-" + Math.abs(user.password().hashCode())
-                + ".properties");
+        properties.putAll(clientProperties);
+        Path file = dataDir.resolve(name + ".properties");
         try (Writer writer = Files.newBufferedWriter(file)) {
-            properties.store(writer, "Kafka client properties of " + user.name());
+            properties.store(writer, "Kafka client properties");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

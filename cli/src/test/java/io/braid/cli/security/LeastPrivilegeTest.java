@@ -3,9 +3,11 @@ package io.braid.cli.security;
 import io.braid.cli.Main;
 import io.braid.cli.acls.RoleAcls;
 import io.braid.cli.security.SecuredFleet.Outcome;
+import io.braid.orchestrator.Orchestrator;
 import io.braid.schema.Topics;
 import io.braid.testing.SecureTestKafka;
 import io.braid.testing.SecureTestKafka.User;
+import io.braid.worker.Worker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -55,6 +57,8 @@ class LeastPrivilegeTest {
     private static String registryUrl;
     private static User submitter;
     private static User operator;
+    private static Orchestrator orchestratorProcess;
+    private static Worker workerProcess;
 
     @TempDir
     static Path dir;
@@ -69,8 +73,9 @@ class LeastPrivilegeTest {
         operator = kafka.addScramUser("operator", "operator-secret", "SCRAM-SHA-512");
         grantWithTheDeployScript(List.of(registry, orchestrator, worker, submitter, operator));
         registryUrl = kafka.startRegistry(registry);
-        kafka.closeWithBroker(SecuredFleet.orchestrator(kafka, registryUrl, orchestrator, dir.resolve("state")));
-        kafka.closeWithBroker(SecuredFleet.worker(kafka, registryUrl, worker));
+        orchestratorProcess = kafka.closeWithBroker(SecuredFleet.orchestrator(kafka, registryUrl, orchestrator,
+                dir.resolve("state")));
+        workerProcess = kafka.closeWithBroker(SecuredFleet.worker(kafka, registryUrl, worker));
     }
 
     /**
@@ -124,6 +129,10 @@ class LeastPrivilegeTest {
                 "--orchestrator-url", "http://127.0.0.1:9");
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(result.out()).contains("Job least-privilege: SUCCEEDED");
+        // every client of the worker (share consumer, control listener, producer) and of the orchestrator works
+        assertThat(workerProcess.health().problem()).isNull();
+        assertThat(workerProcess.health().live()).isTrue();
+        assertThat(orchestratorProcess.isRunning()).isTrue();
     }
 
     @Test

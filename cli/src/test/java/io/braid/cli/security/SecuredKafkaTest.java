@@ -6,12 +6,14 @@ import io.braid.registry.EmbeddedSchemaRegistry;
 import io.braid.registry.RegistryOptions;
 import io.braid.testing.SecureTestKafka;
 import io.braid.testing.SecureTestKafka.User;
+import io.braid.testing.TestCertificates;
 import io.braid.worker.Worker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -109,5 +111,20 @@ class SecuredKafkaTest {
         assertTimeoutPreemptively(Duration.ofSeconds(30), () -> assertThatThrownBy(() -> EmbeddedSchemaRegistry.start(
                 RegistryOptions.defaults(kafka.connection(impostor)).withPort(0)))
                 .hasMessageContaining("Authentication failed").hasMessageContaining("sasl.jaas.config"));
+    }
+
+    @Test
+    void a_broker_certificate_the_trust_store_does_not_hold_is_refused_naming_the_trust_store() throws Exception {
+        TestCertificates other = TestCertificates.create(Files.createDirectory(dir.resolve("other-ca")));
+        Map<String, String> properties = new java.util.TreeMap<>(kafka.clientProperties(submitter));
+        properties.put("ssl.truststore.location", other.trustStore().toString());
+        properties.put("ssl.truststore.password", other.password());
+        Path file = kafka.propertiesFile("other-ca", properties);
+
+        Outcome submit = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> braid("submit",
+                SecuredFleet.jobFile(dir, "never-trusted").toString(), "--bootstrap-servers",
+                kafka.bootstrapServers(), "--registry-url", registryUrl, "--kafka-properties", file.toString()));
+        assertThat(submit.exitCode()).isEqualTo(1);
+        assertThat(submit.err()).contains("SSL handshake failed", "check ssl.truststore.location");
     }
 }
