@@ -4,10 +4,12 @@ import io.braid.cli.Main;
 import io.braid.cli.acls.RoleAcls;
 import io.braid.cli.security.SecuredFleet.Outcome;
 import io.braid.orchestrator.Orchestrator;
+import io.braid.orchestrator.observe.TaskBacklog;
 import io.braid.schema.Topics;
 import io.braid.testing.SecureTestKafka;
 import io.braid.testing.SecureTestKafka.User;
 import io.braid.worker.Worker;
+import io.braid.worker.WorkerOptions;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -31,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +60,7 @@ class LeastPrivilegeTest {
     private static String registryUrl;
     private static User submitter;
     private static User operator;
+    private static User orchestrator;
     private static Orchestrator orchestratorProcess;
     private static Worker workerProcess;
 
@@ -67,7 +71,7 @@ class LeastPrivilegeTest {
     static void startWithEachRoleItsAcls() throws Exception {
         kafka = SecureTestKafka.start(true, Map.of());
         User registry = kafka.addScramUser("registry", "registry-secret", "SCRAM-SHA-512");
-        User orchestrator = kafka.addScramUser("orchestrator", "orchestrator-secret", "SCRAM-SHA-512");
+        orchestrator = kafka.addScramUser("orchestrator", "orchestrator-secret", "SCRAM-SHA-512");
         User worker = kafka.addScramUser("worker", "worker-secret", "SCRAM-SHA-512");
         submitter = kafka.addScramUser("submitter", "submitter-secret", "SCRAM-SHA-512");
         operator = kafka.addScramUser("operator", "operator-secret", "SCRAM-SHA-512");
@@ -165,5 +169,16 @@ class LeastPrivilegeTest {
 
         Outcome cancelled = as(operator, "cancel", "least-privilege-cancel");
         assertThat(cancelled.exitCode()).as(cancelled.err()).isZero();
+    }
+
+    @Test
+    void the_orchestrator_measures_the_workers_backlog_which_the_submitter_cannot() throws Exception {
+        TaskBacklog.Measurement backlog = TaskBacklog.measureOnce(kafka.connection(orchestrator), TOPICS.tasks(),
+                WorkerOptions.DEFAULT_GROUP_ID, Clock.systemUTC());
+        assertThat(backlog.total()).isNotNegative();
+
+        assertThatThrownBy(() -> TaskBacklog.measureOnce(kafka.connection(submitter), TOPICS.tasks(),
+                WorkerOptions.DEFAULT_GROUP_ID, Clock.systemUTC()))
+                .hasRootCauseInstanceOf(TopicAuthorizationException.class);
     }
 }
