@@ -4,10 +4,12 @@ import io.braid.cli.security.SecuredFleet.Outcome;
 import io.braid.orchestrator.Orchestrator;
 import io.braid.registry.EmbeddedSchemaRegistry;
 import io.braid.registry.RegistryOptions;
+import io.braid.schema.kafka.KafkaConnection;
 import io.braid.testing.SecureTestKafka;
 import io.braid.testing.SecureTestKafka.User;
 import io.braid.testing.TestCertificates;
 import io.braid.worker.Worker;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static io.braid.cli.security.SecuredFleet.braid;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,5 +130,17 @@ class SecuredKafkaTest {
                 kafka.bootstrapServers(), "--registry-url", registryUrl, "--kafka-properties", file.toString()));
         assertThat(submit.exitCode()).isEqualTo(1);
         assertThat(submit.err()).contains("SSL handshake failed", "check ssl.truststore.location");
+    }
+
+    @Test
+    void a_plain_text_client_gets_no_answer_and_is_asked_about_security_protocol() {
+        KafkaConnection plain = KafkaConnection.plain(kafka.bootstrapServers());
+        try (Admin admin = Admin.create(plain.config(Map.of("default.api.timeout.ms", 3000,
+                "request.timeout.ms", 2000)))) {
+            assertThatThrownBy(() -> admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .satisfies(e -> assertThat(plain.describe(e.getCause())).endsWith(
+                            "is security.protocol (PLAINTEXT) the protocol of its listener (--kafka-properties)?"));
+        }
     }
 }
