@@ -21,6 +21,7 @@ import io.braid.worker.execute.Cancellations;
 import io.braid.worker.execute.LlmBranchExecutor;
 import io.braid.worker.execute.ProgressListener;
 import io.braid.worker.execute.ToolBranchExecutor;
+import io.braid.worker.execute.UsePolicy;
 import io.braid.worker.models.ChatModels;
 import io.braid.worker.models.ModelRegistry;
 import io.braid.worker.observe.HealthProblems;
@@ -123,6 +124,8 @@ public final class Worker implements AutoCloseable {
 
     public static Worker start(WorkerOptions options, ModelRegistry models, ToolRegistry tools) {
         options.validate();
+        Map<BranchKind, BranchExecutor> executors = executors(options.effectiveConfig(), models,
+                tools.disabling(options.disabledTools()));
         configureShareGroup(options);
         PrometheusMeterRegistry meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         WorkerMetrics metrics = new WorkerMetrics(meterRegistry, options.workerId(), options.maxInFlight());
@@ -133,11 +136,6 @@ public final class Worker implements AutoCloseable {
                 new ByteArraySerializer());
         ExecutorService branches = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name(options.workerId() + "-branch-", 0).factory());
-        Map<BranchKind, BranchExecutor> executors = Map.of(
-                BranchKind.LLM, new LlmBranchExecutor(models),
-                BranchKind.TOOL, new ToolBranchExecutor(tools.disabling(options.disabledTools())),
-                BranchKind.AGENT, new AgentBranchExecutor(models, tools.disabling(options.disabledTools()),
-                        options.effectiveConfig().tools().agent()));
         ProgressPublisher progressPublisher = options.progressEvents()
                 ? new ProgressPublisher(options.topics(), serializer, producer, options.workerId(), options.clock(),
                 options.startedEventDelay(), problems)
@@ -181,6 +179,22 @@ public final class Worker implements AutoCloseable {
             }
         }
         return worker;
+    }
+
+    /**
+     * The executor of each branch kind, under the config's tool and model policy; a policy naming a tool the
+     * worker does not have stops it here.
+     */
+    static Map<BranchKind, BranchExecutor> executors(WorkerConfig config, ModelRegistry models, ToolRegistry tools) {
+        String problem = config.policy().toolProblem(tools.names());
+        if (problem != null) {
+            throw new IllegalArgumentException("worker config: " + problem);
+        }
+        UsePolicy policy = new UsePolicy(config.policy());
+        return Map.of(
+                BranchKind.LLM, new LlmBranchExecutor(models, policy),
+                BranchKind.TOOL, new ToolBranchExecutor(tools, policy),
+                BranchKind.AGENT, new AgentBranchExecutor(models, tools, config.tools().agent(), policy));
     }
 
     static Map<String, Object> consumerConfig(WorkerOptions options, int index) {

@@ -36,6 +36,9 @@ import java.util.stream.Collectors;
  *   search_documents: { folder: ./docs }
  *   calculator: { maxDigits: 1000, maxExponent: 999 }
  *   agent: { maxSteps: 20, maxToolCalls: 50 }
+ * policy:
+ *   default: deny
+ *   tenants: { teamA: { tools: [calculator, json_extract], models: [fast] } }
  * </pre>
  *
  * Keys come from environment variables or files only. A branch names a model or gets {@code defaultModel}.
@@ -43,8 +46,10 @@ import java.util.stream.Collectors;
  * @param defaultModel the model of branches that name none
  * @param models       named models
  * @param tools        settings of the built-in tools
+ * @param policy       which tools and models a job may use ({@link PolicySettings}); null = all of them
  */
-public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, ToolSettings tools) {
+public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, ToolSettings tools,
+                           PolicySettings policy) {
 
     /** The name of the one model of the embedded default. */
     public static final String SIMULATED_MODEL = "simulated";
@@ -54,9 +59,21 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .registerModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()));
 
+    @com.fasterxml.jackson.annotation.JsonCreator
     public WorkerConfig {
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
         tools = tools == null ? ToolSettings.defaults() : tools;
+        policy = policy == null ? PolicySettings.allowAll() : policy;
+    }
+
+    /** Without a policy: every job may use every tool and model. */
+    public WorkerConfig(String defaultModel, Map<String, ModelSpec> models, ToolSettings tools) {
+        this(defaultModel, models, tools, null);
+    }
+
+    /** This configuration with {@code policy}. */
+    public WorkerConfig withPolicy(PolicySettings policy) {
+        return new WorkerConfig(defaultModel, models, tools, policy);
     }
 
     /** The embedded default: one simulated model, built-in tools with their defaults. */
@@ -98,7 +115,8 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
             throw new IllegalArgumentException(file + " is empty; it needs at least 'models' and 'defaultModel'");
         }
         Path base = file.toAbsolutePath().getParent();
-        config = new WorkerConfig(config.defaultModel, config.models, config.tools.resolvedAgainst(base));
+        config = new WorkerConfig(config.defaultModel, config.models, config.tools.resolvedAgainst(base),
+                config.policy);
         String problem = config.problem();
         if (problem != null) {
             throw new IllegalArgumentException(file + ": " + problem);
@@ -129,6 +147,10 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
         String toolProblem = tools.problem();
         if (toolProblem != null) {
             return toolProblem;
+        }
+        String policyProblem = policy.problem(models.keySet());
+        if (policyProblem != null) {
+            return policyProblem;
         }
         if (tools.searchDocuments().folder() != null && !Files.isDirectory(tools.searchDocuments().folder())) {
             return "tools.search_documents.folder " + tools.searchDocuments().folder() + " is not a folder";

@@ -52,6 +52,7 @@ public final class AgentBranchExecutor implements BranchExecutor {
     private final ModelRegistry models;
     private final ToolRegistry tools;
     private final ToolSettings.Agent limits;
+    private final UsePolicy policy;
 
     /** With the default limits ({@link ToolSettings.Agent#defaults()}). */
     public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools) {
@@ -59,9 +60,16 @@ public final class AgentBranchExecutor implements BranchExecutor {
     }
 
     public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools, ToolSettings.Agent limits) {
+        this(models, tools, limits, UsePolicy.allowAll());
+    }
+
+    /** Refusing a model, or a tool in the agent's list, that {@code policy} does not allow the branch's job. */
+    public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools, ToolSettings.Agent limits,
+                               UsePolicy policy) {
         this.models = models;
         this.tools = tools;
         this.limits = limits;
+        this.policy = policy;
     }
 
     @Override
@@ -71,6 +79,8 @@ public final class AgentBranchExecutor implements BranchExecutor {
             throw new NonRetriableException("agent maxSteps " + call.getMaxSteps() + " must not be negative");
         }
         String modelName = models.resolveName(call.getModel());
+        policy.checkModel(task, modelName);
+        policy.checkAgentTools(task, modelName, call.getTools()); // the agent is offered only allowed tools
         ChatModel model = models.model(modelName);
         Map<String, BraidTool> allowed = new LinkedHashMap<>();
         for (String name : call.getTools()) {

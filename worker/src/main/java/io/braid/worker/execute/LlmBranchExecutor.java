@@ -18,15 +18,23 @@ import java.util.List;
 public final class LlmBranchExecutor implements BranchExecutor {
 
     private final ModelRegistry models;
+    private final UsePolicy policy;
 
     public LlmBranchExecutor(ModelRegistry models) {
+        this(models, UsePolicy.allowAll());
+    }
+
+    /** Refusing models {@code policy} does not allow the branch's job. */
+    public LlmBranchExecutor(ModelRegistry models, UsePolicy policy) {
         this.models = models;
+        this.policy = policy;
     }
 
     @Override
     public BranchOutput execute(BranchTask task) {
         LlmCall call = task.getBranch().getLlm();
         String modelName = models.resolveName(call.getModel());
+        policy.checkModel(task, modelName);
         List<ChatMessage> messages = new ArrayList<>();
         if (call.getSystemPrompt() != null) {
             messages.add(SystemMessage.from(Templates.fill(call.getSystemPrompt(), task)));

@@ -15,14 +15,22 @@ import io.braid.worker.tools.ToolRegistry;
 public final class ToolBranchExecutor implements BranchExecutor {
 
     private final ToolRegistry tools;
+    private final UsePolicy policy;
 
     public ToolBranchExecutor(ToolRegistry tools) {
+        this(tools, UsePolicy.allowAll());
+    }
+
+    /** Refusing tools {@code policy} does not allow the branch's job. */
+    public ToolBranchExecutor(ToolRegistry tools, UsePolicy policy) {
         this.tools = tools;
+        this.policy = policy;
     }
 
     @Override
     public BranchOutput execute(BranchTask task) throws Exception {
         ToolCall call = task.getBranch().getTool();
+        policy.checkTool(task, call.getName());
         BraidTool tool = tools.tool(call.getName());
         String argumentsText = Templates.fill(call.getArgumentsJson(), task, ToolBranchExecutor::jsonStringContent);
         JsonNode arguments = ToolArguments.parse(tool.specification(), argumentsText);
