@@ -13,11 +13,12 @@ import java.util.TreeSet;
 /**
  * Which hosts {@code http_get} may reach: public addresses always; loopback, link-local (including cloud metadata
  * at 169.254.169.254), private, carrier-grade NAT, unique-local IPv6, multicast and reserved ranges only when an
- * allow-list entry — a host name or a CIDR range — permits them. Every address a name resolves to is checked, and
- * so is every redirect's target.
- *
- * <p>Limit: the HTTP client resolves the name again when it connects, so a DNS server that answers differently
- * the second time (DNS rebinding) could slip past the check; run workers with egress rules where that matters.
+ * allow-list entry — a host name or a CIDR range — permits them. IPv6 addresses that carry an IPv4 address
+ * (IPv4-mapped {@code ::ffff:0:0/96}, IPv4-compatible {@code ::/96}, NAT64 {@code 64:ff9b::/96} and
+ * {@code 64:ff9b:1::/48}, 6to4 {@code 2002::/16}, Teredo {@code 2001::/32}) are judged by the IPv4 address they
+ * carry. A name is resolved once ({@link #check}); every address it resolves to is checked, and the caller connects
+ * only to those addresses, so a DNS server that answers differently the second time (DNS rebinding) gains
+ * nothing. Every redirect's target is checked the same way.
  */
 public final class AddressPolicy {
 
@@ -44,21 +45,47 @@ public final class AddressPolicy {
      * Checks {@code host}; returns null when it may be fetched, else why not. {@code resolver} finds its addresses.
      */
     public String refusal(String host, Resolver resolver) throws UnknownHostException {
+        return check(host, resolver).refusal();
+    }
+
+    /**
+     * Resolves {@code host} once (an address literal is not looked up) and checks every address: the addresses to
+     * connect to — and only those — or why not.
+     */
+    public Checked check(String host, Resolver resolver) throws UnknownHostException {
         String name = host.toLowerCase(Locale.ROOT);
         if (name.startsWith("[") && name.endsWith("]")) {
             name = name.substring(1, name.length() - 1);
         }
-        if (hosts.contains(name)) {
-            return null;
+        InetAddress[] resolved = isLiteral(name) ? new InetAddress[] {InetAddress.getByName(name)}
+                : resolver.resolve(name);
+        if (resolved == null || resolved.length == 0) {
+            throw new UnknownHostException(host);
         }
-        for (InetAddress address : resolver.resolve(name)) {
+        List<InetAddress> addresses = List.of(resolved);
+        if (hosts.contains(name)) {
+            return new Checked(addresses, null);
+        }
+        for (InetAddress address : addresses) {
             if (!isPublic(address) && ranges.stream().noneMatch(range -> range.contains(address))) {
-                return host + " resolves to " + address.getHostAddress() + ", a " + kind(address)
-                        + " address; http_get only fetches public addresses unless tools.http_get.allow lists the "
-                        + "host or a range holding it";
+                return new Checked(addresses, host + " resolves to " + address.getHostAddress() + ", a "
+                        + kind(address) + " address; http_get only fetches public addresses unless "
+                        + "tools.http_get.allow lists the host or a range holding it");
             }
         }
-        return null;
+        return new Checked(addresses, null);
+    }
+
+    /**
+     * What {@link #check} found: the addresses a host resolved to, and why they may not be fetched (null = they
+     * may).
+     */
+    public record Checked(List<InetAddress> addresses, String refusal) {
+    }
+
+    /** Whether {@code host} is an IPv4 or IPv6 address literal (no brackets), not a name to look up. */
+    static boolean isLiteral(String host) {
+        return host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || host.contains(":");
     }
 
     /** Resolves a host name to all its addresses. */
@@ -105,24 +132,56 @@ public final class AddressPolicy {
             if ((b[0] & 0xfe) == 0xfc) {
                 return "unique-local";
             }
-            if (isIpv4Mapped(b)) {
-                try {
-                    return kind(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
-                } catch (UnknownHostException e) {
-                    return "reserved";
-                }
+            if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x01 && b[2] == 0 && b[3] == 0) {
+                return "Teredo tunnel";
+            }
+            if ((b[0] & 0xff) == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b
+                    && b[4] == 0 && b[5] == 1) {
+                return "local-use NAT64";
+            }
+            byte[] embedded = embeddedIpv4(b);
+            if (embedded != null) {
+                String kind = kind(ipv4(embedded));
+                return kind == null ? null : kind + " (inside an IPv6 address)";
             }
         }
         return null;
     }
 
-    private static boolean isIpv4Mapped(byte[] b) {
-        for (int i = 0; i < 10; i++) {
+    /**
+     * The IPv4 address an IPv6 address carries, or null: IPv4-mapped ({@code ::ffff:0:0/96}), IPv4-compatible
+     * ({@code ::/96}) and well-known NAT64 ({@code 64:ff9b::/96}) in the last 4 bytes; 6to4 ({@code 2002::/16}) in
+     * bytes 2 to 5.
+     */
+    static byte[] embeddedIpv4(byte[] b) {
+        boolean mapped = (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+        if (zeros(b, 0, 10) && (mapped || zeros(b, 10, 12))) {
+            return java.util.Arrays.copyOfRange(b, 12, 16);
+        }
+        if (b[0] == 0 && (b[1] & 0xff) == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && zeros(b, 4, 12)) {
+            return java.util.Arrays.copyOfRange(b, 12, 16);
+        }
+        if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
+            return java.util.Arrays.copyOfRange(b, 2, 6);
+        }
+        return null;
+    }
+
+    private static boolean zeros(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (b[i] != 0) {
                 return false;
             }
         }
-        return (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff;
+        return true;
+    }
+
+    private static InetAddress ipv4(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IPv4 address", e);
+        }
     }
 
     private static boolean looksLikeAddress(String value) {

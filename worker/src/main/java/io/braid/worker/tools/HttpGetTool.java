@@ -12,26 +12,27 @@ import io.braid.worker.config.ToolSettings;
 import io.braid.worker.execute.RetryAfterException;
 import io.braid.worker.models.ProviderHttpClient;
 
+import javax.net.ssl.SSLSocketFactory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * {@code http_get}: fetches a URL and returns its status, content type and text body, cut at {@code maxBytes}
  * ({@code tools.http_get.maxBytes}, default 1 MiB): no more than that is read, however long the body, and the
- * answer's {@code note} names the limit. Only public addresses unless allowed ({@link AddressPolicy}); redirects are followed by hand,
- * up to {@code maxRedirects}, each target checked again. 429 and 5xx are retriable failures (honouring
+ * answer's {@code note} names the limit. Only public addresses unless allowed ({@link AddressPolicy}); each host
+ * is resolved once and the connection made to the address that was checked ({@link PinnedHttp}: the host name
+ * kept in {@code Host} and as the TLS server name), so DNS rebinding cannot redirect it. Redirects are followed by
+ * hand, up to {@code maxRedirects}, each target checked again. The whole fetch — redirects, connecting, headers
+ * and body — must be over within {@code tools.http_get.timeout}. 429 and 5xx are retriable failures (honouring
  * {@code Retry-After}), other 4xx fail the call; a refused address or a bad URL is never retried.
  */
 public final class HttpGetTool implements BraidTool {
@@ -41,7 +42,7 @@ public final class HttpGetTool implements BraidTool {
     private final ToolSettings.HttpGet settings;
     private final AddressPolicy policy;
     private final AddressPolicy.Resolver resolver;
-    private final HttpClient http;
+    private final PinnedHttp http;
     private final Clock clock;
 
     public HttpGetTool(ToolSettings.HttpGet settings, Clock clock) {
@@ -49,14 +50,16 @@ public final class HttpGetTool implements BraidTool {
     }
 
     HttpGetTool(ToolSettings.HttpGet settings, AddressPolicy.Resolver resolver, Clock clock) {
+        this(settings, resolver, clock, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** With the name lookup and the TLS trust a test chooses. */
+    HttpGetTool(ToolSettings.HttpGet settings, AddressPolicy.Resolver resolver, Clock clock, SSLSocketFactory tls) {
         this.settings = settings;
         this.clock = clock;
         this.policy = new AddressPolicy(settings.allow());
         this.resolver = resolver;
-        this.http = HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(settings.timeout())
-                .build();
+        this.http = new PinnedHttp(tls);
     }
 
     @Override
@@ -72,33 +75,33 @@ public final class HttpGetTool implements BraidTool {
     }
 
     @Override
-    public String execute(JsonNode arguments) throws InterruptedException {
+    public String execute(JsonNode arguments) {
         URI uri = parse(arguments.get("url").textValue());
+        PinnedHttp.Deadline deadline = PinnedHttp.Deadline.after(clock, settings.timeout());
         for (int redirects = 0; ; redirects++) {
-            check(uri);
-            HttpResponse<InputStream> response = send(uri);
-            int status = response.statusCode();
-            if (status >= 300 && status < 400 && response.headers().firstValue("Location").isPresent()) {
-                close(response);
-                if (redirects >= settings.maxRedirects()) {
-                    throw new NonRetriableException("http_get: more than " + settings.maxRedirects()
-                            + " redirects from " + arguments.get("url").textValue());
+            List<InetAddress> addresses = check(uri);
+            try (PinnedHttp.Response response = send(uri, addresses, deadline)) {
+                int status = response.status();
+                if (status >= 300 && status < 400 && response.header("Location").isPresent()) {
+                    if (redirects >= settings.maxRedirects()) {
+                        throw new NonRetriableException("http_get: more than " + settings.maxRedirects()
+                                + " redirects from " + arguments.get("url").textValue());
+                    }
+                    uri = redirect(uri, response.header("Location").get());
+                    continue;
                 }
-                uri = uri.resolve(response.headers().firstValue("Location").get());
-                continue;
+                if (status == 429 || status >= 500) {
+                    String message = "http_get: HTTP " + status + " from " + uri;
+                    var retryAfter = response.header("Retry-After")
+                            .flatMap(value -> ProviderHttpClient.parseRetryAfter(value, clock));
+                    throw retryAfter.isPresent() ? new RetryAfterException(message, retryAfter.get())
+                            : new InternalServerException(message);
+                }
+                if (status >= 400) {
+                    throw new NonRetriableException("http_get: HTTP " + status + " from " + uri);
+                }
+                return render(uri, response);
             }
-            if (status == 429 || status >= 500) {
-                close(response);
-                String message = "http_get: HTTP " + status + " from " + uri;
-                var retryAfter = response.headers().firstValue("Retry-After").flatMap(value -> ProviderHttpClient.parseRetryAfter(value, clock));
-                throw retryAfter.isPresent() ? new RetryAfterException(message, retryAfter.get())
-                        : new InternalServerException(message);
-            }
-            if (status >= 400) {
-                close(response);
-                throw new NonRetriableException("http_get: HTTP " + status + " from " + uri);
-            }
-            return render(uri, response);
         }
     }
 
@@ -116,42 +119,56 @@ public final class HttpGetTool implements BraidTool {
         return uri;
     }
 
-    private void check(URI uri) {
-        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+    private static URI redirect(URI from, String location) {
+        try {
+            return from.resolve(new URI(location));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            throw new NonRetriableException("http_get: " + from + " redirected to '" + location
+                    + "', which is not a URL");
+        }
+    }
+
+    /** Resolves the URL's host once and checks every address: those the fetch may connect to. */
+    private List<InetAddress> check(URI uri) {
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+                || uri.getHost() == null) {
             throw new NonRetriableException("http_get: refused to follow a redirect to " + uri);
         }
-        String refusal;
+        AddressPolicy.Checked checked;
         try {
-            refusal = policy.refusal(uri.getHost(), resolver);
+            checked = policy.check(uri.getHost(), resolver);
         } catch (UnknownHostException e) {
             throw new NonRetriableException("http_get: unknown host " + uri.getHost());
         }
-        if (refusal != null) {
-            throw new NonRetriableException("http_get: refused " + uri + ": " + refusal);
+        if (checked.refusal() != null) {
+            throw new NonRetriableException("http_get: refused " + uri + ": " + checked.refusal());
         }
+        return checked.addresses();
     }
 
-    private HttpResponse<InputStream> send(URI uri) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri).GET().timeout(settings.timeout())
-                .header("User-Agent", "braid-worker http_get").build();
+    private PinnedHttp.Response send(URI uri, List<InetAddress> addresses, PinnedHttp.Deadline deadline) {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
-            throw new dev.langchain4j.exception.TimeoutException("http_get: no answer from " + uri + " within "
-                    + settings.timeout().toMillis() + " ms");
+            return http.get(uri, addresses, deadline);
+        } catch (SocketTimeoutException e) {
+            throw timeout(uri);
         } catch (IOException e) {
-            throw new UncheckedIOException("http_get: cannot fetch " + uri + ": " + e, e);
+            throw new UncheckedIOException("http_get: cannot fetch " + uri + ": " + e.getMessage(), e);
         }
     }
 
-    private String render(URI uri, HttpResponse<InputStream> response) {
-        String contentType = response.headers().firstValue("Content-Type").orElse("");
+    private dev.langchain4j.exception.TimeoutException timeout(URI uri) {
+        return new dev.langchain4j.exception.TimeoutException("http_get: no complete answer from " + uri
+                + " within " + settings.timeout().toMillis() + " ms (tools.http_get.timeout, for the whole fetch)");
+    }
+
+    private String render(URI uri, PinnedHttp.Response response) {
+        String contentType = response.header("Content-Type").orElse("");
         ObjectNode result = JSON.createObjectNode()
                 .put("url", uri.toString())
-                .put("status", response.statusCode())
+                .put("status", response.status())
                 .put("contentType", contentType);
-        try (InputStream body = response.body()) {
-            byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBytes() + 1));
+        try {
+            byte[] bytes = response.body().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, settings.maxBytes() + 1));
             boolean truncated = bytes.length > settings.maxBytes();
             if (!isText(contentType)) {
                 result.putNull("body").put("note", "not a text response; body left out");
@@ -164,8 +181,10 @@ public final class HttpGetTool implements BraidTool {
                 }
             }
             result.put("truncated", truncated);
+        } catch (SocketTimeoutException e) {
+            throw timeout(uri);
         } catch (IOException e) {
-            throw new UncheckedIOException("http_get: reading the body of " + uri + " failed: " + e, e);
+            throw new UncheckedIOException("http_get: reading the body of " + uri + " failed: " + e.getMessage(), e);
         }
         return result.toString();
     }
@@ -174,13 +193,5 @@ public final class HttpGetTool implements BraidTool {
         String type = contentType.toLowerCase(Locale.ROOT);
         return type.isEmpty() || type.startsWith("text/") || type.contains("json") || type.contains("xml")
                 || type.contains("javascript") || type.contains("yaml") || type.contains("csv");
-    }
-
-    private static void close(HttpResponse<InputStream> response) {
-        try {
-            response.body().close();
-        } catch (IOException ignored) {
-            // the body is not needed
-        }
     }
 }
