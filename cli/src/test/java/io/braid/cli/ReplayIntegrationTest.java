@@ -127,6 +127,7 @@ class ReplayIntegrationTest {
                         .contains("replay-1: would replay math in round 2; keeps b1, b2");
                 HttpResponse<String> preview = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                         "http://127.0.0.1:" + fleet.orchestrator().httpPort().orElseThrow() + "/jobs/replay-1/replay"))
+                        .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("{\"dryRun\": true}")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(preview.statusCode()).isEqualTo(200);

@@ -85,7 +85,8 @@ public final class Orchestrator implements AutoCloseable {
                 new StringSerializer(), new ByteArraySerializer());
         AvroSerializer<JobControl> controlSerializer = new AvroSerializer<>(registry);
         JobStatusServer status = options.httpPort() < 0 ? null
-                : JobStatusServer.bind(options.httpPort(), options.instanceId(), control -> {
+                : JobStatusServer.bind(options.httpBind(), options.httpPort(), options.apiTokens(),
+                        options.instanceId(), control -> {
                     try {
                         controlProducer.send(new ProducerRecord<>(options.topics().control(), control.getJobId(),
                                 controlSerializer.serialize(options.topics().control(), control)))

@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param streamsPollTime    how long the aggregator blocks in poll when idle
  * @param join               the join's default deadline, retention of finished jobs and timer interval
  * @param httpPort           port of GET /jobs/{id}: 0 picks a free one, negative turns it off
+ * @param httpBind           the address the HTTP API listens on; loopback ({@value #DEFAULT_HTTP_BIND}) unless set,
+ *                           and any other address only with tokens (in containers: the pod address)
+ * @param apiTokens          bearer tokens of the job API (scopes read and operate); none = open, loopback only
  * @param advertisedHost     the host other orchestrator instances reach this one's HTTP port at
  * @param limits             record, job and branch result byte limits (see {@link RecordLimits}): jobs over
  *                           {@code maxJobBytes} are dead-lettered, job results over {@code recordBytes} answered
@@ -55,6 +58,8 @@ public record OrchestratorOptions(
         Duration streamsPollTime,
         JoinSettings join,
         int httpPort,
+        String httpBind,
+        io.braid.orchestrator.status.ApiTokens apiTokens,
         String advertisedHost,
         RecordLimits limits,
         long maxFanOutBytes,
@@ -73,6 +78,8 @@ public record OrchestratorOptions(
     public static final Duration DEFAULT_STREAMS_POLL_TIME = Duration.ofMillis(5);
     /** The workers' share group unless configured otherwise (the worker's default too). */
     public static final String DEFAULT_WORKER_GROUP_ID = "braid-workers";
+    /** The HTTP API's address unless configured: loopback, reachable only from this machine. */
+    public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
 
     /** Bootstrap servers and client properties, for every Kafka client the orchestrator makes. */
     public KafkaConnection kafka() {
@@ -89,6 +96,8 @@ public record OrchestratorOptions(
         Objects.requireNonNull(streamsPollTime, "streamsPollTime");
         Objects.requireNonNull(join, "join");
         Objects.requireNonNull(advertisedHost, "advertisedHost");
+        Objects.requireNonNull(httpBind, "httpBind");
+        Objects.requireNonNull(apiTokens, "apiTokens");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(limits, "limits");
         kafkaProperties = Map.copyOf(kafkaProperties);
@@ -129,6 +138,11 @@ public record OrchestratorOptions(
         if (httpPort > 65_535) {
             throw new IllegalArgumentException("HTTP port " + httpPort + " is not a port; use 0 to 65535");
         }
+        if (httpPort >= 0 && apiTokens.isEmpty() && !loopback(httpBind)) {
+            throw new IllegalArgumentException("the HTTP API would listen on " + httpBind + " (--http-bind) with no "
+                    + "token, so anyone who reaches it could cancel or replay jobs; set --api-tokens-file or "
+                    + "BRAID_API_TOKEN (and BRAID_API_READ_TOKEN), or bind it to 127.0.0.1");
+        }
         if (advertisedHost.isBlank()) {
             throw new IllegalArgumentException("advertised host is empty; pass the name other instances reach "
                     + "this one at");
@@ -139,6 +153,15 @@ public record OrchestratorOptions(
                     + DEFAULT_STREAMS_POLL_TIME.toMillis() + " ms");
         }
         return this;
+    }
+
+    private static boolean loopback(String address) {
+        try {
+            return java.net.InetAddress.getByName(address).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("HTTP bind address '" + address + "' (--http-bind) does not resolve; "
+                    + "pass an IP address such as 127.0.0.1 or the pod IP", e);
+        }
     }
 
     public static final class Builder {
@@ -155,6 +178,8 @@ public record OrchestratorOptions(
         private JoinSettings join = JoinSettings.defaults();
         private int httpPort = -1;
         private String advertisedHost = "localhost";
+        private String httpBind = DEFAULT_HTTP_BIND;
+        private io.braid.orchestrator.status.ApiTokens apiTokens = io.braid.orchestrator.status.ApiTokens.none();
         private RecordLimits limits = RecordLimits.defaults();
         private long maxFanOutBytes = DEFAULT_MAX_FAN_OUT_BYTES;
         private int maxBranches = DEFAULT_MAX_BRANCHES;
@@ -232,6 +257,18 @@ public record OrchestratorOptions(
             return this;
         }
 
+        /** The address the HTTP API listens on (default {@value #DEFAULT_HTTP_BIND}); 0.0.0.0 for every one. */
+        public Builder httpBind(String value) {
+            this.httpBind = value;
+            return this;
+        }
+
+        /** Bearer tokens of the job API; required unless the API is bound to loopback. */
+        public Builder apiTokens(io.braid.orchestrator.status.ApiTokens value) {
+            this.apiTokens = value;
+            return this;
+        }
+
         /** How other orchestrator instances reach this one (host name or IP; in Kubernetes the pod IP). */
         public Builder advertisedHost(String value) {
             this.advertisedHost = value;
@@ -283,7 +320,8 @@ public record OrchestratorOptions(
 
         public OrchestratorOptions build() {
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
-                    instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, join, httpPort, advertisedHost,
+                    instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, join, httpPort, httpBind, apiTokens,
+                    advertisedHost,
                     limits, maxFanOutBytes, maxBranches, kafkaProperties, workerGroupId,
                     standbyReplicas, clock).validate();
         }

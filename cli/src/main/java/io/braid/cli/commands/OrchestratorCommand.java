@@ -2,6 +2,7 @@ package io.braid.cli.commands;
 
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
+import io.braid.orchestrator.status.ApiTokens;
 import io.braid.schema.RecordLimits;
 import io.braid.orchestrator.aggregate.JoinSettings;
 import picocli.CommandLine.Command;
@@ -73,6 +74,18 @@ public final class OrchestratorCommand implements Callable<Integer> {
             + "serves nothing (default: ${DEFAULT-VALUE})")
     int httpPort;
 
+    @Option(names = "--http-bind", defaultValue = "${env:BRAID_HTTP_BIND:-"
+            + OrchestratorOptions.DEFAULT_HTTP_BIND + "}",
+            description = "Address the HTTP API listens on; any non-loopback address needs API tokens "
+                    + "(default: ${DEFAULT-VALUE}; in a container, 0.0.0.0 or the pod IP)")
+    String httpBind;
+
+    @Option(names = "--api-tokens-file", defaultValue = "${env:BRAID_API_TOKENS_FILE}",
+            description = "Bearer tokens of the job API, one 'scope name token' a line (scope read or operate; "
+                    + "# comments). Also BRAID_API_TOKEN (operate) and BRAID_API_READ_TOKEN (read) from the "
+                    + "environment; never on the command line")
+    java.nio.file.Path apiTokensFile;
+
     @Option(names = "--advertised-host", defaultValue = "${env:BRAID_ADVERTISED_HOST:-localhost}",
             description = "The host other orchestrator instances reach this one at, to forward status queries "
                     + "(default: ${DEFAULT-VALUE}; in Kubernetes, the pod IP)")
@@ -111,6 +124,13 @@ public final class OrchestratorCommand implements Callable<Integer> {
             description = "Most branches per job (default: ${DEFAULT-VALUE})")
     int maxBranches;
 
+    /** The tokens file's tokens plus BRAID_API_TOKEN (operate) and BRAID_API_READ_TOKEN (read). */
+    private ApiTokens apiTokens() {
+        ApiTokens tokens = apiTokensFile == null ? ApiTokens.none() : ApiTokens.load(apiTokensFile);
+        return tokens.with("env-operate", ApiTokens.Scope.OPERATE, System.getenv("BRAID_API_TOKEN"))
+                .with("env-read", ApiTokens.Scope.READ, System.getenv("BRAID_API_READ_TOKEN"));
+    }
+
     @Override
     public Integer call() {
         OrchestratorOptions.Builder options = OrchestratorOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
@@ -125,6 +145,8 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .commitInterval(commitInterval)
                 .streamsPollTime(pollTime)
                 .httpPort(httpPort)
+                .httpBind(httpBind)
+                .apiTokens(apiTokens())
                 .recordBytes(recordBytes)
                 .maxJobBytes(maxJobBytes)
                 .maxFanOutBytes(maxFanOutBytes)

@@ -81,6 +81,9 @@ public final class ReplayCommand implements Callable<Integer> {
     URI orchestratorUrl;
 
     @Mixin
+    ApiTokenOptions api = new ApiTokenOptions();
+
+    @Mixin
     KafkaOptions kafka;
 
     @Override
@@ -155,7 +158,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** What a replay would run, from the job's status: the requested branches that did not succeed. */
     private void printWouldReplay(String jobId, List<String> requested) {
-        JsonNode status = StatusCommand.fetch(orchestratorUrl, jobId);
+        JsonNode status = StatusCommand.fetch(orchestratorUrl, jobId, api.token());
         Set<String> failed = new LinkedHashSet<>();
         Set<String> succeeded = new LinkedHashSet<>();
         for (JsonNode branch : status.path("branches")) {

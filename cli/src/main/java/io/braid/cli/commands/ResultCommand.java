@@ -46,6 +46,9 @@ public final class ResultCommand implements Callable<Integer> {
     URI orchestratorUrl;
 
     @Mixin
+    ApiTokenOptions api = new ApiTokenOptions();
+
+    @Mixin
     ListingOptions listing;
 
     @Mixin
@@ -56,7 +59,7 @@ public final class ResultCommand implements Callable<Integer> {
         if (round != null && round < 1) {
             throw new IllegalArgumentException("--round " + round + ": rounds count from 1 (the first dispatch)");
         }
-        Optional<StatusCommand.Held> held = StatusCommand.held(orchestratorUrl, jobId);
+        Optional<StatusCommand.Held> held = StatusCommand.held(orchestratorUrl, jobId, api.token());
         int awaited = round != null ? round : held.map(StatusCommand.Held::round).orElse(1);
         // no result is older than its job, give or take the clocks of the machines that wrote it
         Instant since = held.map(job -> job.submittedAt().minus(CLOCK_SKEW)).orElse(null);

@@ -3,6 +3,7 @@ package io.braid.cli.commands;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,9 +40,12 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the status as JSON")
     boolean json;
 
+    @Mixin
+    ApiTokenOptions api = new ApiTokenOptions();
+
     @Override
     public Integer call() {
-        JsonNode status = fetch(orchestratorUrl, jobId);
+        JsonNode status = fetch(orchestratorUrl, jobId, api.token());
         if (json) {
             System.out.println(status.toPrettyString());
         } else {
@@ -51,8 +55,8 @@ public final class StatusCommand implements Callable<Integer> {
     }
 
     /** GETs the job's status; a 404 or an unreachable orchestrator is an error that says what to do. */
-    static JsonNode fetch(URI orchestratorUrl, String jobId) {
-        return fetch(orchestratorUrl, jobId, Duration.ofSeconds(5), Duration.ofSeconds(15));
+    static JsonNode fetch(URI orchestratorUrl, String jobId, String token) {
+        return fetch(orchestratorUrl, jobId, token, Duration.ofSeconds(5), Duration.ofSeconds(15));
     }
 
     /**
@@ -66,9 +70,9 @@ public final class StatusCommand implements Callable<Integer> {
      * The job as the orchestrator holds it, or empty when no orchestrator answered within a few seconds or it does
      * not hold the job's manifest (not dispatched yet, or finished longer ago than its retention).
      */
-    static Optional<Held> held(URI orchestratorUrl, String jobId) {
+    static Optional<Held> held(URI orchestratorUrl, String jobId, String token) {
         try {
-            JsonNode status = fetch(orchestratorUrl, jobId, Duration.ofSeconds(2), Duration.ofSeconds(5));
+            JsonNode status = fetch(orchestratorUrl, jobId, token, Duration.ofSeconds(2), Duration.ofSeconds(5));
             if (!status.path("round").canConvertToInt() || status.path("round").asInt() < 1
                     || !status.hasNonNull("submittedAt")) {
                 return Optional.empty();
@@ -80,12 +84,17 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    private static JsonNode fetch(URI orchestratorUrl, String jobId, Duration connectTimeout, Duration timeout) {
+    private static JsonNode fetch(URI orchestratorUrl, String jobId, String token, Duration connectTimeout,
+                                  Duration timeout) {
         URI uri = orchestratorUrl.resolve("/jobs/" + URLEncoder.encode(jobId, StandardCharsets.UTF_8)
                 .replace("+", "%20"));
         HttpResponse<String> response;
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(connectTimeout).build()) {
-            response = http.send(HttpRequest.newBuilder(uri).timeout(timeout).build(),
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout);
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
+            response = http.send(request.build(),
                     HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException("no orchestrator answered at " + orchestratorUrl + " (" + e
@@ -102,7 +111,9 @@ public final class StatusCommand implements Callable<Integer> {
                     + "not JSON; is that an orchestrator?");
         }
         if (response.statusCode() != 200) {
-            throw new IllegalStateException("job " + jobId + ": " + body.path("error").asText(response.body()));
+            int code = response.statusCode();
+            throw new IllegalStateException("job " + jobId + ": " + body.path("error").asText(response.body())
+                    + (code == 401 || code == 403 ? ApiTokenOptions.advice(code) : ""));
         }
         return body;
     }

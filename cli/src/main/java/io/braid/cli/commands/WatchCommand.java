@@ -39,6 +39,9 @@ public final class WatchCommand implements Callable<Integer> {
     URI orchestratorUrl;
 
     @Mixin
+    ApiTokenOptions api = new ApiTokenOptions();
+
+    @Mixin
     ListingOptions listing;
 
     @Option(names = "--json", description = "Print each progress event, then the result, as one JSON object per line "
@@ -50,7 +53,7 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode status = StatusCommand.fetch(orchestratorUrl, jobId);
+        JsonNode status = StatusCommand.fetch(orchestratorUrl, jobId, api.token());
         if (!status.has("branches")) {
             throw new IllegalStateException("job " + jobId + " is not dispatched yet; try again in a moment");
         }

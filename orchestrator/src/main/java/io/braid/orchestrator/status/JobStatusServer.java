@@ -20,6 +20,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -29,6 +30,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 
 /**
@@ -44,6 +46,9 @@ import java.util.concurrent.Executors;
  *   <li>{@code POST /jobs/{jobId}/cancel} with an optional {@code {"reason": "..."}}: the cancel is written to the
  *       control topic (202).</li>
  * </ul>
+ * Every job request passes {@link ApiGuard} first: GET and dry runs need scope read, cancel and replay operate;
+ * each accepted cancel or replay is logged as one audit line (who, what, job, remote address). A request
+ * forwarded to the instance holding the job carries the caller's {@code Authorization} along.
  */
 public final class JobStatusServer implements AutoCloseable {
 
@@ -51,33 +56,42 @@ public final class JobStatusServer implements AutoCloseable {
     private static final String FORWARDED = "forwarded=1";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
+    private static final org.slf4j.Logger audit = org.slf4j.LoggerFactory.getLogger("io.braid.audit");
+
     private final HttpServer server;
+    private final ApiGuard guard;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String instanceId;
     private final java.util.function.Consumer<JobControl> controls;
     private volatile KafkaStreams streams;
     private volatile HostInfo self;
 
-    private JobStatusServer(HttpServer server, String instanceId, java.util.function.Consumer<JobControl> controls) {
+    private JobStatusServer(HttpServer server, ApiGuard guard, String instanceId,
+                            java.util.function.Consumer<JobControl> controls) {
         this.server = server;
+        this.guard = guard;
         this.instanceId = instanceId;
         this.controls = controls;
     }
 
     /**
      * Binds the port now (0 = any free one), so the aggregator can advertise it; serves once attached.
-     * {@code controls} writes a command to the control topic (and throws when it cannot).
+     * {@code controls} writes a command to the control topic (and throws when it cannot). {@code tokens} may be
+     * empty only when {@code bindAddress} is loopback (checked by {@code OrchestratorOptions}).
      */
-    public static JobStatusServer bind(int port, String instanceId, java.util.function.Consumer<JobControl> controls) {
+    public static JobStatusServer bind(String bindAddress, int port, ApiTokens tokens, String instanceId,
+                                       java.util.function.Consumer<JobControl> controls) {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
-            JobStatusServer status = new JobStatusServer(server, instanceId, controls);
+            InetAddress address = InetAddress.getByName(bindAddress);
+            HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
+            JobStatusServer status = new JobStatusServer(server, new ApiGuard(tokens, address), instanceId,
+                    controls);
             server.createContext(PREFIX, status::handle);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             return status;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve job status on port " + port + ": " + e.getMessage()
-                    + "; choose another with --http-port", e);
+            throw new UncheckedIOException("cannot serve job status on " + bindAddress + ":" + port + ": "
+                    + e.getMessage() + "; choose another with --http-bind / --http-port", e);
         }
     }
 
@@ -99,6 +113,10 @@ public final class JobStatusServer implements AutoCloseable {
                 handleCommand(exchange, rawPath);
                 return;
             }
+            Optional<ApiTokens.Caller> caller = guard.admit(exchange, ApiTokens.Scope.READ);
+            if (caller.isEmpty()) {
+                return;
+            }
             if (!"GET".equals(exchange.getRequestMethod())) {
                 respond(exchange, 405, error("use GET /jobs/{jobId}, POST /jobs/{jobId}/replay or /cancel"));
                 return;
@@ -111,7 +129,7 @@ public final class JobStatusServer implements AutoCloseable {
             }
             String jobId = URLDecoder.decode(rawId, StandardCharsets.UTF_8);
             boolean forwarded = FORWARDED.equals(exchange.getRequestURI().getRawQuery());
-            Answer answer = answer(jobId, forwarded);
+            Answer answer = answer(jobId, forwarded, authorization(exchange));
             respond(exchange, answer.status(), answer.body());
         }
     }
@@ -128,10 +146,14 @@ public final class JobStatusServer implements AutoCloseable {
             return;
         }
         String jobId = URLDecoder.decode(rawId, StandardCharsets.UTF_8);
+        Optional<ApiTokens.Caller> caller = guard.admit(exchange, ApiTokens.Scope.READ);
+        byte[] bytes = caller.isEmpty() ? null : guard.body(exchange);
+        if (bytes == null) {
+            return;
+        }
         com.fasterxml.jackson.databind.JsonNode body;
         String text;
         try {
-            byte[] bytes = exchange.getRequestBody().readAllBytes();
             text = new String(bytes, StandardCharsets.UTF_8);
             body = bytes.length == 0 ? JSON.createObjectNode() : JSON.readTree(bytes);
         } catch (IOException e) {
@@ -148,11 +170,18 @@ public final class JobStatusServer implements AutoCloseable {
                     .setModel(body.hasNonNull("model") ? body.get("model").asText() : null);
             if (body.path("dryRun").asBoolean(false)) {
                 Answer preview = preview(control.build(), rawPath, text,
-                        FORWARDED.equals(exchange.getRequestURI().getRawQuery()));
+                        FORWARDED.equals(exchange.getRequestURI().getRawQuery()), authorization(exchange));
                 respond(exchange, preview.status(), preview.body());
                 return;
             }
         }
+        if (!caller.get().scope().allows(ApiTokens.Scope.OPERATE)) {
+            respond(exchange, 403, error("token '" + caller.get().name() + "' has scope read; " + command
+                    + " needs scope operate (a replay dry run needs only read)"));
+            return;
+        }
+        audit.info("audit who={} what={} job={} from={}", caller.get().name(), command,
+                TextNode.valueOf(jobId), exchange.getRemoteAddress().getAddress().getHostAddress());
         try {
             controls.accept(control.build());
         } catch (RuntimeException e) {
@@ -164,7 +193,8 @@ public final class JobStatusServer implements AutoCloseable {
     }
 
     /** A replay dry run, answered from the state of the instance that holds the job (forwarded there once). */
-    private Answer preview(JobControl control, String rawPath, String body, boolean forwarded) {
+    private Answer preview(JobControl control, String rawPath, String body, boolean forwarded,
+                           String authorization) {
         KeyQueryMetadata owner = streams.queryMetadataForKey(AggregatorTopology.STORE_NAME, control.getJobId(),
                 Serdes.String().serializer());
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
@@ -173,7 +203,8 @@ public final class JobStatusServer implements AutoCloseable {
         if (!owner.activeHost().equals(self) && !forwarded) {
             return send(HttpRequest.newBuilder(URI.create("http://" + owner.activeHost().host() + ":"
                     + owner.activeHost().port() + PREFIX + rawPath + "?" + FORWARDED))
-                    .POST(HttpRequest.BodyPublishers.ofString(body)), owner.activeHost());
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)), owner.activeHost(), authorization);
         }
         JobJoinState state;
         try {
@@ -198,7 +229,7 @@ public final class JobStatusServer implements AutoCloseable {
                 jobId);
     }
 
-    private Answer answer(String jobId, boolean forwarded) {
+    private Answer answer(String jobId, boolean forwarded, String authorization) {
         KeyQueryMetadata owner = streams.queryMetadataForKey(AggregatorTopology.STORE_NAME, jobId,
                 Serdes.String().serializer());
         if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
@@ -206,7 +237,7 @@ public final class JobStatusServer implements AutoCloseable {
         }
         HostInfo active = owner.activeHost();
         if (!active.equals(self) && !forwarded) {
-            return forward(active, jobId);
+            return forward(active, jobId, authorization);
         }
         try {
             JobJoinState state = localState(jobId);
@@ -221,12 +252,21 @@ public final class JobStatusServer implements AutoCloseable {
         }
     }
 
-    private Answer forward(HostInfo owner, String jobId) {
+    private Answer forward(HostInfo owner, String jobId, String authorization) {
         return send(HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + PREFIX
-                + URLEncoder.encode(jobId, StandardCharsets.UTF_8).replace("+", "%20") + "?" + FORWARDED)), owner);
+                + URLEncoder.encode(jobId, StandardCharsets.UTF_8).replace("+", "%20") + "?" + FORWARDED)), owner,
+                authorization);
     }
 
-    private Answer send(HttpRequest.Builder request, HostInfo owner) {
+    /** The caller's Authorization header, passed along when a request is forwarded; null when none was sent. */
+    private static String authorization(HttpExchange exchange) {
+        return exchange.getRequestHeaders().getFirst("Authorization");
+    }
+
+    private Answer send(HttpRequest.Builder request, HostInfo owner, String authorization) {
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         try {
             HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
