@@ -7,14 +7,12 @@ import org.apache.avro.Schema;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link RegistryClientOptions} says (3 requests with a growing pause by default), then answered with a
  * {@linkplain SchemaRegistryException#retriable() retriable} exception; any other error is answered at once. Basic
  * authentication comes from the URL's user info ({@code https://user:secret@registry:8081}, as Confluent's
- * {@code basic.auth.user.info}); TLS uses the JVM's trust store ({@code javax.net.ssl.trustStore} and friends).
+ * {@code basic.auth.user.info}; percent-decoded once, see {@link RegistryUrl}); TLS uses the JVM's trust store ({@code javax.net.ssl.trustStore} and friends).
  */
 public final class SchemaRegistryClient implements SchemaRegistry {
 
@@ -59,14 +57,17 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         this.options = Objects.requireNonNull(options, "options");
         String trimmed = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
         if (!trimmed.startsWith("http://") && !trimmed.startsWith("https://")) {
-            throw new IllegalArgumentException("schema registry URL '" + baseUrl
+            throw new IllegalArgumentException("schema registry URL '" + RegistryUrl.redacted(baseUrl)
                     + "' must start with http:// or https://, e.g. http://127.0.0.1:8081");
         }
-        URI uri = URI.create(trimmed);
-        String userInfo = uri.getRawUserInfo();
-        this.authorization = userInfo == null ? null : "Basic " + Base64.getEncoder().encodeToString(
-                URLDecoder.decode(userInfo, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8));
-        this.baseUri = userInfo == null ? uri : URI.create(trimmed.replace(userInfo + "@", ""));
+        RegistryUrl parsed = RegistryUrl.parse(trimmed);
+        this.authorization = parsed.authorization();
+        try {
+            this.baseUri = URI.create(parsed.url());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("schema registry URL '" + RegistryUrl.redacted(baseUrl)
+                    + "' is not a URL; percent-encode special characters in the user name and password", e);
+        }
         this.http = HttpClient.newBuilder().connectTimeout(options.requestTimeout()).build();
     }
 
