@@ -172,7 +172,8 @@ public final class Worker implements AutoCloseable {
         worker.progressPublisher = progressPublisher;
         if (options.httpPort() >= 0) {
             try {
-                worker.http = WorkerHttpServer.start(options.httpPort(), meterRegistry, worker::health);
+                worker.http = WorkerHttpServer.start(options.httpBind(), options.httpPort(),
+                        options.metricsToken(), meterRegistry, worker::health);
             } catch (RuntimeException e) {
                 worker.shutdown(Duration.ZERO);
                 throw e;

@@ -43,6 +43,9 @@ import java.util.Objects;
  * @param recordLockDuration  the share group's acquisition lock
  * @param shutdownGrace       how long a stopping worker lets running branches finish before releasing them
  * @param httpPort            port of the health and metrics endpoint: 0 picks a free one, negative turns it off
+ * @param httpBind            address of the health and metrics endpoint: loopback unless set (0.0.0.0 in
+ *                            containers, for probes and scrapers)
+ * @param metricsToken        bearer token /metrics asks for; null leaves it open (health stays open)
  * @param retryPolicy         retries of retriable failures
  * @param simulatedLatencyMin fastest answer of the simulated model
  * @param simulatedLatencyMax slowest answer of the simulated model
@@ -72,6 +75,8 @@ public record WorkerOptions(
         Duration recordLockDuration,
         Duration shutdownGrace,
         int httpPort,
+        String httpBind,
+        io.braid.worker.observe.ReadToken metricsToken,
         RetryPolicy retryPolicy,
         Duration simulatedLatencyMin,
         Duration simulatedLatencyMax,
@@ -86,6 +91,8 @@ public record WorkerOptions(
         Clock clock) {
 
     public static final String DEFAULT_GROUP_ID = "braid-workers";
+    /** The health and metrics endpoint's address unless configured: loopback, reachable only from this machine. */
+    public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
     /** Every start published at once: held-back starts saved nothing measurable and print after quicker events. */
     public static final Duration DEFAULT_STARTED_EVENT_DELAY = Duration.ZERO;
 
@@ -98,6 +105,7 @@ public record WorkerOptions(
         Objects.requireNonNull(defaultTimeout, "defaultTimeout");
         Objects.requireNonNull(recordLockDuration, "recordLockDuration");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(httpBind, "httpBind");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(simulatedLatencyMin, "simulatedLatencyMin");
         Objects.requireNonNull(simulatedLatencyMax, "simulatedLatencyMax");
@@ -215,6 +223,8 @@ public record WorkerOptions(
         private Duration recordLockDuration = Duration.ofMinutes(5);
         private Duration shutdownGrace = Duration.ofSeconds(30);
         private int httpPort = -1;
+        private String httpBind = DEFAULT_HTTP_BIND;
+        private io.braid.worker.observe.ReadToken metricsToken;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration simulatedLatencyMin = Duration.ofMillis(200);
         private Duration simulatedLatencyMax = Duration.ofMillis(600);
@@ -251,6 +261,12 @@ public record WorkerOptions(
 
         public Builder httpPort(int value) { this.httpPort = value; return this; }
 
+        /** The health and metrics endpoint's address (default {@value #DEFAULT_HTTP_BIND}). */
+        public Builder httpBind(String value) { this.httpBind = value; return this; }
+
+        /** The token /metrics asks for; null = open. */
+        public Builder metricsToken(io.braid.worker.observe.ReadToken value) { this.metricsToken = value; return this; }
+
         public Builder retryPolicy(RetryPolicy value) { this.retryPolicy = value; return this; }
 
         public Builder simulatedLatency(Duration min, Duration max) {
@@ -279,7 +295,8 @@ public record WorkerOptions(
 
         public WorkerOptions build() {
             return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
-                    recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, retryPolicy,
+                    recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, httpBind,
+                    metricsToken, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
                     kafkaProperties, progressEvents, startedEventDelay, maxResultBytes, clock)
                     .validate();

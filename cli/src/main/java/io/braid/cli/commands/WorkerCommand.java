@@ -2,6 +2,7 @@ package io.braid.cli.commands;
 
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerOptions;
+import io.braid.worker.observe.ReadToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -57,6 +58,11 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "one; negative (the default) serves nothing")
     int httpPort;
 
+    @Option(names = "--http-bind", defaultValue = "${env:BRAID_HTTP_BIND:-" + WorkerOptions.DEFAULT_HTTP_BIND + "}",
+            description = "Address of the health and metrics endpoint (default: ${DEFAULT-VALUE}; in a container, "
+                    + "0.0.0.0). /metrics asks for BRAID_API_READ_TOKEN from the environment when it is set")
+    String httpBind;
+
     @Option(names = "--group-id", defaultValue = "${env:BRAID_WORKER_GROUP:-" + WorkerOptions.DEFAULT_GROUP_ID + "}",
             description = "The share group of the worker fleet (default: ${DEFAULT-VALUE})")
     String groupId;
@@ -106,6 +112,8 @@ public final class WorkerCommand implements Callable<Integer> {
                 .recordLockDuration(recordLock)
                 .shutdownGrace(shutdownGrace)
                 .httpPort(httpPort)
+                .httpBind(httpBind)
+                .metricsToken(ReadToken.of(System.getenv("BRAID_API_READ_TOKEN")))
                 .disabledTools(disabledTools)
                 .simulatedOutage(simulatedOutage)
                 .simulatedLatency(durations.convert(range[0]), durations.convert(range[1]));

@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -19,8 +20,10 @@ import java.util.function.Supplier;
  *   <li>{@code GET /health/ready} — 200 once every consumer has joined the share group and while the worker takes
  *       work, 503 before that, while it drains on shutdown, and while a problem is reported (its {@code problem}
  *       says which: a loop that stopped, the schema registry unreachable);</li>
- *   <li>{@code GET /metrics} — Prometheus text format.</li>
+ *   <li>{@code GET /metrics} — Prometheus text format; with a {@link ReadToken}, only for
+ *       {@code Authorization: Bearer <token>} (401 otherwise).</li>
  * </ul>
+ * It listens on the address given ({@code --http-bind}, loopback unless set; containers bind 0.0.0.0).
  */
 public final class WorkerHttpServer implements AutoCloseable {
 
@@ -50,13 +53,20 @@ public final class WorkerHttpServer implements AutoCloseable {
         this.server = server;
     }
 
+    /** Serves on {@code port} of loopback, metrics open: for tests and local runs. */
     public static WorkerHttpServer start(int port, PrometheusMeterRegistry registry, Supplier<Health> health) {
+        return start("127.0.0.1", port, null, registry, health);
+    }
+
+    /** Serves on {@code bind}:{@code port}; {@code metricsToken} null leaves /metrics open. */
+    public static WorkerHttpServer start(String bind, int port, ReadToken metricsToken,
+                                         PrometheusMeterRegistry registry, Supplier<Health> health) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(port), 0);
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(bind), port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot serve health and metrics on port " + port + ": " + e.getMessage()
-                    + "; choose another with --http-port", e);
+            throw new UncheckedIOException("cannot serve health and metrics on " + bind + ":" + port + ": "
+                    + e.getMessage() + "; choose another with --http-bind / --http-port", e);
         }
         server.createContext("/health/live", exchange -> {
             Health now = health.get();
@@ -66,8 +76,15 @@ public final class WorkerHttpServer implements AutoCloseable {
             Health now = health.get();
             respond(exchange, now.ready() ? 200 : 503, "application/json", now.json());
         });
-        server.createContext("/metrics", exchange -> respond(exchange, 200,
-                "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/metrics", exchange -> {
+            if (metricsToken != null && !metricsToken.admits(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"braid\"");
+                respond(exchange, 401, "text/plain; charset=utf-8", "send 'Authorization: Bearer <token>' with the "
+                        + "worker's read token (BRAID_API_READ_TOKEN)\n");
+                return;
+            }
+            respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
+        });
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         return new WorkerHttpServer(server);

@@ -53,6 +53,28 @@ class WorkerHttpServerTest {
     }
 
     @Test
+    void with_a_read_token_metrics_need_it_and_health_stays_open() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ReadToken token = ReadToken.of("scrape-me");
+        try (WorkerHttpServer server = WorkerHttpServer.start("127.0.0.1", 0, token, registry,
+                () -> new WorkerHttpServer.Health(true, true, "RUNNING", 0, 8))) {
+            HttpResponse<String> anonymous = get(server, "/metrics");
+            HttpResponse<String> wrong = client.send(HttpRequest.newBuilder(uri(server, "/metrics"))
+                    .header("Authorization", "Bearer nope").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> scraped = client.send(HttpRequest.newBuilder(uri(server, "/metrics"))
+                    .header("Authorization", "Bearer scrape-me").build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(anonymous.statusCode()).isEqualTo(401);
+            assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("Bearer"));
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            assertThat(get(server, "/health/live").statusCode()).isEqualTo(200);
+            assertThat(token.toString()).doesNotContain("scrape-me");
+        }
+    }
+
+    @Test
     void a_reported_problem_makes_ready_answer_503_with_the_reason_as_json() throws Exception {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         try (WorkerHttpServer server = WorkerHttpServer.start(0, registry, () -> new WorkerHttpServer.Health(true,
