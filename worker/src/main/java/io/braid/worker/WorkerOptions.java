@@ -211,6 +211,12 @@ public record WorkerOptions(
         return this;
     }
 
+    /** Every setting, with secrets masked ({@link io.braid.schema.Redacted}): safe to log. */
+    @Override
+    public String toString() {
+        return io.braid.schema.Redacted.toString(this);
+    }
+
     public static final class Builder {
         private final String bootstrapServers;
         private final String registryUrl;

@@ -47,4 +47,15 @@ class WorkerOptionsTest {
         assertThat(builder().recordLockDuration(Duration.ofSeconds(10)).defaultTimeout(Duration.ofSeconds(5)).build()
                 .registryWait()).isEqualTo(Duration.ofMillis(4_500));
     }
+
+    @Test
+    void printed_options_hide_the_registry_password_and_secret_kafka_properties() {
+        String printed = WorkerOptions.builder("127.0.0.1:9092", "https://svc:s3cret@registry:8081")
+                .kafkaProperties(java.util.Map.of("sasl.jaas.config", "ScramLoginModule required password=\"pw\";",
+                        "security.protocol", "SASL_SSL"))
+                .build().toString();
+
+        assertThat(printed).contains("registryUrl=https://svc:***@registry:8081", "sasl.jaas.config=***",
+                "security.protocol=SASL_SSL", "maxInFlight=256").doesNotContain("s3cret").doesNotContain("pw");
+    }
 }

@@ -18,6 +18,7 @@ import io.braid.schema.TokenUsage;
 import io.braid.schema.ToolInvocation;
 import io.braid.worker.config.ToolSettings;
 import io.braid.worker.models.ModelRegistry;
+import io.braid.worker.models.Redaction;
 import io.braid.worker.tools.BraidTool;
 import io.braid.worker.tools.ToolArguments;
 import io.braid.worker.tools.ToolRegistry;
@@ -183,7 +184,7 @@ public final class AgentBranchExecutor implements BranchExecutor {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException("agent interrupted while tool '" + request.name() + "' ran");
                 }
-                error = e.getMessage() == null ? e.toString() : e.getMessage();
+                error = Redaction.scrub(e.getMessage() == null ? e.toString() : e.getMessage());
             }
         }
         long durationMs = Duration.ofNanos(System.nanoTime() - start).toMillis();

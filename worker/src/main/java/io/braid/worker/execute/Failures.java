@@ -6,6 +6,7 @@ import dev.langchain4j.exception.RetriableException;
 import dev.langchain4j.exception.ToolArgumentsException;
 import io.braid.schema.BranchError;
 import io.braid.worker.models.ProviderHttpException;
+import io.braid.worker.models.Redaction;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,10 +65,12 @@ public final class Failures {
         return Optional.empty();
     }
 
+    /** The failure as a branch's error: its type, its message (key-shaped words masked) and whether to retry. */
     public static BranchError describe(Throwable failure) {
         Throwable cause = unwrap(failure);
         String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
-        return new BranchError(cause.getClass().getSimpleName(), message, isRetriable(cause));
+        // a last guard: no key-shaped word goes into a result or a dead letter
+        return new BranchError(cause.getClass().getSimpleName(), Redaction.scrub(message), isRetriable(cause));
     }
 
     static Throwable unwrap(Throwable failure) {

@@ -40,13 +40,14 @@ public final class ChatModels {
     static ChatModel build(String name, ModelSpec spec, UnaryOperator<String> env, boolean simulatedOutage,
                            Clock clock) {
         Duration timeout = spec.timeoutOrDefault();
+        String key = apiKey(name, spec, env);
         ProviderHttpClient.Builder http = ProviderHttpClient.builder().connectTimeout(timeout).readTimeout(timeout)
-                .clock(clock);
+                .clock(clock).secret(key);
         ChatModel model = switch (spec.provider()) {
             case OPENAI -> OpenAiChatModel.builder()
                     .httpClientBuilder(http)
                     .baseUrl(spec.baseUrl())
-                    .apiKey(apiKey(name, spec, env))
+                    .apiKey(key)
                     .modelName(spec.modelName())
                     .temperature(spec.temperature())
                     .maxTokens(spec.maxOutputTokens())
@@ -62,7 +63,6 @@ public final class ChatModels {
                         .numPredict(spec.maxOutputTokens())
                         .timeout(timeout)
                         .maxRetries(0);
-                String key = apiKey(name, spec, env);
                 if (key != null) {
                     // an Ollama behind an authenticating proxy
                     ollama.customHeaders(Map.of("Authorization", "Bearer " + key));
@@ -72,7 +72,7 @@ public final class ChatModels {
             case ANTHROPIC -> {
                 AnthropicChatModel.AnthropicChatModelBuilder anthropic = AnthropicChatModel.builder()
                         .httpClientBuilder(http)
-                        .apiKey(apiKey(name, spec, env))
+                        .apiKey(key)
                         .modelName(spec.modelName())
                         .temperature(spec.temperature())
                         .maxTokens(spec.maxOutputTokens() == null ? 1024 : spec.maxOutputTokens())

@@ -27,7 +27,8 @@ import java.util.Optional;
  * It differs from langchain4j's JDK client in what a failure says: an error status keeps the provider's
  * {@code Retry-After} ({@link ProviderHttpException}), a timeout is langchain4j's retriable
  * {@link TimeoutException}, a connection failure stays an {@link UncheckedIOException} (retriable), and an
- * interrupted call (a cancelled or timed-out branch) keeps the thread's interrupt flag.
+ * interrupted call (a cancelled or timed-out branch) keeps the thread's interrupt flag. An error body is scrubbed
+ * of the model's key and of key-shaped words ({@link Redaction}) before it goes into the exception.
  */
 public final class ProviderHttpClient implements HttpClient {
 
@@ -37,6 +38,7 @@ public final class ProviderHttpClient implements HttpClient {
     private final java.net.http.HttpClient http;
     private final Duration readTimeout;
     private final Clock clock;
+    private final java.util.List<String> secrets;
 
     private ProviderHttpClient(Builder builder) {
         java.net.http.HttpClient.Builder http = java.net.http.HttpClient.newBuilder()
@@ -47,6 +49,7 @@ public final class ProviderHttpClient implements HttpClient {
         this.http = http.build();
         this.readTimeout = builder.readTimeout;
         this.clock = builder.clock;
+        this.secrets = builder.secrets;
     }
 
     public static Builder builder() {
@@ -77,7 +80,8 @@ public final class ProviderHttpClient implements HttpClient {
         }
         int status = response.statusCode();
         if (status < 200 || status > 299) {
-            String body = new String(response.body(), StandardCharsets.UTF_8);
+            // a provider may echo the key it refused (a 401 naming "sk-..."): it must not reach results
+            String body = Redaction.scrub(new String(response.body(), StandardCharsets.UTF_8), secrets);
             if (body.length() > ERROR_BODY_LIMIT) {
                 body = body.substring(0, ERROR_BODY_LIMIT) + "…";
             }
@@ -133,6 +137,7 @@ public final class ProviderHttpClient implements HttpClient {
         private Duration connectTimeout;
         private Duration readTimeout;
         private Clock clock = Clock.systemUTC();
+        private java.util.List<String> secrets = java.util.List.of();
 
         @Override
         public Duration connectTimeout() {
@@ -159,6 +164,12 @@ public final class ProviderHttpClient implements HttpClient {
         /** The clock an HTTP-date {@code Retry-After} is measured against. */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** The key this client sends, masked wherever an error body repeats it. */
+        public Builder secret(String key) {
+            this.secrets = key == null ? java.util.List.of() : java.util.List.of(key);
             return this;
         }
 

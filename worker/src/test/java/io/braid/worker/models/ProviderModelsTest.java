@@ -196,6 +196,19 @@ class ProviderModelsTest {
     }
 
     @Test
+    void a_401_echoing_the_key_fails_without_the_key_in_the_result() throws Exception {
+        server.enqueue(openAiError(401, "invalid_request_error", "Incorrect API key provided: sk-test-123. "
+                + "Also tried Bearer sk-test-123 and api_key=ghp_abcdefghijklmnopqrstuvwxyz"));
+
+        BranchResult result = runner(openAi(null)).run(llmTask("hello"));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.FAILED);
+        assertThat(result.getError().getRetriable()).isFalse();
+        assertThat(result.getError().getMessage()).contains("Incorrect API key provided: [redacted]")
+                .doesNotContain("sk-test-123").doesNotContain("ghp_");
+    }
+
+    @Test
     void serverErrorIsRetriedThenSucceeds() throws Exception {
         server.enqueue(openAiError(500, "server_error", "boom"), openAiAnswer("gpt-fake", "recovered", 5, 1));
 
