@@ -10,6 +10,7 @@ const kinds = {
   "v1/Secret": ["kubernetes-models/v1/Secret", "Secret"],
   "apps/v1/Deployment": ["kubernetes-models/apps/v1/Deployment", "Deployment"],
   "apps/v1/StatefulSet": ["kubernetes-models/apps/v1/StatefulSet", "StatefulSet"],
+  "networking.k8s.io/v1/NetworkPolicy": ["kubernetes-models/networking.k8s.io/v1/NetworkPolicy", "NetworkPolicy"],
   "policy/v1/PodDisruptionBudget": ["kubernetes-models/policy/v1/PodDisruptionBudget", "PodDisruptionBudget"],
   "autoscaling/v2/HorizontalPodAutoscaler":
     ["kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler", "HorizontalPodAutoscaler"],

@@ -130,3 +130,27 @@ prometheus.io/path: /metrics
 {{- else -}}{{ fail (printf "cannot read the duration %q; write e.g. 30s, 2m or 1h" $d) }}
 {{- end -}}
 {{- end -}}
+
+{{/* The Secret holding the operations API tokens: the given one, or the chart's. */}}
+{{- define "braid.apiSecretName" -}}
+{{- .Values.api.existingSecret | default (printf "%s-api" (include "braid.fullname" .)) -}}
+{{- end }}
+
+{{/* A NetworkPolicy egress rule: TCP to .ports, to .to (any destination when empty). */}}
+{{- define "braid.egressTo" -}}
+- ports:
+    {{- range .ports }}
+    - {protocol: TCP, port: {{ . }}}
+    {{- end }}
+  {{- with .to }}
+  to:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end -}}
+
+{{/* DNS lookups. */}}
+{{- define "braid.dnsEgress" -}}
+- ports:
+    - {protocol: UDP, port: 53}
+    - {protocol: TCP, port: 53}
+{{- end -}}

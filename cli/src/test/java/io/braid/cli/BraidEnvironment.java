@@ -8,10 +8,14 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Which {@code BRAID_*} environment variables a braid command reads: those its options default from. */
+/**
+ * Which {@code BRAID_*} environment variables a braid command reads: those its options default from, and the
+ * secrets an option's description names as read from the environment (tokens never have an option value).
+ */
 final class BraidEnvironment {
 
     private static final Pattern ENV = Pattern.compile("\\$\\{env:(BRAID_[A-Z0-9_]+)");
+    private static final Pattern SECRET = Pattern.compile("BRAID_[A-Z0-9_]*TOKEN\\b");
 
     private BraidEnvironment() {
     }
@@ -26,6 +30,10 @@ final class BraidEnvironment {
                 while (matcher.find()) {
                     names.add(matcher.group(1));
                 }
+            }
+            Matcher secret = SECRET.matcher(String.join(" ", option.description()));
+            while (secret.find()) {
+                names.add(secret.group());
             }
         }
         return names;

@@ -40,8 +40,10 @@ class DockerDeploymentTest {
     void composeFileIsValid() throws Exception {
         Process config;
         try {
-            config = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config", "-q")
-                    .directory(ROOT.toFile()).redirectErrorStream(true).start();
+            ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config", "-q")
+                    .directory(ROOT.toFile()).redirectErrorStream(true);
+            builder.environment().put("BRAID_API_TOKEN", "test-token"); // required: compose has no default token
+            config = builder.start();
         } catch (IOException e) {
             assumeTrue(false, "docker-compose is not installed (.ci/run installs Debian's docker-compose)");
             return;
@@ -67,6 +69,18 @@ class DockerDeploymentTest {
         String workerConfig = Files.readString(ROOT.resolve("deploy/compose/worker.yaml"));
         environment("worker").stream().filter(name -> !name.startsWith("BRAID_"))
                 .forEach(name -> assertThat(workerConfig).as(name).contains("apiKeyEnv: " + name));
+    }
+
+    @Test
+    void composePublishesOnLoopbackAndTheOrchestratorNeedsAToken() throws IOException {
+        for (String name : List.of("kafka", "schema-registry", "orchestrator")) {
+            assertThat((List<?>) service(name).get("ports")).as(name)
+                    .allSatisfy(port -> assertThat(port.toString()).startsWith("${BRAID_PUBLISH_ADDRESS:-127.0.0.1}:"));
+        }
+        Map<?, ?> env = (Map<?, ?>) service("orchestrator").get("environment");
+        assertThat(env.get("BRAID_HTTP_BIND")).isEqualTo("0.0.0.0");
+        assertThat(env.get("BRAID_API_TOKEN").toString()).as("required, no default").startsWith("${BRAID_API_TOKEN:?");
+        assertThat(service("worker")).doesNotContainKey("ports");
     }
 
     @Test

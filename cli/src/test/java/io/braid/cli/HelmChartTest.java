@@ -84,7 +84,8 @@ class HelmChartTest {
         assertThat(manifests.keySet()).containsExactlyInAnyOrder("ConfigMap/braid-worker",
                 "StatefulSet/braid-orchestrator", "Service/braid-orchestrator-headless", "Service/braid-orchestrator",
                 "PodDisruptionBudget/braid-orchestrator", "Deployment/braid-worker", "Service/braid-worker",
-                "PodDisruptionBudget/braid-worker", "HorizontalPodAutoscaler/braid-worker");
+                "PodDisruptionBudget/braid-worker", "HorizontalPodAutoscaler/braid-worker",
+                "NetworkPolicy/braid-worker", "NetworkPolicy/braid-orchestrator");
         JsonNode orchestrator = manifests.get("StatefulSet/braid-orchestrator");
         assertThat(orchestrator.at("/spec/replicas").asInt()).isEqualTo(2);
         assertThat(env(orchestrator)).containsEntry("BRAID_INSTANCE_ID", "$(POD_NAME)")
@@ -151,6 +152,54 @@ class HelmChartTest {
                 .containsEntry("ANTHROPIC_API_KEY", "from secretKeyRef:braid-provider-keys");
         assertThat(manifests.values().stream().map(JsonNode::toString).collect(Collectors.joining()))
                 .doesNotContain("kind\":\"Secret\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "keda-values", "external-kafka-sasl-tls-values", "many-workers-values"})
+    void everyPodPassesTheRestrictedPodSecurityStandard(String valueSet) throws IOException {
+        Map<String, JsonNode> manifests = render(valueSet);
+
+        for (String workload : List.of("Deployment/braid-worker", "StatefulSet/braid-orchestrator")) {
+            JsonNode pod = manifests.get(workload).at("/spec/template/spec");
+            assertThat(pod.path("automountServiceAccountToken").asBoolean(true)).as(workload).isFalse();
+            assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as(workload).isTrue();
+            assertThat(pod.at("/securityContext/seccompProfile/type").asText()).as(workload).isEqualTo("RuntimeDefault");
+            assertThat(pod.has("hostNetwork") || pod.has("hostPID") || pod.has("hostIPC")).as(workload).isFalse();
+            for (JsonNode volume : pod.path("volumes")) {
+                assertThat(volume.fieldNames()).as(workload + " volume").toIterable()
+                        .allMatch(Set.of("name", "emptyDir", "configMap", "secret", "projected")::contains);
+            }
+            for (JsonNode container : pod.path("containers")) {
+                JsonNode security = container.path("securityContext");
+                assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).as(workload).isFalse();
+                assertThat(security.path("privileged").asBoolean(false)).as(workload).isFalse();
+                assertThat(security.at("/capabilities/drop").toString()).as(workload).isEqualTo("[\"ALL\"]");
+                assertThat(security.at("/capabilities/add").isMissingNode()).as(workload).isTrue();
+                assertThat(container.path("ports").findValues("hostPort")).as(workload).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void theApiTakesItsTokenFromASecretAndNetworkPoliciesFenceThePods() throws IOException {
+        Map<String, JsonNode> manifests = render("default");
+
+        assertThat(env(manifests.get("StatefulSet/braid-orchestrator"))).containsEntry("BRAID_HTTP_BIND", "0.0.0.0")
+                .containsEntry("BRAID_API_TOKEN", "from secretKeyRef:braid-api")
+                .containsEntry("BRAID_API_READ_TOKEN", "from secretKeyRef:braid-api");
+        // the generated Secret is a pre-install hook (one token for the release's life), which helm template omits
+        assertThat(Files.readString(CHART.resolve("templates/api-secret.yaml")))
+                .contains("helm.sh/hook: pre-install", "randAlphaNum 48", "name: {{ $name }}");
+        JsonNode worker = manifests.get("NetworkPolicy/braid-worker").path("spec");
+        assertThat(worker.path("policyTypes").toString()).contains("Ingress", "Egress");
+        assertThat(worker.path("egress").findValuesAsText("port")).contains("53", "9092", "8081", "443");
+        assertThat(worker.at("/egress/3/to/0/ipBlock/except").toString()).contains("10.0.0.0/8", "169.254.0.0/16");
+        JsonNode orchestrator = manifests.get("NetworkPolicy/braid-orchestrator").path("spec");
+        assertThat(orchestrator.at("/ingress/0/from").toString()).isEqualTo("[{\"podSelector\":{}}]");
+        assertThat(render("keda-values").get("NetworkPolicy/braid-orchestrator").at("/spec/ingress/0/from").toString())
+                .as("KEDA's operator reaches /backlog").contains("\"kubernetes.io/metadata.name\":\"keda\"");
+        assertThat(env(render("external-kafka-sasl-tls-values").get("StatefulSet/braid-orchestrator")))
+                .containsEntry("BRAID_API_TOKEN", "from secretKeyRef:braid-api-tokens");
     }
 
     @Test
