@@ -12,9 +12,15 @@ public final class KafkaOptions {
             description = "Kafka bootstrap servers (env BRAID_BOOTSTRAP_SERVERS; default: ${DEFAULT-VALUE})")
     String bootstrapServers;
 
+    /** The registry {@code braid stack} serves. */
+    static final String DEFAULT_REGISTRY_URL = "http://127.0.0.1:8081";
+
+    // The help names the variable and the built-in default, never the resolved value (${DEFAULT-VALUE}): the URL
+    // may carry a password.
     @Option(names = "--registry-url", paramLabel = "URL",
-            defaultValue = "${env:BRAID_REGISTRY_URL:-http://127.0.0.1:8081}",
-            description = "Schema registry URL (env BRAID_REGISTRY_URL; default: ${DEFAULT-VALUE})")
+            defaultValue = "${env:BRAID_REGISTRY_URL:-" + DEFAULT_REGISTRY_URL + "}",
+            description = "Schema registry URL; user:password@ in it is sent as basic authentication, "
+                    + "percent-encoded (env BRAID_REGISTRY_URL; default: " + DEFAULT_REGISTRY_URL + ")")
     String registryUrl;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:BRAID_TOPIC_PREFIX:-braid.}",
