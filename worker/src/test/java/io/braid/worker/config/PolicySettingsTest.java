@@ -63,4 +63,14 @@ class PolicySettingsTest {
         assertThatThrownBy(() -> load("policy: { tenants: { teamA: { tool: [calculator] } } }"))
                 .hasMessageContaining("unknown setting 'tool'");
     }
+
+    @Test
+    void the_example_config_grants_interns_a_few_tools_and_one_model() {
+        PolicySettings policy = WorkerConfig.load(Path.of("../examples/worker.yaml")).policy();
+
+        assertThat(policy.defaultMode()).isEqualTo(PolicySettings.Mode.ALLOW);
+        assertThat(policy.tenants().get("interns").tools()).containsExactly("calculator", "text_stats",
+                "json_extract");
+        assertThat(policy.tenants().get("interns").models()).containsExactly("fast");
+    }
 }
