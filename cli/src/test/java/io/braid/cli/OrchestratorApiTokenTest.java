@@ -2,6 +2,8 @@ package io.braid.cli;
 
 import io.braid.cli.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
+import io.braid.orchestrator.Orchestrator;
+import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.orchestrator.status.ApiTokens;
 import io.braid.schema.JobRequest;
 import io.braid.testing.JobFixtures;
@@ -12,11 +14,18 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +56,50 @@ class OrchestratorApiTokenTest {
             Run refused = braid("status", "secured-1", "--orchestrator-url", url);
             assertThat(refused.exit()).isNotZero();
             assertThat(refused.err()).contains("BRAID_API_TOKEN", "--api-token-file");
+        }
+    }
+
+    @Test
+    void a_query_forwarded_to_the_instance_holding_the_job_carries_the_callers_token() throws Exception {
+        ApiTokens tokens = ApiTokens.none().with("dashboard", ApiTokens.Scope.READ, "s3cret-read");
+        try (LocalFleet fleet = LocalFleet.start(1, UnaryOperator.identity(), o -> o.apiTokens(tokens));
+             Orchestrator second = Orchestrator.start(OrchestratorOptions
+                     .builder(fleet.bootstrapServers(), fleet.registryUrl()).partitions(3).instanceId("second")
+                     .httpPort(0).apiTokens(tokens)
+                     .stateDir(Files.createTempDirectory("braid-second-aggregator")).build());
+             BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+            fleet.awaitReady(Duration.ofSeconds(60));
+            second.awaitRunning(Duration.ofSeconds(60));
+            List<String> jobIds = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                jobIds.add("forwarded-" + i);
+                client.submit(JobRequest.newBuilder().setJobId("forwarded-" + i).setBranches(List.of(
+                        JobFixtures.toolBranch("sum", "calculator", "{\"expression\": \"1 + 1\"}"))).build());
+            }
+            List<Integer> ports = List.of(fleet.orchestrator().httpPort().orElseThrow(),
+                    second.httpPort().orElseThrow());
+            Set<String> answeredBy = new TreeSet<>();
+            for (String jobId : jobIds) {
+                for (int port : ports) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> get(port, jobId, "s3cret-read").statusCode()
+                            == 200);
+                    answeredBy.add(get(port, jobId, "s3cret-read").body().replaceAll(".*\"answeredBy\":\"([^\"]+)\".*",
+                            "$1"));
+                    assertThat(get(port, jobId, null).statusCode()).isEqualTo(401);
+                }
+            }
+            assertThat(answeredBy).as("jobs held by both instances, so some answers were forwarded")
+                    .containsExactlyInAnyOrder("local", "second");
+        }
+    }
+
+    private static HttpResponse<String> get(int port, String jobId, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/jobs/" + jobId));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
     }
 
