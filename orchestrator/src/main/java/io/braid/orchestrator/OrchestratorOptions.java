@@ -164,6 +164,12 @@ public record OrchestratorOptions(
         }
     }
 
+    /** Every setting, with secrets masked ({@link io.braid.schema.Redacted}): API tokens, the registry password. */
+    @Override
+    public String toString() {
+        return io.braid.schema.Redacted.toString(this);
+    }
+
     public static final class Builder {
         private final String bootstrapServers;
         private final String registryUrl;
