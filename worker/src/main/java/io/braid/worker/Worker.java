@@ -117,8 +117,8 @@ public final class Worker implements AutoCloseable {
         ToolRegistry tools = ToolRegistry.builtIns(config.tools(), options.clock())
                 .withServiceLoaderTools(Worker.class.getClassLoader())
                 .withPlugins(options.toolPlugins());
-        log.info("worker {}: models {} (default {}), tools {}", options.workerId(), config.models(),
-                config.defaultModelName(), tools.names());
+        log.info("worker {}: models {} (default {}), tools {}, {}", options.workerId(), config.models(),
+                config.defaultModelName(), tools.names(), config.policy());
         return start(options, models, tools);
     }
 
