@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code --help} never prints a secret taken from the environment: a registry URL with a password in
- * {@code BRAID_REGISTRY_URL} shows as the variable's name, in every command's help.
+ * {@code BRAID_REGISTRY_URL} shows as the variable's name, and API tokens not at all, in every command's help.
  */
 class HelpSecretsTest {
 
@@ -31,12 +31,14 @@ class HelpSecretsTest {
     }
 
     @Test
-    void a_password_in_the_registry_url_from_the_environment_is_in_no_help() throws Exception {
+    void a_registry_password_or_api_token_from_the_environment_is_in_no_help() throws Exception {
         ProcessBuilder help = new ProcessBuilder(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), PrintAllHelp.class.getName()))
                 .redirectErrorStream(true);
         help.environment().put("BRAID_REGISTRY_URL", "https://svc:" + PASSWORD + "@registry.internal:8081");
+        help.environment().put("BRAID_API_TOKEN", "operate-" + PASSWORD);
+        help.environment().put("BRAID_API_READ_TOKEN", "read-" + PASSWORD);
         Process process = help.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
