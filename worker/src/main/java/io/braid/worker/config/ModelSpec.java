@@ -86,7 +86,8 @@ public record ModelSpec(
     /** Never prints a key (it has none to print) and names where the key comes from. */
     @Override
     public String toString() {
-        return provider + (modelName == null ? "" : " " + modelName) + (baseUrl == null ? "" : " at " + baseUrl)
+        return provider + (modelName == null ? "" : " " + modelName)
+                + (baseUrl == null ? "" : " at " + io.braid.schema.registry.RegistryUrl.redacted(baseUrl))
                 + (apiKeyEnv == null ? "" : ", key from $" + apiKeyEnv)
                 + (apiKeyFile == null ? "" : ", key from " + apiKeyFile);
     }

@@ -121,9 +121,10 @@ public final class ProviderHttpClient implements HttpClient {
         }
     }
 
+    /** Scheme, host and port of the request: never a base URL's user info. */
     private static String hostOf(HttpRequest request) {
         URI uri = URI.create(request.url());
-        return uri.getScheme() + "://" + uri.getAuthority();
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
     /** The model call was interrupted: the branch was cancelled or ran out of time, or the worker is stopping. */

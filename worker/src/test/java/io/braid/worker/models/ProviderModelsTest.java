@@ -209,6 +209,19 @@ class ProviderModelsTest {
     }
 
     @Test
+    void a_proxy_password_in_the_base_url_is_in_no_error_or_description() throws Exception {
+        server.enqueue(openAiError(401, "invalid_request_error", "no"));
+        ModelSpec behindProxy = new ModelSpec(ModelProvider.OPENAI, server.baseUrl().replace("://",
+                "://proxy:pr0xy-pass@") + "/v1", "gpt-fake", "FAKE_OPENAI_KEY", null, null, null, null, null, null,
+                null);
+
+        BranchResult result = runner(behindProxy).run(llmTask("hello"));
+
+        assertThat(result.getError().getMessage()).contains("HTTP 401").doesNotContain("pr0xy-pass");
+        assertThat(behindProxy.toString()).contains("proxy:***@").doesNotContain("pr0xy-pass");
+    }
+
+    @Test
     void serverErrorIsRetriedThenSucceeds() throws Exception {
         server.enqueue(openAiError(500, "server_error", "boom"), openAiAnswer("gpt-fake", "recovered", 5, 1));
 
