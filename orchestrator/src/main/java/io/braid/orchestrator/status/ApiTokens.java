@@ -1,12 +1,13 @@
 package io.braid.orchestrator.status;
 
+import io.braid.schema.http.BearerTokens;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +56,7 @@ public final class ApiTokens {
             return this;
         }
         List<Entry> more = new ArrayList<>(entries);
-        more.add(new Entry(name, scope, digest(token.strip())));
+        more.add(new Entry(name, scope, BearerTokens.digest(token)));
         return new ApiTokens(more);
     }
 
@@ -104,10 +105,10 @@ public final class ApiTokens {
      * token. Every token is compared (no early exit), each with {@link MessageDigest#isEqual}.
      */
     public Optional<Caller> authenticate(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        byte[] presented = BearerTokens.presented(authorization);
+        if (presented == null) {
             return Optional.empty();
         }
-        byte[] presented = digest(authorization.substring(7).strip());
         Entry found = null;
         for (Entry entry : entries) {
             if (MessageDigest.isEqual(entry.digest(), presented) && found == null) {
@@ -115,14 +116,6 @@ public final class ApiTokens {
             }
         }
         return found == null ? Optional.empty() : Optional.of(new Caller(found.name(), found.scope()));
-    }
-
-    private static byte[] digest(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
     }
 
     @Override
