@@ -60,6 +60,7 @@ public final class JobStatusServer implements AutoCloseable {
 
     private final HttpServer server;
     private final ApiGuard guard;
+    private volatile java.util.function.Consumer<String> auditLog = audit::info;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String instanceId;
     private final java.util.function.Consumer<JobControl> controls;
@@ -93,6 +94,11 @@ public final class JobStatusServer implements AutoCloseable {
             throw new UncheckedIOException("cannot serve job status on " + bindAddress + ":" + port + ": "
                     + e.getMessage() + "; choose another with --http-bind / --http-port", e);
         }
+    }
+
+    /** Where audit lines go instead of the {@code io.braid.audit} logger (tests read them). */
+    void auditTo(java.util.function.Consumer<String> lines) {
+        this.auditLog = lines;
     }
 
     public int port() {
@@ -180,8 +186,8 @@ public final class JobStatusServer implements AutoCloseable {
                     + " needs scope operate (a replay dry run needs only read)"));
             return;
         }
-        audit.info("audit who={} what={} job={} from={}", caller.get().name(), command,
-                TextNode.valueOf(jobId), exchange.getRemoteAddress().getAddress().getHostAddress());
+        auditLog.accept("audit who=" + caller.get().name() + " what=" + command + " job=" + TextNode.valueOf(jobId)
+                + " from=" + exchange.getRemoteAddress().getAddress().getHostAddress());
         try {
             controls.accept(control.build());
         } catch (RuntimeException e) {

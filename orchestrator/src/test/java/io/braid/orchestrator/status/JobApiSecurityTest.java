@@ -34,6 +34,7 @@ class JobApiSecurityTest {
     private static final String READ = "read-secret-1";
 
     private final List<JobControl> written = new CopyOnWriteArrayList<>();
+    private final List<String> audit = new CopyOnWriteArrayList<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private JobStatusServer server;
 
@@ -42,6 +43,7 @@ class JobApiSecurityTest {
         ApiTokens tokens = ApiTokens.none().with("ops", ApiTokens.Scope.OPERATE, OPERATE)
                 .with("dashboard", ApiTokens.Scope.READ, READ);
         server = JobStatusServer.bind("127.0.0.1", 0, tokens, "test", written::add);
+        server.auditTo(audit::add);
         server.attach(null, null);
     }
 
@@ -69,10 +71,11 @@ class JobApiSecurityTest {
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(response.body()).contains("dashboard", "operate");
         assertThat(written).isEmpty();
+        assertThat(audit).as("only accepted commands are audited").isEmpty();
     }
 
     @Test
-    void operate_token_cancels_and_the_cancel_reaches_the_control_topic() throws Exception {
+    void operate_token_cancels_the_cancel_reaches_the_control_topic_and_one_audit_line_names_the_caller() throws Exception {
         HttpResponse<String> response = send(cancel(OPERATE, "application/json", "{\"reason\":\"stop\"}"));
 
         assertThat(response.statusCode()).isEqualTo(202);
@@ -81,6 +84,7 @@ class JobApiSecurityTest {
             assertThat(control.getJobId()).isEqualTo("j1");
             assertThat(control.getReason()).isEqualTo("stop");
         });
+        assertThat(audit).containsExactly("audit who=ops what=cancel job=\"j1\" from=127.0.0.1");
     }
 
     @Test
