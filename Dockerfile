@@ -15,6 +15,7 @@ COPY orchestrator/pom.xml orchestrator/
 COPY worker/pom.xml worker/
 COPY examples/travel-tools/pom.xml examples/travel-tools/
 COPY cli/pom.xml cli/
+COPY bench/pom.xml bench/
 RUN mvn -B -q dependency:go-offline -DexcludeGroupIds=io.braid || true
 COPY . .
 RUN mvn -B -q -DskipTests package -pl cli,examples/travel-tools -am

@@ -1,7 +1,6 @@
 package io.braid.cli;
 
 import io.braid.cli.commands.AclsCommand;
-import io.braid.cli.commands.BenchCommand;
 import io.braid.cli.commands.CancelCommand;
 import io.braid.cli.commands.DemoCommand;
 import io.braid.cli.commands.DlqCommand;
@@ -23,8 +22,9 @@ import picocli.CommandLine.Command;
         description = "Fan jobs out into parallel LLM and tool branches on Kafka, and join the results.",
         subcommands = {DemoCommand.class, RunCommand.class, SubmitCommand.class, ResultCommand.class,
                 StatusCommand.class, WatchCommand.class, CancelCommand.class, ReplayCommand.class, DlqCommand.class,
-                StackCommand.class, OrchestratorCommand.class, WorkerCommand.class, AclsCommand.class,
-                BenchCommand.class})
+                StackCommand.class, OrchestratorCommand.class, WorkerCommand.class, AclsCommand.class},
+        footer = {"%nbraid bench runs Braid's benchmark scenarios next to their baselines: 'braid bench --help' "
+                + "(a jar of its own, module bench/, see bench/README.md)."})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -36,7 +36,14 @@ public final class Main implements Runnable {
 
     /** The command line with Braid's error handling: a mistake prints what was wrong and how to fix it. */
     public static CommandLine commandLine() {
-        CommandLine commandLine = new CommandLine(new Main());
+        return withBraidErrors(new CommandLine(new Main()));
+    }
+
+    /**
+     * Braid's error handling on {@code commandLine} (this CLI's, and the bench jar's {@code braid bench}): an
+     * exception prints the command and what was wrong, and exits 2 for a mistake on the command line, 1 otherwise.
+     */
+    public static CommandLine withBraidErrors(CommandLine commandLine) {
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             // a Kafka client's own security exception says what failed, not which setting to fix

@@ -27,10 +27,6 @@ class CommandLineMistakesTest {
         assertThat(orchestrator.exitCode()).isEqualTo(2);
         assertThat(orchestrator.err()).contains("braid orchestrator: commit interval 0 ms must be positive")
                 .contains("the default is 30 ms");
-
-        Outcome bench = braid("bench", "--commit-interval", "0ms");
-        assertThat(bench.exitCode()).isEqualTo(2);
-        assertThat(bench.err()).contains("braid bench: --commit-interval must be positive, e.g. 5ms");
     }
 
     @Test
@@ -39,23 +35,5 @@ class CommandLineMistakesTest {
         assertThat(orchestrator.exitCode()).isEqualTo(2);
         assertThat(orchestrator.err()).contains("braid orchestrator: poll time 0 ms must be positive")
                 .contains("the default is 5 ms");
-
-        Outcome bench = braid("bench", "--poll-time", "0ms");
-        assertThat(bench.exitCode()).isEqualTo(2);
-        assertThat(bench.err()).contains("braid bench: --poll-time must be positive, e.g. 1ms");
-    }
-
-    @Test
-    void aWarmUpTimeThatIsNotADurationIsRefusedWithTheFormatsThatWork() {
-        Outcome bench = braid("bench", "--warm-up-time", "30");
-        assertThat(bench.exitCode()).isEqualTo(2);
-        assertThat(bench.err()).contains("--warm-up-time").contains("30s");
-    }
-
-    @Test
-    void anUnknownBenchmarkScenarioIsNamedWithTheScenariosThereAre() {
-        Outcome bench = braid("bench", "--scenario", "fan-out");
-        assertThat(bench.exitCode()).isEqualTo(2);
-        assertThat(bench.err()).contains("unknown scenario 'fan-out'").contains("fan-in, job-100, speedup");
     }
 }

@@ -1,6 +1,6 @@
 package io.braid.cli;
 
-import io.braid.cli.bench.BraidProcess;
+import io.braid.cli.stack.BraidProcess;
 import io.braid.cli.client.BraidClient;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;

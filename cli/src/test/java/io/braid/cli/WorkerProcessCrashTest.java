@@ -1,6 +1,6 @@
 package io.braid.cli;
 
-import io.braid.cli.bench.BraidProcess;
+import io.braid.cli.stack.BraidProcess;
 import io.braid.cli.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.BranchOutcome;

@@ -1,0 +1,32 @@
+package io.braid.bench.internal;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+/** The benchmarks' one way to wait for a condition: look every 50 ms, give up after a deadline. */
+final class Waits {
+
+    private Waits() {
+    }
+
+    /** Whether {@code condition} came true within {@code timeout}. */
+    static boolean until(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
+        return true;
+    }
+
+    /** As {@link #until}, failing with {@code failure} when the condition did not come true. */
+    static void orFail(Duration timeout, BooleanSupplier condition, String failure) {
+        if (!until(timeout, condition)) {
+            throw new IllegalStateException(failure);
+        }
+    }
+}
