@@ -1,9 +1,9 @@
 package io.braid.bench.internal;
 
 import io.braid.broker.EmbeddedKafkaBroker;
-import io.braid.cli.client.BraidClient;
 import io.braid.cli.stack.BraidProcess;
 import io.braid.cli.stack.LocalFleet;
+import io.braid.client.BraidClient;
 import io.braid.orchestrator.TopicSetup;
 import io.braid.orchestrator.dispatch.TaskPartitions;
 import io.braid.schema.BranchKind;
