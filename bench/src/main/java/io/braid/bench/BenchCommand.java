@@ -81,25 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Set<String> chosen = new LinkedHashSet<>(scenarios);
-        for (String name : chosen) {
-            if (!ScenarioBenchmark.SCENARIOS.contains(name)) {
-                throw new IllegalArgumentException("unknown scenario '" + name + "'; choose from "
-                        + ScenarioBenchmark.SCENARIOS);
-            }
-        }
-        if (runs < 1 || warmups < 0) {
-            throw new IllegalArgumentException("--runs must be 1 or more and --warmups 0 or more");
-        }
-        if (warmUpTime.isNegative() || maxWarmUpTime.compareTo(warmUpTime) < 0) {
-            throw new IllegalArgumentException("--max-warm-up-time (" + maxWarmUpTime.toSeconds() + " s) must not be "
-                    + "shorter than --warm-up-time (" + warmUpTime.toSeconds() + " s); raise it, e.g. 5m");
-        }
-        if (commitInterval != null && !commitInterval.isPositive()) {
-            throw new IllegalArgumentException("--commit-interval must be positive, e.g. 5ms");
-        }
-        if (pollTime != null && !pollTime.isPositive()) {
-            throw new IllegalArgumentException("--poll-time must be positive, e.g. 1ms");
-        }
+        validate(chosen);
         String machine = machine();
         System.out.println("Braid benchmarks on " + machine + "; each fleet warmed up for "
                 + SuiteReport.warmUpUntil(warmUpTime, maxWarmUpTime) + ", then " + runs + " runs after " + warmups + " warm-up run(s)"
@@ -134,6 +116,29 @@ public final class BenchCommand implements Callable<Integer> {
         BenchPlot.write(benchmark.curves(), "Braid benchmarks — " + machine, plot);
         System.out.println("Plot of the scale-out and fan-in overhead curves: " + plot);
         return 0;
+    }
+
+    /** Refuses a mistake in the options before any fleet starts, saying what to choose instead. */
+    private void validate(Set<String> chosen) {
+        for (String name : chosen) {
+            if (!ScenarioBenchmark.SCENARIOS.contains(name)) {
+                throw new IllegalArgumentException("unknown scenario '" + name + "'; choose from "
+                        + ScenarioBenchmark.SCENARIOS);
+            }
+        }
+        if (runs < 1 || warmups < 0) {
+            throw new IllegalArgumentException("--runs must be 1 or more and --warmups 0 or more");
+        }
+        if (warmUpTime.isNegative() || maxWarmUpTime.compareTo(warmUpTime) < 0) {
+            throw new IllegalArgumentException("--max-warm-up-time (" + maxWarmUpTime.toSeconds() + " s) must not be "
+                    + "shorter than --warm-up-time (" + warmUpTime.toSeconds() + " s); raise it, e.g. 5m");
+        }
+        if (commitInterval != null && !commitInterval.isPositive()) {
+            throw new IllegalArgumentException("--commit-interval must be positive, e.g. 5ms");
+        }
+        if (pollTime != null && !pollTime.isPositive()) {
+            throw new IllegalArgumentException("--poll-time must be positive, e.g. 1ms");
+        }
     }
 
     /** Cores, memory, CPU model and JVM, for the report. */

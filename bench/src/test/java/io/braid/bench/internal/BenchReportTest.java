@@ -82,7 +82,7 @@ class BenchReportTest {
 
     @Test
     void theJitNoteGivesTheMedianCompilationShareAndSaysWhenTheJvmDoesNotReportIt() {
-        assertThat(ScenarioBenchmark.jitNote(List.of(80.0, 12.0, 30.0))).isEqualTo("JIT compiling 30 % of the time");
-        assertThat(ScenarioBenchmark.jitNote(List.of(Double.NaN))).isEqualTo("JIT time not reported by this JVM");
+        assertThat(RunNotes.jitNote(List.of(80.0, 12.0, 30.0))).isEqualTo("JIT compiling 30 % of the time");
+        assertThat(RunNotes.jitNote(List.of(Double.NaN))).isEqualTo("JIT time not reported by this JVM");
     }
 }

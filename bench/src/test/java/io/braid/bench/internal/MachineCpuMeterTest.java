@@ -61,9 +61,9 @@ class MachineCpuMeterTest {
         MachineCpuMeter.Ticks same = new MachineCpuMeter.Ticks(10, 5, 0);
 
         assertThat(MachineCpuMeter.Shares.between(same, same, 0).describe()).isEmpty();
-        assertThat(ScenarioBenchmark.stealNote(List.of(Double.NaN))).isEmpty();
-        assertThat(ScenarioBenchmark.stealNote(List.of(3.0, 0.4, 12.0)))
+        assertThat(RunNotes.stealNote(List.of(Double.NaN))).isEmpty();
+        assertThat(RunNotes.stealNote(List.of(3.0, 0.4, 12.0)))
                 .isEqualTo("; the host took 0 – 12 % of the CPU (steal)");
-        assertThat(ScenarioBenchmark.stealNote(List.of(0.2, 0.0))).isEqualTo("; no steal by the host");
+        assertThat(RunNotes.stealNote(List.of(0.2, 0.0))).isEqualTo("; no steal by the host");
     }
 }
