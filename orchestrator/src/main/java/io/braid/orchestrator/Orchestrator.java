@@ -75,7 +75,7 @@ public final class Orchestrator implements AutoCloseable {
         SchemaRegistry registry = new SchemaRegistryClient(options.registryUrl());
 
         Dispatcher dispatcher = new Dispatcher(options.kafka(), OrchestratorOptions.DISPATCHER_GROUP_ID,
-                "braid-dispatcher-" + options.instanceId(), options.exactlyOnce(), options.topics(), registry,
+                "braid-dispatcher-" + options.instanceId(), options.delivery(), options.topics(), registry,
                 new JobValidator(Aggregation.SUPPORTED, options.maxBranches()), options.limits(),
                 options.maxFanOutBytes(), options.clock());
         Thread dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
@@ -108,7 +108,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         KafkaStreams aggregator = new KafkaStreams(
                 AggregatorTopology.build(options.topics(), registry, options.clock(),
-                        options.join().withMaxResultBytes(options.limits().recordBytes()), !options.exactlyOnce(),
+                        options.join().withMaxResultBytes(options.limits().recordBytes()), options.delivery(),
                         deadLetters), streamsConfig);
         aggregator.setUncaughtExceptionHandler(AggregatorErrors.replaceThread());
         CountDownLatch running = new CountDownLatch(1);
@@ -187,7 +187,10 @@ public final class Orchestrator implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, OrchestratorOptions.AGGREGATOR_APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
-                options.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+                switch (options.delivery()) {
+                    case EXACTLY_ONCE -> StreamsConfig.EXACTLY_ONCE_V2;
+                    case LOW_LATENCY -> StreamsConfig.AT_LEAST_ONCE;
+                });
         props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.standbyReplicas());

@@ -192,7 +192,7 @@ public final class ScenarioBenchmark {
         out.printf("%n[%s fleet: embedded broker, orchestrator, 1 worker]%n", mode);
         try (LocalFleet fleet = LocalFleet.start(1, w -> w.config(benchModels()).maxInFlight(256).recordsPerPoll(16)
                         .progressEvents(progressEvents),
-                o -> tuned(o).lowLatency(lowLatency));
+                o -> tuned(o).delivery(lowLatency ? io.braid.orchestrator.Delivery.LOW_LATENCY : io.braid.orchestrator.Delivery.EXACTLY_ONCE));
              JobTimer timer = new JobTimer(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics());
              InProcessBaseline inProcess = new InProcessBaseline()) {
             fleet.awaitReady(Duration.ofSeconds(60));

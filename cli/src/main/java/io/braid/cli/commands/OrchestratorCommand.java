@@ -1,5 +1,7 @@
 package io.braid.cli.commands;
 
+import io.braid.orchestrator.Delivery;
+
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.orchestrator.status.ApiTokens;
@@ -37,12 +39,13 @@ public final class OrchestratorCommand implements Callable<Integer> {
             description = "Unique name of this orchestrator instance (default: random)")
     String instanceId;
 
-    @Option(names = "--low-latency", defaultValue = "${env:BRAID_LOW_LATENCY:-false}",
-            description = {"Low-latency mode: dispatcher and aggregator at least once instead of exactly once, so "
-                    + "a job result is visible when written, not at the next commit (a few ms instead of ~25). After "
-                    + "a crash a job result may be written twice, identical and keyed by jobId and round: keep the "
-                    + "first. See docs/BENCHMARKS.md"})
-    boolean lowLatency;
+    @Option(names = "--delivery", paramLabel = "MODE", defaultValue = "${env:BRAID_DELIVERY:-exactly-once}",
+            converter = DeliveryConverter.class,
+            description = {"exactly-once or low-latency (default: ${DEFAULT-VALUE}). low-latency runs dispatcher and "
+                    + "aggregator at least once, so a job result is visible when written, not at the next commit (a "
+                    + "few ms instead of ~20). After a crash a job result may be written twice, identical and keyed "
+                    + "by jobId and round: keep the first. See docs/BENCHMARKS.md"})
+    Delivery delivery;
 
     @Option(names = "--commit-interval", defaultValue = "${env:BRAID_COMMIT_INTERVAL:-30ms}",
             converter = DurationConverter.class,
@@ -141,7 +144,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .partitions(partitions)
                 .replicationFactor(replicationFactor)
                 .stateDir(stateDir)
-                .lowLatency(lowLatency)
+                .delivery(delivery)
                 .commitInterval(commitInterval)
                 .streamsPollTime(pollTime)
                 .httpPort(httpPort)
