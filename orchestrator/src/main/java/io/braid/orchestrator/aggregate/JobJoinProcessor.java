@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.ErrorClass;
+
 import io.braid.schema.BranchResult;
 import io.braid.schema.JobJoinState;
 import org.apache.kafka.streams.KeyValue;
@@ -64,7 +66,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         commits.processed();
         String jobId = record.key();
         if (jobId == null || !jobId.equals(JoinInputs.jobId(record.value()))) {
-            deadLetter(record, JoinAdmission.REFUSED, "the record's key (" + jobId + ") is not its jobId ("
+            deadLetter(record, ErrorClass.RefusedInput, "the record's key (" + jobId + ") is not its jobId ("
                     + JoinInputs.jobId(record.value()) + ")");
             return;
         }
@@ -91,32 +93,30 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         log.error("the join could not process a {} of job {}; dead-lettered", JoinInputs.kind(record.value()),
                 record.key(), e);
         cache.remove(record.key());
-        deadLetter(record, PROCESSING_FAILED, e.toString());
+        deadLetter(record, ErrorClass.ProcessingFailed, e.toString());
         if (record.value() instanceof JoinInput.Manifest m) {
             failJob(record.key(), m.manifest(), "the aggregator could not process the job's manifest: " + e);
         }
     }
 
-    /** Answers the job FAILED ({@value #PROCESSING_FAILED}); when even that fails, only logs it. */
+    /** Answers the job FAILED ({@code ProcessingFailed}); when even that fails, only logs it. */
     private void failJob(String jobId, io.braid.schema.JobManifest manifest, String reason) {
         try {
             JobJoinState stored = load(jobId);
             JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
             save(jobId, stored == null ? null : state, state, state.getResults(), null, JobJoin.failed(state,
-                    manifest, PROCESSING_FAILED, reason, clock.instant(), settings));
+                    manifest, ErrorClass.ProcessingFailed, reason, clock.instant(), settings));
         } catch (RuntimeException | StackOverflowError again) {
             cache.remove(jobId);
             log.error("job {} could not be answered FAILED either", jobId, again);
         }
     }
 
-    /** The error class of an input whose processing threw. */
-    static final String PROCESSING_FAILED = "ProcessingFailed";
 
-    private void deadLetter(Record<String, JoinInput> record, String errorClass, String reason) {
+    private void deadLetter(Record<String, JoinInput> record, ErrorClass errorClass, String reason) {
         org.apache.kafka.common.header.internals.RecordHeaders headers =
                 new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(AggregatorErrors.ERROR_CLASS_HEADER, utf8(errorClass));
+        headers.add(AggregatorErrors.ERROR_CLASS_HEADER, utf8(errorClass.name()));
         headers.add(AggregatorErrors.ERROR_MESSAGE_HEADER, utf8(reason));
         headers.add(AggregatorErrors.INPUT_HEADER, utf8(JoinInputs.kind(record.value())));
         context.recordMetadata().ifPresent(source -> headers.add(AggregatorErrors.SOURCE_HEADER,

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.dispatch;
 
+import io.braid.schema.ErrorClass;
+
 import io.braid.orchestrator.Delivery;
 
 import io.braid.orchestrator.aggregate.AggregatorErrors;
@@ -244,7 +246,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         }
         List<ProducerRecord<String, byte[]>> out;
         if (refusedBefore == 1) {
-            out = jobRecords.refusal(record, new InvalidJobException(InvalidJobException.Kind.TooLarge, null,
+            out = jobRecords.refusal(record, new InvalidJobException(ErrorClass.TooLarge, null,
                     failures.jobId(record), "the broker refused the job's records: " + failures.lastCause(record)
                     + "; raise the topics' max.message.bytes to match --record-bytes, or make the job smaller",
                     null), now);
@@ -257,7 +259,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
                 }
                 log.error("job record {}-{}@{} could not be fanned out", record.topic(), record.partition(),
                         record.offset(), e);
-                out = jobRecords.refusal(record, new InvalidJobException(InvalidJobException.Kind.InvalidJob, null,
+                out = jobRecords.refusal(record, new InvalidJobException(ErrorClass.InvalidJob, null,
                         null, "the dispatcher could not fan the job out: " + e, e), now);
             }
         }
