@@ -251,6 +251,22 @@ class HelmChartTest {
                 .hasMessageContaining("not both");
     }
 
+    @Test
+    void workersMetricsAskForTheReadTokenWhenSetAndTheServiceMonitorSendsIt() throws IOException {
+        assertThat(env(render("default").get("Deployment/braid-worker"))).doesNotContainKey("BRAID_API_READ_TOKEN");
+
+        Map<String, JsonNode> manifests = render("keda-values");
+        JsonNode token = envVar(manifests.get("Deployment/braid-worker"), "BRAID_API_READ_TOKEN");
+        assertThat(token.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("braid-api");
+        assertThat(token.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("read-token");
+        assertThat(token.at("/valueFrom/secretKeyRef/optional").asBoolean(false)).as("a missing key stops the pod")
+                .isFalse();
+        JsonNode authorization = manifests.get("ServiceMonitor/braid").at("/spec/endpoints/0/authorization");
+        assertThat(authorization.path("type").asText()).isEqualTo("Bearer");
+        assertThat(authorization.path("credentials").toString())
+                .isEqualTo("{\"name\":\"braid-api\",\"key\":\"read-token\"}");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"default", "keda-values", "external-kafka-sasl-tls-values", "many-workers-values",
             "kafka-sasl-credentials-values"})
@@ -263,12 +279,21 @@ class HelmChartTest {
             assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as(workload).isTrue();
             assertThat(pod.at("/securityContext/seccompProfile/type").asText()).as(workload).isEqualTo("RuntimeDefault");
             assertThat(pod.has("hostNetwork") || pod.has("hostPID") || pod.has("hostIPC")).as(workload).isFalse();
+            assertThat(pod.at("/securityContext/runAsUser").asInt(10001)).as(workload).isNotZero();
+            assertThat(pod.at("/securityContext/sysctls").isMissingNode()).as(workload).isTrue();
             for (JsonNode volume : pod.path("volumes")) {
                 assertThat(volume.fieldNames()).as(workload + " volume").toIterable()
                         .allMatch(Set.of("name", "emptyDir", "configMap", "secret", "projected")::contains);
             }
-            for (JsonNode container : pod.path("containers")) {
+            List<JsonNode> containers = new java.util.ArrayList<>();
+            pod.path("initContainers").forEach(containers::add);
+            pod.path("containers").forEach(containers::add);
+            for (JsonNode container : containers) {
                 JsonNode security = container.path("securityContext");
+                assertThat(security.path("runAsUser").asInt(10001)).as(workload).isNotZero();
+                assertThat(security.path("seccompProfile").path("type").asText("RuntimeDefault")).as(workload)
+                        .isIn("RuntimeDefault", "Localhost");
+                assertThat(security.at("/windowsOptions/hostProcess").asBoolean(false)).as(workload).isFalse();
                 assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).as(workload).isFalse();
                 assertThat(security.path("privileged").asBoolean(false)).as(workload).isFalse();
                 assertThat(security.at("/capabilities/drop").toString()).as(workload).isEqualTo("[\"ALL\"]");
