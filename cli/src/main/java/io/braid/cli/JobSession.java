@@ -1,6 +1,6 @@
 package io.braid.cli;
 
-import io.braid.cli.client.BraidClient;
+import io.braid.client.BraidClient;
 import io.braid.cli.view.Listing;
 import io.braid.cli.view.ProgressPrinter;
 import io.braid.cli.view.ResultPrinter;

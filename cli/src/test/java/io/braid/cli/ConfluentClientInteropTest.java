@@ -2,7 +2,7 @@ package io.braid.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.braid.cli.client.BraidClient;
+import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobStatus;

@@ -1,7 +1,7 @@
 package io.braid.cli;
 
-import io.braid.cli.client.BraidClient;
-import io.braid.cli.client.JobFiles;
+import io.braid.client.BraidClient;
+import io.braid.client.JobFiles;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchResult;

@@ -1,7 +1,6 @@
 package io.braid.cli;
 
-import io.braid.cli.client.BraidClient;
-import io.braid.cli.client.JobFiles;
+import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.BranchOutcome;
 import io.braid.schema.JobRequest;
@@ -52,7 +51,7 @@ class LowLatencyModeTest {
         for (int i = 0; i < 20; i++) {
             jobs.add(JobFixtures.llmJob("fast-" + i, 5));
         }
-        jobs.add(JobRequest.newBuilder(JobFiles.readValid(Path.of("..", "examples", "nested.json")))
+        jobs.add(JobRequest.newBuilder(ValidJobFiles.read(Path.of("..", "examples", "nested.json")))
                 .setJobId("fast-nested").build());
         try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
             jobs.forEach(client::submit);

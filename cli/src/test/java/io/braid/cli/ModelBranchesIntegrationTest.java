@@ -1,7 +1,6 @@
 package io.braid.cli;
 
-import io.braid.cli.client.BraidClient;
-import io.braid.cli.client.JobFiles;
+import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.AgentCall;
 import io.braid.schema.BranchKind;
@@ -142,7 +141,7 @@ class ModelBranchesIntegrationTest {
     @ValueSource(strings = {"report.json", "report-parts.json", "information-gathering.json", "trip.json",
             "ab-variants.json", "nested.json"})
     void everyExampleJobRuns(String file) {
-        JobResult result = run(JobFiles.readValid(EXAMPLES.resolve(file)));
+        JobResult result = run(ValidJobFiles.read(EXAMPLES.resolve(file)));
 
         assertThat(result.getStatus()).as(file + ": " + result.getBranches()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(result.getOutput()).isNotBlank();

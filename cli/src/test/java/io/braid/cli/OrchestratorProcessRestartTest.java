@@ -1,7 +1,7 @@
 package io.braid.cli;
 
 import io.braid.cli.bench.BraidProcess;
-import io.braid.cli.client.BraidClient;
+import io.braid.client.BraidClient;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;

@@ -1,6 +1,6 @@
 package io.braid.cli;
 
-import io.braid.cli.client.BraidClient;
+import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;

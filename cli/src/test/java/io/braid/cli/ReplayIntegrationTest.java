@@ -2,8 +2,8 @@ package io.braid.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.braid.cli.client.BraidClient;
-import io.braid.cli.client.DeadLetters;
+import io.braid.client.BraidClient;
+import io.braid.client.DeadLetters;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchResult;

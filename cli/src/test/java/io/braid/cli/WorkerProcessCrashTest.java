@@ -1,7 +1,7 @@
 package io.braid.cli;
 
 import io.braid.cli.bench.BraidProcess;
-import io.braid.cli.client.BraidClient;
+import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.BranchOutcome;
 import io.braid.schema.BranchStatus;

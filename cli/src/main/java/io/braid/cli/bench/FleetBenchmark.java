@@ -1,7 +1,7 @@
 package io.braid.cli.bench;
 
 import io.braid.broker.EmbeddedKafkaBroker;
-import io.braid.cli.client.BraidClient;
+import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.TopicSetup;
 import io.braid.orchestrator.dispatch.TaskPartitions;

@@ -1,6 +1,6 @@
 package io.braid.cli.commands;
 
-import io.braid.cli.client.BraidClient;
+import io.braid.client.BraidClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -1,8 +1,8 @@
 package io.braid.cli.commands;
 
 import io.braid.cli.JobSession;
-import io.braid.cli.client.BraidClient;
-import io.braid.cli.client.JobFiles;
+import io.braid.client.BraidClient;
+import io.braid.client.JobFiles;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;

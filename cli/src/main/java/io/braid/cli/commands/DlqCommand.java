@@ -1,7 +1,7 @@
 package io.braid.cli.commands;
 
-import io.braid.cli.client.DeadLetters;
-import io.braid.cli.client.DeadLetters.DeadLetter;
+import io.braid.client.DeadLetters;
+import io.braid.client.DeadLetters.DeadLetter;
 import io.braid.schema.json.AvroJson;
 import io.braid.schema.registry.SchemaRegistryClient;
 import picocli.CommandLine.Command;

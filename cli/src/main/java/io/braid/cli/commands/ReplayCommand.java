@@ -1,8 +1,8 @@
 package io.braid.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.braid.cli.client.BraidClient;
-import io.braid.cli.client.DeadLetters.DeadLetter;
+import io.braid.client.BraidClient;
+import io.braid.client.DeadLetters.DeadLetter;
 import io.braid.cli.view.ResultPrinter;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;

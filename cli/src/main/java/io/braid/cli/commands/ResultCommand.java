@@ -1,7 +1,7 @@
 package io.braid.cli.commands;
 
-import io.braid.cli.client.BraidClient;
-import io.braid.cli.client.JobRounds;
+import io.braid.client.BraidClient;
+import io.braid.client.JobRounds;
 import io.braid.cli.view.ResultPrinter;
 import io.braid.schema.JobResult;
 import io.braid.schema.json.AvroJson;

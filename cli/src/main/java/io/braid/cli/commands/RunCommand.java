@@ -1,9 +1,9 @@
 package io.braid.cli.commands;
 
 import io.braid.cli.JobSession;
-import io.braid.cli.client.BraidClient;
-import io.braid.cli.client.JobFiles;
+import io.braid.cli.ValidJobFiles;
 import io.braid.cli.stack.LocalFleet;
+import io.braid.client.BraidClient;
 import io.braid.schema.JobRequest;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
@@ -60,7 +60,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JobRequest job = JobFiles.readValid(jobFile);
+        JobRequest job = ValidJobFiles.read(jobFile);
         if (bootstrapServers == null && kafkaProperties != null) {
             throw new IllegalArgumentException("--kafka-properties " + kafkaProperties + " is for a Kafka named with "
                     + "--bootstrap-servers; without it, 'braid run' starts its own plain-text Kafka in this JVM "

@@ -1,7 +1,7 @@
 package io.braid.cli.commands;
 
-import io.braid.cli.client.BraidClient;
-import io.braid.cli.client.JobFiles;
+import io.braid.cli.ValidJobFiles;
+import io.braid.client.BraidClient;
 import io.braid.schema.JobRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,7 +24,7 @@ public final class SubmitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<JobRequest> jobs = jobFiles.stream().map(JobFiles::readValid).toList();
+        List<JobRequest> jobs = jobFiles.stream().map(ValidJobFiles::read).toList();
         try (BraidClient client = new BraidClient(kafka.connection(), kafka.registryUrl(), kafka.topics())) {
             for (JobRequest job : jobs) {
                 client.submit(job);

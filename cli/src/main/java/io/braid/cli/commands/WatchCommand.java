@@ -1,7 +1,7 @@
 package io.braid.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.braid.cli.client.BraidClient;
+import io.braid.client.BraidClient;
 import io.braid.cli.view.ResultPrinter;
 import io.braid.cli.view.WatchBoard;
 import io.braid.schema.JobResult;

@@ -1,6 +1,6 @@
 package io.braid.cli.stack;
 
-import io.braid.cli.client.BraidClient;
+import io.braid.client.BraidClient;
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.orchestrator.dispatch.TaskPartitions;

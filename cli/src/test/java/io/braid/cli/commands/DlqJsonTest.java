@@ -2,7 +2,7 @@ package io.braid.cli.commands;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.braid.cli.client.DeadLetters.DeadLetter;
+import io.braid.client.DeadLetters.DeadLetter;
 import io.braid.schema.BranchTask;
 import io.braid.schema.json.AvroJson;
 import io.braid.testing.JobFixtures;

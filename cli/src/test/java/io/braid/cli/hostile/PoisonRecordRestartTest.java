@@ -88,7 +88,7 @@ class PoisonRecordRestartTest {
     }
 
     private static void submitAndAwait(EmbeddedStack stack, Topics topics, String jobId) {
-        try (io.braid.cli.client.BraidClient client = new io.braid.cli.client.BraidClient(stack.bootstrapServers(),
+        try (io.braid.client.BraidClient client = new io.braid.client.BraidClient(stack.bootstrapServers(),
                 stack.registryUrl(), topics)) {
             client.submit(JobFixtures.llmJob(jobId, 2));
         }

@@ -71,7 +71,7 @@ class RegistryOutageTest {
                          ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
                          new StringSerializer(), new ByteArraySerializer())) {
                 orchestrator.awaitRunning(Duration.ofSeconds(60));
-                try (io.braid.cli.client.BraidClient client = new io.braid.cli.client.BraidClient(
+                try (io.braid.client.BraidClient client = new io.braid.client.BraidClient(
                         broker.bootstrapServers(), url, topics)) {
                     client.submit(JobFixtures.llmJob("warm-up", 1));
                 }

@@ -1,11 +1,8 @@
-package io.braid.cli.client;
+package io.braid.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.braid.orchestrator.OrchestratorOptions;
-import io.braid.orchestrator.aggregate.Aggregation;
-import io.braid.orchestrator.dispatch.JobValidator;
 import io.braid.schema.JobRequest;
 import io.braid.schema.json.AvroJson;
 import io.braid.schema.json.JsonRecordException;
@@ -14,12 +11,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 
 /**
  * Job files: a JobRequest as plain JSON (see {@link AvroJson} for the mapping). A file without a {@code jobId}
  * gets a fresh one, named after the file, so the same file can be submitted many times.
+ *
+ * <p>These methods check only that the JSON is a well-formed JobRequest. The orchestrator checks the job itself
+ * (branch ids, kinds, limits) when it arrives and answers a job it refuses with a FAILED result (completedBy
+ * {@code REJECTED}) that lists the problems; the {@code braid} command checks the same rules before it sends.
  */
 public final class JobFiles {
 
@@ -29,19 +29,11 @@ public final class JobFiles {
     }
 
     /**
-     * A job file read and checked as the dispatcher will check it (with the default limits), so a mistake is
-     * reported before anything is sent: the file, the field, what was expected.
+     * Reads a job file.
+     *
+     * @throws IllegalArgumentException when the file is missing or unreadable, or not a JobRequest in JSON; the
+     *                                  message names the file and the field
      */
-    public static JobRequest readValid(Path file) {
-        JobRequest job = read(file);
-        List<String> problems = new JobValidator(Aggregation.SUPPORTED, OrchestratorOptions.DEFAULT_MAX_BRANCHES)
-                .problems(job);
-        if (!problems.isEmpty()) {
-            throw new IllegalArgumentException("job file " + file + ": " + String.join("; ", problems));
-        }
-        return job;
-    }
-
     public static JobRequest read(Path file) {
         String text;
         try {
@@ -59,7 +51,11 @@ public final class JobFiles {
         }
     }
 
-    /** Parses a job from JSON text; {@code name} prefixes the generated jobId when the JSON has none. */
+    /**
+     * Parses a job from JSON text; {@code name} prefixes the generated jobId when the JSON has none.
+     *
+     * @throws IllegalArgumentException when the text is not a JobRequest in JSON, saying which field is wrong
+     */
     public static JobRequest parse(String json, String name) {
         JsonNode node;
         try {

@@ -1,4 +1,4 @@
-package io.braid.cli.client;
+package io.braid.client;
 
 import io.braid.schema.BranchTask;
 import io.braid.schema.Topics;

@@ -1,4 +1,4 @@
-package io.braid.cli.client;
+package io.braid.client;
 
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobControl;
@@ -45,6 +45,18 @@ import java.util.function.Function;
 /**
  * Submits jobs and reads their progress and results, with nothing but Kafka and the schema registry: what any
  * client in any language does, in Java.
+ *
+ * <ul>
+ *   <li>{@link #submit} publishes a {@link JobRequest} (build one, or read a JSON file with {@link JobFiles});</li>
+ *   <li>{@link #awaitResult} waits for its {@link JobResult}, passing its {@link JobEvent}s (branch started,
+ *       finished, ...) to a callback as they arrive; {@link #awaitRounds} returns every round read;</li>
+ *   <li>{@link #replay} asks for the failed branches to run again, {@link #awaitReplayOutcome} reads the answer;</li>
+ *   <li>{@link #cancel} asks for a running job to stop;</li>
+ *   <li>{@link DeadLetters#since} lists the tasks whose last attempt failed.</li>
+ * </ul>
+ *
+ * <p>One instance holds one Kafka producer; it is thread-safe and meant to be shared, and each await opens its
+ * own short-lived consumer (in no consumer group). Close it when done.
  */
 public final class BraidClient implements AutoCloseable {
 
@@ -53,11 +65,18 @@ public final class BraidClient implements AutoCloseable {
     private final SchemaRegistry registry;
     private final KafkaProducer<String, SpecificRecord> producer;
 
+    /**
+     * A client of a plain (PLAINTEXT) Kafka.
+     *
+     * @param bootstrapServers Kafka's {@code host:port} list
+     * @param registryUrl      the schema registry's base URL (e.g. {@code http://localhost:8081})
+     * @param topics           the topic names the orchestrator uses ({@code Topics.defaults()} unless renamed)
+     */
     public BraidClient(String bootstrapServers, String registryUrl, Topics topics) {
         this(KafkaConnection.plain(bootstrapServers), registryUrl, topics);
     }
 
-    /** A client of a Kafka that needs client properties (TLS, SASL). */
+    /** A client of a Kafka that needs client properties (TLS, SASL): as above, with {@code kafka}'s settings. */
     public BraidClient(KafkaConnection kafka, String registryUrl, Topics topics) {
         this.kafka = kafka;
         this.topics = topics;
@@ -69,7 +88,11 @@ public final class BraidClient implements AutoCloseable {
                 new StringSerializer(), new AvroSerializer<>(registry));
     }
 
-    /** Publishes {@code job} to the jobs topic (key: its jobId) and waits for the broker to acknowledge it. */
+    /**
+     * Publishes {@code job} to the jobs topic (key: its jobId) and waits for the broker to acknowledge it.
+     *
+     * @throws IllegalStateException when Kafka refused the record or did not acknowledge it within 30 s
+     */
     public void submit(JobRequest job) {
         send(topics.jobs(), job.getJobId(), job, "job");
     }
@@ -266,6 +289,7 @@ public final class BraidClient implements AutoCloseable {
         return new TopicPartition(topic, partition);
     }
 
+    /** Closes the producer, waiting up to 5 s for records still in flight. */
     @Override
     public void close() {
         producer.close(Duration.ofSeconds(5));

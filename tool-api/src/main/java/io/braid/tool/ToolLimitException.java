@@ -1,4 +1,4 @@
-package io.braid.worker.tools;
+package io.braid.tool;
 
 import dev.langchain4j.exception.NonRetriableException;
 
@@ -8,6 +8,7 @@ import dev.langchain4j.exception.NonRetriableException;
  */
 public class ToolLimitException extends NonRetriableException {
 
+    /** @param message which limit, its value, and the setting that changes it */
     public ToolLimitException(String message) {
         super(message);
     }

@@ -1,4 +1,4 @@
-package io.braid.cli.client;
+package io.braid.client;
 
 import io.braid.schema.JobResult;
 
@@ -18,10 +18,12 @@ import java.util.TreeMap;
  */
 public record JobRounds(String jobId, SortedMap<Integer, JobResult> byRound) {
 
+    /** Copies {@code byRound}; the record is immutable. */
     public JobRounds {
         byRound = Collections.unmodifiableSortedMap(new TreeMap<>(byRound));
     }
 
+    /** True when no result of the job was read. */
     public boolean isEmpty() {
         return byRound.isEmpty();
     }
@@ -36,6 +38,7 @@ public record JobRounds(String jobId, SortedMap<Integer, JobResult> byRound) {
         return byRound.isEmpty() ? Optional.empty() : Optional.of(byRound.get(byRound.lastKey()));
     }
 
+    /** The result of round {@code round} (1: the job as submitted; 2, 3, ...: replays), if it was read. */
     public Optional<JobResult> round(int round) {
         return Optional.ofNullable(byRound.get(round));
     }

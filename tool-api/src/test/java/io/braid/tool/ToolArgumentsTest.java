@@ -1,4 +1,4 @@
-package io.braid.worker.tools;
+package io.braid.tool;
 
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.exception.ToolArgumentsException;

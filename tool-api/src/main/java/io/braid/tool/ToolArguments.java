@@ -1,4 +1,4 @@
-package io.braid.worker.tools;
+package io.braid.tool;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
