@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     /** The command line with Braid's error handling: a mistake prints what was wrong and how to fix it. */
     public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setDefaultValueProvider(io.braid.cli.commands.OptionDefaults.fromEnvironment());
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             // a Kafka client's own security exception says what failed, not which setting to fix

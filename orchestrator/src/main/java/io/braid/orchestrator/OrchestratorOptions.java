@@ -176,7 +176,7 @@ public record OrchestratorOptions(
         private int partitions = 6;
         private short replicationFactor = -1;
         private String instanceId = "orchestrator-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "braid-aggregator");
+        private Path stateDir = Path.of(".braid", "aggregator");
         private Delivery delivery = Delivery.EXACTLY_ONCE;
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private Duration streamsPollTime = DEFAULT_STREAMS_POLL_TIME;
