@@ -1,6 +1,6 @@
 package io.braid.cli.bench;
 
-import io.braid.broker.EmbeddedKafkaBroker;
+import io.braid.stack.EmbeddedKafkaBroker;
 import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.TopicSetup;

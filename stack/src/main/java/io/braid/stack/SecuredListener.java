@@ -1,4 +1,4 @@
-package io.braid.broker;
+package io.braid.stack;
 
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,4 +1,4 @@
-package io.braid.broker;
+package io.braid.stack;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;

@@ -1,11 +1,11 @@
 package io.braid.registry;
 
-import io.braid.broker.EmbeddedKafkaBroker;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
 import io.braid.schema.registry.RegisteredSchema;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.registry.SchemaRegistryException;
+import io.braid.stack.EmbeddedKafkaBroker;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterAll;
