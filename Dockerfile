@@ -8,10 +8,11 @@ WORKDIR /src
 # Dependencies first, so source edits do not re-download them.
 COPY pom.xml ./
 COPY schemas/pom.xml schemas/
-COPY embedded-broker/pom.xml embedded-broker/
 COPY registry/pom.xml registry/
+COPY stack/pom.xml stack/
 COPY test-support/pom.xml test-support/
 COPY client/pom.xml client/
+COPY tool-api/pom.xml tool-api/
 COPY orchestrator/pom.xml orchestrator/
 COPY worker/pom.xml worker/
 COPY examples/travel-tools/pom.xml examples/travel-tools/

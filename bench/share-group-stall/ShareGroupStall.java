@@ -1,4 +1,4 @@
-import io.braid.broker.EmbeddedKafkaBroker;
+import io.braid.stack.EmbeddedKafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;

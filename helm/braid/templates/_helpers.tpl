@@ -52,12 +52,9 @@ app.kubernetes.io/component: {{ .component }}
   value: /etc/braid/kafka/kafka.properties
 {{- end }}
 {{- if .Values.kafka.sasl.enabled }}
-- name: KAFKA_SASL_USERNAME
+- name: KAFKA_SASL_JAAS_CONFIG
   valueFrom:
-    secretKeyRef: {name: {{ required "kafka.sasl.secretName is required" .Values.kafka.sasl.secretName }}, key: {{ .Values.kafka.sasl.usernameKey }}}
-- name: KAFKA_SASL_PASSWORD
-  valueFrom:
-    secretKeyRef: {name: {{ .Values.kafka.sasl.secretName }}, key: {{ .Values.kafka.sasl.passwordKey }}}
+    secretKeyRef: {{ include "braid.kafkaSaslSecretRef" . }}
 {{- end }}
 {{- if .Values.kafka.tls.enabled }}
 - name: KAFKA_TRUSTSTORE_PASSWORD
@@ -135,6 +132,48 @@ prometheus.io/path: /metrics
 {{- define "braid.apiSecretName" -}}
 {{- .Values.api.existingSecret | default (printf "%s-api" (include "braid.fullname" .)) -}}
 {{- end }}
+
+{{/*
+The Secret key holding the whole sasl.jaas.config line: kafka.sasl.secretName's, or the chart's Secret made from
+kafka.sasl.username/password. Refuses a mix, and the user name and password keys of earlier versions (which put them
+into the line unescaped).
+*/}}
+{{- define "braid.kafkaSaslSecretRef" -}}
+{{- $sasl := .Values.kafka.sasl -}}
+{{- if or $sasl.usernameKey $sasl.passwordKey -}}
+{{- fail "kafka.sasl.usernameKey/passwordKey are gone: put the whole sasl.jaas.config line in the Secret (key kafka.sasl.jaasConfigKey, values quoted, \\ and \" escaped), or give kafka.sasl.username and kafka.sasl.password" -}}
+{{- end -}}
+{{- if and $sasl.secretName (or $sasl.username $sasl.password) -}}
+{{- fail "kafka.sasl: give either secretName (a Secret with the whole sasl.jaas.config line) or username and password, not both" -}}
+{{- end -}}
+{{- if $sasl.secretName -}}
+{name: {{ $sasl.secretName }}, key: {{ required "kafka.sasl.jaasConfigKey is required" $sasl.jaasConfigKey | quote }}}
+{{- else if and $sasl.username $sasl.password -}}
+{name: {{ include "braid.fullname" . }}-kafka-sasl, key: sasl.jaas.config}
+{{- else -}}
+{{- fail "kafka.sasl.enabled needs kafka.sasl.secretName (a Secret with the whole sasl.jaas.config line) or kafka.sasl.username and kafka.sasl.password" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A JAAS option value as Kafka's JaasConfig (a StreamTokenizer) reads it: in double quotes, \ and " escaped,
+line breaks as \n and \r (a raw one would end the quoted string). */}}
+{{- define "braid.jaasQuote" -}}
+"{{ toString . | replace "\\" "\\\\" | replace "\"" "\\\"" | replace "\n" "\\n" | replace "\r" "\\r" }}"
+{{- end -}}
+
+{{/* The sasl.jaas.config line for kafka.sasl.username/password. */}}
+{{- define "braid.kafkaJaasConfig" -}}
+{{- $sasl := .Values.kafka.sasl -}}
+{{- $module := "" -}}
+{{- if eq $sasl.mechanism "PLAIN" -}}
+{{- $module = "org.apache.kafka.common.security.plain.PlainLoginModule" -}}
+{{- else if hasPrefix "SCRAM-" $sasl.mechanism -}}
+{{- $module = "org.apache.kafka.common.security.scram.ScramLoginModule" -}}
+{{- else -}}
+{{- fail (printf "kafka.sasl.mechanism %s: the chart writes a JAAS line for PLAIN and SCRAM-SHA-256/512 only; put your own in a Secret (kafka.sasl.secretName)" $sasl.mechanism) -}}
+{{- end -}}
+{{ $module }} required username={{ include "braid.jaasQuote" $sasl.username }} password={{ include "braid.jaasQuote" $sasl.password }};
+{{- end -}}
 
 {{/* A NetworkPolicy egress rule: TCP to .ports, to .to (any destination when empty). */}}
 {{- define "braid.egressTo" -}}

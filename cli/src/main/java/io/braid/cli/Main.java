@@ -36,7 +36,9 @@ public final class Main implements Runnable {
 
     /** The command line with Braid's error handling: a mistake prints what was wrong and how to fix it. */
     public static CommandLine commandLine() {
-        return withBraidErrors(new CommandLine(new Main()));
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setDefaultValueProvider(io.braid.cli.commands.OptionDefaults.fromEnvironment());
+        return withBraidErrors(commandLine);
     }
 
     /**

@@ -72,7 +72,7 @@ class DockerDeploymentTest {
     }
 
     @Test
-    void composePublishesOnLoopbackAndTheOrchestratorNeedsAToken() throws IOException {
+    void composePublishesOnLoopbackAndTheApiAndMetricsTakeTokens() throws IOException {
         for (String name : List.of("kafka", "schema-registry", "orchestrator")) {
             assertThat((List<?>) service(name).get("ports")).as(name)
                     .allSatisfy(port -> assertThat(port.toString()).startsWith("${BRAID_PUBLISH_ADDRESS:-127.0.0.1}:"));
@@ -81,6 +81,11 @@ class DockerDeploymentTest {
         assertThat(env.get("BRAID_HTTP_BIND")).isEqualTo("0.0.0.0");
         assertThat(env.get("BRAID_API_TOKEN").toString()).as("required, no default").startsWith("${BRAID_API_TOKEN:?");
         assertThat(service("worker")).doesNotContainKey("ports");
+        // the workers' /metrics asks for the read token when one is exported (optional: empty leaves it open)
+        Map<?, ?> workerEnv = (Map<?, ?>) service("worker").get("environment");
+        assertThat(workerEnv.get("BRAID_API_READ_TOKEN")).isEqualTo("${BRAID_API_READ_TOKEN:-}")
+                .isEqualTo(env.get("BRAID_API_READ_TOKEN"));
+        assertThat(BraidEnvironment.readBy("worker")).contains("BRAID_API_READ_TOKEN");
     }
 
     @Test

@@ -1,16 +1,23 @@
 package io.braid.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import io.braid.schema.kafka.KafkaConnection;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.security.JaasContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import javax.security.auth.login.AppConfigurationEntry;
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,9 +25,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -43,9 +53,14 @@ class HelmChartTest {
 
     /** The rendered manifests of a value set ("default" = the chart's values), by "Kind/name". */
     private static Map<String, JsonNode> render(String valueSet) throws IOException {
+        return render(valueSet, valueSet.equals("default") ? null : CHART.resolve("ci").resolve(valueSet + ".yaml"));
+    }
+
+    /** The rendered manifests with the values in {@code valuesFile} (null: the chart's), by "Kind/name". */
+    private static Map<String, JsonNode> render(String valueSet, Path valuesFile) throws IOException {
         var template = new Helm(CHART).template().withName("braid").withNamespace("jobs");
-        if (!valueSet.equals("default")) {
-            template.withValuesFile(CHART.resolve("ci").resolve(valueSet + ".yaml"));
+        if (valuesFile != null) {
+            template.withValuesFile(valuesFile);
         }
         String manifests = template.call();
         Files.writeString(RENDERED.resolve(valueSet + ".yaml"), manifests);
@@ -68,6 +83,15 @@ class HelmChartTest {
                     + var.path("valueFrom").elements().next().path("name").asText());
         }
         return env;
+    }
+
+    private static JsonNode envVar(JsonNode workload, String name) {
+        for (JsonNode var : workload.at("/spec/template/spec/containers/0/env")) {
+            if (var.path("name").asText().equals(name)) {
+                return var;
+            }
+        }
+        throw new AssertionError(name + " is not in the environment of " + workload.at("/metadata/name"));
     }
 
     @Test
@@ -130,7 +154,7 @@ class HelmChartTest {
 
         String properties = manifests.get("ConfigMap/braid-kafka").at("/data/kafka.properties").asText();
         assertThat(properties).contains("security.protocol=SASL_SSL", "sasl.mechanism=SCRAM-SHA-512",
-                "ScramLoginModule required username=\"${env:KAFKA_SASL_USERNAME}\" password=\"${env:KAFKA_SASL_PASSWORD}\";",
+                "sasl.jaas.config=${env:KAFKA_SASL_JAAS_CONFIG}\n",
                 "ssl.truststore.location=/etc/braid/kafka-tls/truststore.p12",
                 "ssl.truststore.password=${env:KAFKA_TRUSTSTORE_PASSWORD}", "client.dns.lookup=use_all_dns_ips");
         for (String workload : List.of("Deployment/braid-worker", "StatefulSet/braid-orchestrator")) {
@@ -138,7 +162,8 @@ class HelmChartTest {
             assertThat(env(pod)).as(workload)
                     .containsEntry("BRAID_BOOTSTRAP_SERVERS", "b-1.kafka.example.com:9096,b-2.kafka.example.com:9096")
                     .containsEntry("BRAID_KAFKA_PROPERTIES", "/etc/braid/kafka/kafka.properties")
-                    .containsEntry("KAFKA_SASL_PASSWORD", "from secretKeyRef:kafka-braid-user")
+                    .containsEntry("KAFKA_SASL_JAAS_CONFIG", "from secretKeyRef:kafka-braid-user")
+                    .doesNotContainKeys("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD")
                     .containsEntry("KAFKA_TRUSTSTORE_PASSWORD", "from secretKeyRef:kafka-ca")
                     .containsEntry("REGISTRY_PASSWORD", "from secretKeyRef:registry-credentials")
                     .containsEntry("BRAID_REGISTRY_URL", "https://$(REGISTRY_USERNAME):$(REGISTRY_PASSWORD)@registry.example.com");
@@ -154,8 +179,97 @@ class HelmChartTest {
                 .doesNotContain("kind\":\"Secret\"");
     }
 
+    @Test
+    void saslCredentialsGivenAsValuesBecomeAnEscapedJaasLineInASecretThatKafkaReadsBack() throws Exception {
+        Path ci = CHART.resolve("ci").resolve("kafka-sasl-credentials-values.yaml");
+        JsonNode sasl = YAML.readTree(ci.toFile()).at("/kafka/sasl");
+        assertJaasRoundTrip("kafka-sasl-credentials-values", ci, "PlainLoginModule",
+                sasl.path("username").asText(), sasl.path("password").asText());
+        // line breaks, a tab and non-ASCII too, under SCRAM
+        Path generated = RENDERED.resolve("sasl-line-breaks-values.yaml");
+        YAML.writeValue(generated.toFile(), Map.of("kafka", Map.of("sasl", Map.of("enabled", true,
+                "mechanism", "SCRAM-SHA-256", "username", "user\nname", "password", "a\r\nb\tc \\\"ü€\n"))));
+        assertJaasRoundTrip("sasl-line-breaks-values", generated, "ScramLoginModule", "user\nname",
+                "a\r\nb\tc \\\"ü€\n");
+    }
+
+    /**
+     * The chart's Secret holds a sasl.jaas.config line that Kafka's own parser ({@code JaasContext}) reads back
+     * as {@code username} and {@code password}, after Braid's loader puts it into kafka.properties from the
+     * environment variable the pods take from that Secret; no ConfigMap holds either.
+     */
+    private static void assertJaasRoundTrip(String valueSet, Path values, String loginModule, String username,
+                                            String password) throws Exception {
+        Map<String, JsonNode> manifests = render(valueSet, values);
+
+        for (String workload : List.of("Deployment/braid-worker", "StatefulSet/braid-orchestrator")) {
+            JsonNode ref = envVar(manifests.get(workload), "KAFKA_SASL_JAAS_CONFIG").at("/valueFrom/secretKeyRef");
+            assertThat(ref.path("name").asText() + "/" + ref.path("key").asText()).as(workload)
+                    .isEqualTo("braid-kafka-sasl/sasl.jaas.config");
+        }
+        String jaas = new String(java.util.Base64.getDecoder().decode(
+                manifests.get("Secret/braid-kafka-sasl").at("/data/sasl.jaas.config").asText()), UTF_8);
+        Path properties = Files.writeString(RENDERED.resolve(valueSet + ".kafka.properties"),
+                manifests.get("ConfigMap/braid-kafka").at("/data/kafka.properties").asText());
+        Map<String, String> environment = Map.of("KAFKA_SASL_JAAS_CONFIG", jaas, "KAFKA_TRUSTSTORE_PASSWORD", "x",
+                "HOME", "/home/not-expanded");
+        Method load = KafkaConnection.class.getDeclaredMethod("loadProperties", Path.class, UnaryOperator.class);
+        load.setAccessible(true);
+        @SuppressWarnings("unchecked")
+        Map<String, String> loaded = (Map<String, String>) load.invoke(null, properties,
+                (UnaryOperator<String>) environment::get);
+        assertThat(loaded.get("sasl.jaas.config")).isEqualTo(jaas);
+
+        List<AppConfigurationEntry> entries = JaasContext.loadClientContext(
+                Map.of(SaslConfigs.SASL_JAAS_CONFIG, new Password(loaded.get("sasl.jaas.config"))))
+                .configurationEntries();
+        assertThat(entries).singleElement().satisfies(entry -> {
+            assertThat(entry.getLoginModuleName()).isEqualTo("org.apache.kafka.common.security."
+                    + (loginModule.startsWith("Plain") ? "plain." : "scram.") + loginModule);
+            assertThat(entry.getControlFlag()).isEqualTo(AppConfigurationEntry.LoginModuleControlFlag.REQUIRED);
+            assertThat(Map.<String, Object>copyOf(entry.getOptions()))
+                    .isEqualTo(Map.of("username", username, "password", password));
+        });
+        String asJson = TextNode.valueOf(password).toString();
+        manifests.forEach((name, manifest) -> {
+            if (name.startsWith("ConfigMap/")) {
+                assertThat(manifest.toString()).as(name).doesNotContain(asJson.substring(1, asJson.length() - 1))
+                        .doesNotContain("username=");
+            }
+        });
+    }
+
+    @Test
+    void saslCredentialsAreTakenFromASecretOrValuesNeverFromTheOldPerKeySettings() {
+        assertThatThrownBy(() -> new Helm(CHART).template().set("kafka.sasl.enabled", "true")
+                .set("kafka.sasl.secretName", "kafka-user").set("kafka.sasl.passwordKey", "password").call())
+                .hasMessageContaining("kafka.sasl.usernameKey/passwordKey are gone");
+        assertThatThrownBy(() -> new Helm(CHART).template().set("kafka.sasl.enabled", "true").call())
+                .hasMessageContaining("kafka.sasl.secretName").hasMessageContaining("kafka.sasl.username");
+        assertThatThrownBy(() -> new Helm(CHART).template().set("kafka.sasl.enabled", "true")
+                .set("kafka.sasl.secretName", "kafka-user").set("kafka.sasl.password", "pw").call())
+                .hasMessageContaining("not both");
+    }
+
+    @Test
+    void workersMetricsAskForTheReadTokenWhenSetAndTheServiceMonitorSendsIt() throws IOException {
+        assertThat(env(render("default").get("Deployment/braid-worker"))).doesNotContainKey("BRAID_API_READ_TOKEN");
+
+        Map<String, JsonNode> manifests = render("keda-values");
+        JsonNode token = envVar(manifests.get("Deployment/braid-worker"), "BRAID_API_READ_TOKEN");
+        assertThat(token.at("/valueFrom/secretKeyRef/name").asText()).isEqualTo("braid-api");
+        assertThat(token.at("/valueFrom/secretKeyRef/key").asText()).isEqualTo("read-token");
+        assertThat(token.at("/valueFrom/secretKeyRef/optional").asBoolean(false)).as("a missing key stops the pod")
+                .isFalse();
+        JsonNode authorization = manifests.get("ServiceMonitor/braid").at("/spec/endpoints/0/authorization");
+        assertThat(authorization.path("type").asText()).isEqualTo("Bearer");
+        assertThat(authorization.path("credentials").toString())
+                .isEqualTo("{\"name\":\"braid-api\",\"key\":\"read-token\"}");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"default", "keda-values", "external-kafka-sasl-tls-values", "many-workers-values"})
+    @ValueSource(strings = {"default", "keda-values", "external-kafka-sasl-tls-values", "many-workers-values",
+            "kafka-sasl-credentials-values"})
     void everyPodPassesTheRestrictedPodSecurityStandard(String valueSet) throws IOException {
         Map<String, JsonNode> manifests = render(valueSet);
 
@@ -165,12 +279,21 @@ class HelmChartTest {
             assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).as(workload).isTrue();
             assertThat(pod.at("/securityContext/seccompProfile/type").asText()).as(workload).isEqualTo("RuntimeDefault");
             assertThat(pod.has("hostNetwork") || pod.has("hostPID") || pod.has("hostIPC")).as(workload).isFalse();
+            assertThat(pod.at("/securityContext/runAsUser").asInt(10001)).as(workload).isNotZero();
+            assertThat(pod.at("/securityContext/sysctls").isMissingNode()).as(workload).isTrue();
             for (JsonNode volume : pod.path("volumes")) {
                 assertThat(volume.fieldNames()).as(workload + " volume").toIterable()
                         .allMatch(Set.of("name", "emptyDir", "configMap", "secret", "projected")::contains);
             }
-            for (JsonNode container : pod.path("containers")) {
+            List<JsonNode> containers = new java.util.ArrayList<>();
+            pod.path("initContainers").forEach(containers::add);
+            pod.path("containers").forEach(containers::add);
+            for (JsonNode container : containers) {
                 JsonNode security = container.path("securityContext");
+                assertThat(security.path("runAsUser").asInt(10001)).as(workload).isNotZero();
+                assertThat(security.path("seccompProfile").path("type").asText("RuntimeDefault")).as(workload)
+                        .isIn("RuntimeDefault", "Localhost");
+                assertThat(security.at("/windowsOptions/hostProcess").asBoolean(false)).as(workload).isFalse();
                 assertThat(security.path("allowPrivilegeEscalation").asBoolean(true)).as(workload).isFalse();
                 assertThat(security.path("privileged").asBoolean(false)).as(workload).isFalse();
                 assertThat(security.at("/capabilities/drop").toString()).as(workload).isEqualTo("[\"ALL\"]");
@@ -219,7 +342,7 @@ class HelmChartTest {
         Set<String> orchestratorReads = BraidEnvironment.readBy("orchestrator");
         Set<String> workerReads = BraidEnvironment.readBy("worker");
         for (String valueSet : List.of("default", "keda-values", "external-kafka-sasl-tls-values",
-                "many-workers-values")) {
+                "many-workers-values", "kafka-sasl-credentials-values")) {
             Map<String, JsonNode> manifests = render(valueSet);
             assertThat(BraidEnvironment.braidVariables(env(manifests.get("StatefulSet/braid-orchestrator")).keySet()))
                     .as(valueSet + " orchestrator").isSubsetOf(orchestratorReads);
@@ -229,7 +352,8 @@ class HelmChartTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"default", "keda-values", "external-kafka-sasl-tls-values", "many-workers-values"})
+    @ValueSource(strings = {"default", "keda-values", "external-kafka-sasl-tls-values", "many-workers-values",
+            "kafka-sasl-credentials-values"})
     void renderedManifestsAreValidKubernetesObjects(String valueSet) throws Exception {
         render(valueSet);
         assumeTrue(Files.isDirectory(VALIDATOR.resolve("node_modules")) || npmInstall(),

@@ -36,7 +36,7 @@ class LowLatencyModeTest {
     @BeforeAll
     static void start() {
         fleet = LocalFleet.start(1, w -> w.simulatedLatency(Duration.ofMillis(5), Duration.ofMillis(30)),
-                o -> o.lowLatency(true));
+                o -> o.delivery(io.braid.orchestrator.Delivery.LOW_LATENCY));
         fleet.awaitReady(Duration.ofSeconds(60));
     }
 

@@ -22,9 +22,7 @@ import java.util.Objects;
  * @param replicationFactor  replication factor of created topics; -1 = the broker's default
  * @param instanceId         unique per orchestrator process; names its dispatcher transactions
  * @param stateDir           where the aggregator keeps its local state (rebuilt from the changelog when lost)
- * @param exactlyOnce        both stages exactly-once (default): a transactional dispatcher and an exactly_once_v2
- *                           aggregator; false = the low-latency mode, both at least once, job results still
- *                           idempotent (see {@link Builder#lowLatency(boolean)})
+ * @param delivery           exactly once (default) or low latency, both stages alike (see {@link Delivery})
  * @param commitInterval     aggregator commit interval; with exactly-once it bounds a busy join's latency (an idle
  *                           join asks for a commit once its input drains after a job completed)
  * @param streamsPollTime    how long the aggregator blocks in poll when idle
@@ -53,7 +51,7 @@ public record OrchestratorOptions(
         short replicationFactor,
         String instanceId,
         Path stateDir,
-        boolean exactlyOnce,
+        Delivery delivery,
         Duration commitInterval,
         Duration streamsPollTime,
         JoinSettings join,
@@ -92,6 +90,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(delivery, "delivery");
         Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(streamsPollTime, "streamsPollTime");
         Objects.requireNonNull(join, "join");
@@ -177,8 +176,8 @@ public record OrchestratorOptions(
         private int partitions = 6;
         private short replicationFactor = -1;
         private String instanceId = "orchestrator-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "braid-aggregator");
-        private boolean exactlyOnce = true;
+        private Path stateDir = Path.of(".braid", "aggregator");
+        private Delivery delivery = Delivery.EXACTLY_ONCE;
         private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private Duration streamsPollTime = DEFAULT_STREAMS_POLL_TIME;
         private JoinSettings join = JoinSettings.defaults();
@@ -224,20 +223,9 @@ public record OrchestratorOptions(
             return this;
         }
 
-        /**
-         * The low-latency mode: the dispatcher sends and then commits (no transaction), the aggregator runs
-         * at_least_once, so a job result is visible as soon as it is written instead of at the next commit. The
-         * trade-off: after a crash a batch may be dispatched again and a job result written again. Repeats are
-         * harmless to the join (the same manifest, duplicate branch results) and a repeated JobResult is keyed by
-         * jobId and round and carries the same content, its completedAt taken from the inputs (the completing
-         * record's time, or its last branch's finish when later); consumers keep the first per (jobId, round).
-         */
-        public Builder lowLatency(boolean value) {
-            return exactlyOnce(!value);
-        }
-
-        public Builder exactlyOnce(boolean value) {
-            this.exactlyOnce = value;
+        /** Exactly once (default) or low latency; see {@link Delivery}. */
+        public Builder delivery(Delivery value) {
+            this.delivery = value;
             return this;
         }
 
@@ -326,7 +314,7 @@ public record OrchestratorOptions(
 
         public OrchestratorOptions build() {
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
-                    instanceId, stateDir, exactlyOnce, commitInterval, streamsPollTime, join, httpPort, httpBind, apiTokens,
+                    instanceId, stateDir, delivery, commitInterval, streamsPollTime, join, httpPort, httpBind, apiTokens,
                     advertisedHost,
                     limits, maxFanOutBytes, maxBranches, kafkaProperties, workerGroupId,
                     standbyReplicas, clock).validate();

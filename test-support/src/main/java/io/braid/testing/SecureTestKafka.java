@@ -1,10 +1,9 @@
 package io.braid.testing;
 
-import io.braid.broker.EmbeddedKafkaBroker;
-import io.braid.broker.SecuredListener;
-import io.braid.registry.EmbeddedSchemaRegistry;
-import io.braid.registry.RegistryOptions;
 import io.braid.schema.kafka.KafkaConnection;
+import io.braid.stack.EmbeddedKafkaBroker;
+import io.braid.stack.EmbeddedStack;
+import io.braid.stack.SecuredListener;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
 import org.apache.kafka.clients.admin.ScramMechanism;
@@ -30,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A real Kafka broker whose only client listener is SASL_SSL (certificates made by {@link TestCertificates}),
  * optionally enforcing ACLs, with SCRAM users added by the test; the embedded registry is started on it as one of
- * them. Start one per test class.
+ * them. An {@link EmbeddedStack} started in two steps. Start one per test class.
  */
 public final class SecureTestKafka implements AutoCloseable {
 
@@ -46,15 +45,14 @@ public final class SecureTestKafka implements AutoCloseable {
 
     private final Path dataDir;
     private final TestCertificates certificates;
-    private final EmbeddedKafkaBroker broker;
+    private final EmbeddedStack stack;
     private final User admin;
     private final List<AutoCloseable> started = new ArrayList<>();
-    private EmbeddedSchemaRegistry registry;
 
-    private SecureTestKafka(Path dataDir, TestCertificates certificates, EmbeddedKafkaBroker broker, User admin) {
+    private SecureTestKafka(Path dataDir, TestCertificates certificates, EmbeddedStack stack, User admin) {
         this.dataDir = dataDir;
         this.certificates = certificates;
-        this.broker = broker;
+        this.stack = stack;
         this.admin = admin;
     }
 
@@ -75,13 +73,13 @@ public final class SecureTestKafka implements AutoCloseable {
         User admin = new User("admin", "admin-" + Long.toHexString(System.nanoTime()), "PLAIN");
         SecuredListener secured = new SecuredListener(certificates.keyStore(), certificates.password(), admin.name(),
                 admin.password(), plainUsers, authorizer);
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Options(
+        EmbeddedStack stack = EmbeddedStack.startBroker(new EmbeddedKafkaBroker.Options(
                 dataDir.resolve("kafka"), 0, Map.of(), secured));
-        return new SecureTestKafka(dataDir, certificates, broker, admin);
+        return new SecureTestKafka(dataDir, certificates, stack, admin);
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return stack.bootstrapServers();
     }
 
     /** The super user (SASL/PLAIN). */
@@ -160,8 +158,7 @@ public final class SecureTestKafka implements AutoCloseable {
 
     /** Starts the embedded registry with its store on this broker, logged in as {@code user}. */
     public String startRegistry(User user) {
-        registry = EmbeddedSchemaRegistry.start(RegistryOptions.defaults(connection(user)).withPort(0));
-        return registry.url();
+        return stack.startRegistry(connection(user), 0);
     }
 
     /** Closes {@code resource} before the broker. */
@@ -183,10 +180,7 @@ public final class SecureTestKafka implements AutoCloseable {
                 // keep closing the rest
             }
         }
-        if (registry != null) {
-            registry.close();
-        }
-        broker.close();
+        stack.close();
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -1,10 +1,9 @@
 package io.braid.testing;
 
-import io.braid.broker.EmbeddedKafkaBroker;
-import io.braid.registry.EmbeddedSchemaRegistry;
-import io.braid.registry.RegistryOptions;
 import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.registry.SchemaRegistryClient;
+import io.braid.stack.EmbeddedKafkaBroker;
+import io.braid.stack.EmbeddedStack;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,19 +24,18 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A real Kafka broker (in-process KRaft, Kafka's own server classes) plus the embedded schema registry, on free
- * loopback ports and a temporary directory: start one per test class.
+ * A real Kafka broker (in-process KRaft, Kafka's own server classes) plus the embedded schema registry — an
+ * {@link EmbeddedStack} — on free loopback ports and a temporary directory, deleted on close: start one per test
+ * class.
  */
 public final class TestKafka implements AutoCloseable {
 
     private final Path dataDir;
-    private final EmbeddedKafkaBroker broker;
-    private final EmbeddedSchemaRegistry registry;
+    private final EmbeddedStack stack;
 
-    private TestKafka(Path dataDir, EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry) {
+    private TestKafka(Path dataDir, EmbeddedStack stack) {
         this.dataDir = dataDir;
-        this.broker = broker;
-        this.registry = registry;
+        this.stack = stack;
     }
 
     public static TestKafka start() {
@@ -52,19 +50,16 @@ public final class TestKafka implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(new EmbeddedKafkaBroker.Options(dataDir, 0,
-                brokerOverrides));
-        EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
-                RegistryOptions.defaults(broker.bootstrapServers()).withPort(0));
-        return new TestKafka(dataDir, broker, registry);
+        return new TestKafka(dataDir, EmbeddedStack.start(new EmbeddedKafkaBroker.Options(dataDir, 0,
+                brokerOverrides), 0));
     }
 
     public String bootstrapServers() {
-        return broker.bootstrapServers();
+        return stack.bootstrapServers();
     }
 
     public String registryUrl() {
-        return registry.url();
+        return stack.registryUrl();
     }
 
     public SchemaRegistryClient registryClient() {
@@ -104,8 +99,7 @@ public final class TestKafka implements AutoCloseable {
 
     @Override
     public void close() {
-        registry.close();
-        broker.close();
+        stack.close();
         try (Stream<Path> files = Files.walk(dataDir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

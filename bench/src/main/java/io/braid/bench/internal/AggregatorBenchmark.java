@@ -1,6 +1,6 @@
 package io.braid.bench.internal;
 
-import io.braid.cli.stack.EmbeddedStack;
+import io.braid.stack.EmbeddedStack;
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.orchestrator.aggregate.JoinSettings;

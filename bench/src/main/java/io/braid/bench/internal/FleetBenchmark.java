@@ -1,6 +1,5 @@
 package io.braid.bench.internal;
 
-import io.braid.broker.EmbeddedKafkaBroker;
 import io.braid.cli.stack.BraidProcess;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.client.BraidClient;
@@ -14,6 +13,7 @@ import io.braid.schema.LlmCall;
 import io.braid.schema.Topics;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroSerializer;
+import io.braid.stack.EmbeddedKafkaBroker;
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerOptions;
 import org.apache.avro.specific.SpecificRecord;

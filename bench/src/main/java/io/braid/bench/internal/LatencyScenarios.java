@@ -1,6 +1,7 @@
 package io.braid.bench.internal;
 
 import io.braid.cli.stack.LocalFleet;
+import io.braid.orchestrator.Delivery;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class LatencyScenarios extends SuiteScenario {
         out.printf("%n[%s fleet: embedded broker, orchestrator, 1 worker]%n", mode);
         try (LocalFleet fleet = LocalFleet.start(1, w -> w.config(benchModels()).maxInFlight(256).recordsPerPoll(16)
                         .progressEvents(progressEvents),
-                o -> suite.tuned(o).lowLatency(lowLatency));
+                o -> suite.tuned(o).delivery(lowLatency ? Delivery.LOW_LATENCY : Delivery.EXACTLY_ONCE));
              JobTimer timer = new JobTimer(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics());
              InProcessBaseline inProcess = new InProcessBaseline()) {
             fleet.awaitReady(Duration.ofSeconds(60));

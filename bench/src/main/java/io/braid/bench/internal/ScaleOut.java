@@ -1,11 +1,11 @@
 package io.braid.bench.internal;
 
-import io.braid.broker.EmbeddedKafkaBroker;
 import io.braid.cli.stack.BraidProcess;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.TopicSetup;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
+import io.braid.stack.EmbeddedKafkaBroker;
 
 import java.io.PrintStream;
 import java.net.URI;

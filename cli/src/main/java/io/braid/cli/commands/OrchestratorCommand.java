@@ -1,5 +1,7 @@
 package io.braid.cli.commands;
 
+import io.braid.orchestrator.Delivery;
+
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.orchestrator.status.ApiTokens;
@@ -21,61 +23,54 @@ public final class OrchestratorCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @Option(names = "--partitions", defaultValue = "${env:BRAID_PARTITIONS:-6}",
-            description = "Partitions of topics it creates (default: ${DEFAULT-VALUE})")
+    @Option(names = "--partitions", description = "Partitions of topics it creates (default: ${DEFAULT-VALUE})")
     int partitions;
 
-    @Option(names = "--replication-factor", defaultValue = "${env:BRAID_REPLICATION_FACTOR:--1}",
+    @Option(names = "--replication-factor",
             description = "Replication factor of topics it creates; -1 = broker default (default: ${DEFAULT-VALUE})")
     short replicationFactor;
 
-    @Option(names = "--state-dir", defaultValue = "${env:BRAID_STATE_DIR:-.braid/aggregator}",
-            description = "Aggregator state directory (default: ${DEFAULT-VALUE})")
+    @Option(names = "--state-dir", description = "Aggregator state directory (default: ${DEFAULT-VALUE})")
     Path stateDir;
 
     @Option(names = "--instance-id", defaultValue = "${env:BRAID_INSTANCE_ID}",
             description = "Unique name of this orchestrator instance (default: random)")
     String instanceId;
 
-    @Option(names = "--low-latency", defaultValue = "${env:BRAID_LOW_LATENCY:-false}",
-            description = {"Low-latency mode: dispatcher and aggregator at least once instead of exactly once, so "
-                    + "a job result is visible when written, not at the next commit (a few ms instead of ~25). After "
-                    + "a crash a job result may be written twice, identical and keyed by jobId and round: keep the "
-                    + "first. See docs/BENCHMARKS.md"})
-    boolean lowLatency;
+    @Option(names = "--delivery", paramLabel = "MODE", converter = DeliveryConverter.class,
+            description = {"exactly-once or low-latency (default: ${DEFAULT-VALUE}). low-latency runs dispatcher and "
+                    + "aggregator at least once, so a job result is visible when written, not at the next commit (a "
+                    + "few ms instead of ~20). After a crash a job result may be written twice, identical and keyed "
+                    + "by jobId and round: keep the first. See docs/BENCHMARKS.md"})
+    Delivery delivery;
 
-    @Option(names = "--commit-interval", defaultValue = "${env:BRAID_COMMIT_INTERVAL:-30ms}",
-            converter = DurationConverter.class,
+    @Option(names = "--commit-interval", converter = DurationConverter.class,
             description = "How often a busy aggregator commits; exactly-once, a job result becomes readable at the "
                     + "commit after its join, which an idle aggregator asks for at once (default: ${DEFAULT-VALUE})")
     Duration commitInterval;
 
-    @Option(names = "--poll-time", defaultValue = "${env:BRAID_POLL_TIME:-5ms}",
-            converter = DurationConverter.class,
+    @Option(names = "--poll-time", converter = DurationConverter.class,
             description = "How long the idle aggregator waits for input before its next loop; exactly-once, an "
                     + "idle aggregator's commit request waits for that loop, so shorter answers sooner and spends "
                     + "more CPU while idle (default: ${DEFAULT-VALUE})")
     Duration pollTime;
 
-    @Option(names = "--default-job-deadline", defaultValue = "${env:BRAID_DEFAULT_JOB_DEADLINE:-15m}",
-            converter = DurationConverter.class,
+    @Option(names = "--default-job-deadline", converter = DurationConverter.class,
             description = "Deadline of jobs that set none, from submission: then the job completes with what arrived "
                     + "(default: ${DEFAULT-VALUE})")
     Duration defaultJobDeadline;
 
-    @Option(names = "--finished-job-retention", defaultValue = "${env:BRAID_FINISHED_JOB_RETENTION:-10m}",
-            converter = DurationConverter.class,
+    @Option(names = "--finished-job-retention", converter = DurationConverter.class,
             description = "How long a finished job's state is kept for late duplicates and status queries "
                     + "(default: ${DEFAULT-VALUE})")
     Duration finishedJobRetention;
 
-    @Option(names = "--http-port", defaultValue = "${env:BRAID_ORCHESTRATOR_HTTP_PORT:-" + StatusCommand.DEFAULT_PORT
+    @Option(names = "--http-port", defaultValue = "${env:BRAID_ORCHESTRATOR_HTTP_PORT:-" + ApiOptions.DEFAULT_PORT
             + "}", description = "Serve GET /jobs/{jobId} (job status) on this port; 0 picks a free one, negative "
             + "serves nothing (default: ${DEFAULT-VALUE})")
     int httpPort;
 
-    @Option(names = "--http-bind", defaultValue = "${env:BRAID_HTTP_BIND:-"
-            + OrchestratorOptions.DEFAULT_HTTP_BIND + "}",
+    @Option(names = "--http-bind",
             description = "Address the HTTP API listens on; any non-loopback address needs API tokens "
                     + "(default: ${DEFAULT-VALUE}; in a container, 0.0.0.0 or the pod IP)")
     String httpBind;
@@ -86,42 +81,37 @@ public final class OrchestratorCommand implements Callable<Integer> {
                     + "environment; never on the command line")
     java.nio.file.Path apiTokensFile;
 
-    @Option(names = "--advertised-host", defaultValue = "${env:BRAID_ADVERTISED_HOST:-localhost}",
+    @Option(names = "--advertised-host",
             description = "The host other orchestrator instances reach this one at, to forward status queries "
                     + "(default: ${DEFAULT-VALUE}; in Kubernetes, the pod IP)")
     String advertisedHost;
 
-    @Option(names = "--record-bytes", defaultValue = "${env:BRAID_RECORD_BYTES:-"
-            + RecordLimits.DEFAULT_RECORD_BYTES + "}",
+    @Option(names = "--record-bytes",
             description = "Largest record Braid writes (manifest, task, job result); its producers and the topics "
                     + "it creates or finds are sized to it (default: ${DEFAULT-VALUE})")
     int recordBytes;
 
-    @Option(names = "--max-job-bytes", defaultValue = "${env:BRAID_MAX_JOB_BYTES:-"
-            + RecordLimits.DEFAULT_MAX_JOB_BYTES + "}",
+    @Option(names = "--max-job-bytes",
             description = "Largest job record accepted, at most half of --record-bytes; larger ones are "
                     + "dead-lettered (default: ${DEFAULT-VALUE})")
     int maxJobBytes;
 
-    @Option(names = "--max-fan-out-bytes", defaultValue = "${env:BRAID_MAX_FAN_OUT_BYTES:-"
-            + OrchestratorOptions.DEFAULT_MAX_FAN_OUT_BYTES + "}",
+    @Option(names = "--max-fan-out-bytes",
             description = "Most bytes of tasks one job (with its child jobs) may write: every task carries the "
                     + "job's inputs (default: ${DEFAULT-VALUE})")
     long maxFanOutBytes;
 
-    @Option(names = "--standby-replicas", defaultValue = "${env:BRAID_STANDBY_REPLICAS:-0}",
+    @Option(names = "--standby-replicas",
             description = "Warm copies of the aggregator's state on other instances, so a failed instance's jobs "
                     + "move without replaying the changelog (default: ${DEFAULT-VALUE}; 1 with 2+ instances)")
     int standbyReplicas;
 
-    @Option(names = "--worker-group", defaultValue = "${env:BRAID_WORKER_GROUP:-"
-            + OrchestratorOptions.DEFAULT_WORKER_GROUP_ID + "}",
+    @Option(names = "--worker-group",
             description = "The workers' share group, whose task backlog /backlog and /metrics report "
                     + "(default: ${DEFAULT-VALUE})")
     String workerGroup;
 
-    @Option(names = "--max-branches", defaultValue = "${env:BRAID_MAX_BRANCHES:-1000}",
-            description = "Most branches per job (default: ${DEFAULT-VALUE})")
+    @Option(names = "--max-branches", description = "Most branches per job (default: ${DEFAULT-VALUE})")
     int maxBranches;
 
     /** The tokens file's tokens plus BRAID_API_TOKEN (operate) and BRAID_API_READ_TOKEN (read). */
@@ -141,7 +131,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .partitions(partitions)
                 .replicationFactor(replicationFactor)
                 .stateDir(stateDir)
-                .lowLatency(lowLatency)
+                .delivery(delivery)
                 .commitInterval(commitInterval)
                 .streamsPollTime(pollTime)
                 .httpPort(httpPort)

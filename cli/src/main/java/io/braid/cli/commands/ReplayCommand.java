@@ -75,13 +75,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     ListingOptions listing;
 
-    @Option(names = "--orchestrator-url", defaultValue = "${env:BRAID_ORCHESTRATOR_URL:-http://localhost:"
-            + StatusCommand.DEFAULT_PORT + "}", description = "Any orchestrator, for --dry-run with --job "
-            + "(default: ${DEFAULT-VALUE})")
-    URI orchestratorUrl;
-
     @Mixin
-    ApiTokenOptions api = new ApiTokenOptions();
+    ApiOptions api = new ApiOptions();
 
     @Mixin
     KafkaOptions kafka;
@@ -158,7 +153,7 @@ public final class ReplayCommand implements Callable<Integer> {
 
     /** What a replay would run, from the job's status: the requested branches that did not succeed. */
     private void printWouldReplay(String jobId, List<String> requested) {
-        JsonNode status = StatusCommand.fetch(orchestratorUrl, jobId, api.token());
+        JsonNode status = StatusCommand.fetch(api.url(), jobId, api.token());
         Set<String> failed = new LinkedHashSet<>();
         Set<String> succeeded = new LinkedHashSet<>();
         for (JsonNode branch : status.path("branches")) {

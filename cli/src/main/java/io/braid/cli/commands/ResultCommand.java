@@ -40,13 +40,8 @@ public final class ResultCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the JobResult as JSON")
     boolean json;
 
-    @Option(names = "--orchestrator-url", defaultValue = "${env:BRAID_ORCHESTRATOR_URL:-http://localhost:"
-            + StatusCommand.DEFAULT_PORT + "}", description = "Any orchestrator, asked whether a newer round is "
-            + "running (default: ${DEFAULT-VALUE}); without one, the latest round on the topic is printed")
-    URI orchestratorUrl;
-
     @Mixin
-    ApiTokenOptions api = new ApiTokenOptions();
+    ApiOptions api = new ApiOptions();
 
     @Mixin
     ListingOptions listing;
@@ -59,7 +54,7 @@ public final class ResultCommand implements Callable<Integer> {
         if (round != null && round < 1) {
             throw new IllegalArgumentException("--round " + round + ": rounds count from 1 (the first dispatch)");
         }
-        Optional<StatusCommand.Held> held = StatusCommand.held(orchestratorUrl, jobId, api.token());
+        Optional<StatusCommand.Held> held = StatusCommand.held(api.url(), jobId, api.token());
         int awaited = round != null ? round : held.map(StatusCommand.Held::round).orElse(1);
         // no result is older than its job, give or take the clocks of the machines that wrote it
         Instant since = held.map(job -> job.submittedAt().minus(CLOCK_SKEW)).orElse(null);

@@ -1,6 +1,6 @@
 package io.braid.cli.commands;
 
-import io.braid.cli.stack.EmbeddedStack;
+import io.braid.stack.EmbeddedStack;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -27,25 +27,20 @@ import java.util.concurrent.Callable;
                 + "--finished-job-retention; after that use 'braid result'."})
 public final class StatusCommand implements Callable<Integer> {
 
-    static final int DEFAULT_PORT = 8088;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Parameters(paramLabel = "JOB_ID", description = "The job")
     String jobId;
 
-    @Option(names = "--orchestrator-url", defaultValue = "${env:BRAID_ORCHESTRATOR_URL:-http://localhost:"
-            + DEFAULT_PORT + "}", description = "Any orchestrator instance (default: ${DEFAULT-VALUE})")
-    URI orchestratorUrl;
-
     @Option(names = "--json", description = "Print the status as JSON")
     boolean json;
 
     @Mixin
-    ApiTokenOptions api = new ApiTokenOptions();
+    ApiOptions api = new ApiOptions();
 
     @Override
     public Integer call() {
-        JsonNode status = fetch(orchestratorUrl, jobId, api.token());
+        JsonNode status = fetch(api.url(), jobId, api.token());
         if (json) {
             System.out.println(status.toPrettyString());
         } else {
@@ -113,7 +108,7 @@ public final class StatusCommand implements Callable<Integer> {
         if (response.statusCode() != 200) {
             int code = response.statusCode();
             throw new IllegalStateException("job " + jobId + ": " + body.path("error").asText(response.body())
-                    + (code == 401 || code == 403 ? ApiTokenOptions.advice(code) : ""));
+                    + (code == 401 || code == 403 ? ApiOptions.advice(code) : ""));
         }
         return body;
     }

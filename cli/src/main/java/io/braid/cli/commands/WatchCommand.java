@@ -34,12 +34,8 @@ public final class WatchCommand implements Callable<Integer> {
     @Parameters(paramLabel = "JOB_ID", description = "The job")
     String jobId;
 
-    @Option(names = "--orchestrator-url", defaultValue = "${env:BRAID_ORCHESTRATOR_URL:-http://localhost:"
-            + StatusCommand.DEFAULT_PORT + "}", description = "Any orchestrator instance (default: ${DEFAULT-VALUE})")
-    URI orchestratorUrl;
-
     @Mixin
-    ApiTokenOptions api = new ApiTokenOptions();
+    ApiOptions api = new ApiOptions();
 
     @Mixin
     ListingOptions listing;
@@ -53,7 +49,7 @@ public final class WatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JsonNode status = StatusCommand.fetch(orchestratorUrl, jobId, api.token());
+        JsonNode status = StatusCommand.fetch(api.url(), jobId, api.token());
         if (!status.has("branches")) {
             throw new IllegalStateException("job " + jobId + " is not dispatched yet; try again in a moment");
         }

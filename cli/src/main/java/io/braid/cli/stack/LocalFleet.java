@@ -9,6 +9,7 @@ import io.braid.schema.BranchSpec;
 import io.braid.schema.JobRequest;
 import io.braid.schema.ToolCall;
 import io.braid.schema.Topics;
+import io.braid.stack.EmbeddedStack;
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerOptions;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,6 +1,5 @@
 package io.braid.cli.hostile;
 
-import io.braid.cli.stack.EmbeddedStack;
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.schema.JobManifest;
@@ -10,6 +9,7 @@ import io.braid.schema.Topics;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
+import io.braid.stack.EmbeddedStack;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.TestKafka;
 import io.braid.worker.Worker;

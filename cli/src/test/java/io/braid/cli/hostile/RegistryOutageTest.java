@@ -1,6 +1,5 @@
 package io.braid.cli.hostile;
 
-import io.braid.broker.EmbeddedKafkaBroker;
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.registry.EmbeddedSchemaRegistry;
@@ -12,6 +11,7 @@ import io.braid.schema.Topics;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.Subjects;
+import io.braid.stack.EmbeddedKafkaBroker;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.TestKafka;
 import io.braid.worker.Worker;

@@ -21,7 +21,9 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
+import io.braid.orchestrator.Delivery;
 import java.time.Clock;
+import java.util.function.Supplier;
 
 /**
  * The aggregator's Kafka Streams topology: manifests and branch results, both keyed by jobId, merged into one
@@ -50,19 +52,27 @@ public final class AggregatorTopology {
     private AggregatorTopology() {
     }
 
+    /** The exactly-once join, counting its dead letters nowhere (tests). */
     public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings) {
-        return build(topics, registry, clock, settings, false);
+        return build(topics, registry, clock, settings, Delivery.EXACTLY_ONCE, new AggregatorErrors.DeadLetters());
     }
 
-    /** With {@code recordTime}, the join's steps take their time from their inputs (see {@link JobJoinProcessor}). */
+    /**
+     * The join for a delivery mode: exactly once, its steps take their time from the clock and it asks for a commit
+     * when its input drains; at least once, they take it from their inputs (a replay computes the same result) and
+     * commits keep to the interval. {@code deadLetters} counts the inputs the join refuses or cannot process (see
+     * {@link AggregatorErrors}).
+     */
     public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings,
-                                 boolean recordTime) {
-        return build(topics, registry, clock, settings, recordTime, new AggregatorErrors.DeadLetters());
-    }
-
-    /** {@code deadLetters} counts the inputs the join refuses or cannot process (see {@link AggregatorErrors}). */
-    public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings,
-                                 boolean recordTime, AggregatorErrors.DeadLetters deadLetters) {
+                                 Delivery delivery, AggregatorErrors.DeadLetters deadLetters) {
+        JoinTime time = switch (delivery) {
+            case EXACTLY_ONCE -> JoinTime.clock(clock);
+            case LOW_LATENCY -> JoinTime.inputs();
+        };
+        Supplier<CommitRequests> commits = switch (delivery) {
+            case EXACTLY_ONCE -> CommitRequests.whenDrained();
+            case LOW_LATENCY -> CommitRequests.never();
+        };
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE_NAME),
                 Serdes.String(), AvroSerde.of(registry, JobJoinState.class)));
@@ -84,10 +94,8 @@ public final class AggregatorTopology {
 
         KStream<String, JoinOutput> outputs = manifests.merge(results, Named.as("join-inputs"))
                 .merge(controls, Named.as("join-inputs-and-controls"))
-                // recordTime is the at-least-once mode, where results are visible at once: no commit to ask for
-                .process(() -> new JobJoinProcessor(STORE_NAME, RESULTS_STORE_NAME, TIMERS_STORE_NAME, clock, settings,
-                        recordTime, !recordTime, deadLetters), Named.as("job-join"), STORE_NAME, RESULTS_STORE_NAME,
-                        TIMERS_STORE_NAME);
+                .process(() -> new JobJoinProcessor(clock, settings, time, commits.get(), deadLetters),
+                        Named.as("job-join"), STORE_NAME, RESULTS_STORE_NAME, TIMERS_STORE_NAME);
         outputs.filter((jobId, output) -> output instanceof JoinOutput.DeadLetter, named("join-dead-letters"))
                 .mapValues(output -> AggregatorErrors.deadLetterValue(((JoinOutput.DeadLetter) output).input()),
                         named("join-dead-letter"))

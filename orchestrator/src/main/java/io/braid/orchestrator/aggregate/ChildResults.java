@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.ErrorClass;
+
 import io.braid.orchestrator.dispatch.ChildJobs;
 import io.braid.schema.BranchError;
 import io.braid.schema.BranchKind;
@@ -46,7 +48,7 @@ final class ChildResults {
                 .setStartedAt(child.getSubmittedAt())
                 .setFinishedAt(child.getCompletedAt());
         if (status == BranchStatus.FAILED) {
-            result.setError(new BranchError("ChildJobFailed", "child job " + child.getJobId() + " ended "
+            result.setError(new BranchError(ErrorClass.ChildJobFailed.name(), "child job " + child.getJobId() + " ended "
                     + child.getStatus() + " (by " + child.getCompletedBy() + ")"
                     + (child.getAggregationError() != null ? ": " + child.getAggregationError().getMessage() : ""),
                     false));

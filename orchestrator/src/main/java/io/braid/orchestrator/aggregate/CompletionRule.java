@@ -3,6 +3,7 @@ package io.braid.orchestrator.aggregate;
 import io.braid.schema.BranchRef;
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
+import io.braid.schema.CompletedBy;
 import io.braid.schema.CompletionPolicy;
 import io.braid.schema.FailurePolicy;
 import io.braid.schema.JobManifest;
@@ -13,21 +14,14 @@ import java.util.Optional;
 /** Decides whether a job is complete from its manifest and the results kept so far. */
 public final class CompletionRule {
 
-    /** The rule name of a job completed by its deadline. */
-    public static final String DEADLINE = "DEADLINE";
-    /** The rule name of a job cancelled through the control topic. */
-    public static final String CANCELLED = "CANCELLED";
-    /** The rule name of a job the dispatcher refused (its result carries the rejection). */
-    public static final String REJECTED = "REJECTED";
-
     private CompletionRule() {
     }
 
     /**
-     * The name of the rule that completes the job now ("ALL", "QUORUM", "FIRST", "FAIL_FAST"), or empty while the
-     * job must wait for more results.
+     * The rule that completes the job now (ALL, QUORUM, FIRST, FAIL_FAST), or empty while the job must wait for
+     * more results.
      */
-    public static Optional<String> completedBy(JobManifest manifest, Map<String, BranchResult> results) {
+    public static Optional<CompletedBy> completedBy(JobManifest manifest, Map<String, BranchResult> results) {
         CompletionPolicy policy = manifest.getCompletion();
         int total = manifest.getBranches().size();
         if (cannotCompleteYet(policy, total, results.size())) {
@@ -46,25 +40,25 @@ public final class CompletionRule {
         }
         int failed = finished - succeeded;
         if (failed > 0 && policy.getOnBranchFailure() == FailurePolicy.FAIL_FAST) {
-            return Optional.of("FAIL_FAST");
+            return Optional.of(CompletedBy.FAIL_FAST);
         }
         switch (policy.getMode()) {
             case FIRST -> {
                 if (succeeded > 0) {
-                    return Optional.of("FIRST");
+                    return Optional.of(CompletedBy.FIRST);
                 }
             }
             case QUORUM -> {
                 int needed = policy.getQuorum() == null ? total : policy.getQuorum();
                 if (succeeded >= needed) {
-                    return Optional.of("QUORUM");
+                    return Optional.of(CompletedBy.QUORUM);
                 }
             }
             case ALL -> {
                 // completes below, once every branch has finished
             }
         }
-        return finished == total ? Optional.of("ALL") : Optional.empty();
+        return finished == total ? Optional.of(CompletedBy.ALL) : Optional.empty();
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.ErrorClass;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.braid.schema.AggregationSpec;
@@ -100,14 +102,14 @@ public final class FinalAggregation {
 
     /** The job's output from the final task's result ({@code null} when the job ended before it arrived). */
     public static Outcome finish(AggregationSpec spec, List<BranchOutcome> outcomes, BranchResult finalResult,
-                                 String completedBy) {
+                                 io.braid.schema.CompletedBy completedBy) {
         if (finalResult == null) {
-            return failed("NotAggregated", "the job ended by " + completedBy + " before its " + spec.getStrategy()
+            return failed(ErrorClass.NotAggregated, "the job ended by " + completedBy + " before its " + spec.getStrategy()
                     + " step finished");
         }
         if (finalResult.getStatus() != BranchStatus.SUCCEEDED) {
             return new Outcome(null, finalResult.getError() != null ? finalResult.getError()
-                    : new BranchError("AggregationFailed", "the " + spec.getStrategy() + " step ended "
+                    : new BranchError(ErrorClass.AggregationFailed.name(), "the " + spec.getStrategy() + " step ended "
                     + finalResult.getStatus(), false));
         }
         if (spec.getStrategy() == AggregationStrategy.SYNTHESIZE) {
@@ -116,7 +118,7 @@ public final class FinalAggregation {
         String verdict = finalResult.getOutput() == null ? "" : finalResult.getOutput();
         Optional<BranchOutcome> chosen = chosenBy(verdict, succeeded(outcomes));
         return chosen.map(o -> new Outcome(selection(o, "judge", verdict), null))
-                .orElseGet(() -> failed("NoCandidateChosen", "the judge's answer names no candidate: "
+                .orElseGet(() -> failed(ErrorClass.NoCandidateChosen, "the judge's answer names no candidate: "
                         + abbreviate(verdict)));
     }
 
@@ -203,7 +205,7 @@ public final class FinalAggregation {
             default -> throw new IllegalArgumentException("unknown scorer '" + scorer + "'; known: " + SCORERS);
         };
         return chosen.map(o -> new Outcome(selection(o, "scorer " + scorer, null), null))
-                .orElseGet(() -> failed("NoCandidate", "no branch succeeded"));
+                .orElseGet(() -> failed(ErrorClass.NoCandidate, "no branch succeeded"));
     }
 
     /** {@code {"selected": branchId, "answer": its output, "by": how, "verdict": the judge's words}}. */
@@ -223,8 +225,8 @@ public final class FinalAggregation {
                 .filter(o -> o.getStatus() == BranchStatus.SUCCEEDED && o.getOutput() != null).toList();
     }
 
-    private static Outcome failed(String errorClass, String message) {
-        return new Outcome(null, new BranchError(errorClass, message, false));
+    private static Outcome failed(ErrorClass errorClass, String message) {
+        return new Outcome(null, errorClass.error(message));
     }
 
     private static String abbreviate(String text) {

@@ -1,11 +1,14 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.ErrorClass;
+
 import io.braid.schema.AggregationSpec;
 import io.braid.schema.BranchError;
 import io.braid.schema.BranchOutcome;
 import io.braid.schema.BranchRef;
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
+import io.braid.schema.CompletedBy;
 import io.braid.schema.BranchTask;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobEvent;
@@ -54,7 +57,7 @@ public final class JobJoin {
         }
 
         /** Nothing changes; the input is refused (dead-lettered) for {@code reason}. */
-        static Step refused(JobJoinState state, String errorClass, String reason) {
+        static Step refused(JobJoinState state, ErrorClass errorClass, String reason) {
             return new Step(state, Optional.empty(), List.of(), List.of(),
                     List.of(new JoinAdmission.Refusal(errorClass, reason)));
         }
@@ -64,7 +67,7 @@ public final class JobJoin {
                 return this;
             }
             List<JoinAdmission.Refusal> all = new ArrayList<>(refusals);
-            reasons.forEach(reason -> all.add(new JoinAdmission.Refusal(JoinAdmission.REFUSED, reason)));
+            reasons.forEach(reason -> all.add(new JoinAdmission.Refusal(ErrorClass.RefusedInput, reason)));
             return new Step(state, completed, tasks, events, all);
         }
     }
@@ -93,7 +96,7 @@ public final class JobJoin {
             Optional<String> refusal = JoinAdmission.refuse(state.getManifest(), r.result(),
                     state.getAggregatingFor() != null);
             if (refusal.isPresent()) {
-                return Step.refused(state, JoinAdmission.REFUSED, refusal.get());
+                return Step.refused(state, ErrorClass.RefusedInput, refusal.get());
             }
         }
         JobJoinState next = copy(state);
@@ -105,7 +108,7 @@ public final class JobJoin {
                 next.setExpiresAt(null);
                 next.setResults(JoinAdmission.admitted(m.manifest(), next.getResults(), refused));
                 if (m.manifest().getRejection() != null) {
-                    return complete(next, CompletionRule.REJECTED, now, settings).refusing(refused);
+                    return complete(next, CompletedBy.REJECTED, now, settings).refusing(refused);
                 }
             }
             case JoinInput.Result r -> {
@@ -121,7 +124,7 @@ public final class JobJoin {
                 if (next.getManifest() == null) {
                     // The cancel overtook the manifest: remember it; the manifest then ends the job at once.
                     if (c.control().getAt().isAfter(now.plus(EARLY_CANCEL_SKEW))) {
-                        return Step.refused(state, JoinAdmission.REFUSED, "cancel of job '" + state.getJobId()
+                        return Step.refused(state, ErrorClass.RefusedInput, "cancel of job '" + state.getJobId()
                                 + "' is dated " + c.control().getAt() + ", in the future");
                     }
                     next.setCancelledEarly(c.control().getReason());
@@ -135,7 +138,7 @@ public final class JobJoin {
                 boolean cancelsOpenRound = next.getCompletedRound() < next.getManifest().getRound()
                         && (round == 0 || next.getManifest().getRound() <= round);
                 return cancelsOpenRound
-                        ? complete(next, CompletionRule.CANCELLED, now, settings)
+                        ? complete(next, CompletedBy.CANCELLED, now, settings)
                         : new Step(state, Optional.empty());
             }
         }
@@ -147,7 +150,7 @@ public final class JobJoin {
                 refused.add("cancel of job '" + state.getJobId() + "' asked at " + askedAt + ", before the job was "
                         + "submitted (" + m.manifest().getSubmittedAt() + "): not about this job, ignored");
             } else {
-                return complete(next, CompletionRule.CANCELLED, now, settings).refusing(refused);
+                return complete(next, CompletedBy.CANCELLED, now, settings).refusing(refused);
             }
         }
         return advance(next, now, settings).refusing(refused);
@@ -159,7 +162,7 @@ public final class JobJoin {
         if (manifest == null) {
             return new Step(next, Optional.empty());
         }
-        Optional<String> rule = CompletionRule.completedBy(manifest, next.getResults());
+        Optional<CompletedBy> rule = CompletionRule.completedBy(manifest, next.getResults());
         if (rule.isEmpty()) {
             return new Step(next, Optional.empty());
         }
@@ -168,7 +171,7 @@ public final class JobJoin {
         }
         if (next.getAggregatingFor() == null) {
             // The branches are done: the answer is one more task, run by a worker; the job completes on its result.
-            next.setAggregatingFor(rule.get());
+            next.setAggregatingFor(rule.get().name());
             BranchTask finalTask = FinalAggregation.task(manifest, outcomes(manifest, next.getResults(),
                     BranchStatus.CANCELLED), now);
             return new Step(next, Optional.empty(), List.of(finalTask), List.of());
@@ -176,7 +179,7 @@ public final class JobJoin {
         if (next.getResults().get(FinalAggregation.BRANCH_ID) == null) {
             return new Step(next, Optional.empty());
         }
-        return complete(next, next.getAggregatingFor(), now, settings);
+        return complete(next, CompletedBy.of(next.getAggregatingFor()), now, settings);
     }
 
     /**
@@ -184,7 +187,7 @@ public final class JobJoin {
      * round ends with no branches and the reason as its rejection. {@code manifest} stands in when the state has
      * none (the manifest itself failed). Nothing happens when the job has no open round.
      */
-    static Step failed(JobJoinState state, JobManifest manifest, String errorClass, String reason, Instant now,
+    static Step failed(JobJoinState state, JobManifest manifest, ErrorClass errorClass, String reason, Instant now,
                        JoinSettings settings) {
         JobManifest open = state.getManifest() != null ? state.getManifest() : manifest;
         if (open == null || state.getCompletedRound() >= open.getRound()) {
@@ -193,7 +196,7 @@ public final class JobJoin {
         JobJoinState next = copy(state);
         next.setManifest(JoinInputs.rejection(open, errorClass, reason));
         next.setResults(Map.of());
-        return complete(next, CompletionRule.REJECTED, now, settings);
+        return complete(next, CompletedBy.REJECTED, now, settings);
     }
 
     /**
@@ -206,16 +209,16 @@ public final class JobJoin {
         if (!open || state.getDeadlineAt() == null || state.getDeadlineAt().isAfter(now)) {
             return new Step(state, Optional.empty());
         }
-        return complete(copy(state), CompletionRule.DEADLINE, now, settings);
+        return complete(copy(state), CompletedBy.DEADLINE, now, settings);
     }
 
-    private static Step complete(JobJoinState next, String rule, Instant now, JoinSettings settings) {
+    private static Step complete(JobJoinState next, CompletedBy rule, Instant now, JoinSettings settings) {
         JobManifest manifest = next.getManifest();
         JobResult result = ResultSize.fit(result(manifest, next.getResults(), rule, now), settings.maxResultBytes());
         next.setCompletedRound(manifest.getRound());
         next.setCompletedAt(now);
         next.setCompletedStatus(result.getStatus());
-        next.setCompletedBy(rule);
+        next.setCompletedBy(rule.name());
         next.setDeadlineAt(null);
         next.setAggregatingFor(null);
         next.setExpiresAt(now.plus(settings.finishedRetention()));
@@ -268,10 +271,11 @@ public final class JobJoin {
         }
     }
 
-    static JobResult result(JobManifest manifest, Map<String, BranchResult> results, String rule, Instant now) {
+    static JobResult result(JobManifest manifest, Map<String, BranchResult> results, CompletedBy rule,
+                            Instant now) {
         // Branches without a result: MISSING when the deadline ended the job, CANCELLED when the job ended early
         // (first success, quorum, fail-fast, a cancel) and they were no longer needed.
-        BranchStatus unfinished = CompletionRule.DEADLINE.equals(rule) ? BranchStatus.MISSING : BranchStatus.CANCELLED;
+        BranchStatus unfinished = rule == CompletedBy.DEADLINE ? BranchStatus.MISSING : BranchStatus.CANCELLED;
         List<BranchOutcome> outcomes = outcomes(manifest, results, unfinished);
         long succeeded = outcomes.stream().filter(o -> o.getStatus() == BranchStatus.SUCCEEDED).count();
         AggregationSpec spec = manifest.getAggregation();
@@ -290,7 +294,7 @@ public final class JobJoin {
                 .setJobId(manifest.getJobId())
                 .setRound(manifest.getRound())
                 .setStatus(status)
-                .setCompletedBy(rule)
+                .setCompletedBy(rule.name())
                 .setAggregation(spec.getStrategy())
                 .setOutput(output)
                 .setAggregationError(aggregationError)
@@ -305,14 +309,14 @@ public final class JobJoin {
 
     /** The job's answer from its outcomes; an aggregation that throws is answered with its error, not thrown. */
     private static FinalAggregation.Outcome aggregate(JobManifest manifest, List<BranchOutcome> outcomes,
-                                                      Map<String, BranchResult> results, String rule) {
+                                                      Map<String, BranchResult> results, CompletedBy rule) {
         AggregationSpec spec = manifest.getAggregation();
         try {
             return FinalAggregation.needsTask(spec)
                     ? FinalAggregation.finish(spec, outcomes, results.get(FinalAggregation.BRANCH_ID), rule)
                     : new FinalAggregation.Outcome(Aggregation.aggregate(spec, outcomes, manifest.getInputs()), null);
         } catch (RuntimeException | StackOverflowError e) {
-            return new FinalAggregation.Outcome(null, new BranchError("AggregationFailed", spec.getStrategy()
+            return new FinalAggregation.Outcome(null, new BranchError(ErrorClass.AggregationFailed.name(), spec.getStrategy()
                     + " could not aggregate the outputs: " + e, false));
         }
     }
@@ -326,17 +330,17 @@ public final class JobJoin {
         return outcomes;
     }
 
-    private static JobStatus status(String rule, int succeeded, int total) {
-        if (CompletionRule.CANCELLED.equals(rule)) {
+    private static JobStatus status(CompletedBy rule, int succeeded, int total) {
+        if (rule == CompletedBy.CANCELLED) {
             return JobStatus.CANCELLED;
         }
         if (succeeded == 0) {
             return JobStatus.FAILED;
         }
         boolean ruleMet = switch (rule) {
-            case "FIRST", "QUORUM" -> true;
-            case "ALL" -> succeeded == total;
-            default -> false;
+            case FIRST, QUORUM -> true;
+            case ALL -> succeeded == total;
+            case FAIL_FAST, DEADLINE, CANCELLED, REJECTED -> false;
         };
         return ruleMet ? JobStatus.SUCCEEDED : JobStatus.PARTIAL;
     }

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.ErrorClass;
+
 import io.braid.schema.BranchResult;
 import io.braid.schema.JobJoinState;
 import org.apache.kafka.streams.KeyValue;
@@ -11,137 +13,67 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Runs {@link JobJoin} for each input, keeping one {@link JobJoinState} per jobId in state stores (the state and its
- * branch results apart, see {@link JoinStores}), and fires the join's timers — deadlines and expiries, indexed by
- * time in a third store — from a wall-clock punctuation that reads the injected {@link Clock}.
- *
- * <p>Open jobs' assembled states are also kept in memory (a bounded LRU cache), so an input costs neither
- * deserializing the state nor serializing more than what changed. The stores stay the truth: the cache is empty
- * whenever the processor is (re)initialized or closed, which is when Streams may have rebuilt the stores.
+ * branch results apart, see {@link JoinStores}; open jobs' states also in a {@link JoinStateCache}), and fires the
+ * join's timers — deadlines and expiries, indexed by time in a third store — from a wall-clock punctuation that reads
+ * the injected {@link Clock}. Its time source ({@link JoinTime}) and when it asks for commits
+ * ({@link CommitRequests}) come from the delivery mode.
  */
 final class JobJoinProcessor implements Processor<String, JoinInput, String, JoinOutput> {
 
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JobJoinProcessor.class);
 
-    private final String storeName;
-    private final String resultsStoreName;
-    private final String timersStoreName;
     private final Clock clock;
-    private final boolean recordTime;
+    private final JoinTime time;
+    private final CommitRequests commits;
     private final JoinSettings settings;
     private final AggregatorErrors.DeadLetters deadLetters;
+    private final JoinStateCache cache = new JoinStateCache();
     private ProcessorContext<String, JoinOutput> context;
     private KeyValueStore<String, JobJoinState> store;
     private KeyValueStore<String, BranchResult> resultsStore;
     private KeyValueStore<String, String> timers;
-    private final Map<String, JobJoinState> cache = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, JobJoinState> eldest) {
-            return size() > CACHED_STATES;
-        }
-    };
 
-    /** Assembled states kept in memory: the open jobs of a busy instance, bounded. */
-    static final int CACHED_STATES = 10_000;
-
-    /**
-     * How often an exactly-once join checks whether its input has drained since a job completed, to ask for a
-     * commit then (see {@link #commitWhenDrained}).
-     */
-    static final Duration DRAIN_CHECK_INTERVAL = Duration.ofMillis(1);
-
-    /**
-     * Inputs processed by the join on each stream thread, across its tasks. Kafka Streams commits all of a thread's
-     * tasks together (one transaction per thread), so the input that matters for a drain check is the thread's, not
-     * one task's: a task whose own partition is momentarily empty must not commit its busy neighbours' transaction.
-     */
-    private static final ThreadLocal<InputCount> INPUTS_ON_THREAD = ThreadLocal.withInitial(InputCount::new);
-
-    private static final class InputCount {
-        long processed;
-    }
-
-    private final boolean commitWhenDrained;
-    /** A job result was forwarded and no commit has been asked for since. */
-    private boolean completedSinceCommitRequest;
-    /** The thread's input count at this task's last drain check. */
-    private long inputsOnThreadAtDrainCheck;
-
-    /**
-     * With {@code recordTime} (the low-latency, at-least-once mode) every step takes its time from its input — the
-     * record's timestamp (see {@link #inputTime}), or the deadline that fired — instead of the clock, so processing
-     * the same inputs again after a crash produces the same JobResult, completedAt included.
-     *
-     * <p>With {@code commitWhenDrained} (the exactly-once mode, where a job result is visible only once the
-     * transaction that wrote it commits), the join asks Streams to commit as soon as its input has drained after a
-     * job completed — no input processed on its stream thread, by any of the thread's tasks, between two drain
-     * checks — instead of leaving the result to the next commit interval. Under load the input never drains and
-     * commits keep to the interval, so a longer interval costs throughput less transaction work without costing an
-     * idle job its latency. (Asking on every completed job committed once per job and cut throughput threefold.)
-     */
-    JobJoinProcessor(String storeName, String resultsStoreName, String timersStoreName, Clock clock,
-                     JoinSettings settings, boolean recordTime, boolean commitWhenDrained,
+    JobJoinProcessor(Clock clock, JoinSettings settings, JoinTime time, CommitRequests commits,
                      AggregatorErrors.DeadLetters deadLetters) {
-        this.deadLetters = deadLetters;
-        this.recordTime = recordTime;
-        this.commitWhenDrained = commitWhenDrained;
-        this.storeName = storeName;
-        this.resultsStoreName = resultsStoreName;
-        this.timersStoreName = timersStoreName;
         this.clock = clock;
         this.settings = settings;
+        this.time = time;
+        this.commits = commits;
+        this.deadLetters = deadLetters;
     }
 
     @Override
     public void init(ProcessorContext<String, JoinOutput> context) {
         this.context = context;
-        this.store = context.getStateStore(storeName);
-        this.resultsStore = context.getStateStore(resultsStoreName);
-        this.timers = context.getStateStore(timersStoreName);
+        this.store = context.getStateStore(AggregatorTopology.STORE_NAME);
+        this.resultsStore = context.getStateStore(AggregatorTopology.RESULTS_STORE_NAME);
+        this.timers = context.getStateStore(AggregatorTopology.TIMERS_STORE_NAME);
         cache.clear();
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> fireDueTimers());
-        completedSinceCommitRequest = false;
-        inputsOnThreadAtDrainCheck = INPUTS_ON_THREAD.get().processed;
-        if (commitWhenDrained) {
-            context.schedule(DRAIN_CHECK_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
-                    timestamp -> commitIfDrained());
-        }
-    }
-
-    /** Asks for a commit when a job completed and no input arrived on this thread since the last check. */
-    void commitIfDrained() {
-        long inputsOnThread = INPUTS_ON_THREAD.get().processed;
-        if (completedSinceCommitRequest && inputsOnThread == inputsOnThreadAtDrainCheck) {
-            context.commit();
-            completedSinceCommitRequest = false;
-        }
-        inputsOnThreadAtDrainCheck = inputsOnThread;
+        commits.start(context);
     }
 
     @Override
     public void process(Record<String, JoinInput> record) {
-        if (commitWhenDrained) {
-            INPUTS_ON_THREAD.get().processed++;
-        }
+        commits.processed();
         String jobId = record.key();
         if (jobId == null || !jobId.equals(JoinInputs.jobId(record.value()))) {
-            deadLetter(record, JoinAdmission.REFUSED, "the record's key (" + jobId + ") is not its jobId ("
+            deadLetter(record, ErrorClass.RefusedInput, "the record's key (" + jobId + ") is not its jobId ("
                     + JoinInputs.jobId(record.value()) + ")");
             return;
         }
         try {
             JobJoinState stored = load(jobId);
             JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
-            Instant now = recordTime ? inputTime(record, state) : clock.instant();
+            Instant now = time.ofInput(record, state);
             Map<String, BranchResult> resultsBefore = state.getResults();
             JobJoin.Step step = JobJoin.apply(state, record.value(), now, settings);
             BranchResult changed = record.value() instanceof JoinInput.Result r ? r.result() : null;
@@ -161,32 +93,30 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         log.error("the join could not process a {} of job {}; dead-lettered", JoinInputs.kind(record.value()),
                 record.key(), e);
         cache.remove(record.key());
-        deadLetter(record, PROCESSING_FAILED, e.toString());
+        deadLetter(record, ErrorClass.ProcessingFailed, e.toString());
         if (record.value() instanceof JoinInput.Manifest m) {
             failJob(record.key(), m.manifest(), "the aggregator could not process the job's manifest: " + e);
         }
     }
 
-    /** Answers the job FAILED ({@value #PROCESSING_FAILED}); when even that fails, only logs it. */
+    /** Answers the job FAILED ({@code ProcessingFailed}); when even that fails, only logs it. */
     private void failJob(String jobId, io.braid.schema.JobManifest manifest, String reason) {
         try {
             JobJoinState stored = load(jobId);
             JobJoinState state = stored == null ? JobJoin.empty(jobId) : stored;
             save(jobId, stored == null ? null : state, state, state.getResults(), null, JobJoin.failed(state,
-                    manifest, PROCESSING_FAILED, reason, clock.instant(), settings));
+                    manifest, ErrorClass.ProcessingFailed, reason, clock.instant(), settings));
         } catch (RuntimeException | StackOverflowError again) {
             cache.remove(jobId);
             log.error("job {} could not be answered FAILED either", jobId, again);
         }
     }
 
-    /** The error class of an input whose processing threw. */
-    static final String PROCESSING_FAILED = "ProcessingFailed";
 
-    private void deadLetter(Record<String, JoinInput> record, String errorClass, String reason) {
+    private void deadLetter(Record<String, JoinInput> record, ErrorClass errorClass, String reason) {
         org.apache.kafka.common.header.internals.RecordHeaders headers =
                 new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(AggregatorErrors.ERROR_CLASS_HEADER, utf8(errorClass));
+        headers.add(AggregatorErrors.ERROR_CLASS_HEADER, utf8(errorClass.name()));
         headers.add(AggregatorErrors.ERROR_MESSAGE_HEADER, utf8(reason));
         headers.add(AggregatorErrors.INPUT_HEADER, utf8(JoinInputs.kind(record.value())));
         context.recordMetadata().ifPresent(source -> headers.add(AggregatorErrors.SOURCE_HEADER,
@@ -198,26 +128,6 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
 
     private static byte[] utf8(String text) {
         return text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /**
-     * The record's timestamp, or the latest finish among the job's results when that is later. Results written by
-     * several producers reach the partition out of timestamp order (one waits in its producer's batch while a later
-     * one is appended), so the completing record may be older than a result already joined; a job does not complete
-     * before its last branch finished. Both come from the stored state and the record, so a replay computes the
-     * same time.
-     */
-    static Instant inputTime(Record<String, JoinInput> record, JobJoinState state) {
-        Instant time = Instant.ofEpochMilli(record.timestamp());
-        if (record.value() instanceof JoinInput.Result r && r.result().getFinishedAt().isAfter(time)) {
-            time = r.result().getFinishedAt();
-        }
-        for (BranchResult result : state.getResults().values()) {
-            if (result.getFinishedAt().isAfter(time)) {
-                time = result.getFinishedAt();
-            }
-        }
-        return time;
     }
 
     private void fireDueTimers() {
@@ -253,7 +163,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
             case DEADLINE -> {
                 if (timer.at().equals(state.getDeadlineAt())) {
                     save(timer.jobId(), state, state, state.getResults(), null, JobJoin.deadlinePassed(state,
-                            recordTime ? timer.at() : now, settings));
+                            time.ofDeadline(timer.at(), now), settings));
                 }
             }
             case EXPIRY -> {
@@ -276,20 +186,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         JobJoinState after = step.state();
         if (after != input) {
             saveResults(jobId, resultsBefore, changed, after.getResults());
-            // The state record without its results (they are stored apart): compared and written with the results
-            // set aside for the moment, which costs no copy; the store serializes the value as it is put.
-            Map<String, BranchResult> afterResults = after.getResults();
-            Map<String, BranchResult> inputResults = input.getResults();
-            after.setResults(Map.of());
-            input.setResults(Map.of());
-            try {
-                if (before == null || !same(after, input)) {
-                    store.put(jobId, after);
-                }
-            } finally {
-                after.setResults(afterResults);
-                input.setResults(inputResults);
-            }
+            JoinStores.putState(store, jobId, after, before == null ? null : input);
             cache.put(jobId, after);
             moveTimer(jobId, JoinTimers.Kind.DEADLINE, before == null ? null : before.getDeadlineAt(),
                     after.getDeadlineAt());
@@ -299,7 +196,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         step.completed().ifPresent(result -> {
             context.forward(new Record<>(jobId, new JoinOutput.Completed(result),
                     result.getCompletedAt().toEpochMilli()));
-            completedSinceCommitRequest = true;
+            commits.completed();
         });
         step.tasks().forEach(task -> context.forward(
                 new Record<>(jobId, new JoinOutput.Task(task), task.getDispatchedAt().toEpochMilli())));
@@ -322,24 +219,12 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
             return;
         }
         now.forEach((branchId, result) -> {
-            if (!same(before.get(branchId), result)) {
+            if (!JoinStores.same(before.get(branchId), result)) {
                 resultsStore.put(JoinStores.resultKey(jobId, branchId), result);
             }
         });
         before.keySet().stream().filter(branchId -> !now.containsKey(branchId))
                 .forEach(branchId -> resultsStore.delete(JoinStores.resultKey(jobId, branchId)));
-    }
-
-    /**
-     * Whether two records hold the same values. Avro's generated equals cannot compare an array of records that
-     * hold timestamps (it throws); such a pair counts as different, which only costs a write.
-     */
-    private static boolean same(Object a, Object b) {
-        try {
-            return Objects.equals(a, b);
-        } catch (org.apache.avro.AvroRuntimeException e) {
-            return false;
-        }
     }
 
     /** The job's assembled state, from the cache or the stores; null when it has none. */

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.ErrorClass;
+
 import io.braid.orchestrator.dispatch.ChildJobs;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchRef;
@@ -31,15 +33,11 @@ import java.util.Optional;
  */
 final class JoinAdmission {
 
-    /** The error class of a refused input, as its dead letter says. */
-    static final String REFUSED = "RefusedInput";
-    /** A second job under an id that is held. */
-    static final String DUPLICATE_JOB = "DuplicateJob";
     /** Prefix of the worker id on a branch result the aggregator made from a child job's result. */
     static final String CHILD_WORKER_PREFIX = "child job ";
 
     /** Why an input was refused. */
-    record Refusal(String errorClass, String reason) {
+    record Refusal(ErrorClass errorClass, String reason) {
     }
 
     private JoinAdmission() {
@@ -48,7 +46,7 @@ final class JoinAdmission {
     /** Why {@code manifest} may not be joined into {@code state}; empty when it may. */
     static Optional<Refusal> refuse(JobJoinState state, JobManifest manifest) {
         if (manifest.getRound() != 1) {
-            return Optional.of(new Refusal(REFUSED, "manifest of job '" + manifest.getJobId() + "' names round "
+            return Optional.of(new Refusal(ErrorClass.RefusedInput, "manifest of job '" + manifest.getJobId() + "' names round "
                     + manifest.getRound() + "; the dispatcher writes round 1 only (replays open rounds in the join)"));
         }
         JobManifest held = state.getManifest();
@@ -59,7 +57,7 @@ final class JoinAdmission {
                 : sameDispatch(held, manifest)) {
             return Optional.empty();
         }
-        return Optional.of(new Refusal(DUPLICATE_JOB, "job id '" + manifest.getJobId() + "' is held by a job "
+        return Optional.of(new Refusal(ErrorClass.DuplicateJob, "job id '" + manifest.getJobId() + "' is held by a job "
                 + "submitted at " + held.getSubmittedAt() + (held.getRejection() != null ? " (refused)" : "")
                 + "; a job id is used once (until the finished job's retention passes): choose a new id"));
     }

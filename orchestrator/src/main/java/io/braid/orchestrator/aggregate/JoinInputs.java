@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.ErrorClass;
+
 import io.braid.schema.BranchError;
 import io.braid.schema.JobManifest;
 
@@ -33,8 +35,8 @@ final class JoinInputs {
     }
 
     /** {@code manifest} as a refused job: no branches, and the reason, which the join answers FAILED. */
-    static JobManifest rejection(JobManifest manifest, String errorClass, String reason) {
+    static JobManifest rejection(JobManifest manifest, ErrorClass errorClass, String reason) {
         return JobManifest.newBuilder(manifest).setBranches(List.of()).setSpecs(List.of()).setInputs(Map.of())
-                .setRejection(new BranchError(errorClass, reason, false)).build();
+                .setRejection(errorClass.error(reason)).build();
     }
 }

@@ -5,6 +5,7 @@ import io.braid.schema.JobJoinState;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 import java.util.HashMap;
@@ -30,6 +31,43 @@ public final class JoinStores {
 
     static String resultPrefix(String jobId) {
         return jobId + SEPARATOR;
+    }
+
+    /**
+     * Writes {@code state} without its results (they are stored apart) unless it equals {@code previous} (the
+     * state it was computed from, or null). The results are set aside while the store serializes the value, which
+     * costs no copy, and put back before returning.
+     */
+    static void putState(KeyValueStore<String, JobJoinState> states, String jobId, JobJoinState state,
+                         JobJoinState previous) {
+        Map<String, BranchResult> stateResults = state.getResults();
+        Map<String, BranchResult> previousResults = previous == null ? null : previous.getResults();
+        state.setResults(Map.of());
+        if (previous != null) {
+            previous.setResults(Map.of());
+        }
+        try {
+            if (previous == null || !same(state, previous)) {
+                states.put(jobId, state);
+            }
+        } finally {
+            state.setResults(stateResults);
+            if (previous != null) {
+                previous.setResults(previousResults);
+            }
+        }
+    }
+
+    /**
+     * Whether two records hold the same values. Avro's generated equals cannot compare an array of records that
+     * hold timestamps (it throws); such a pair counts as different, which only costs a write.
+     */
+    static boolean same(Object a, Object b) {
+        try {
+            return java.util.Objects.equals(a, b);
+        } catch (org.apache.avro.AvroRuntimeException e) {
+            return false;
+        }
     }
 
     /** The job's whole state (its results included), or null when it has none. */

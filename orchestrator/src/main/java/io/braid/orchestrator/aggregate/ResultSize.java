@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.ErrorClass;
+
 import io.braid.schema.BranchError;
 import io.braid.schema.BranchOutcome;
 import io.braid.schema.JobResult;
@@ -21,8 +23,6 @@ import java.io.UncheckedIOException;
  */
 final class ResultSize {
 
-    /** The error class of a job result replaced for its size. */
-    static final String TOO_LARGE = "ResultTooLarge";
     /** Room for the wire format's header and the record's framing. */
     private static final int HEADER_BYTES = 5;
 
@@ -38,7 +38,7 @@ final class ResultSize {
             return result;
         }
         JobResult smaller = JobResult.newBuilder(result).setStatus(JobStatus.FAILED).setOutput(null)
-                .setAggregationError(new BranchError(TOO_LARGE, "the job result would be " + bytes + " bytes, over the "
+                .setAggregationError(new BranchError(ErrorClass.ResultTooLarge.name(), "the job result would be " + bytes + " bytes, over the "
                         + "record limit of " + maxBytes + " bytes (--record-bytes); its outputs are left out: make "
                         + "branch outputs smaller, or have the job return references", false))
                 .setBranches(result.getBranches().stream().map(ResultSize::withoutOutput).toList()).build();

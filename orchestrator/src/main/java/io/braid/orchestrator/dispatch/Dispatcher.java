@@ -1,5 +1,9 @@
 package io.braid.orchestrator.dispatch;
 
+import io.braid.schema.ErrorClass;
+
+import io.braid.orchestrator.Delivery;
+
 import io.braid.orchestrator.aggregate.AggregatorErrors;
 import io.braid.schema.JobRequest;
 import io.braid.schema.RecordLimits;
@@ -16,7 +20,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
@@ -72,7 +75,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         }
     }
 
-    private final boolean transactional;
+    private final BatchCommit batchCommit;
     private final Topics topics;
     private final Clock clock;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -87,16 +90,11 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     private Duration backoff = Duration.ZERO;
     private Instant pausedUntil;
 
-    /**
-     * With {@code transactional} false (the low-latency mode) a batch's records are sent with an idempotent
-     * producer, flushed, and only then are the offsets committed: at least once — a crash in between dispatches the
-     * batch again, which the aggregator absorbs (a repeated manifest of the same round changes nothing, a repeated
-     * branch result is a duplicate).
-     */
-    public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, boolean transactional,
+    /** {@code delivery} decides how a batch is committed (see {@link BatchCommit}). */
+    public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, Delivery delivery,
                       Topics topics, SchemaRegistry registry, JobValidator validator, RecordLimits limits,
                       long maxFanOutBytes, Clock clock) {
-        this.transactional = transactional;
+        this.batchCommit = BatchCommit.of(delivery);
         this.topics = topics;
         this.clock = clock;
         this.jobRecords = new JobRecords(topics, new JobDecoder(new AvroDeserializer<>(registry, JobRequest.class)),
@@ -112,12 +110,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
         this.consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
         Map<String, Object> producerConfig = kafka.config(limits.producerConfig());
-        if (transactional) {
-            producerConfig.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        } else {
-            producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
-        }
+        batchCommit.configure(producerConfig, transactionalId);
         producerConfig.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(producerConfig, new StringSerializer(), new ByteArraySerializer());
     }
@@ -125,9 +118,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     @Override
     public void run() {
         try {
-            if (transactional) {
-                producer.initTransactions();
-            }
+            batchCommit.start(producer);
             consumer.subscribe(List.of(topics.jobs()));
             while (running) {
                 resumeWhenBackoffPassed();
@@ -174,16 +165,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     private void dispatchBatch(ConsumerRecords<String, byte[]> records) {
         failures.startBatch();
         try {
-            if (transactional) {
-                producer.beginTransaction();
-                producer.sendOffsetsToTransaction(dispatchAll(records), consumer.groupMetadata());
-                producer.commitTransaction();
-            } else {
-                Map<TopicPartition, OffsetAndMetadata> next = dispatchAll(records);
-                producer.flush();
-                failures.awaitAll();
-                consumer.commitSync(next);
-            }
+            batchCommit.commit(producer, consumer, () -> dispatchAll(records), failures);
             succeeded(failures.refusals());
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
             throw e;
@@ -207,13 +189,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
      * they are refused next time, or after a pause when the cause may pass (the registry, the broker).
      */
     private void failed(ConsumerRecords<String, byte[]> records, RuntimeException e) {
-        if (transactional) {
-            try {
-                producer.abortTransaction();
-            } catch (KafkaException abortFailed) {
-                log.warn("aborting the dispatch transaction failed: {}", abortFailed.toString());
-            }
-        }
+        batchCommit.abort(producer);
         int poisoned = failures.markRefusedByBroker();
         rewind(records);
         if (poisoned > 0) {
@@ -270,7 +246,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         }
         List<ProducerRecord<String, byte[]>> out;
         if (refusedBefore == 1) {
-            out = jobRecords.refusal(record, new InvalidJobException(InvalidJobException.Kind.TooLarge, null,
+            out = jobRecords.refusal(record, new InvalidJobException(ErrorClass.TooLarge, null,
                     failures.jobId(record), "the broker refused the job's records: " + failures.lastCause(record)
                     + "; raise the topics' max.message.bytes to match --record-bytes, or make the job smaller",
                     null), now);
@@ -283,7 +259,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
                 }
                 log.error("job record {}-{}@{} could not be fanned out", record.topic(), record.partition(),
                         record.offset(), e);
-                out = jobRecords.refusal(record, new InvalidJobException(InvalidJobException.Kind.InvalidJob, null,
+                out = jobRecords.refusal(record, new InvalidJobException(ErrorClass.InvalidJob, null,
                         null, "the dispatcher could not fan the job out: " + e, e), now);
             }
         }

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.dispatch;
 
+import io.braid.schema.ErrorClass;
+
 import java.util.Optional;
 
 /**
@@ -9,40 +11,26 @@ import java.util.Optional;
  */
 public class InvalidJobException extends RuntimeException {
 
-    /** What kind of bad input: the error class of the dead letter. */
-    public enum Kind {
-        /** Neither the schema registry wire format nor a JSON object. */
-        UnreadableRecord,
-        /** Wire format, but the schema id is unknown to the registry or is not a JobRequest schema. */
-        UnknownSchema,
-        /** JSON or Avro that does not fit the JobRequest schema. */
-        SchemaMismatch,
-        /** Fits the schema but breaks a rule (empty branches, duplicate ids, bad quorum, ...). */
-        InvalidJob,
-        /** Larger than the orchestrator accepts. */
-        TooLarge
-    }
-
-    private final Kind kind;
+    private final ErrorClass kind;
     private final String field;
     private final String jobId;
 
     public InvalidJobException(String message) {
-        this(Kind.InvalidJob, null, null, message, null);
+        this(ErrorClass.InvalidJob, null, null, message, null);
     }
 
     public InvalidJobException(String message, Throwable cause) {
-        this(Kind.InvalidJob, null, null, message, cause);
+        this(ErrorClass.InvalidJob, null, null, message, cause);
     }
 
-    public InvalidJobException(Kind kind, String field, String jobId, String message, Throwable cause) {
+    public InvalidJobException(ErrorClass kind, String field, String jobId, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
         this.field = field;
         this.jobId = jobId;
     }
 
-    public Kind kind() {
+    public ErrorClass kind() {
         return kind;
     }
 

@@ -1,7 +1,8 @@
 package io.braid.orchestrator.dispatch;
 
+import io.braid.schema.ErrorClass;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import io.braid.orchestrator.dispatch.InvalidJobException.Kind;
 import io.braid.schema.JobRequest;
 import io.braid.schema.json.AvroJson;
 import io.braid.schema.json.JsonRecordException;
@@ -43,21 +44,21 @@ public final class JobDecoder {
      */
     public JobRequest decode(String topic, byte[] value) {
         if (value == null || value.length == 0) {
-            throw new InvalidJobException(Kind.UnreadableRecord, null, null, "empty record value: expected an Avro "
+            throw new InvalidJobException(ErrorClass.UnreadableRecord, null, null, "empty record value: expected an Avro "
                     + "JobRequest in the schema registry wire format or a JSON object", null);
         }
         if (value[0] == '{') {
             return decodeJson(value);
         }
         if (value[0] != WireFormat.MAGIC_BYTE) {
-            throw new InvalidJobException(Kind.UnreadableRecord, null, null, String.format("unreadable record: first "
+            throw new InvalidJobException(ErrorClass.UnreadableRecord, null, null, String.format("unreadable record: first "
                     + "byte 0x%02x is neither the wire format's magic byte 0x00 nor '{' of a JSON object", value[0]),
                     null);
         }
         try {
             WireFormat.schemaId(value);
         } catch (SerializationException e) {
-            throw new InvalidJobException(Kind.UnreadableRecord, null, null, e.getMessage(), e);
+            throw new InvalidJobException(ErrorClass.UnreadableRecord, null, null, e.getMessage(), e);
         }
         try {
             return avro.deserialize(topic, value);
@@ -66,7 +67,7 @@ public final class JobDecoder {
         } catch (SerializationException e) {
             boolean schema = e.getCause() instanceof SchemaRegistryException
                     || (e.getMessage() != null && e.getMessage().contains("cannot be read as"));
-            throw new InvalidJobException(schema ? Kind.UnknownSchema : Kind.SchemaMismatch, null, null,
+            throw new InvalidJobException(schema ? ErrorClass.UnknownSchema : ErrorClass.SchemaMismatch, null, null,
                     e.getMessage(), e);
         }
     }
@@ -78,7 +79,7 @@ public final class JobDecoder {
         } catch (CharacterCodingException e) {
             String where = e instanceof MalformedInputException malformed
                     ? " (" + malformed.getInputLength() + " malformed byte(s))" : "";
-            throw new InvalidJobException(Kind.UnreadableRecord, null, null, "JSON job is not valid UTF-8" + where
+            throw new InvalidJobException(ErrorClass.UnreadableRecord, null, null, "JSON job is not valid UTF-8" + where
                     + ": write JSON records in UTF-8", e);
         }
         JsonNode node = null;
@@ -87,7 +88,7 @@ public final class JobDecoder {
             return AvroJson.fromJson(node, JobRequest.class);
         } catch (JsonRecordException e) {
             Matcher path = FIELD.matcher(e.getMessage());
-            throw new InvalidJobException(Kind.SchemaMismatch, path.lookingAt() ? path.group(1) : null,
+            throw new InvalidJobException(ErrorClass.SchemaMismatch, path.lookingAt() ? path.group(1) : null,
                     jobIdIn(node), "JSON job does not match the JobRequest schema: " + e.getMessage(), e);
         }
     }

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.dispatch;
 
+import io.braid.schema.ErrorClass;
+
 import io.braid.schema.BranchError;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
@@ -60,7 +62,7 @@ final class JobRecords {
 
     private JobRequest decodeValid(ConsumerRecord<String, byte[]> record) {
         if (record.value() != null && record.value().length > limits.maxJobBytes()) {
-            throw new InvalidJobException(InvalidJobException.Kind.TooLarge, null, null, "the record is "
+            throw new InvalidJobException(ErrorClass.TooLarge, null, null, "the record is "
                     + record.value().length + " bytes; this orchestrator accepts jobs up to " + limits.maxJobBytes()
                     + " bytes (--max-job-bytes): pass large inputs by reference", null);
         }
@@ -70,7 +72,7 @@ final class JobRecords {
             problems.addAll(validator.problems(job));
         }
         if (!problems.isEmpty()) {
-            throw new InvalidJobException(InvalidJobException.Kind.InvalidJob, JobValidator.fieldOf(problems.get(0)),
+            throw new InvalidJobException(ErrorClass.InvalidJob, JobValidator.fieldOf(problems.get(0)),
                     job.getJobId(), "invalid job '" + job.getJobId() + "': " + String.join("; ", problems), null);
         }
         return job;
@@ -88,7 +90,7 @@ final class JobRecords {
                         fanOut.tasks().get(i), job));
                 bytes += out.get(out.size() - 1).value().length;
                 if (bytes > maxFanOutBytes) {
-                    throw new InvalidJobException(InvalidJobException.Kind.TooLarge, null, job.getJobId(),
+                    throw new InvalidJobException(ErrorClass.TooLarge, null, job.getJobId(),
                             "the job's tasks add up to more than " + maxFanOutBytes + " bytes (--max-fan-out-bytes):"
                             + " every task carries the job's inputs, so large inputs times many branches multiply;"
                             + " pass large inputs by reference or split the job", null);
@@ -106,7 +108,7 @@ final class JobRecords {
                                                       SpecificRecord value, JobRequest job) {
         byte[] bytes = serializer.serialize(topic, value);
         if (bytes.length > limits.recordBytes()) {
-            throw new InvalidJobException(InvalidJobException.Kind.TooLarge, null, job.getJobId(), "the job's "
+            throw new InvalidJobException(ErrorClass.TooLarge, null, job.getJobId(), "the job's "
                     + value.getSchema().getName() + " for " + key + " would be " + bytes.length + " bytes, over the "
                     + "record limit of " + limits.recordBytes() + " bytes (--record-bytes); make the job smaller",
                     null);
@@ -145,7 +147,7 @@ final class JobRecords {
             Instant submitted = Instant.ofEpochMilli(record.timestamp());
             JobManifest rejection = JobManifest.newBuilder().setJobId(jobId).setSubmittedAt(submitted)
                     .setDispatchedAt(now).setBranches(List.of()).setDispatchId(dispatchId(record))
-                    .setRejection(new BranchError(e.kind().name(), clip(e.getMessage()), false)).build();
+                    .setRejection(e.kind().error(clip(e.getMessage()))).build();
             out.add(new ProducerRecord<>(topics.manifests(), jobId, serializer.serialize(topics.manifests(),
                     rejection)));
         });

@@ -3,20 +3,12 @@ package io.braid.orchestrator.status;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.node.TextNode;
-import io.braid.orchestrator.aggregate.AggregatorTopology;
-import io.braid.orchestrator.aggregate.JoinStores;
+import io.braid.orchestrator.aggregate.JoinQueries;
 import io.braid.orchestrator.aggregate.Replay;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobControl;
 import io.braid.schema.JobJoinState;
 import io.braid.schema.http.HttpReplies;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.HostInfo;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -64,8 +56,7 @@ public final class JobStatusServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String instanceId;
     private final java.util.function.Consumer<JobControl> controls;
-    private volatile KafkaStreams streams;
-    private volatile HostInfo self;
+    private volatile JoinQueries join;
 
     private JobStatusServer(HttpServer server, ApiGuard guard, String instanceId,
                             java.util.function.Consumer<JobControl> controls) {
@@ -105,10 +96,9 @@ public final class JobStatusServer implements AutoCloseable {
         return server.getAddress().getPort();
     }
 
-    /** Starts answering for {@code streams}, whose {@code application.server} is {@code self}. */
-    public void attach(KafkaStreams streams, HostInfo self) {
-        this.streams = streams;
-        this.self = self;
+    /** Starts answering from the aggregator that {@code join} queries. */
+    public void attach(JoinQueries join) {
+        this.join = join;
         server.start();
     }
 
@@ -201,64 +191,50 @@ public final class JobStatusServer implements AutoCloseable {
     /** A replay dry run, answered from the state of the instance that holds the job (forwarded there once). */
     private Answer preview(JobControl control, String rawPath, String body, boolean forwarded,
                            String authorization) {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(AggregatorTopology.STORE_NAME, control.getJobId(),
-                Serdes.String().serializer());
-        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            return new Answer(503, error("the aggregator is rebalancing or restoring; ask again shortly"));
+        JoinQueries.Owner owner = join.owner(control.getJobId());
+        if (owner instanceof JoinQueries.Owner.Unknown) {
+            return REBALANCING;
         }
-        if (!owner.activeHost().equals(self) && !forwarded) {
-            return send(HttpRequest.newBuilder(URI.create("http://" + owner.activeHost().host() + ":"
-                    + owner.activeHost().port() + PREFIX + rawPath + "?" + FORWARDED))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)), owner.activeHost(), authorization);
+        if (owner instanceof JoinQueries.Owner.Elsewhere there && !forwarded) {
+            return send(HttpRequest.newBuilder(URI.create("http://" + there.host() + ":" + there.port() + PREFIX
+                    + rawPath + "?" + FORWARDED)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)), there, authorization);
         }
-        JobJoinState state;
         try {
-            state = localState(control.getJobId());
-        } catch (InvalidStateStoreException e) {
-            return new Answer(503, error("the aggregator's store is not ready (" + e.getMessage()
-                    + "); ask again shortly"));
+            Replay.Preview preview = join.previewReplay(control, java.time.Instant.now());
+            return new Answer(200, "{\"wouldReplay\":" + preview.wouldReplay() + ",\"message\":"
+                    + TextNode.valueOf(preview.message()) + "}");
+        } catch (JoinQueries.NotReady e) {
+            return notReady(e);
         }
-        Replay.Preview preview = Replay.preview(state != null ? state
-                : io.braid.orchestrator.aggregate.JobJoin.empty(control.getJobId()), control, java.time.Instant.now());
-        return new Answer(200, "{\"wouldReplay\":" + preview.wouldReplay() + ",\"message\":"
-                + TextNode.valueOf(preview.message()) + "}");
     }
 
-    /** The job's state in this instance's store, or null; throws while the store is not queryable. */
-    private JobJoinState localState(String jobId) {
-        return JoinStores.assemble(
-                streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.STORE_NAME,
-                        QueryableStoreTypes.<String, JobJoinState>keyValueStore())),
-                streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.RESULTS_STORE_NAME,
-                        QueryableStoreTypes.<String, io.braid.schema.BranchResult>keyValueStore())),
-                jobId);
+    private static final Answer REBALANCING = new Answer(503,
+            error("the aggregator is rebalancing or restoring; ask again shortly"));
+
+    private static Answer notReady(JoinQueries.NotReady e) {
+        return new Answer(503, error(e.getMessage() + "; ask again shortly"));
     }
 
     private Answer answer(String jobId, boolean forwarded, String authorization) {
-        KeyQueryMetadata owner = streams.queryMetadataForKey(AggregatorTopology.STORE_NAME, jobId,
-                Serdes.String().serializer());
-        if (owner == null || owner.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
-            return new Answer(503, error("the aggregator is rebalancing or restoring; ask again shortly"));
+        JoinQueries.Owner owner = join.owner(jobId);
+        if (owner instanceof JoinQueries.Owner.Unknown) {
+            return REBALANCING;
         }
-        HostInfo active = owner.activeHost();
-        if (!active.equals(self) && !forwarded) {
-            return forward(active, jobId, authorization);
+        if (owner instanceof JoinQueries.Owner.Elsewhere there && !forwarded) {
+            return forward(there, jobId, authorization);
         }
         try {
-            JobJoinState state = localState(jobId);
-            if (state == null) {
-                return new Answer(404, error("no job '" + jobId + "' here: never submitted, not dispatched yet, or "
-                        + "finished longer ago than the retention (its result stays on the job-results topic)"));
-            }
-            return new Answer(200, JobStatusView.json(state, instanceId));
-        } catch (InvalidStateStoreException e) {
-            return new Answer(503, error("the aggregator's store is not ready (" + e.getMessage()
-                    + "); ask again shortly"));
+            return join.state(jobId).map(state -> new Answer(200, JobStatusView.json(state, instanceId)))
+                    .orElseGet(() -> new Answer(404, error("no job '" + jobId + "' here: never submitted, not "
+                            + "dispatched yet, or finished longer ago than the retention (its result stays on the "
+                            + "job-results topic)")));
+        } catch (JoinQueries.NotReady e) {
+            return notReady(e);
         }
     }
 
-    private Answer forward(HostInfo owner, String jobId, String authorization) {
+    private Answer forward(JoinQueries.Owner.Elsewhere owner, String jobId, String authorization) {
         return send(HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + PREFIX
                 + URLEncoder.encode(jobId, StandardCharsets.UTF_8).replace("+", "%20") + "?" + FORWARDED)), owner,
                 authorization);
@@ -269,7 +245,7 @@ public final class JobStatusServer implements AutoCloseable {
         return exchange.getRequestHeaders().getFirst("Authorization");
     }
 
-    private Answer send(HttpRequest.Builder request, HostInfo owner, String authorization) {
+    private Answer send(HttpRequest.Builder request, JoinQueries.Owner.Elsewhere owner, String authorization) {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

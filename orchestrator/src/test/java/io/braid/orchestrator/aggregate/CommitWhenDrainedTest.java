@@ -30,10 +30,12 @@ class CommitWhenDrainedTest {
             Duration.ofSeconds(45), Duration.ofSeconds(1));
 
     private final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    /** The exactly-once join's policy; its tasks share this (test) thread's input count. */
+    private final java.util.function.Supplier<CommitRequests> drains = CommitRequests.whenDrained();
 
     @Test
     void a_completed_job_is_committed_at_the_first_drain_check_that_saw_no_input() {
-        Task task = new Task(true);
+        Task task = new Task(drains);
 
         task.manifest("job-1", "a");
         task.result("job-1", "a");
@@ -52,7 +54,7 @@ class CommitWhenDrainedTest {
 
     @Test
     void while_inputs_keep_arriving_no_commit_is_asked_for_and_the_interval_commits() {
-        Task task = new Task(true);
+        Task task = new Task(drains);
 
         task.manifest("job-2", "a", "b");
         task.result("job-2", "a");
@@ -70,8 +72,8 @@ class CommitWhenDrainedTest {
 
     @Test
     void a_task_whose_partition_is_idle_waits_while_another_task_on_its_thread_is_busy() {
-        Task idle = new Task(true); // two tasks of one stream thread: one transaction commits both
-        Task busy = new Task(true);
+        Task idle = new Task(drains); // two tasks of one stream thread: one transaction commits both
+        Task busy = new Task(drains);
 
         idle.manifest("job-5", "a");
         idle.result("job-5", "a");
@@ -92,7 +94,7 @@ class CommitWhenDrainedTest {
 
     @Test
     void inputs_that_complete_nothing_ask_for_no_commit() {
-        Task task = new Task(true);
+        Task task = new Task(drains);
 
         task.manifest("job-3", "a", "b");
         task.result("job-3", "a");
@@ -104,10 +106,10 @@ class CommitWhenDrainedTest {
 
     @Test
     void the_at_least_once_join_schedules_no_drain_check() {
-        Task task = new Task(false);
+        Task task = new Task(CommitRequests.never());
 
         assertThat(task.context.scheduledPunctuators()).noneMatch(p -> p.getInterval()
-                .equals(JobJoinProcessor.DRAIN_CHECK_INTERVAL));
+                .equals(CommitRequests.DRAIN_CHECK_INTERVAL));
         task.manifest("job-4", "a");
         task.result("job-4", "a");
         assertThat(task.completedJobs()).isEqualTo(1);
@@ -120,7 +122,7 @@ class CommitWhenDrainedTest {
         final MockProcessorContext<String, JoinOutput> context = new MockProcessorContext<>();
         final JobJoinProcessor processor;
 
-        Task(boolean commitWhenDrained) {
+        Task(java.util.function.Supplier<CommitRequests> commits) {
             KeyValueStore<String, JobJoinState> states = Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(AggregatorTopology.STORE_NAME), Serdes.String(),
                     AvroSerde.of(registry, JobJoinState.class)).withLoggingDisabled().build();
@@ -134,15 +136,14 @@ class CommitWhenDrainedTest {
                 store.init(context.getStateStoreContext(), store);
                 context.addStateStore(store);
             }
-            processor = new JobJoinProcessor(AggregatorTopology.STORE_NAME, AggregatorTopology.RESULTS_STORE_NAME,
-                    AggregatorTopology.TIMERS_STORE_NAME, new ManualClock(JobFixtures.T0), SETTINGS, false,
-                    commitWhenDrained, new AggregatorErrors.DeadLetters());
+            processor = new JobJoinProcessor(new ManualClock(JobFixtures.T0), SETTINGS,
+                    JoinTime.clock(new ManualClock(JobFixtures.T0)), commits.get(), new AggregatorErrors.DeadLetters());
             processor.init(context);
         }
 
         void drainCheck() {
             MockProcessorContext.CapturedPunctuator captured = context.scheduledPunctuators().stream()
-                    .filter(p -> p.getInterval().equals(JobJoinProcessor.DRAIN_CHECK_INTERVAL)
+                    .filter(p -> p.getInterval().equals(CommitRequests.DRAIN_CHECK_INTERVAL)
                             && p.getType() == PunctuationType.WALL_CLOCK_TIME)
                     .findFirst().orElseThrow(() -> new AssertionError("no drain check scheduled"));
             captured.getPunctuator().punctuate(System.currentTimeMillis());

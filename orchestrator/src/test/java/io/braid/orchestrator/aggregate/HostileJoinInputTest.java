@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.orchestrator.Delivery;
+
 import io.braid.schema.BranchError;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchRef;
@@ -66,7 +68,7 @@ class HostileJoinInputTest {
                 AggregatorErrors.Deserialization.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.aggregatorDeadLetter());
         props.put(AggregatorErrors.DEAD_LETTERS_CONFIG, counted);
-        driver = new TopologyTestDriver(AggregatorTopology.build(topics, registry, clock, SETTINGS, false, counted),
+        driver = new TopologyTestDriver(AggregatorTopology.build(topics, registry, clock, SETTINGS, Delivery.EXACTLY_ONCE, counted),
                 props);
         manifests = driver.createInputTopic(topics.manifests(), new StringSerializer(), new AvroSerializer<>(registry));
         results = driver.createInputTopic(topics.results(), new StringSerializer(), new AvroSerializer<>(registry));
@@ -235,7 +237,7 @@ class HostileJoinInputTest {
     void a_job_result_over_the_record_limit_is_answered_failed_without_outputs() {
         driver.close();
         driver = new TopologyTestDriver(AggregatorTopology.build(topics, registry, clock,
-                SETTINGS.withMaxResultBytes(64 * 1024), false, counted));
+                SETTINGS.withMaxResultBytes(64 * 1024), Delivery.EXACTLY_ONCE, counted));
         manifests = driver.createInputTopic(topics.manifests(), new StringSerializer(), new AvroSerializer<>(registry));
         results = driver.createInputTopic(topics.results(), new StringSerializer(), new AvroSerializer<>(registry));
         jobResults = driver.createOutputTopic(topics.jobResults(), new StringDeserializer(),

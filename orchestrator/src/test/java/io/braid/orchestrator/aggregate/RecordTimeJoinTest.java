@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.orchestrator.Delivery;
+
 import io.braid.schema.BranchResult;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
@@ -42,7 +44,8 @@ class RecordTimeJoinTest {
     private List<JobResult> join(Instant clockTime, Consumer<Inputs> feed) {
         ManualClock clock = new ManualClock(clockTime);
         try (TopologyTestDriver driver = new TopologyTestDriver(
-                AggregatorTopology.build(topics, registry, clock, SETTINGS, true))) {
+                AggregatorTopology.build(topics, registry, clock, SETTINGS, Delivery.LOW_LATENCY,
+                        new AggregatorErrors.DeadLetters()))) {
             Inputs inputs = new Inputs(
                     driver.createInputTopic(topics.manifests(), new StringSerializer(), new AvroSerializer<>(registry)),
                     driver.createInputTopic(topics.results(), new StringSerializer(), new AvroSerializer<>(registry)),

@@ -1,6 +1,7 @@
 package io.braid.orchestrator.dispatch;
 
-import io.braid.orchestrator.dispatch.InvalidJobException.Kind;
+import io.braid.schema.ErrorClass;
+
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.JobRequest;
@@ -63,7 +64,7 @@ class JobDecoderTest {
     void a_lone_magic_byte_is_a_truncated_wire_format_record() {
         InvalidJobException e = refusal(new byte[] {0});
 
-        assertThat(e.kind()).isEqualTo(Kind.UnreadableRecord);
+        assertThat(e.kind()).isEqualTo(ErrorClass.UnreadableRecord);
         assertThat(e.getMessage()).startsWith("truncated wire-format record: 1 byte starting with the magic byte 0x00")
                 .doesNotContain("neither");
     }
@@ -72,7 +73,7 @@ class JobDecoderTest {
     void a_foreign_first_byte_and_a_schema_id_below_one_are_unreadable() {
         assertThat(refusal(new byte[] {7, 1, 2}).getMessage()).contains("first byte 0x07 is neither");
         InvalidJobException zero = refusal(new byte[] {0, 0, 0, 0, 0, 2, 'j'});
-        assertThat(zero.kind()).isEqualTo(Kind.UnreadableRecord);
+        assertThat(zero.kind()).isEqualTo(ErrorClass.UnreadableRecord);
         assertThat(zero.getMessage()).startsWith("schema id 0 in the wire-format header is not a registry id");
     }
 
@@ -80,7 +81,7 @@ class JobDecoderTest {
     void an_unknown_schema_id_is_an_unknown_schema() {
         InvalidJobException e = refusal(ByteBuffer.allocate(9).put((byte) 0).putInt(99_999).putInt(42).array());
 
-        assertThat(e.kind()).isEqualTo(Kind.UnknownSchema);
+        assertThat(e.kind()).isEqualTo(ErrorClass.UnknownSchema);
         assertThat(e.getMessage()).contains("cannot fetch writer schema id 99999");
     }
 
@@ -113,7 +114,7 @@ class JobDecoderTest {
     void a_json_field_of_the_wrong_type_is_refused_with_the_field_named() {
         InvalidJobException e = refusal(utf8("{\"jobId\": {\"nested\": true}, " + BRANCHES + "}"));
 
-        assertThat(e.kind()).isEqualTo(Kind.SchemaMismatch);
+        assertThat(e.kind()).isEqualTo(ErrorClass.SchemaMismatch);
         assertThat(e.field()).hasValue("jobId");
         assertThat(e.getMessage()).endsWith("jobId: expected a string, got a JSON object");
     }
@@ -124,7 +125,7 @@ class JobDecoderTest {
 
         InvalidJobException e = refusal(utf8(deep));
 
-        assertThat(e.kind()).isEqualTo(Kind.SchemaMismatch);
+        assertThat(e.kind()).isEqualTo(ErrorClass.SchemaMismatch);
         assertThat(e.getMessage()).contains("nests deeper than 64 levels (AvroJson.MAX_NESTING_DEPTH)");
     }
 
@@ -135,7 +136,7 @@ class JobDecoderTest {
 
         InvalidJobException e = refusal(value);
 
-        assertThat(e.kind()).isEqualTo(Kind.UnreadableRecord);
+        assertThat(e.kind()).isEqualTo(ErrorClass.UnreadableRecord);
         assertThat(e.getMessage()).startsWith("JSON job is not valid UTF-8");
     }
 

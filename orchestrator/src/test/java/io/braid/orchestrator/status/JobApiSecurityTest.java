@@ -1,5 +1,7 @@
 package io.braid.orchestrator.status;
 
+import io.braid.orchestrator.aggregate.JoinQueries;
+
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobControl;
@@ -44,7 +46,22 @@ class JobApiSecurityTest {
                 .with("dashboard", ApiTokens.Scope.READ, READ);
         server = JobStatusServer.bind("127.0.0.1", 0, tokens, "test", written::add);
         server.auditTo(audit::add);
-        server.attach(null, null);
+        server.attach(new JoinQueries() { // no aggregator: every job is held here, and none is known
+            @Override
+            public Owner owner(String jobId) {
+                return new Owner.Here();
+            }
+
+            @Override
+            public java.util.Optional<io.braid.schema.JobJoinState> state(String jobId) {
+                return java.util.Optional.empty();
+            }
+
+            @Override
+            public long heldJobs() {
+                return 0;
+            }
+        });
     }
 
     @AfterEach

@@ -19,8 +19,8 @@ import io.braid.schema.ToolInvocation;
 import io.braid.worker.config.ToolSettings;
 import io.braid.worker.models.ModelRegistry;
 import io.braid.worker.models.Redaction;
-import io.braid.worker.tools.BraidTool;
-import io.braid.worker.tools.ToolArguments;
+import io.braid.tool.BraidTool;
+import io.braid.tool.ToolArguments;
 import io.braid.worker.tools.ToolRegistry;
 
 import java.time.Duration;

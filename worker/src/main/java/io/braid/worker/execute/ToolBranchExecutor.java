@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.braid.schema.BranchTask;
 import io.braid.schema.ToolCall;
-import io.braid.worker.tools.BraidTool;
-import io.braid.worker.tools.ToolArguments;
+import io.braid.tool.BraidTool;
+import io.braid.tool.ToolArguments;
 import io.braid.worker.tools.ToolRegistry;
 
 /**

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.exception.ToolArgumentsException;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import io.braid.tool.BraidTool;
+import io.braid.tool.ToolLimitException;
 import io.braid.worker.config.ToolSettings;
 
 import java.math.BigDecimal;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.exception.ToolArgumentsException;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import io.braid.tool.BraidTool;
 
 import java.time.Clock;
 import java.time.DateTimeException;

@@ -8,6 +8,7 @@ import dev.langchain4j.exception.InternalServerException;
 import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.ToolArgumentsException;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import io.braid.tool.BraidTool;
 import io.braid.worker.config.ToolSettings;
 import io.braid.worker.execute.RetryAfterException;
 import io.braid.worker.models.ProviderHttpClient;

@@ -14,6 +14,7 @@ import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.exception.ToolArgumentsException;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import io.braid.tool.BraidTool;
 
 /**
  * {@code json_extract}: evaluates a JSONPath expression over a JSON document and returns the match as JSON, e.g.

@@ -3,6 +3,7 @@ package io.braid.worker.tools;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.langchain4j.exception.ToolArgumentsException;
+import io.braid.tool.ToolLimitException;
 
 import java.util.ArrayDeque;
 import java.util.Deque;

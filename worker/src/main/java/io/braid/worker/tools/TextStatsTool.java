@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.exception.ToolArgumentsException;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import io.braid.tool.BraidTool;
 
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,6 +1,7 @@
 package io.braid.worker.tools;
 
 import dev.langchain4j.exception.NonRetriableException;
+import io.braid.tool.BraidTool;
 import io.braid.worker.config.ToolSettings;
 
 import java.io.IOException;
@@ -22,7 +23,7 @@ import java.util.stream.Stream;
 
 /**
  * The tools a worker offers, by name: the built-ins, tools found through {@link ServiceLoader} (a jar with
- * {@code META-INF/services/io.braid.worker.tools.BraidTool} on the class path or in a plugin folder), and any
+ * {@code META-INF/services/io.braid.tool.BraidTool} on the class path or in a plugin folder), and any
  * passed in by code that embeds the worker (e.g. Spring beans of type {@link BraidTool}).
  */
 public final class ToolRegistry {

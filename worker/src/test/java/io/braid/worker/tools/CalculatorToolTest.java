@@ -2,6 +2,7 @@ package io.braid.worker.tools;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.langchain4j.exception.ToolArgumentsException;
+import io.braid.tool.ToolLimitException;
 import io.braid.worker.config.ToolSettings;
 import org.junit.jupiter.api.Test;
 

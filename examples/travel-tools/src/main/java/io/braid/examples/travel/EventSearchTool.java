@@ -3,7 +3,7 @@ package io.braid.examples.travel;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import io.braid.worker.tools.BraidTool;
+import io.braid.tool.BraidTool;
 
 /** {@code event_search}: events in a city in the sample data, on a date if given, cheapest first. */
 public final class EventSearchTool implements BraidTool {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.exception.ToolArgumentsException;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import io.braid.worker.tools.BraidTool;
+import io.braid.tool.BraidTool;
 
 /** {@code hotel_search}: hotels in a city in the sample data, under an optional nightly price, cheapest first. */
 public final class HotelSearchTool implements BraidTool {

@@ -1,0 +1,71 @@
+package io.braid.orchestrator.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.braid.orchestrator.aggregate.AggregatorErrors;
+import io.braid.orchestrator.aggregate.JoinQueries;
+import io.braid.orchestrator.dispatch.Dispatcher;
+import io.braid.orchestrator.observe.TaskBacklog;
+import io.braid.orchestrator.status.JobStatusServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.time.Instant;
+
+/**
+ * Health, Prometheus metrics (the aggregator's Kafka Streams metrics, {@code braid_tasks_backlog},
+ * {@code braid_jobs_held}, {@code braid_dead_letters}) and the backlog as JSON, on the job API's port.
+ */
+final class Operations {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Operations() {
+    }
+
+    static void serve(JobStatusServer status, KafkaStreams aggregator, JoinQueries join, Dispatcher dispatcher,
+                      AggregatorErrors.DeadLetters deadLetters, TaskBacklog backlog) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new KafkaStreamsMetrics(aggregator).bindTo(metrics);
+        Gauge.builder("braid.tasks.backlog", backlog, b -> b.latest() == null ? Double.NaN : b.latest().total())
+                .description("task records the worker share group has not finished (waiting or in flight)")
+                .register(metrics);
+        Gauge.builder("braid.jobs.held", join, j -> j.heldJobs() < 0 ? Double.NaN : j.heldJobs())
+                .description("jobs whose join state this instance holds (open, or finished within the retention)")
+                .register(metrics);
+        Gauge.builder("braid.dead.letters", () -> deadLetters.count() + dispatcher.health().deadLetters())
+                .description("records the dispatcher and the aggregator dead-lettered since this instance started")
+                .register(metrics);
+        status.serveOperations(() -> health(aggregator, dispatcher.health(), deadLetters), metrics::scrape,
+                () -> backlogJson(backlog));
+    }
+
+    private static String backlogJson(TaskBacklog backlog) {
+        TaskBacklog.Measurement now = backlog.latest();
+        if (now == null) {
+            return null;
+        }
+        ObjectNode json = JSON.createObjectNode().put("backlog", now.total())
+                .put("measuredAt", now.measuredAt().toString());
+        now.partitions().forEach((partition, count) -> json.with("partitions").put(partition.toString(), count));
+        return json.toString();
+    }
+
+    static JobStatusServer.Health health(KafkaStreams aggregator, Dispatcher.Health dispatcher,
+                                         AggregatorErrors.DeadLetters deadLetters) {
+        KafkaStreams.State state = aggregator.state();
+        boolean streamsAlive = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
+                && state != KafkaStreams.State.NOT_RUNNING;
+        Instant last = latest(deadLetters.last(), dispatcher.lastDeadLetterAt());
+        return new JobStatusServer.Health(streamsAlive && dispatcher.alive(),
+                state == KafkaStreams.State.RUNNING && dispatcher.ready(), state.name(), dispatcher.alive(),
+                dispatcher.problem(), deadLetters.count() + dispatcher.deadLetters(), last);
+    }
+
+    private static Instant latest(Instant a, Instant b) {
+        return a == null ? b : b == null || a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,162 @@
+package io.braid.orchestrator.internal;
+
+import io.braid.orchestrator.OrchestratorOptions;
+import io.braid.orchestrator.aggregate.Aggregation;
+import io.braid.orchestrator.aggregate.AggregatorErrors;
+import io.braid.orchestrator.aggregate.AggregatorTopology;
+import io.braid.orchestrator.aggregate.JoinQueries;
+import io.braid.orchestrator.dispatch.Dispatcher;
+import io.braid.orchestrator.dispatch.JobValidator;
+import io.braid.orchestrator.observe.TaskBacklog;
+import io.braid.orchestrator.status.JobStatusServer;
+import io.braid.schema.JobControl;
+import io.braid.schema.registry.SchemaRegistry;
+import io.braid.schema.registry.SchemaRegistryClient;
+import io.braid.schema.serde.AvroSerializer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.HostInfo;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * How an orchestrator process is wired, in one place: each part made by a factory method a test may override.
+ * {@link io.braid.orchestrator.Orchestrator#start} asks for the parts in order; nothing here starts a thread.
+ */
+public class OrchestratorModule {
+
+    /** How often the worker fleet's task backlog is measured. */
+    public static final Duration BACKLOG_INTERVAL = Duration.ofSeconds(10);
+
+    protected final OrchestratorOptions options;
+    private SchemaRegistry registry;
+    private final AggregatorErrors.DeadLetters deadLetters = new AggregatorErrors.DeadLetters();
+
+    public OrchestratorModule(OrchestratorOptions options) {
+        this.options = options.validate();
+    }
+
+    public OrchestratorOptions options() {
+        return options;
+    }
+
+    /** The schema registry every serde of the process uses (one client, one cache). */
+    public SchemaRegistry registry() {
+        if (registry == null) {
+            registry = new SchemaRegistryClient(options.registryUrl());
+        }
+        return registry;
+    }
+
+    /** Records the aggregator refused or could not process, counted for health. */
+    public AggregatorErrors.DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    /** Jobs → manifests + tasks, run on a thread of its own. */
+    public Dispatcher dispatcher() {
+        return new Dispatcher(options.kafka(), OrchestratorOptions.DISPATCHER_GROUP_ID,
+                "braid-dispatcher-" + options.instanceId(), options.delivery(), options.topics(), registry(),
+                new JobValidator(Aggregation.SUPPORTED, options.maxBranches()), options.limits(),
+                options.maxFanOutBytes(), options.clock());
+    }
+
+    /** Writes the job API's cancels and replays to the control topic. */
+    public KafkaProducer<String, byte[]> controlProducer() {
+        return new KafkaProducer<>(options.kafka().config(Map.of(ProducerConfig.ACKS_CONFIG, "all")),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** The job API, bound (not yet serving); its commands go through {@code producer}. */
+    public JobStatusServer statusServer(KafkaProducer<String, byte[]> producer) {
+        AvroSerializer<JobControl> serializer = new AvroSerializer<>(registry());
+        Consumer<JobControl> controls = control -> {
+            try {
+                producer.send(new ProducerRecord<>(options.topics().control(), control.getJobId(),
+                        serializer.serialize(options.topics().control(), control))).get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException(e.toString(), e);
+            }
+        };
+        return JobStatusServer.bind(options.httpBind(), options.httpPort(), options.apiTokens(),
+                options.instanceId(), controls);
+    }
+
+    /** Manifests + results → job results: the exactly-once (or at-least-once) join. */
+    public Topology aggregatorTopology() {
+        return AggregatorTopology.build(options.topics(), registry(), options.clock(),
+                options.join().withMaxResultBytes(options.limits().recordBytes()), options.delivery(), deadLetters);
+    }
+
+    /** The aggregator, not started; {@code self} is where other instances reach this one's API (null: none). */
+    public KafkaStreams aggregator(HostInfo self) {
+        Properties config = streamsConfig();
+        config.put(AggregatorErrors.DEAD_LETTERS_CONFIG, deadLetters);
+        if (self != null) {
+            config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, self.host() + ":" + self.port());
+        }
+        KafkaStreams aggregator = new KafkaStreams(aggregatorTopology(), config);
+        aggregator.setUncaughtExceptionHandler(AggregatorErrors.replaceThread());
+        return aggregator;
+    }
+
+    /** The task backlog of the workers' share group, measured every {@link #BACKLOG_INTERVAL}. */
+    public TaskBacklog backlog() {
+        return new TaskBacklog(options.kafka(), options.topics().tasks(), options.workerGroupId(),
+                BACKLOG_INTERVAL, options.clock());
+    }
+
+    /** Health, Prometheus metrics and the backlog, on the job API's port. */
+    public void serveOperations(JobStatusServer status, KafkaStreams aggregator, Dispatcher dispatcher,
+                                TaskBacklog backlog) {
+        Operations.serve(status, aggregator, JoinQueries.over(aggregator, null), dispatcher, deadLetters, backlog);
+    }
+
+    /** The aggregator's Kafka Streams settings. */
+    public Properties streamsConfig() {
+        Properties props = new Properties();
+        props.putAll(options.kafkaProperties());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, OrchestratorOptions.AGGREGATOR_APPLICATION_ID);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, switch (options.delivery()) {
+            case EXACTLY_ONCE -> StreamsConfig.EXACTLY_ONCE_V2;
+            case LOW_LATENCY -> StreamsConfig.AT_LEAST_ONCE;
+        });
+        props.put(StreamsConfig.STATE_DIR_CONFIG, options.stateDir().toAbsolutePath().toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, options.commitInterval().toMillis());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, options.standbyReplicas());
+        props.put(StreamsConfig.POLL_MS_CONFIG, options.streamsPollTime().toMillis());
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) options.replicationFactor());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 0);
+        // Never hold a task back waiting for its other input partitions: the join accepts manifests, results and
+        // commands in any order, so ordering them by timestamp across partitions buys nothing and costs a fetch.
+        props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // Static membership (see the dispatcher): a restarted instance resumes its tasks without a rebalance wait.
+        props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), options.instanceId());
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                options.limits().producerMaxRequestSize());
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                AggregatorErrors.Deserialization.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                AggregatorErrors.Processing.class.getName());
+        props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, options.topics().aggregatorDeadLetter());
+        return props;
+    }
+}
