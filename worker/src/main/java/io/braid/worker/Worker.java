@@ -8,26 +8,23 @@ import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
-import io.braid.worker.config.WorkerConfig;
-import io.braid.worker.consume.ControlListener;
-import io.braid.worker.consume.ProgressPublisher;
-import io.braid.worker.consume.RegistryRetry;
-import io.braid.worker.consume.TaskConsumerLoop;
-import io.braid.worker.consume.TaskHandler;
-import io.braid.worker.execute.AgentBranchExecutor;
-import io.braid.worker.execute.BranchExecutor;
-import io.braid.worker.execute.BranchRunner;
-import io.braid.worker.execute.Cancellations;
-import io.braid.worker.execute.LlmBranchExecutor;
-import io.braid.worker.execute.ProgressListener;
-import io.braid.worker.execute.ToolBranchExecutor;
-import io.braid.worker.execute.UsePolicy;
-import io.braid.worker.models.ChatModels;
-import io.braid.worker.models.ModelRegistry;
-import io.braid.worker.observe.HealthProblems;
-import io.braid.worker.observe.WorkerHttpServer;
-import io.braid.worker.observe.WorkerMetrics;
-import io.braid.worker.tools.ToolRegistry;
+import io.braid.worker.internal.consume.ControlListener;
+import io.braid.worker.internal.consume.ProgressPublisher;
+import io.braid.worker.internal.consume.RegistryRetry;
+import io.braid.worker.internal.consume.TaskConsumerLoop;
+import io.braid.worker.internal.consume.TaskHandler;
+import io.braid.worker.internal.execute.AgentBranchExecutor;
+import io.braid.worker.internal.execute.BranchRunner;
+import io.braid.worker.internal.execute.Cancellations;
+import io.braid.worker.internal.execute.LlmBranchExecutor;
+import io.braid.worker.internal.execute.ToolBranchExecutor;
+import io.braid.worker.internal.execute.UsePolicy;
+import io.braid.worker.internal.models.ChatModels;
+import io.braid.worker.internal.models.ModelRegistry;
+import io.braid.worker.internal.observe.HealthProblems;
+import io.braid.worker.internal.observe.WorkerHttpServer;
+import io.braid.worker.internal.observe.WorkerMetrics;
+import io.braid.worker.internal.tools.ToolRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -305,17 +302,17 @@ public final class Worker implements AutoCloseable {
      * no problem is reported ({@link HealthProblems}: a part that died, the schema registry unavailable), whose
      * reasons the health's {@code problem} gives.
      */
-    public WorkerHttpServer.Health health() {
+    public WorkerHealth health() {
         return health(state, loops, problems, metrics.inFlight(), options.maxInFlight());
     }
 
-    static WorkerHttpServer.Health health(State now, List<TaskConsumerLoop> loops, HealthProblems problems,
+    static WorkerHealth health(State now, List<TaskConsumerLoop> loops, HealthProblems problems,
                                           int inFlight, int maxInFlight) {
         boolean live = now == State.STOPPED || loops.stream().allMatch(loop -> loop.failure() == null)
                 && !problems.fatal();
         boolean ready = now == State.RUNNING && live && problems.none()
                 && loops.stream().allMatch(TaskConsumerLoop::hasPolled);
-        return new WorkerHttpServer.Health(live, ready, now.name(), inFlight, maxInFlight, problems.summary());
+        return new WorkerHealth(live, ready, now.name(), inFlight, maxInFlight, problems.summary());
     }
 
     /** Drains with the configured shutdown grace; see {@link #shutdown(Duration)}. */

@@ -3,8 +3,6 @@ package io.braid.worker;
 import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
-import io.braid.worker.config.WorkerConfig;
-import io.braid.worker.retry.RetryPolicy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -76,7 +74,7 @@ public record WorkerOptions(
         Duration shutdownGrace,
         int httpPort,
         String httpBind,
-        io.braid.worker.observe.ReadToken metricsToken,
+        io.braid.worker.internal.observe.ReadToken metricsToken,
         RetryPolicy retryPolicy,
         Duration simulatedLatencyMin,
         Duration simulatedLatencyMax,
@@ -230,7 +228,7 @@ public record WorkerOptions(
         private Duration shutdownGrace = Duration.ofSeconds(30);
         private int httpPort = -1;
         private String httpBind = DEFAULT_HTTP_BIND;
-        private io.braid.worker.observe.ReadToken metricsToken;
+        private io.braid.worker.internal.observe.ReadToken metricsToken;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration simulatedLatencyMin = Duration.ofMillis(200);
         private Duration simulatedLatencyMax = Duration.ofMillis(600);
@@ -270,8 +268,11 @@ public record WorkerOptions(
         /** The health and metrics endpoint's address (default {@value #DEFAULT_HTTP_BIND}). */
         public Builder httpBind(String value) { this.httpBind = value; return this; }
 
-        /** The token /metrics asks for; null = open. */
-        public Builder metricsToken(io.braid.worker.observe.ReadToken value) { this.metricsToken = value; return this; }
+        /** The bearer token /metrics asks for; null or blank = open. Kept only as its digest. */
+        public Builder metricsToken(String token) {
+            this.metricsToken = io.braid.worker.internal.observe.ReadToken.of(token);
+            return this;
+        }
 
         public Builder retryPolicy(RetryPolicy value) { this.retryPolicy = value; return this; }
 

@@ -7,16 +7,15 @@ import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.testing.InMemorySchemaRegistry;
 import io.braid.testing.JobFixtures;
-import io.braid.worker.consume.ControlListener;
-import io.braid.worker.consume.ProgressPublisher;
-import io.braid.worker.consume.RegistryRetry;
-import io.braid.worker.consume.TaskConsumerLoop;
-import io.braid.worker.consume.TaskHandler;
-import io.braid.worker.execute.Cancellations;
-import io.braid.worker.execute.ProgressListener;
-import io.braid.worker.observe.HealthProblems;
-import io.braid.worker.observe.WorkerHttpServer;
-import io.braid.worker.observe.WorkerMetrics;
+import io.braid.worker.internal.consume.ControlListener;
+import io.braid.worker.internal.consume.ProgressPublisher;
+import io.braid.worker.internal.consume.RegistryRetry;
+import io.braid.worker.internal.consume.TaskConsumerLoop;
+import io.braid.worker.internal.consume.TaskHandler;
+import io.braid.worker.internal.execute.Cancellations;
+import io.braid.worker.internal.observe.HealthProblems;
+import io.braid.worker.internal.observe.WorkerHttpServer;
+import io.braid.worker.internal.observe.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -53,7 +52,7 @@ class LoopFailureHealthTest {
         return new TaskConsumerLoop(consumer, TOPICS.tasks(), Runnable::run, handler, metrics, problems);
     }
 
-    private WorkerHttpServer.Health health(List<TaskConsumerLoop> loops) {
+    private WorkerHealth health(List<TaskConsumerLoop> loops) {
         return Worker.health(Worker.State.RUNNING, loops, problems, 0, 8);
     }
 
@@ -78,7 +77,7 @@ class LoopFailureHealthTest {
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> bad.failure() != null);
 
-            WorkerHttpServer.Health health = health(List.of(good, bad));
+            WorkerHealth health = health(List.of(good, bad));
             assertThat(health.ready()).isFalse();
             assertThat(health.live()).isFalse();
             assertThat(health.problem()).contains("share consumer loop on " + TOPICS.tasks())

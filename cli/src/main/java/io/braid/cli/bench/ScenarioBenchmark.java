@@ -10,10 +10,8 @@ import io.braid.schema.JobStatus;
 import io.braid.schema.LlmCall;
 import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.registry.SchemaRegistryClient;
+import io.braid.worker.WorkerConfig;
 import io.braid.worker.WorkerOptions;
-import io.braid.worker.config.ModelSpec;
-import io.braid.worker.config.ToolSettings;
-import io.braid.worker.config.WorkerConfig;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -165,10 +163,8 @@ public final class ScenarioBenchmark {
 
     /** Workers with two simulated models: "noop" (answers at once) and "slow500" (500 ms). */
     static WorkerConfig benchModels() {
-        Map<String, ModelSpec> models = new LinkedHashMap<>();
-        models.put(NOOP, ModelSpec.simulated(Duration.ZERO, Duration.ZERO));
-        models.put(SLOW, ModelSpec.simulated(Duration.ofMillis(500), Duration.ofMillis(500)));
-        return new WorkerConfig(NOOP, models, ToolSettings.defaults());
+        return WorkerConfig.simulated(NOOP, Duration.ZERO, Duration.ZERO)
+                .withSimulatedModel(SLOW, Duration.ofMillis(500), Duration.ofMillis(500));
     }
 
     JobRequest job(int branches, String model) {

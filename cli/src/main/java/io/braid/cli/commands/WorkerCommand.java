@@ -2,7 +2,6 @@ package io.braid.cli.commands;
 
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerOptions;
-import io.braid.worker.observe.ReadToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -113,7 +112,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .shutdownGrace(shutdownGrace)
                 .httpPort(httpPort)
                 .httpBind(httpBind)
-                .metricsToken(ReadToken.of(System.getenv("BRAID_API_READ_TOKEN")))
+                .metricsToken(System.getenv("BRAID_API_READ_TOKEN"))
                 .disabledTools(disabledTools)
                 .simulatedOutage(simulatedOutage)
                 .simulatedLatency(durations.convert(range[0]), durations.convert(range[1]));
