@@ -9,6 +9,7 @@ import io.braid.worker.RetryPolicy;
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerOptions;
 import io.braid.worker.internal.consume.TaskHandler;
+import io.braid.worker.internal.WorkerModule;
 import io.braid.worker.internal.models.ModelRegistry;
 import io.braid.worker.internal.models.SimulatedChatModel;
 import io.braid.worker.internal.tools.ToolRegistry;
@@ -79,7 +80,18 @@ class WorkerFleetTest {
         ModelRegistry models = new ModelRegistry(Map.of("scripted", scripted,
                 "simulated", new SimulatedChatModel("simulated", options.simulatedLatencyMin(),
                         options.simulatedLatencyMax())), "simulated");
-        Worker worker = Worker.start(options, models, ToolRegistry.builtIns());
+        ToolRegistry tools = ToolRegistry.builtIns();
+        Worker worker = Worker.start(new WorkerModule(options) {
+            @Override
+            protected ModelRegistry models() {
+                return models;
+            }
+
+            @Override
+            protected ToolRegistry tools() {
+                return tools;
+            }
+        });
         workers.add(worker);
         return worker;
     }

@@ -1,4 +1,4 @@
-package io.braid.worker;
+package io.braid.worker.internal;
 
 import io.braid.schema.BranchTask;
 import io.braid.schema.JobControl;
@@ -7,6 +7,9 @@ import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.testing.InMemorySchemaRegistry;
 import io.braid.testing.JobFixtures;
+import io.braid.worker.ProgressListener;
+import io.braid.worker.Worker;
+import io.braid.worker.WorkerHealth;
 import io.braid.worker.internal.consume.ControlListener;
 import io.braid.worker.internal.consume.ProgressPublisher;
 import io.braid.worker.internal.consume.RegistryRetry;
@@ -53,7 +56,7 @@ class LoopFailureHealthTest {
     }
 
     private WorkerHealth health(List<TaskConsumerLoop> loops) {
-        return Worker.health(Worker.State.RUNNING, loops, problems, 0, 8);
+        return WorkerRuntime.health(Worker.State.RUNNING, loops, problems, 0, 8);
     }
 
     @Test
