@@ -79,7 +79,7 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * Live while no part of the worker (a consumer loop, the control listener, the progress timer) has died
+     * Live while no part of the worker (a consumer loop, the control listener) has died
      * unexpectedly; ready once all consumers have joined the share group, while the worker takes work and while
      * no problem is reported (a part that died, the schema registry unavailable), whose reasons the health's
      * {@code problem} gives.

@@ -83,12 +83,6 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "a branch writes (results and job events of the aggregator are unaffected)"})
     boolean progressEvents;
 
-    @Option(names = "--started-event-delay", defaultValue = "${env:BRAID_STARTED_EVENT_DELAY:-0s}",
-            converter = DurationConverter.class,
-            description = "Publish a branch's start only once it has run this long; a quicker branch has just its "
-                    + "finish event, which says when it started (default: ${DEFAULT-VALUE}: every start at once)")
-    Duration startedEventDelay;
-
     @Option(names = "--simulated-outage", description = "Make the simulated model fail every call like a provider "
             + "that is down (HTTP 503), for drills")
     boolean simulatedOutage;
@@ -117,7 +111,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .simulatedOutage(simulatedOutage)
                 .simulatedLatency(durations.convert(range[0]), durations.convert(range[1]));
         workerConfig.applyTo(options);
-        options.progressEvents(progressEvents).startedEventDelay(startedEventDelay);
+        options.progressEvents(progressEvents);
         if (workerId != null) {
             options.workerId(workerId);
         }

@@ -221,7 +221,7 @@ public class WorkerModule {
             progressPublisherBuilt = true;
             progressPublisher = options.progressEvents()
                     ? new ProgressPublisher(options.topics(), serializer(), producer(), options.workerId(),
-                    options.clock(), options.startedEventDelay(), problems())
+                    options.clock())
                     : null;
         }
         return progressPublisher;

@@ -6,7 +6,6 @@ import io.braid.worker.Worker;
 import io.braid.worker.WorkerHealth;
 import io.braid.worker.WorkerOptions;
 import io.braid.worker.internal.consume.ControlListener;
-import io.braid.worker.internal.consume.ProgressPublisher;
 import io.braid.worker.internal.consume.TaskConsumerLoop;
 import io.braid.worker.internal.consume.TaskHandler;
 import io.braid.worker.internal.observe.HealthProblems;
@@ -40,7 +39,6 @@ public final class WorkerRuntime {
     private final HealthProblems problems;
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService branches;
-    private final ProgressPublisher progressPublisher;
     private final ControlListener control;
     private final Thread controlThread;
     private final List<TaskConsumerLoop> loops = new ArrayList<>();
@@ -57,7 +55,6 @@ public final class WorkerRuntime {
         problems = module.problems();
         producer = module.producer();
         branches = module.branches();
-        progressPublisher = module.progressPublisher();
         var runner = module.runner(executors);
         control = module.controlListener();
         controlThread = Thread.ofPlatform().name(options.workerId() + "-control").start(control);
@@ -150,9 +147,6 @@ public final class WorkerRuntime {
             controlThread.join(RELEASE_TIMEOUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (progressPublisher != null) {
-            progressPublisher.close();
         }
         producer.close(Duration.ofSeconds(5));
         if (http != null) {

@@ -6,36 +6,27 @@ import io.braid.schema.Topics;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.testing.InMemorySchemaRegistry;
-import io.braid.testing.JobFixtures;
 import io.braid.worker.ProgressListener;
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerHealth;
 import io.braid.worker.internal.consume.ControlListener;
-import io.braid.worker.internal.consume.ProgressPublisher;
 import io.braid.worker.internal.consume.RegistryRetry;
 import io.braid.worker.internal.consume.TaskConsumerLoop;
 import io.braid.worker.internal.consume.TaskHandler;
 import io.braid.worker.internal.execute.Cancellations;
 import io.braid.worker.internal.observe.HealthProblems;
-import io.braid.worker.internal.observe.WorkerHttpServer;
 import io.braid.worker.internal.observe.WorkerMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.MockShareConsumer;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -114,25 +105,5 @@ class LoopFailureHealthTest {
         assertThat(health(List.of()).ready()).isFalse();
         assertThat(problems.summary()).contains("control listener on " + TOPICS.control())
                 .contains("cancellations no longer reach this worker").contains("deep (test)");
-    }
-
-    @Test
-    void a_progress_timer_that_hits_an_error_is_reported() {
-        MockProducer<String, byte[]> broken = new MockProducer<>(true, null, new StringSerializer(),
-                new ByteArraySerializer()) {
-            @Override
-            public synchronized Future<RecordMetadata> send(ProducerRecord<String, byte[]> record, Callback callback) {
-                throw new InternalError("producer broke (test)");
-            }
-        };
-        try (ProgressPublisher progress = new ProgressPublisher(TOPICS, new AvroSerializer<>(schemas), broken, "w1",
-                Clock.systemUTC(), Duration.ofMillis(1), problems)) {
-            progress.started(BranchTask.newBuilder().setJobId("job").setDispatchedAt(JobFixtures.T0)
-                    .setBranch(JobFixtures.toolBranch("b", "calculator", "{}")).build(), 1);
-
-            await().atMost(Duration.ofSeconds(10)).until(problems::fatal);
-        }
-        assertThat(health(List.of()).ready()).isFalse();
-        assertThat(problems.summary()).contains("progress publisher").contains("producer broke (test)");
     }
 }
