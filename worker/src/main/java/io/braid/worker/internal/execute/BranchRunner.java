@@ -95,15 +95,7 @@ public final class BranchRunner {
             Duration attemptTimeout = timeout.compareTo(left) <= 0 ? timeout : left;
             try {
                 BranchOutput output = attempt(task, attemptTimeout);
-                BranchResult result = result(task, attempt, startedAt, BranchStatus.SUCCEEDED).setOutput(output.text())
-                        .setModel(output.model())
-                        .setProviderModel(output.providerModel())
-                        .setUsage(output.usage())
-                        .setLatencyMs(output.modelLatency() == null ? null : output.modelLatency().toMillis())
-                        .setToolCalls(output.toolCalls())
-                        .setFirstFailedAt(firstFailedAt)
-                        .build();
-                return result;
+                return succeeded(task, attempt, startedAt, output, firstFailedAt);
             } catch (CancellationException e) {
                 // its job was cancelled while the call ran (see Cancellations)
                 return result(task, attempt, startedAt, BranchStatus.CANCELLED).build();
@@ -114,10 +106,7 @@ public final class BranchRunner {
                     throw new InterruptedException("worker stopping; branch interrupted");
                 }
                 Throwable failure = e instanceof ExecutionException ? e.getCause() : e;
-                BranchError error = e instanceof TimeoutException
-                        ? new BranchError("TimeoutException", "branch exceeded its timeout of "
-                        + attemptTimeout.toMillis() + " ms" + (attemptTimeout.equals(timeout) ? ""
-                        : " (shortened from " + timeout.toMillis() + " ms to fit the record lock)"), true)
+                BranchError error = e instanceof TimeoutException ? timedOut(attemptTimeout, timeout)
                         : Failures.describe(failure);
                 BranchStatus finalStatus = e instanceof TimeoutException ? BranchStatus.TIMED_OUT : BranchStatus.FAILED;
                 if (firstFailedAt == null) {
@@ -141,6 +130,25 @@ public final class BranchRunner {
                 sleeper.sleep(wait);
             }
         }
+    }
+
+    private BranchResult succeeded(BranchTask task, int attempt, Instant startedAt, BranchOutput output,
+                                   Instant firstFailedAt) {
+        return result(task, attempt, startedAt, BranchStatus.SUCCEEDED).setOutput(output.text())
+                .setModel(output.model())
+                .setProviderModel(output.providerModel())
+                .setUsage(output.usage())
+                .setLatencyMs(output.modelLatency() == null ? null : output.modelLatency().toMillis())
+                .setToolCalls(output.toolCalls())
+                .setFirstFailedAt(firstFailedAt)
+                .build();
+    }
+
+    /** The error of an attempt that ran out of {@code attemptTimeout} (the branch's {@code timeout}, or less). */
+    private static BranchError timedOut(Duration attemptTimeout, Duration timeout) {
+        return new BranchError("TimeoutException", "branch exceeded its timeout of " + attemptTimeout.toMillis()
+                + " ms" + (attemptTimeout.equals(timeout) ? ""
+                : " (shortened from " + timeout.toMillis() + " ms to fit the record lock)"), true);
     }
 
     private BranchOutput attempt(BranchTask task, Duration timeout)
