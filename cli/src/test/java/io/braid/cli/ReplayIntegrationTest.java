@@ -19,11 +19,11 @@ import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.TestKafka;
+import io.braid.worker.RetryPolicy;
+import io.braid.worker.WorkerConfig;
 import io.braid.worker.WorkerOptions;
-import io.braid.worker.config.ModelSpec;
-import io.braid.worker.config.ToolSettings;
-import io.braid.worker.config.WorkerConfig;
-import io.braid.worker.retry.RetryPolicy;
+import io.braid.worker.internal.config.ModelSpec;
+import io.braid.worker.internal.config.ToolSettings;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,6 @@ package io.braid.worker;
 import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
-import io.braid.worker.config.WorkerConfig;
-import io.braid.worker.retry.RetryPolicy;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -57,8 +55,6 @@ import java.util.Objects;
  * @param kafkaProperties     extra Kafka client properties (TLS, SASL) for every client of the worker
  * @param progressEvents      publish BRANCH_STARTED / RETRYING / FINISHED events to the job-events topic (what
  *                            {@code braid watch} draws); off saves two of the four records a branch writes
- * @param startedEventDelay   how long a branch runs before its BRANCH_STARTED is published; a branch finishing
- *                            sooner has only its BRANCH_FINISHED (which says when it started); zero = at once
  * @param maxResultBytes      the largest branch result published, serialized (default
  *                            {@link RecordLimits#DEFAULT_MAX_RESULT_BYTES}, 256 KiB; at least 1024)
  * @param clock               time source of result timestamps and run budgets
@@ -76,7 +72,7 @@ public record WorkerOptions(
         Duration shutdownGrace,
         int httpPort,
         String httpBind,
-        io.braid.worker.observe.ReadToken metricsToken,
+        io.braid.worker.internal.observe.ReadToken metricsToken,
         RetryPolicy retryPolicy,
         Duration simulatedLatencyMin,
         Duration simulatedLatencyMax,
@@ -86,15 +82,12 @@ public record WorkerOptions(
         java.util.List<java.nio.file.Path> toolPlugins,
         java.util.Map<String, String> kafkaProperties,
         boolean progressEvents,
-        Duration startedEventDelay,
         int maxResultBytes,
         Clock clock) {
 
     public static final String DEFAULT_GROUP_ID = "braid-workers";
     /** The health and metrics endpoint's address unless configured: loopback, reachable only from this machine. */
     public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
-    /** Every start published at once: held-back starts saved nothing measurable and print after quicker events. */
-    public static final Duration DEFAULT_STARTED_EVENT_DELAY = Duration.ZERO;
 
     public WorkerOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -109,7 +102,6 @@ public record WorkerOptions(
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(simulatedLatencyMin, "simulatedLatencyMin");
         Objects.requireNonNull(simulatedLatencyMax, "simulatedLatencyMax");
-        Objects.requireNonNull(startedEventDelay, "startedEventDelay");
         Objects.requireNonNull(clock, "clock");
         disabledTools = java.util.Set.copyOf(disabledTools);
         toolPlugins = java.util.List.copyOf(toolPlugins);
@@ -186,9 +178,6 @@ public record WorkerOptions(
                     + "fit in the record lock of " + recordLockDuration.toSeconds() + " s (a branch may run "
                     + runBudget().toSeconds() + " s in all); raise the record lock or lower the timeout");
         }
-        if (startedEventDelay.isNegative()) {
-            throw new IllegalArgumentException("started-event delay " + startedEventDelay + " must not be negative");
-        }
         if (shutdownGrace.isNegative()) {
             throw new IllegalArgumentException("shutdown grace " + shutdownGrace + " must not be negative");
         }
@@ -230,7 +219,7 @@ public record WorkerOptions(
         private Duration shutdownGrace = Duration.ofSeconds(30);
         private int httpPort = -1;
         private String httpBind = DEFAULT_HTTP_BIND;
-        private io.braid.worker.observe.ReadToken metricsToken;
+        private io.braid.worker.internal.observe.ReadToken metricsToken;
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
         private Duration simulatedLatencyMin = Duration.ofMillis(200);
         private Duration simulatedLatencyMax = Duration.ofMillis(600);
@@ -240,7 +229,6 @@ public record WorkerOptions(
         private java.util.List<java.nio.file.Path> toolPlugins = java.util.List.of();
         private java.util.Map<String, String> kafkaProperties = java.util.Map.of();
         private boolean progressEvents = true;
-        private Duration startedEventDelay = DEFAULT_STARTED_EVENT_DELAY;
         private int maxResultBytes = RecordLimits.DEFAULT_MAX_RESULT_BYTES;
         private Clock clock = Clock.systemUTC();
 
@@ -270,8 +258,11 @@ public record WorkerOptions(
         /** The health and metrics endpoint's address (default {@value #DEFAULT_HTTP_BIND}). */
         public Builder httpBind(String value) { this.httpBind = value; return this; }
 
-        /** The token /metrics asks for; null = open. */
-        public Builder metricsToken(io.braid.worker.observe.ReadToken value) { this.metricsToken = value; return this; }
+        /** The bearer token /metrics asks for; null or blank = open. Kept only as its digest. */
+        public Builder metricsToken(String token) {
+            this.metricsToken = io.braid.worker.internal.observe.ReadToken.of(token);
+            return this;
+        }
 
         public Builder retryPolicy(RetryPolicy value) { this.retryPolicy = value; return this; }
 
@@ -293,8 +284,6 @@ public record WorkerOptions(
 
         public Builder progressEvents(boolean value) { this.progressEvents = value; return this; }
 
-        public Builder startedEventDelay(Duration value) { this.startedEventDelay = value; return this; }
-
         public Builder maxResultBytes(int value) { this.maxResultBytes = value; return this; }
 
         public Builder clock(Clock value) { this.clock = value; return this; }
@@ -304,7 +293,7 @@ public record WorkerOptions(
                     recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, httpBind,
                     metricsToken, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
-                    kafkaProperties, progressEvents, startedEventDelay, maxResultBytes, clock)
+                    kafkaProperties, progressEvents, maxResultBytes, clock)
                     .validate();
         }
     }

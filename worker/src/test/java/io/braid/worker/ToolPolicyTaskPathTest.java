@@ -9,17 +9,15 @@ import io.braid.schema.BranchTask;
 import io.braid.schema.ToolCall;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.ManualClock;
-import io.braid.worker.config.ModelSpec;
-import io.braid.worker.config.PolicySettings;
-import io.braid.worker.config.ToolSettings;
-import io.braid.worker.config.WorkerConfig;
-import io.braid.worker.execute.BranchRunner;
-import io.braid.worker.execute.Cancellations;
-import io.braid.worker.execute.ProgressListener;
-import io.braid.worker.models.ChatModels;
-import io.braid.worker.models.ModelRegistry;
-import io.braid.worker.retry.RetryPolicy;
-import io.braid.worker.tools.ToolRegistry;
+import io.braid.worker.internal.WorkerModule;
+import io.braid.worker.internal.config.ModelSpec;
+import io.braid.worker.internal.config.PolicySettings;
+import io.braid.worker.internal.config.ToolSettings;
+import io.braid.worker.internal.execute.BranchRunner;
+import io.braid.worker.internal.execute.Cancellations;
+import io.braid.worker.internal.models.ChatModels;
+import io.braid.worker.internal.models.ModelRegistry;
+import io.braid.worker.internal.tools.ToolRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +30,7 @@ import java.util.concurrent.Executors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The tool policy through the worker's own wiring ({@link Worker#executors}) and retry loop. */
+/** The tool policy through the worker's own wiring ({@link WorkerModule#executorsFor}) and retry loop. */
 class ToolPolicyTaskPathTest {
 
     private final ManualClock clock = new ManualClock(JobFixtures.T0);
@@ -50,7 +48,7 @@ class ToolPolicyTaskPathTest {
     private BranchRunner runner(WorkerConfig config) {
         ModelRegistry models = ChatModels.build(config, name -> null, false, clock);
         ToolRegistry tools = ToolRegistry.builtIns(config.tools(), clock);
-        return new BranchRunner(Worker.executors(config, models, tools), calls, RetryPolicy.defaults(),
+        return new BranchRunner(WorkerModule.executorsFor(config, models, tools), calls, RetryPolicy.defaults(),
                 Duration.ofSeconds(10), Duration.ofMinutes(5), "worker-test", clock, clock::advance,
                 ProgressListener.NONE, new Cancellations());
     }

@@ -1,6 +1,7 @@
 package io.braid.worker;
 
 import io.braid.schema.RecordLimits;
+import io.braid.worker.internal.KafkaClients;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +22,7 @@ class WorkerOptionsTest {
         WorkerOptions options = builder().build();
 
         assertThat(options.maxResultBytes()).isEqualTo(RecordLimits.DEFAULT_MAX_RESULT_BYTES);
-        assertThat(Worker.producerConfig(options)).containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        assertThat(KafkaClients.producerConfig(options)).containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 RecordLimits.DEFAULT_RECORD_BYTES + RecordLimits.FRAMING_BYTES);
     }
 
@@ -29,7 +30,7 @@ class WorkerOptionsTest {
     void a_larger_result_limit_raises_the_producers_request_size_to_hold_it_twice() {
         WorkerOptions options = builder().maxResultBytes(3 << 20).build();
 
-        assertThat(Worker.producerConfig(options)).containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        assertThat(KafkaClients.producerConfig(options)).containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 (6 << 20) + RecordLimits.FRAMING_BYTES);
     }
 

@@ -2,7 +2,7 @@ package io.braid.bench.internal;
 
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import io.braid.worker.models.SimulatedChatModel;
+import io.braid.worker.internal.models.SimulatedChatModel;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -7,9 +7,7 @@ import io.braid.schema.BranchSpec;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobStatus;
 import io.braid.schema.LlmCall;
-import io.braid.worker.config.ModelSpec;
-import io.braid.worker.config.ToolSettings;
-import io.braid.worker.config.WorkerConfig;
+import io.braid.worker.WorkerConfig;
 
 import java.io.PrintStream;
 import java.time.Duration;
@@ -94,10 +92,8 @@ final class SuiteContext {
 
     /** Workers with two simulated models: "noop" (answers at once) and "slow500" (500 ms). */
     static WorkerConfig benchModels() {
-        Map<String, ModelSpec> models = new LinkedHashMap<>();
-        models.put(NOOP, ModelSpec.simulated(Duration.ZERO, Duration.ZERO));
-        models.put(SLOW, ModelSpec.simulated(Duration.ofMillis(500), Duration.ofMillis(500)));
-        return new WorkerConfig(NOOP, models, ToolSettings.defaults());
+        return WorkerConfig.simulated(NOOP, Duration.ZERO, Duration.ZERO)
+                .withSimulatedModel(SLOW, Duration.ofMillis(500), Duration.ofMillis(500));
     }
 
     JobRequest job(int branches, String model) {

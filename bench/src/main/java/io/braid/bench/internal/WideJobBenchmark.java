@@ -10,9 +10,7 @@ import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
 import io.braid.schema.LlmCall;
-import io.braid.worker.config.ModelSpec;
-import io.braid.worker.config.ToolSettings;
-import io.braid.worker.config.WorkerConfig;
+import io.braid.worker.WorkerConfig;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -96,8 +94,7 @@ final class WideJobBenchmark {
     }
 
     private static WorkerConfig models() {
-        return new WorkerConfig(MODEL, Map.of(MODEL, ModelSpec.simulated(Duration.ofMillis(200),
-                Duration.ofMillis(600))), ToolSettings.defaults());
+        return WorkerConfig.simulated(MODEL, Duration.ofMillis(200), Duration.ofMillis(600));
     }
 
     private Run timed(JobTimer timer, int width) {

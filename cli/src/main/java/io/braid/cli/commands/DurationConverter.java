@@ -1,6 +1,6 @@
 package io.braid.cli.commands;
 
-import io.braid.worker.config.Durations;
+import io.braid.worker.Durations;
 import picocli.CommandLine;
 
 import java.time.Duration;

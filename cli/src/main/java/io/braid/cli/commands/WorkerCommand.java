@@ -2,7 +2,6 @@ package io.braid.cli.commands;
 
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerOptions;
-import io.braid.worker.observe.ReadToken;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -84,12 +83,6 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "a branch writes (results and job events of the aggregator are unaffected)"})
     boolean progressEvents;
 
-    @Option(names = "--started-event-delay", defaultValue = "${env:BRAID_STARTED_EVENT_DELAY:-0s}",
-            converter = DurationConverter.class,
-            description = "Publish a branch's start only once it has run this long; a quicker branch has just its "
-                    + "finish event, which says when it started (default: ${DEFAULT-VALUE}: every start at once)")
-    Duration startedEventDelay;
-
     @Option(names = "--simulated-outage", description = "Make the simulated model fail every call like a provider "
             + "that is down (HTTP 503), for drills")
     boolean simulatedOutage;
@@ -113,12 +106,12 @@ public final class WorkerCommand implements Callable<Integer> {
                 .shutdownGrace(shutdownGrace)
                 .httpPort(httpPort)
                 .httpBind(httpBind)
-                .metricsToken(ReadToken.of(System.getenv("BRAID_API_READ_TOKEN")))
+                .metricsToken(System.getenv("BRAID_API_READ_TOKEN"))
                 .disabledTools(disabledTools)
                 .simulatedOutage(simulatedOutage)
                 .simulatedLatency(durations.convert(range[0]), durations.convert(range[1]));
         workerConfig.applyTo(options);
-        options.progressEvents(progressEvents).startedEventDelay(startedEventDelay);
+        options.progressEvents(progressEvents);
         if (workerId != null) {
             options.workerId(workerId);
         }

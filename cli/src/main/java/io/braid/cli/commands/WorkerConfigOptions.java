@@ -1,8 +1,8 @@
 package io.braid.cli.commands;
 
 import io.braid.schema.RecordLimits;
+import io.braid.worker.WorkerConfig;
 import io.braid.worker.WorkerOptions;
-import io.braid.worker.config.WorkerConfig;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

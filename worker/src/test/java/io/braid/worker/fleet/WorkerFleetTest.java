@@ -5,13 +5,14 @@ import io.braid.schema.BranchStatus;
 import io.braid.schema.BranchTask;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.testing.TestKafka;
+import io.braid.worker.RetryPolicy;
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerOptions;
-import io.braid.worker.consume.TaskHandler;
-import io.braid.worker.models.ModelRegistry;
-import io.braid.worker.models.SimulatedChatModel;
-import io.braid.worker.retry.RetryPolicy;
-import io.braid.worker.tools.ToolRegistry;
+import io.braid.worker.internal.consume.TaskHandler;
+import io.braid.worker.internal.WorkerModule;
+import io.braid.worker.internal.models.ModelRegistry;
+import io.braid.worker.internal.models.SimulatedChatModel;
+import io.braid.worker.internal.tools.ToolRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -79,7 +80,18 @@ class WorkerFleetTest {
         ModelRegistry models = new ModelRegistry(Map.of("scripted", scripted,
                 "simulated", new SimulatedChatModel("simulated", options.simulatedLatencyMin(),
                         options.simulatedLatencyMax())), "simulated");
-        Worker worker = Worker.start(options, models, ToolRegistry.builtIns());
+        ToolRegistry tools = ToolRegistry.builtIns();
+        Worker worker = Worker.start(new WorkerModule(options) {
+            @Override
+            protected ModelRegistry models() {
+                return models;
+            }
+
+            @Override
+            protected ToolRegistry tools() {
+                return tools;
+            }
+        });
         workers.add(worker);
         return worker;
     }

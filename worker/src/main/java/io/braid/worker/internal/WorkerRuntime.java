@@ -1,0 +1,174 @@
+package io.braid.worker.internal;
+
+import io.braid.schema.BranchKind;
+import io.braid.worker.BranchExecutor;
+import io.braid.worker.Worker;
+import io.braid.worker.WorkerHealth;
+import io.braid.worker.WorkerOptions;
+import io.braid.worker.internal.consume.ControlListener;
+import io.braid.worker.internal.consume.TaskConsumerLoop;
+import io.braid.worker.internal.consume.TaskHandler;
+import io.braid.worker.internal.observe.HealthProblems;
+import io.braid.worker.internal.observe.WorkerHttpServer;
+import io.braid.worker.internal.observe.WorkerMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * A started worker's parts, as {@link WorkerModule#start()} built them: the consumer loops and their threads, the
+ * control listener, the producer, the branch threads and the HTTP endpoint; its health and its drain.
+ */
+public final class WorkerRuntime {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
+    private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(15);
+
+    private final WorkerOptions options;
+    private final List<String> toolNames;
+    private final PrometheusMeterRegistry meterRegistry;
+    private final WorkerMetrics metrics;
+    private final HealthProblems problems;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ExecutorService branches;
+    private final ControlListener control;
+    private final Thread controlThread;
+    private final List<TaskConsumerLoop> loops = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile WorkerHttpServer http;
+    private volatile Worker.State state = Worker.State.RUNNING;
+
+    /** Builds the parts from {@code module} and starts the control listener and the consumer loops. */
+    WorkerRuntime(WorkerModule module, Map<BranchKind, BranchExecutor> executors) {
+        options = module.options();
+        toolNames = module.tools().names();
+        meterRegistry = module.meterRegistry();
+        metrics = module.metrics();
+        problems = module.problems();
+        producer = module.producer();
+        branches = module.branches();
+        var runner = module.runner(executors);
+        control = module.controlListener();
+        controlThread = Thread.ofPlatform().name(options.workerId() + "-control").start(control);
+        TaskHandler handler = module.taskHandler(runner);
+        for (int i = 0; i < options.consumers(); i++) {
+            TaskConsumerLoop loop = module.consumerLoop(i, handler);
+            loops.add(loop);
+            threads.add(Thread.ofPlatform().name(options.workerId() + "-consumer-" + i).start(loop));
+        }
+    }
+
+    void serveHttp(WorkerHttpServer server) {
+        http = server;
+    }
+
+    public WorkerOptions options() {
+        return options;
+    }
+
+    /** The tools this worker offers (those switched off by configuration included). */
+    public List<String> toolNames() {
+        return toolNames;
+    }
+
+    public int consumers() {
+        return loops.size();
+    }
+
+    public Worker.State state() {
+        return state;
+    }
+
+    public WorkerMetrics metrics() {
+        return metrics;
+    }
+
+    public OptionalInt httpPort() {
+        WorkerHttpServer server = http;
+        return server == null ? OptionalInt.empty() : OptionalInt.of(server.port());
+    }
+
+    public String scrapeMetrics() {
+        return meterRegistry.scrape();
+    }
+
+    /** See {@link Worker#health()}. */
+    public WorkerHealth health() {
+        return health(state, loops, problems, metrics.inFlight(), options.maxInFlight());
+    }
+
+    static WorkerHealth health(Worker.State now, List<TaskConsumerLoop> loops, HealthProblems problems,
+                               int inFlight, int maxInFlight) {
+        boolean live = now == Worker.State.STOPPED || loops.stream().allMatch(loop -> loop.failure() == null)
+                && !problems.fatal();
+        boolean ready = now == Worker.State.RUNNING && live && problems.none()
+                && loops.stream().allMatch(TaskConsumerLoop::hasPolled);
+        return new WorkerHealth(live, ready, now.name(), inFlight, maxInFlight, problems.summary());
+    }
+
+    /** See {@link Worker#shutdown(Duration)}. */
+    public synchronized void shutdown(Duration grace) {
+        if (state == Worker.State.STOPPED) {
+            return;
+        }
+        state = Worker.State.DRAINING;
+        log.info("worker {} draining: {} branches in flight, grace {} ms", options.workerId(), metrics.inFlight(),
+                grace.toMillis());
+        loops.forEach(TaskConsumerLoop::stopFetching);
+        boolean drained = joinAll(grace);
+        if (!drained) {
+            if (metrics.inFlight() > 0) {
+                log.info("worker {}: {} branches still running after the grace period; releasing them",
+                        options.workerId(), metrics.inFlight());
+            }
+            branches.shutdownNow();
+            if (!joinAll(RELEASE_TIMEOUT)) {
+                loops.forEach(TaskConsumerLoop::abandon);
+                joinAll(RELEASE_TIMEOUT);
+            }
+        }
+        branches.shutdownNow();
+        closeParts();
+        state = Worker.State.STOPPED;
+        log.info("worker {} stopped", options.workerId());
+    }
+
+    private void closeParts() {
+        control.close();
+        try {
+            controlThread.join(RELEASE_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+        if (http != null) {
+            http.close();
+        }
+        meterRegistry.close();
+    }
+
+    /** Waits up to {@code timeout} for every consumer loop to end; true if they all did. */
+    private boolean joinAll(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread thread : threads) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0 || !thread.join(Duration.ofNanos(left))) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,94 @@
+package io.braid.worker.internal.config;
+
+import java.time.Duration;
+
+/**
+ * One named model of the worker's configuration ({@code models.<name>} in the config file).
+ *
+ * @param provider        where it runs
+ * @param baseUrl         the API's base URL; null = the provider's public endpoint (OpenAI, Anthropic) or
+ *                        {@code http://localhost:11434} (Ollama)
+ * @param modelName       the provider's model, e.g. {@code gpt-4o-mini}, {@code llama3.2}, {@code claude-sonnet-4-5}
+ * @param apiKeyEnv       the environment variable holding the API key
+ * @param apiKeyFile      a file holding the API key (e.g. a mounted Kubernetes secret)
+ * @param apiKey          refused: keys never go in the config file
+ * @param temperature     default temperature when a branch sets none
+ * @param maxOutputTokens default output limit when a branch sets none
+ * @param timeout         how long one call may wait for the answer (default 60 s); the branch timeout still applies
+ * @param minLatency      simulated: fastest answer (default 200 ms)
+ * @param maxLatency      simulated: slowest answer (default 600 ms)
+ */
+public record ModelSpec(
+        ModelProvider provider,
+        String baseUrl,
+        String modelName,
+        String apiKeyEnv,
+        String apiKeyFile,
+        String apiKey,
+        Double temperature,
+        Integer maxOutputTokens,
+        Duration timeout,
+        Duration minLatency,
+        Duration maxLatency) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+
+    public static ModelSpec simulated(Duration minLatency, Duration maxLatency) {
+        return new ModelSpec(ModelProvider.SIMULATED, null, null, null, null, null, null, null, null, minLatency,
+                maxLatency);
+    }
+
+    public Duration timeoutOrDefault() {
+        return timeout == null ? DEFAULT_TIMEOUT : timeout;
+    }
+
+    /** What is wrong with this model's settings, or null; {@code name} is its name in the config. */
+    public String problem(String name) {
+        String at = "models." + name;
+        if (provider == null) {
+            return at + ": 'provider' is missing; use one of openai, ollama, anthropic, simulated";
+        }
+        if (apiKey != null) {
+            return at + ".apiKey: API keys do not go in the config file; put the key in an environment variable "
+                    + "(apiKeyEnv: OPENAI_API_KEY) or a file (apiKeyFile: /run/secrets/openai)";
+        }
+        if (apiKeyEnv != null && apiKeyFile != null) {
+            return at + ": set apiKeyEnv or apiKeyFile, not both";
+        }
+        if (provider != ModelProvider.SIMULATED && (modelName == null || modelName.isBlank())) {
+            return at + ": 'modelName' is missing (the provider's model, e.g. gpt-4o-mini or llama3.2)";
+        }
+        if (provider == ModelProvider.ANTHROPIC && apiKeyEnv == null && apiKeyFile == null) {
+            return at + ": Anthropic needs a key; set apiKeyEnv (e.g. ANTHROPIC_API_KEY) or apiKeyFile";
+        }
+        if (baseUrl != null && !baseUrl.matches("https?://.+")) {
+            return at + ".baseUrl '" + baseUrl + "' is not an http:// or https:// URL";
+        }
+        if (temperature != null && (temperature < 0 || temperature > 2)) {
+            return at + ".temperature " + temperature + " is outside 0..2";
+        }
+        if (maxOutputTokens != null && maxOutputTokens < 1) {
+            return at + ".maxOutputTokens must be at least 1";
+        }
+        if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
+            return at + ".timeout must be positive";
+        }
+        if (provider == ModelProvider.SIMULATED) {
+            Duration min = minLatency == null ? Duration.ofMillis(200) : minLatency;
+            Duration max = maxLatency == null ? Duration.ofMillis(600) : maxLatency;
+            if (min.isNegative() || max.compareTo(min) < 0) {
+                return at + ": simulated latency must satisfy 0 <= minLatency <= maxLatency";
+            }
+        }
+        return null;
+    }
+
+    /** Never prints a key (it has none to print) and names where the key comes from. */
+    @Override
+    public String toString() {
+        return provider + (modelName == null ? "" : " " + modelName)
+                + (baseUrl == null ? "" : " at " + io.braid.schema.registry.RegistryUrl.redacted(baseUrl))
+                + (apiKeyEnv == null ? "" : ", key from $" + apiKeyEnv)
+                + (apiKeyFile == null ? "" : ", key from " + apiKeyFile);
+    }
+}

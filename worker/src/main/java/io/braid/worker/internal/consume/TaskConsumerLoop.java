@@ -1,0 +1,185 @@
+package io.braid.worker.internal.consume;
+
+import io.braid.worker.internal.observe.HealthProblems;
+import io.braid.worker.internal.observe.WorkerMetrics;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.ShareConsumer;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One share consumer on its own platform thread. Each poll acquires at most {@code max.poll.records} task records
+ * (the consumer runs in {@code record_limit} acquisition mode, so a quiet topic's records spread over all
+ * consumers of all workers instead of going to one). Every record runs on its own virtual thread; this thread
+ * acknowledges each record as its branch finishes and sends the acknowledgements at once ({@code commitAsync}),
+ * and polls again only when the whole batch is acknowledged, as the share consumer's explicit mode requires. So
+ * one loop holds at most {@code max.poll.records} branches, and a worker's in-flight limit is the sum over its
+ * loops: when all are busy the worker fetches nothing.
+ *
+ * <p>Stopping: {@link #stopFetching()} ends polling; the loop keeps acknowledging its running branches as they
+ * finish (interrupted ones are released, see {@link TaskHandler}), then closes the consumer. Records that arrive
+ * in the poll that was under way are released at once, so other workers take them.
+ */
+public final class TaskConsumerLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(TaskConsumerLoop.class);
+    private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+
+    private record Finished(ConsumerRecord<String, byte[]> record, AcknowledgeType type) {
+    }
+
+    private final ShareConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final Executor branches;
+    private final TaskHandler handler;
+    private final WorkerMetrics metrics;
+    private final HealthProblems health;
+    private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    private volatile boolean fetching = true;
+    private volatile boolean abandoned;
+    private volatile boolean polled;
+    private volatile Throwable failure;
+
+    public TaskConsumerLoop(ShareConsumer<String, byte[]> consumer, String topic, Executor branches,
+                            TaskHandler handler, WorkerMetrics metrics, HealthProblems health) {
+        this.consumer = consumer;
+        this.topic = topic;
+        this.branches = branches;
+        this.handler = handler;
+        this.metrics = metrics;
+        this.health = health;
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.setAcknowledgementCommitCallback(this::acknowledgementsCommitted);
+            consumer.subscribe(List.of(topic));
+            while (fetching && !abandoned) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+                polled = true;
+                if (!fetching) {
+                    releaseUnstarted(records);
+                    break;
+                }
+                int pending = 0;
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    pending++;
+                    metrics.taskTaken();
+                    branches.execute(() -> finished.add(new Finished(record, handleSafely(record))));
+                }
+                acknowledgeAsTheyFinish(pending);
+            }
+        } catch (WakeupException e) {
+            // abandon() during poll
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            // an Error too: a loop that ends unseen leaves a worker that looks healthy and takes nothing
+            failure = e;
+            health.died("share consumer loop on " + topic, e);
+        } finally {
+            // Records still unacknowledged are released when the share session closes, so others pick them up.
+            try {
+                consumer.close(CLOSE_TIMEOUT);
+            } catch (RuntimeException e) {
+                log.warn("closing the share consumer failed: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * The broker's answer to a batch of acknowledgements. A failed one cannot be sent again (the consumer has let
+     * the records go); they stay acquired by this consumer until their lock expires and are then delivered again,
+     * so the branch runs twice (the aggregator keeps one result). Counted and logged so that the wait is visible.
+     */
+    private void acknowledgementsCommitted(Map<TopicIdPartition, Set<Long>> offsets, Exception exception) {
+        if (exception == null) {
+            return;
+        }
+        int records = offsets.values().stream().mapToInt(Set::size).sum();
+        metrics.acknowledgementsFailed(records);
+        log.warn("the broker did not take the acknowledgement of {} task record(s) {}: {}; they are delivered again "
+                + "when their record lock expires", records, offsets, exception.toString());
+    }
+
+    private void releaseUnstarted(ConsumerRecords<String, byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        for (ConsumerRecord<String, byte[]> record : records) {
+            consumer.acknowledge(record, AcknowledgeType.RELEASE);
+        }
+        consumer.commitSync(CLOSE_TIMEOUT);
+    }
+
+    /**
+     * The handler's acknowledgement; RELEASE when it failed unexpectedly. Never throws: a record whose handling
+     * threw would otherwise never be acknowledged and the loop would wait for it forever. An {@link Error} other
+     * than a stack overflow (which one deep record can cause) also reports the worker not live: it may be broken.
+     */
+    private AcknowledgeType handleSafely(ConsumerRecord<String, byte[]> record) {
+        try {
+            return handler.handle(record);
+        } catch (Throwable e) {
+            String task = record.topic() + "-" + record.partition() + "@" + record.offset();
+            if (e instanceof Error && !(e instanceof StackOverflowError)) {
+                health.died("handling task " + task, e);
+            } else {
+                log.error("unexpected failure handling task {}; releasing it", task, e);
+            }
+            return AcknowledgeType.RELEASE;
+        } finally {
+            metrics.taskDone();
+        }
+    }
+
+    private void acknowledgeAsTheyFinish(int pending) throws InterruptedException {
+        while (pending > 0 && !abandoned) {
+            Finished done = finished.poll(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            if (done == null) {
+                continue;
+            }
+            do {
+                consumer.acknowledge(done.record(), done.type());
+                pending--;
+            } while ((done = finished.poll()) != null);
+            consumer.commitAsync();
+        }
+    }
+
+    /** Polls no more; running branches are still acknowledged as they finish, then the consumer closes. */
+    public void stopFetching() {
+        fetching = false;
+    }
+
+    /** Stops waiting for running branches: the consumer closes now and its unacknowledged records are released. */
+    public void abandon() {
+        abandoned = true;
+        consumer.wakeup();
+    }
+
+    /** True once the consumer has joined the share group and completed a poll. */
+    public boolean hasPolled() {
+        return polled;
+    }
+
+    /** The failure that ended this loop unexpectedly, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+}

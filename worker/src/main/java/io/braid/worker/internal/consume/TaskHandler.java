@@ -1,0 +1,198 @@
+package io.braid.worker.internal.consume;
+
+import io.braid.schema.BranchResult;
+import io.braid.schema.BranchStatus;
+import io.braid.schema.BranchTask;
+import io.braid.schema.Topics;
+import io.braid.schema.serde.AvroDeserializer;
+import io.braid.schema.serde.AvroSerializer;
+import io.braid.schema.serde.RegistryUnavailableException;
+import io.braid.worker.ProgressListener;
+import io.braid.worker.internal.execute.BranchRunner;
+import io.braid.worker.internal.observe.WorkerMetrics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.AcknowledgeType;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One task record from start to acknowledgement: read it, run the branch, publish its result (and, when the branch
+ * failed for good, a dead-letter record), then say how to acknowledge the record.
+ *
+ * <ul>
+ *   <li>ACCEPT — a result is durably published (success or final failure). A result over {@code maxResultBytes}
+ *   serialized, or one Kafka refuses for good (too large, not valid), is answered by a FAILED result saying so
+ *   ({@code OutputTooLarge}, {@code TooLarge}, see {@link ResultLimit}), dead-lettered, and accepted: a result
+ *   that can never be sent does not bring its task back.</li>
+ *   <li>RELEASE — nothing could be published for now (the broker or the schema registry unavailable past the
+ *   waits, see {@link RegistryRetry}), or the worker was interrupted: another delivery will run it.</li>
+ *   <li>REJECT — the record is not a readable task; it went to the dead-letter topic and must not come back. A
+ *   record that cannot be read only because the registry is unavailable is not bad: it is released.</li>
+ * </ul>
+ */
+public final class TaskHandler {
+
+    /** Header names on dead-letter records. */
+    public static final String ERROR_CLASS_HEADER = "braid.error.class";
+    public static final String ERROR_MESSAGE_HEADER = "braid.error.message";
+    public static final String ERROR_RETRIABLE_HEADER = "braid.error.retriable";
+    public static final String ATTEMPTS_HEADER = "braid.attempts";
+    /** ISO-8601 instants of the branch's first and last failure. */
+    public static final String FIRST_FAILURE_HEADER = "braid.failed.first";
+    public static final String LAST_FAILURE_HEADER = "braid.failed.last";
+    /** The most characters of an error message a dead letter's header carries. */
+    static final int HEADER_MESSAGE_LIMIT = 4096;
+
+    private static final Logger log = LoggerFactory.getLogger(TaskHandler.class);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Topics topics;
+    private final AvroDeserializer<BranchTask> tasks;
+    private final AvroSerializer<SpecificRecord> serializer;
+    private final Publisher publisher;
+    private final BranchRunner runner;
+    private final WorkerMetrics metrics;
+    private final ProgressListener progress;
+    private final int maxResultBytes;
+    private final RegistryRetry registry;
+
+    public TaskHandler(Topics topics, AvroDeserializer<BranchTask> tasks, AvroSerializer<SpecificRecord> serializer,
+                       Producer<String, byte[]> producer, BranchRunner runner, WorkerMetrics metrics,
+                       ProgressListener progress, int maxResultBytes, RegistryRetry registry) {
+        this.topics = topics;
+        this.tasks = tasks;
+        this.serializer = serializer;
+        this.publisher = new Publisher(producer, PUBLISH_TIMEOUT);
+        this.runner = runner;
+        this.metrics = metrics;
+        this.progress = progress;
+        this.maxResultBytes = maxResultBytes;
+        this.registry = registry;
+    }
+
+    public AcknowledgeType handle(ConsumerRecord<String, byte[]> record) {
+        try {
+            long taken = System.nanoTime();
+            BranchTask task;
+            try {
+                task = registry.call(() -> tasks.deserialize(record.topic(), record.value()));
+            } catch (RegistryUnavailableException e) {
+                log.warn("task record {}-{}@{} cannot be read while the schema registry is unavailable; releasing "
+                        + "it: {}", record.topic(), record.partition(), record.offset(), e.getMessage());
+                return AcknowledgeType.RELEASE;
+            } catch (SerializationException e) {
+                return unreadable(record, e);
+            }
+            long start = System.nanoTime();
+            BranchResult result = publishResult(runner.run(task, Duration.ofNanos(start - taken)));
+            if (result == null) {
+                return AcknowledgeType.RELEASE;
+            }
+            progress.finished(result);
+            metrics.branchFinished(result.getStatus(), Duration.ofNanos(System.nanoTime() - start));
+            if (result.getStatus() != BranchStatus.SUCCEEDED && result.getError() != null) {
+                deadLetterFailed(record, result);
+            }
+            return AcknowledgeType.ACCEPT;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return AcknowledgeType.RELEASE;
+        }
+    }
+
+    /** Dead-letters a record that is not a task; REJECT, unless the dead letter could not be sent for now. */
+    private AcknowledgeType unreadable(ConsumerRecord<String, byte[]> record, SerializationException e) {
+        log.warn("unreadable task record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                e.getMessage());
+        Publisher.Outcome outcome = publisher.send(deadLetter(record, "SerializationException", e.getMessage(),
+                false, 0));
+        if (outcome.sent()) {
+            metrics.deadLettered();
+        } else if (outcome.refused()) {
+            log.error("the dead letter of task record {}-{}@{} was refused ({}); rejecting the record without it",
+                    record.topic(), record.partition(), record.offset(), outcome.failure().toString());
+        } else {
+            return AcknowledgeType.RELEASE;
+        }
+        return AcknowledgeType.REJECT;
+    }
+
+    /**
+     * Publishes the branch's result or, when it cannot be published as it is, a FAILED result saying why; returns
+     * what was published, or null when nothing could be for now (the task is released).
+     */
+    private BranchResult publishResult(BranchResult result) throws InterruptedException {
+        byte[] value = serialize(result);
+        if (value == null) {
+            return null;
+        }
+        if (value.length > maxResultBytes) {
+            log.warn("the result of {}/{} is {} bytes, over the limit of {}; answering {}", result.getJobId(),
+                    result.getBranchId(), value.length, maxResultBytes, ResultLimit.OUTPUT_TOO_LARGE);
+            return publishAnswer(ResultLimit.outputTooLarge(result, value.length, maxResultBytes));
+        }
+        Publisher.Outcome outcome = publisher.send(new ProducerRecord<>(topics.results(), result.getJobId(), value));
+        if (outcome.sent()) {
+            return result;
+        }
+        return outcome.refused() ? publishAnswer(ResultLimit.refused(result, value.length, outcome.failure())) : null;
+    }
+
+    /** Publishes a small result standing for one that could not be; null when it could not be published either. */
+    private BranchResult publishAnswer(BranchResult answer) throws InterruptedException {
+        byte[] value = serialize(answer);
+        return value != null && publisher.send(new ProducerRecord<>(topics.results(), answer.getJobId(), value))
+                .sent() ? answer : null;
+    }
+
+    /** The result's bytes, or null when it cannot be serialized now (the registry unavailable past the wait). */
+    private byte[] serialize(BranchResult result) throws InterruptedException {
+        try {
+            return registry.call(() -> serializer.serialize(topics.results(), result));
+        } catch (RuntimeException e) {
+            if (!Thread.currentThread().isInterrupted()) {
+                log.warn("cannot serialize the result of {}/{}: {}", result.getJobId(), result.getBranchId(),
+                        e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    private void deadLetterFailed(ConsumerRecord<String, byte[]> record, BranchResult result) {
+        ProducerRecord<String, byte[]> deadLetter = deadLetter(record, result.getError().getErrorClass(),
+                result.getError().getMessage(), result.getError().getRetriable(), result.getAttempt());
+        Instant firstFailure = result.getFirstFailedAt() != null ? result.getFirstFailedAt() : result.getFinishedAt();
+        deadLetter.headers().add(FIRST_FAILURE_HEADER, bytes(firstFailure.toString()));
+        deadLetter.headers().add(LAST_FAILURE_HEADER, bytes(result.getFinishedAt().toString()));
+        if (publisher.send(deadLetter).sent()) {
+            metrics.deadLettered();
+        } else {
+            log.warn("could not dead-letter failed branch {}/{}", result.getJobId(), result.getBranchId());
+        }
+    }
+
+    private ProducerRecord<String, byte[]> deadLetter(ConsumerRecord<String, byte[]> record, String errorClass,
+                                                      String message, boolean retriable, int attempts) {
+        String text = message == null ? "" : message.length() <= HEADER_MESSAGE_LIMIT ? message
+                : message.substring(0, HEADER_MESSAGE_LIMIT) + "… (" + message.length() + " characters)";
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ERROR_CLASS_HEADER, bytes(errorClass));
+        headers.add(ERROR_MESSAGE_HEADER, bytes(text));
+        headers.add(ERROR_RETRIABLE_HEADER, bytes(Boolean.toString(retriable)));
+        headers.add(ATTEMPTS_HEADER, bytes(Integer.toString(attempts)));
+        return new ProducerRecord<>(topics.tasksDeadLetter(), null, record.key(), record.value(), headers);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}

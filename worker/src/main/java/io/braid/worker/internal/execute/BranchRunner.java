@@ -1,0 +1,182 @@
+package io.braid.worker.internal.execute;
+
+import io.braid.schema.BranchError;
+import io.braid.schema.BranchKind;
+import io.braid.schema.BranchResult;
+import io.braid.schema.BranchStatus;
+import io.braid.schema.BranchTask;
+import io.braid.worker.BranchExecutor;
+import io.braid.worker.BranchOutput;
+import io.braid.worker.ProgressListener;
+import io.braid.worker.RetryPolicy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs one branch task to its final {@link BranchResult}: each attempt under the branch's timeout (the call is
+ * interrupted when it expires), retriable failures tried again after the retry policy's backoff (or the
+ * failure's Retry-After, if longer), up to the task's max attempts. Never throws for a branch failure: the
+ * failure is the result.
+ *
+ * <p>The run budget ties a branch to its task record's lock: all attempts and the waits between them fit in it.
+ * An attempt's timeout is shortened to what is left of the budget, and no attempt is started that could not
+ * finish within it — so a healthy branch is never still running when its record is handed to another worker.
+ */
+public final class BranchRunner {
+
+    /** Waits between attempts; replaced in tests so no test sleeps. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration duration) throws InterruptedException;
+    }
+
+    /** The shortest attempt worth starting when little of the run budget is left. */
+    private static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
+
+    private final Map<BranchKind, BranchExecutor> executors;
+    private final ExecutorService calls;
+    private final RetryPolicy retryPolicy;
+    private final Duration defaultTimeout;
+    private final Duration runBudget;
+    private final String workerId;
+    private final Clock clock;
+    private final Sleeper sleeper;
+    private final ProgressListener listener;
+    private final Cancellations cancellations;
+
+    public BranchRunner(Map<BranchKind, BranchExecutor> executors, ExecutorService calls, RetryPolicy retryPolicy,
+                        Duration defaultTimeout, Duration runBudget, String workerId, Clock clock,
+                        Sleeper sleeper, ProgressListener listener, Cancellations cancellations) {
+        this.executors = Map.copyOf(executors);
+        this.calls = calls;
+        this.retryPolicy = retryPolicy;
+        this.defaultTimeout = defaultTimeout;
+        this.runBudget = runBudget;
+        this.workerId = workerId;
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.listener = listener;
+        this.cancellations = cancellations;
+    }
+
+    public BranchResult run(BranchTask task) throws InterruptedException {
+        return run(task, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #run(BranchTask)} for a task whose record was already held for {@code held} (waiting for the schema
+     * registry to read it): that much less of the run budget is left.
+     */
+    public BranchResult run(BranchTask task, Duration held) throws InterruptedException {
+        int maxAttempts = task.getBranch().getMaxAttempts() != null
+                ? task.getBranch().getMaxAttempts() : retryPolicy.defaultMaxAttempts();
+        Duration timeout = task.getBranch().getTimeoutMs() != null
+                ? Duration.ofMillis(task.getBranch().getTimeoutMs()) : defaultTimeout;
+        Instant budgetEnd = clock.instant().plus(runBudget).minus(held);
+        Instant firstFailedAt = null;
+        for (int attempt = 1; ; attempt++) {
+            if (cancellations.isCancelled(task.getJobId(), task.getRound())) {
+                return result(task, attempt - 1, clock.instant(), BranchStatus.CANCELLED).build();
+            }
+            listener.started(task, attempt);
+            Instant startedAt = clock.instant();
+            Duration left = Duration.between(startedAt, budgetEnd);
+            Duration attemptTimeout = timeout.compareTo(left) <= 0 ? timeout : left;
+            try {
+                BranchOutput output = attempt(task, attemptTimeout);
+                return succeeded(task, attempt, startedAt, output, firstFailedAt);
+            } catch (CancellationException e) {
+                // its job was cancelled while the call ran (see Cancellations)
+                return result(task, attempt, startedAt, BranchStatus.CANCELLED).build();
+            } catch (ExecutionException | TimeoutException e) {
+                if (calls.isShutdown()) {
+                    // The worker is stopping and interrupted the call: not the branch's failure. Its record is
+                    // released and the branch runs again elsewhere.
+                    throw new InterruptedException("worker stopping; branch interrupted");
+                }
+                Throwable failure = e instanceof ExecutionException ? e.getCause() : e;
+                BranchError error = e instanceof TimeoutException ? timedOut(attemptTimeout, timeout)
+                        : Failures.describe(failure);
+                BranchStatus finalStatus = e instanceof TimeoutException ? BranchStatus.TIMED_OUT : BranchStatus.FAILED;
+                if (firstFailedAt == null) {
+                    // at the precision results keep times in (milliseconds), so it never looks later than finishedAt
+                    firstFailedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+                }
+                if (!error.getRetriable() || attempt >= maxAttempts) {
+                    return result(task, attempt, startedAt, finalStatus).setError(error)
+                            .setFirstFailedAt(firstFailedAt).build();
+                }
+                Duration wait = retryPolicy.delayBefore(attempt, Failures.retryAfter(failure),
+                        ThreadLocalRandom.current());
+                Duration shortestAttempt = timeout.compareTo(MIN_ATTEMPT) < 0 ? timeout : MIN_ATTEMPT;
+                if (clock.instant().plus(wait).plus(shortestAttempt).isAfter(budgetEnd)) {
+                    error.setMessage(error.getMessage() + " (not retried: waiting " + wait.toMillis()
+                            + " ms would leave no time for another attempt within the record lock)");
+                    return result(task, attempt, startedAt, finalStatus).setError(error)
+                            .setFirstFailedAt(firstFailedAt).build();
+                }
+                listener.retrying(task, attempt, error);
+                sleeper.sleep(wait);
+            }
+        }
+    }
+
+    private BranchResult succeeded(BranchTask task, int attempt, Instant startedAt, BranchOutput output,
+                                   Instant firstFailedAt) {
+        return result(task, attempt, startedAt, BranchStatus.SUCCEEDED).setOutput(output.text())
+                .setModel(output.model())
+                .setProviderModel(output.providerModel())
+                .setUsage(output.usage())
+                .setLatencyMs(output.modelLatency() == null ? null : output.modelLatency().toMillis())
+                .setToolCalls(output.toolCalls())
+                .setFirstFailedAt(firstFailedAt)
+                .build();
+    }
+
+    /** The error of an attempt that ran out of {@code attemptTimeout} (the branch's {@code timeout}, or less). */
+    private static BranchError timedOut(Duration attemptTimeout, Duration timeout) {
+        return new BranchError("TimeoutException", "branch exceeded its timeout of " + attemptTimeout.toMillis()
+                + " ms" + (attemptTimeout.equals(timeout) ? ""
+                : " (shortened from " + timeout.toMillis() + " ms to fit the record lock)"), true);
+    }
+
+    private BranchOutput attempt(BranchTask task, Duration timeout)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        BranchExecutor executor = executors.get(task.getBranch().getKind());
+        if (executor == null) {
+            throw new ExecutionException(new dev.langchain4j.exception.NonRetriableException(
+                    "this worker cannot run " + task.getBranch().getKind() + " branches yet"));
+        }
+        Future<BranchOutput> call = calls.submit(() -> executor.execute(task));
+        try (Cancellations.Tracked tracked = cancellations.track(task.getJobId(), task.getRound(), call)) {
+            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | InterruptedException e) {
+            call.cancel(true);
+            throw e;
+        }
+    }
+
+    private BranchResult.Builder result(BranchTask task, int attempt, Instant startedAt, BranchStatus status) {
+        return BranchResult.newBuilder()
+                .setJobId(task.getJobId())
+                .setBranchId(task.getBranch().getBranchId())
+                .setRound(task.getRound())
+                .setDispatchId(task.getDispatchId())
+                .setStatus(status)
+                .setAttempt(attempt)
+                .setWorkerId(workerId)
+                .setStartedAt(startedAt)
+                .setFinishedAt(clock.instant());
+    }
+}

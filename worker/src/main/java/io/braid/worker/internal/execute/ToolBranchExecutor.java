@@ -1,0 +1,47 @@
+package io.braid.worker.internal.execute;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import io.braid.schema.BranchTask;
+import io.braid.schema.ToolCall;
+import io.braid.worker.BranchExecutor;
+import io.braid.worker.BranchOutput;
+import io.braid.worker.internal.tools.ToolRegistry;
+import io.braid.tool.BraidTool;
+import io.braid.tool.ToolArguments;
+
+/**
+ * A TOOL branch: fills {@code {{input}}} placeholders of the JSON arguments from the job's inputs (JSON-escaped),
+ * checks the arguments against the tool's JSON schema, and calls the tool.
+ */
+public final class ToolBranchExecutor implements BranchExecutor {
+
+    private final ToolRegistry tools;
+    private final UsePolicy policy;
+
+    public ToolBranchExecutor(ToolRegistry tools) {
+        this(tools, UsePolicy.allowAll());
+    }
+
+    /** Refusing tools {@code policy} does not allow the branch's job. */
+    public ToolBranchExecutor(ToolRegistry tools, UsePolicy policy) {
+        this.tools = tools;
+        this.policy = policy;
+    }
+
+    @Override
+    public BranchOutput execute(BranchTask task) throws Exception {
+        ToolCall call = task.getBranch().getTool();
+        policy.checkTool(task, call.getName());
+        BraidTool tool = tools.tool(call.getName());
+        String argumentsText = Templates.fill(call.getArgumentsJson(), task, ToolBranchExecutor::jsonStringContent);
+        JsonNode arguments = ToolArguments.parse(tool.specification(), argumentsText);
+        return BranchOutput.text(tool.execute(arguments));
+    }
+
+    /** {@code value} escaped for use inside a JSON string literal. */
+    private static String jsonStringContent(String value) {
+        String quoted = TextNode.valueOf(value).toString();
+        return quoted.substring(1, quoted.length() - 1);
+    }
+}

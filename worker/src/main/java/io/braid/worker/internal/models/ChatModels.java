@@ -1,0 +1,119 @@
+package io.braid.worker.internal.models;
+
+import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.ollama.OllamaChatModel;
+import dev.langchain4j.model.openai.OpenAiChatModel;
+import io.braid.worker.WorkerConfig;
+import io.braid.worker.internal.config.ModelSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds the worker's named models from its configuration. Every provider model goes through
+ * {@link ProviderHttpClient} with langchain4j's own retries off ({@code maxRetries(0)}): the worker's retry policy
+ * is the one that retries, so it can honour Retry-After, the branch's attempts and the record lock.
+ */
+public final class ChatModels {
+
+    private ChatModels() {
+    }
+
+    /**
+     * @param env             reads environment variables (for {@code apiKeyEnv})
+     * @param simulatedOutage every simulated model fails like a provider that is down
+     */
+    public static ModelRegistry build(WorkerConfig config, UnaryOperator<String> env, boolean simulatedOutage,
+                                      Clock clock) {
+        Map<String, ChatModel> models = new LinkedHashMap<>();
+        config.models().forEach((name, spec) -> models.put(name, build(name, spec, env, simulatedOutage, clock)));
+        return new ModelRegistry(models, config.defaultModelName());
+    }
+
+    static ChatModel build(String name, ModelSpec spec, UnaryOperator<String> env, boolean simulatedOutage,
+                           Clock clock) {
+        Duration timeout = spec.timeoutOrDefault();
+        String key = apiKey(name, spec, env);
+        ProviderHttpClient.Builder http = ProviderHttpClient.builder().connectTimeout(timeout).readTimeout(timeout)
+                .clock(clock).secret(key);
+        ChatModel model = switch (spec.provider()) {
+            case OPENAI -> OpenAiChatModel.builder()
+                    .httpClientBuilder(http)
+                    .baseUrl(spec.baseUrl())
+                    .apiKey(key)
+                    .modelName(spec.modelName())
+                    .temperature(spec.temperature())
+                    .maxTokens(spec.maxOutputTokens())
+                    .timeout(timeout)
+                    .maxRetries(0)
+                    .build();
+            case OLLAMA -> {
+                OllamaChatModel.OllamaChatModelBuilder ollama = OllamaChatModel.builder()
+                        .httpClientBuilder(http)
+                        .baseUrl(spec.baseUrl() == null ? "http://localhost:11434" : spec.baseUrl())
+                        .modelName(spec.modelName())
+                        .temperature(spec.temperature())
+                        .numPredict(spec.maxOutputTokens())
+                        .timeout(timeout)
+                        .maxRetries(0);
+                if (key != null) {
+                    // an Ollama behind an authenticating proxy
+                    ollama.customHeaders(Map.of("Authorization", "Bearer " + key));
+                }
+                yield ollama.build();
+            }
+            case ANTHROPIC -> {
+                AnthropicChatModel.AnthropicChatModelBuilder anthropic = AnthropicChatModel.builder()
+                        .httpClientBuilder(http)
+                        .apiKey(key)
+                        .modelName(spec.modelName())
+                        .temperature(spec.temperature())
+                        .maxTokens(spec.maxOutputTokens() == null ? 1024 : spec.maxOutputTokens())
+                        .timeout(timeout)
+                        .maxRetries(0);
+                if (spec.baseUrl() != null) {
+                    anthropic.baseUrl(spec.baseUrl());
+                }
+                yield anthropic.build();
+            }
+            case SIMULATED -> new SimulatedChatModel(name,
+                    spec.minLatency() == null ? Duration.ofMillis(200) : spec.minLatency(),
+                    spec.maxLatency() == null ? Duration.ofMillis(600) : spec.maxLatency(), simulatedOutage);
+        };
+        return spec.provider() == io.braid.worker.internal.config.ModelProvider.SIMULATED ? model
+                : new ProviderChatModel(name, spec.toString(), model);
+    }
+
+    /** The model's API key from its environment variable or file; null when it names neither. */
+    static String apiKey(String name, ModelSpec spec, UnaryOperator<String> env) {
+        if (spec.apiKeyEnv() != null) {
+            String key = env.apply(spec.apiKeyEnv());
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("model '" + name + "' takes its API key from the environment "
+                        + "variable " + spec.apiKeyEnv() + ", which is not set");
+            }
+            return key.trim();
+        }
+        if (spec.apiKeyFile() != null) {
+            try {
+                String key = Files.readString(Path.of(spec.apiKeyFile())).trim();
+                if (key.isEmpty()) {
+                    throw new IllegalArgumentException("model '" + name + "': API key file " + spec.apiKeyFile()
+                            + " is empty");
+                }
+                return key;
+            } catch (IOException e) {
+                throw new IllegalArgumentException("model '" + name + "': cannot read API key file "
+                        + spec.apiKeyFile() + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        return null;
+    }
+}

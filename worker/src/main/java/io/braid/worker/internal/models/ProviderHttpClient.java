@@ -1,0 +1,182 @@
+package io.braid.worker.internal.models;
+
+import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.http.client.HttpClient;
+import dev.langchain4j.http.client.HttpClientBuilder;
+import dev.langchain4j.http.client.HttpRequest;
+import dev.langchain4j.http.client.SuccessfulHttpResponse;
+import dev.langchain4j.http.client.sse.ServerSentEventListener;
+import dev.langchain4j.http.client.sse.ServerSentEventParser;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
+/**
+ * The HTTP client under every langchain4j model the worker builds, on the JDK's {@link java.net.http.HttpClient}.
+ * It differs from langchain4j's JDK client in what a failure says: an error status keeps the provider's
+ * {@code Retry-After} ({@link ProviderHttpException}), a timeout is langchain4j's retriable
+ * {@link TimeoutException}, a connection failure stays an {@link UncheckedIOException} (retriable), and an
+ * interrupted call (a cancelled or timed-out branch) keeps the thread's interrupt flag. An error body is scrubbed
+ * of the model's key and of key-shaped words ({@link Redaction}) before it goes into the exception.
+ */
+public final class ProviderHttpClient implements HttpClient {
+
+    /** The most of an error body kept in the message: enough for the provider's reason, not a whole HTML page. */
+    private static final int ERROR_BODY_LIMIT = 1_000;
+
+    private final java.net.http.HttpClient http;
+    private final Duration readTimeout;
+    private final Clock clock;
+    private final java.util.List<String> secrets;
+
+    private ProviderHttpClient(Builder builder) {
+        java.net.http.HttpClient.Builder http = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.NORMAL);
+        if (builder.connectTimeout != null) {
+            http.connectTimeout(builder.connectTimeout);
+        }
+        this.http = http.build();
+        this.readTimeout = builder.readTimeout;
+        this.clock = builder.clock;
+        this.secrets = builder.secrets;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public SuccessfulHttpResponse execute(HttpRequest request) {
+        java.net.http.HttpRequest.Builder jdk = java.net.http.HttpRequest.newBuilder(URI.create(request.url()))
+                .method(request.method().name(), request.body() == null
+                        ? java.net.http.HttpRequest.BodyPublishers.noBody()
+                        : java.net.http.HttpRequest.BodyPublishers.ofString(request.body()));
+        request.headers().forEach((name, values) -> values.forEach(value -> jdk.header(name, value)));
+        if (readTimeout != null) {
+            jdk.timeout(readTimeout);
+        }
+        java.net.http.HttpResponse<byte[]> response;
+        try {
+            response = http.send(jdk.build(), BodyHandlers.ofByteArray());
+        } catch (HttpTimeoutException e) {
+            throw new TimeoutException("no answer from " + hostOf(request) + " within " + readTimeout.toMillis()
+                    + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProviderCallInterruptedException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reach " + hostOf(request) + ": " + e, e);
+        }
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            // a provider may echo the key it refused (a 401 naming "sk-..."): it must not reach results
+            String body = Redaction.scrub(new String(response.body(), StandardCharsets.UTF_8), secrets);
+            if (body.length() > ERROR_BODY_LIMIT) {
+                body = body.substring(0, ERROR_BODY_LIMIT) + "…";
+            }
+            throw new ProviderHttpException(status, "HTTP " + status + " from " + hostOf(request) + ": " + body,
+                    response.headers().firstValue("Retry-After").flatMap(value -> parseRetryAfter(value, clock))
+                            .orElse(null));
+        }
+        return SuccessfulHttpResponse.builder()
+                .statusCode(status)
+                .headers(response.headers().map())
+                .body(response.body())
+                .build();
+    }
+
+    @Override
+    public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+        throw new UnsupportedOperationException("Braid's workers do not stream model answers");
+    }
+
+    /**
+     * A {@code Retry-After} value: delay-seconds ({@code "20"}) or an HTTP date; a date in the past is no wait.
+     * An unreadable value is ignored (the retry policy's own backoff applies).
+     */
+    public static Optional<Duration> parseRetryAfter(String value, Clock clock) {
+        String text = value.trim();
+        try {
+            long seconds = Long.parseLong(text);
+            return seconds < 0 ? Optional.empty() : Optional.of(Duration.ofSeconds(seconds));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(clock.instant(), at);
+                return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
+            } catch (DateTimeParseException notDate) {
+                return Optional.empty();
+            }
+        }
+    }
+
+    /** Scheme, host and port of the request: never a base URL's user info. */
+    private static String hostOf(HttpRequest request) {
+        URI uri = URI.create(request.url());
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    }
+
+    /** The model call was interrupted: the branch was cancelled or ran out of time, or the worker is stopping. */
+    public static final class ProviderCallInterruptedException extends RuntimeException {
+        ProviderCallInterruptedException(InterruptedException cause) {
+            super("model call interrupted", cause);
+        }
+    }
+
+    public static final class Builder implements HttpClientBuilder {
+        private Duration connectTimeout;
+        private Duration readTimeout;
+        private Clock clock = Clock.systemUTC();
+        private java.util.List<String> secrets = java.util.List.of();
+
+        @Override
+        public Duration connectTimeout() {
+            return connectTimeout;
+        }
+
+        @Override
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        @Override
+        public Duration readTimeout() {
+            return readTimeout;
+        }
+
+        @Override
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = timeout;
+            return this;
+        }
+
+        /** The clock an HTTP-date {@code Retry-After} is measured against. */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** The key this client sends, masked wherever an error body repeats it. */
+        public Builder secret(String key) {
+            this.secrets = key == null ? java.util.List.of() : java.util.List.of(key);
+            return this;
+        }
+
+        @Override
+        public ProviderHttpClient build() {
+            return new ProviderHttpClient(this);
+        }
+    }
+}
