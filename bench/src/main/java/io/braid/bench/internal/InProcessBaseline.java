@@ -2,7 +2,8 @@ package io.braid.bench.internal;
 
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.request.ChatRequest;
-import io.braid.worker.internal.models.SimulatedChatModel;
+import dev.langchain4j.model.chat.ChatModel;
+import io.braid.worker.SimulatedModel;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ final class InProcessBaseline implements AutoCloseable {
 
     /** Runs one job of {@code branches} simulated calls taking {@code latency} each; returns its wall time in ns. */
     long run(String jobId, int branches, Duration latency) {
-        SimulatedChatModel model = new SimulatedChatModel("simulated", latency, latency);
+        ChatModel model = SimulatedModel.of("simulated", latency, latency);
         long start = System.nanoTime();
         List<CompletableFuture<String>> calls = IntStream.rangeClosed(1, branches)
                 .mapToObj(i -> CompletableFuture.supplyAsync(() -> model.chat(ChatRequest.builder()
