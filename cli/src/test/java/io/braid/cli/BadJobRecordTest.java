@@ -1,5 +1,7 @@
 package io.braid.cli;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.dispatch.Dispatcher;
@@ -160,9 +162,9 @@ class BadJobRecordTest {
             for (Bad bad : corpus) {
                 ConsumerRecord<String, byte[]> letter = dead.get(bad.key());
                 assertThat(letter.value()).as(bad.key() + " keeps its bytes").isEqualTo(bad.value());
-                assertThat(header(letter, Dispatcher.ERROR_CLASS_HEADER)).as(bad.key()).isEqualTo(bad.errorClass());
-                assertThat(header(letter, Dispatcher.ERROR_MESSAGE_HEADER)).as(bad.key()).contains(bad.reason());
-                assertThat(header(letter, Dispatcher.ERROR_FIELD_HEADER)).as(bad.key() + " field").isEqualTo(bad.field());
+                assertThat(header(letter, DeadLetterHeaders.ERROR_CLASS)).as(bad.key()).isEqualTo(bad.errorClass());
+                assertThat(header(letter, DeadLetterHeaders.ERROR_MESSAGE)).as(bad.key()).contains(bad.reason());
+                assertThat(header(letter, DeadLetterHeaders.ERROR_FIELD)).as(bad.key() + " field").isEqualTo(bad.field());
                 if (bad.readableId()) {
                     JobResult rejected = byJob.get(bad.key());
                     assertThat(rejected).as(bad.key() + " gets a FAILED result").isNotNull();

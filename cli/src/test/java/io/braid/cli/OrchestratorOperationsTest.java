@@ -1,5 +1,7 @@
 package io.braid.cli;
 
+import io.braid.schema.GroupIds;
+
 import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.observe.TaskBacklog;
@@ -73,7 +75,7 @@ class OrchestratorOperationsTest {
 
     private static TaskBacklog.Measurement measuredOnce() throws Exception {
         return TaskBacklog.measureOnce(KafkaConnection.plain(fleet.bootstrapServers()), fleet.topics().tasks(),
-                WorkerOptions.DEFAULT_GROUP_ID, Clock.systemUTC());
+                GroupIds.WORKERS, Clock.systemUTC());
     }
 
     private static long backlog() throws Exception {

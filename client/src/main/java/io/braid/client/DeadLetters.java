@@ -1,5 +1,7 @@
 package io.braid.client;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.schema.BranchTask;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
@@ -80,12 +82,12 @@ public final class DeadLetters {
         }
         Instant at = Instant.ofEpochMilli(record.timestamp());
         return new DeadLetter(record.key(), task == null ? "(unreadable task)" : task.getBranch().getBranchId(),
-                task == null ? 0 : task.getRound(), header(record, "braid.error.class", "?"),
-                header(record, "braid.error.message", ""),
-                Boolean.parseBoolean(header(record, "braid.error.retriable", "false")),
-                Integer.parseInt(header(record, "braid.attempts", "0")),
-                instant(header(record, "braid.failed.first", null), at),
-                instant(header(record, "braid.failed.last", null), at), task);
+                task == null ? 0 : task.getRound(), header(record, DeadLetterHeaders.ERROR_CLASS, "?"),
+                header(record, DeadLetterHeaders.ERROR_MESSAGE, ""),
+                Boolean.parseBoolean(header(record, DeadLetterHeaders.ERROR_RETRIABLE, "false")),
+                Integer.parseInt(header(record, DeadLetterHeaders.ATTEMPTS, "0")),
+                instant(header(record, DeadLetterHeaders.FIRST_FAILURE, null), at),
+                instant(header(record, DeadLetterHeaders.LAST_FAILURE, null), at), task);
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name, String otherwise) {

@@ -1,5 +1,7 @@
 package io.braid.orchestrator;
 
+import io.braid.schema.GroupIds;
+
 import io.braid.orchestrator.aggregate.JoinSettings;
 import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
@@ -67,15 +69,11 @@ public record OrchestratorOptions(
         int standbyReplicas,
         Clock clock) {
 
-    public static final String AGGREGATOR_APPLICATION_ID = "braid-aggregator";
-    public static final String DISPATCHER_GROUP_ID = "braid-dispatcher";
     public static final int DEFAULT_MAX_BRANCHES = 1000;
     public static final long DEFAULT_MAX_FAN_OUT_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(30);
     /** How long the idle aggregator blocks in poll; an idle exactly-once join's commit waits for the next loop. */
     public static final Duration DEFAULT_STREAMS_POLL_TIME = Duration.ofMillis(5);
-    /** The workers' share group unless configured otherwise (the worker's default too). */
-    public static final String DEFAULT_WORKER_GROUP_ID = "braid-workers";
     /** The HTTP API's address unless configured: loopback, reachable only from this machine. */
     public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
 
@@ -189,7 +187,7 @@ public record OrchestratorOptions(
         private long maxFanOutBytes = DEFAULT_MAX_FAN_OUT_BYTES;
         private int maxBranches = DEFAULT_MAX_BRANCHES;
         private Map<String, String> kafkaProperties = Map.of();
-        private String workerGroupId = DEFAULT_WORKER_GROUP_ID;
+        private String workerGroupId = GroupIds.WORKERS;
         private int standbyReplicas;
         private Clock clock = Clock.systemUTC();
 

@@ -1,5 +1,7 @@
 package io.braid.worker;
 
+import io.braid.schema.GroupIds;
+
 import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
@@ -85,7 +87,6 @@ public record WorkerOptions(
         int maxResultBytes,
         Clock clock) {
 
-    public static final String DEFAULT_GROUP_ID = "braid-workers";
     /** The health and metrics endpoint's address unless configured: loopback, reachable only from this machine. */
     public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
 
@@ -210,7 +211,7 @@ public record WorkerOptions(
         private final String bootstrapServers;
         private final String registryUrl;
         private Topics topics = Topics.defaults();
-        private String groupId = DEFAULT_GROUP_ID;
+        private String groupId = GroupIds.WORKERS;
         private String workerId = "worker-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         private int maxInFlight = 256;
         private int recordsPerPoll = 16;

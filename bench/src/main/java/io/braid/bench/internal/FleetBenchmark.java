@@ -115,7 +115,7 @@ public final class FleetBenchmark {
         int recordsPerPoll = Math.max(1, settings.inFlightLimit() / 16);
         Process worker = BraidProcess.start(List.of("-Xmx256m"), List.of("worker",
                 "--bootstrap-servers", fleet.bootstrapServers(), "--registry-url", fleet.registryUrl(),
-                "--topic-prefix", topics.prefix(), "--group-id", topics.prefix() + "workers",
+                "--topic-prefix", topics.prefix(), "--worker-group", topics.prefix() + "workers",
                 "--worker-id", "bench-inflight-" + run, "--max-in-flight", Integer.toString(settings.inFlightLimit()),
                 "--records-per-poll", Integer.toString(recordsPerPoll), "--simulated-latency", "1s..1s",
                 "--http-port", Integer.toString(port), "--shutdown-grace", "0s"),

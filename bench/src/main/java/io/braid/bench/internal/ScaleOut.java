@@ -92,7 +92,7 @@ final class ScaleOut {
                 health.add(URI.create("http://127.0.0.1:" + port + "/health/ready"));
                 workers.add(BraidProcess.start(List.of("-Xmx256m"), List.of("worker",
                         "--bootstrap-servers", fleet.bootstrapServers(), "--registry-url", fleet.registryUrl(),
-                        "--topic-prefix", topics.prefix(), "--group-id", topics.prefix() + "workers",
+                        "--topic-prefix", topics.prefix(), "--worker-group", topics.prefix() + "workers",
                         "--worker-id", "scale-" + workerCount + "-" + i,
                         "--max-in-flight", Integer.toString(IN_FLIGHT),
                         "--records-per-poll", Integer.toString(RECORDS_PER_POLL),

@@ -1,5 +1,7 @@
 package io.braid.bench.internal;
 
+import io.braid.schema.GroupIds;
+
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.observe.TaskBacklog;
 import io.braid.schema.kafka.KafkaConnection;
@@ -39,7 +41,7 @@ final class StallDiagnosis {
         String backlog;
         try {
             TaskBacklog.Measurement measured = TaskBacklog.measureOnce(KafkaConnection.plain(fleet.bootstrapServers()),
-                    fleet.topics().tasks(), WorkerOptions.DEFAULT_GROUP_ID, Clock.systemUTC());
+                    fleet.topics().tasks(), GroupIds.WORKERS, Clock.systemUTC());
             backlog = measured.total() + " task records unacknowledged, by partition " + measured.partitions();
         } catch (Exception e) {
             backlog = "the task backlog could not be measured (" + e + ")";

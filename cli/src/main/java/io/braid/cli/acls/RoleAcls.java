@@ -1,5 +1,7 @@
 package io.braid.cli.acls;
 
+import io.braid.schema.GroupIds;
+
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.registry.RegistryOptions;
 import io.braid.schema.Topics;
@@ -65,7 +67,7 @@ public record RoleAcls(Topics topics, String workerGroup, String storeTopic) {
 
     /** Braid's default names. */
     public static RoleAcls defaults(Topics topics) {
-        return new RoleAcls(topics, WorkerOptions.DEFAULT_GROUP_ID, RegistryOptions.DEFAULT_STORE_TOPIC);
+        return new RoleAcls(topics, GroupIds.WORKERS, RegistryOptions.DEFAULT_STORE_TOPIC);
     }
 
     /**
@@ -106,8 +108,8 @@ public record RoleAcls(Topics topics, String workerGroup, String storeTopic) {
     }
 
     private void orchestrator(Grants grants) {
-        String aggregator = OrchestratorOptions.AGGREGATOR_APPLICATION_ID;
-        String dispatcher = OrchestratorOptions.DISPATCHER_GROUP_ID;
+        String aggregator = GroupIds.AGGREGATOR;
+        String dispatcher = GroupIds.DISPATCHER;
         if (topics.prefix().isEmpty()) {
             topics.all().forEach(topic -> grants.topic(topic, AclOperation.ALL));
         } else {

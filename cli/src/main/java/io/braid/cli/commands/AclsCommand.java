@@ -1,5 +1,7 @@
 package io.braid.cli.commands;
 
+import io.braid.schema.GroupIds;
+
 import io.braid.cli.acls.RoleAcls;
 import io.braid.registry.RegistryOptions;
 import io.braid.worker.WorkerOptions;
@@ -33,7 +35,7 @@ public final class AclsCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--apply", description = "Create the ACLs (with the Admin API) instead of printing them")
     boolean apply;
 
-    @Option(names = "--worker-group", paramLabel = "GROUP", defaultValue = WorkerOptions.DEFAULT_GROUP_ID,
+    @Option(names = "--worker-group", paramLabel = "GROUP", defaultValue = GroupIds.WORKERS,
             description = "The workers' share group (default: ${DEFAULT-VALUE})")
     String workerGroup;
 

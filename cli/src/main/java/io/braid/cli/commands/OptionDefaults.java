@@ -2,6 +2,7 @@ package io.braid.cli.commands;
 
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.orchestrator.aggregate.JoinSettings;
+import io.braid.worker.WorkerOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -29,6 +30,7 @@ public final class OptionDefaults implements CommandLine.IDefaultValueProvider {
     OptionDefaults(Function<String, String> environment) {
         this.environment = environment;
         orchestrator(OrchestratorOptions.builder("defaults:9092", KafkaOptions.DEFAULT_REGISTRY_URL).build());
+        worker(WorkerOptions.builder("defaults:9092", KafkaOptions.DEFAULT_REGISTRY_URL).build());
     }
 
     /** The defaults, with environment variables read from the process's environment. */
@@ -55,6 +57,21 @@ public final class OptionDefaults implements CommandLine.IDefaultValueProvider {
         put(command + "--standby-replicas", "BRAID_STANDBY_REPLICAS", o.standbyReplicas());
         put(command + "--worker-group", "BRAID_WORKER_GROUP", o.workerGroupId());
         put(command + "--max-branches", "BRAID_MAX_BRANCHES", o.maxBranches());
+    }
+
+    private void worker(WorkerOptions o) {
+        String command = "worker ";
+        put(command + "--max-in-flight", "BRAID_WORKER_MAX_IN_FLIGHT", o.maxInFlight());
+        put(command + "--records-per-poll", "BRAID_WORKER_RECORDS_PER_POLL", o.recordsPerPoll());
+        put(command + "--branch-timeout", "BRAID_BRANCH_TIMEOUT", text(o.defaultTimeout()));
+        put(command + "--record-lock", "BRAID_RECORD_LOCK", text(o.recordLockDuration()));
+        put(command + "--shutdown-grace", "BRAID_SHUTDOWN_GRACE", text(o.shutdownGrace()));
+        put(command + "--http-port", "BRAID_WORKER_HTTP_PORT", o.httpPort());
+        put(command + "--http-bind", "BRAID_HTTP_BIND", o.httpBind());
+        put(command + "--worker-group", "BRAID_WORKER_GROUP", o.groupId());
+        put(command + "--simulated-latency", "BRAID_SIMULATED_LATENCY",
+                text(o.simulatedLatencyMin()) + ".." + text(o.simulatedLatencyMax()));
+        put(command + "--progress-events", "BRAID_PROGRESS_EVENTS", o.progressEvents());
     }
 
     private void put(String key, String variable, Object value) {

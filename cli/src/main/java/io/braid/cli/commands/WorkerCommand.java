@@ -1,5 +1,7 @@
 package io.braid.cli.commands;
 
+import io.braid.schema.GroupIds;
+
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerOptions;
 import picocli.CommandLine.Command;
@@ -25,48 +27,48 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Name of this worker in results (default: random)")
     String workerId;
 
-    @Option(names = "--max-in-flight", defaultValue = "${env:BRAID_WORKER_MAX_IN_FLIGHT:-256}",
+    @Option(names = "--max-in-flight",
             description = "The most branches this worker runs at once; it fetches nothing while full "
                     + "(default: ${DEFAULT-VALUE})")
     int maxInFlight;
 
-    @Option(names = "--records-per-poll", defaultValue = "${env:BRAID_WORKER_RECORDS_PER_POLL:-16}",
+    @Option(names = "--records-per-poll",
             description = "Task records one share consumer acquires at once; the worker runs "
                     + "max-in-flight / this consumers (default: ${DEFAULT-VALUE})")
     int recordsPerPoll;
 
-    @Option(names = "--branch-timeout", defaultValue = "${env:BRAID_BRANCH_TIMEOUT:-60s}",
+    @Option(names = "--branch-timeout",
             converter = DurationConverter.class,
             description = "Per-attempt timeout of branches that set none (default: ${DEFAULT-VALUE})")
     Duration branchTimeout;
 
-    @Option(names = "--record-lock", defaultValue = "${env:BRAID_RECORD_LOCK:-5m}", converter = DurationConverter.class,
+    @Option(names = "--record-lock", converter = DurationConverter.class,
             description = {"Share-group record lock: a branch's attempts and backoff all fit in 90% of it, and a hung "
                     + "worker's tasks go to others after it. The broker's group.share.max.record.lock.duration.ms "
                     + "must allow it (default: ${DEFAULT-VALUE})"})
     Duration recordLock;
 
-    @Option(names = "--shutdown-grace", defaultValue = "${env:BRAID_SHUTDOWN_GRACE:-30s}",
+    @Option(names = "--shutdown-grace",
             converter = DurationConverter.class,
             description = "On SIGTERM / Ctrl-C, how long running branches may finish before they are released to "
                     + "other workers (default: ${DEFAULT-VALUE})")
     Duration shutdownGrace;
 
-    @Option(names = "--http-port", defaultValue = "${env:BRAID_WORKER_HTTP_PORT:--1}",
+    @Option(names = "--http-port",
             description = "Serve /health/live, /health/ready and /metrics (Prometheus) on this port; 0 picks a free "
                     + "one; negative (the default) serves nothing")
     int httpPort;
 
-    @Option(names = "--http-bind", defaultValue = "${env:BRAID_HTTP_BIND:-" + WorkerOptions.DEFAULT_HTTP_BIND + "}",
+    @Option(names = "--http-bind",
             description = "Address of the health and metrics endpoint (default: ${DEFAULT-VALUE}; in a container, "
                     + "0.0.0.0). /metrics asks for BRAID_API_READ_TOKEN from the environment when it is set")
     String httpBind;
 
-    @Option(names = "--group-id", defaultValue = "${env:BRAID_WORKER_GROUP:-" + WorkerOptions.DEFAULT_GROUP_ID + "}",
+    @Option(names = "--worker-group",
             description = "The share group of the worker fleet (default: ${DEFAULT-VALUE})")
-    String groupId;
+    String workerGroup;
 
-    @Option(names = "--simulated-latency", defaultValue = "${env:BRAID_SIMULATED_LATENCY:-200ms..600ms}",
+    @Option(names = "--simulated-latency",
             description = "Latency range of the simulated model when no --config is given, MIN..MAX "
                     + "(default: ${DEFAULT-VALUE})")
     String simulatedLatency;
@@ -76,7 +78,7 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "once it is fixed")
     java.util.Set<String> disabledTools = new java.util.HashSet<>();
 
-    @Option(names = "--progress-events", negatable = true, defaultValue = "${env:BRAID_PROGRESS_EVENTS:-true}",
+    @Option(names = "--progress-events", negatable = true,
             fallbackValue = "true",
             description = {"Publish each branch's start, retries and finish to the job-events topic, what 'braid "
                     + "watch' draws (default: ${DEFAULT-VALUE}); --no-progress-events saves two of the four records "
@@ -98,7 +100,7 @@ public final class WorkerCommand implements Callable<Integer> {
         WorkerOptions.Builder options = WorkerOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
                 .topics(kafka.topics())
                 .kafkaProperties(kafka.kafkaProperties())
-                .groupId(groupId)
+                .groupId(workerGroup)
                 .maxInFlight(maxInFlight)
                 .recordsPerPoll(recordsPerPoll)
                 .defaultTimeout(branchTimeout)

@@ -1,5 +1,7 @@
 package io.braid.cli.stack;
 
+import io.braid.schema.GroupIds;
+
 import io.braid.client.BraidClient;
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
@@ -134,7 +136,7 @@ public final class LocalFleet implements AutoCloseable {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!settled(admin, tasks, consumers)) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the share group " + WorkerOptions.DEFAULT_GROUP_ID + " did not "
+                    throw new IllegalStateException("the share group " + GroupIds.WORKERS + " did not "
                             + "settle with " + consumers + " consumers and every partition of " + tasks
                             + " assigned within " + timeout.toSeconds() + " s");
                 }
@@ -148,8 +150,8 @@ public final class LocalFleet implements AutoCloseable {
         try {
             int partitions = admin.describeTopics(List.of(tasks)).allTopicNames().get(10, TimeUnit.SECONDS)
                     .get(tasks).partitions().size();
-            ShareGroupDescription group = admin.describeShareGroups(List.of(WorkerOptions.DEFAULT_GROUP_ID))
-                    .describedGroups().get(WorkerOptions.DEFAULT_GROUP_ID).get(10, TimeUnit.SECONDS);
+            ShareGroupDescription group = admin.describeShareGroups(List.of(GroupIds.WORKERS))
+                    .describedGroups().get(GroupIds.WORKERS).get(10, TimeUnit.SECONDS);
             long assigned = group.members().stream()
                     .flatMap(member -> member.assignment().topicPartitions().stream())
                     .filter(partition -> partition.topic().equals(tasks))

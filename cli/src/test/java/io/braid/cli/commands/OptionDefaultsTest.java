@@ -67,6 +67,26 @@ class OptionDefaultsTest {
     }
 
     @Test
+    void the_worker_gets_the_worker_options_defaults_and_one_name_for_its_group() {
+        io.braid.worker.WorkerOptions defaults = io.braid.worker.WorkerOptions
+                .builder("127.0.0.1:9092", KafkaOptions.DEFAULT_REGISTRY_URL).build();
+        CommandLine commandLine = Main.commandLine();
+        commandLine.setDefaultValueProvider(new OptionDefaults(Map.of("BRAID_WORKER_GROUP", "team-a")::get));
+        WorkerCommand worker = (WorkerCommand) commandLine.parseArgs("worker").subcommand().commandSpec()
+                .userObject();
+
+        assertThat(worker.maxInFlight).isEqualTo(defaults.maxInFlight());
+        assertThat(worker.recordsPerPoll).isEqualTo(defaults.recordsPerPoll());
+        assertThat(worker.branchTimeout).isEqualTo(defaults.defaultTimeout());
+        assertThat(worker.recordLock).isEqualTo(defaults.recordLockDuration());
+        assertThat(worker.shutdownGrace).isEqualTo(defaults.shutdownGrace());
+        assertThat(worker.httpPort).isEqualTo(defaults.httpPort());
+        assertThat(worker.progressEvents).isEqualTo(defaults.progressEvents());
+        assertThat(worker.simulatedLatency).isEqualTo("200ms..600ms");
+        assertThat(worker.workerGroup).isEqualTo("team-a");
+    }
+
+    @Test
     void durations_are_written_as_people_write_them() {
         assertThat(OptionDefaults.text(Duration.ofMillis(30))).isEqualTo("30ms");
         assertThat(OptionDefaults.text(Duration.ofSeconds(90))).isEqualTo("90s");

@@ -1,5 +1,7 @@
 package io.braid.cli.hostile;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.dispatch.Dispatcher;
 import io.braid.schema.JobResult;
@@ -76,7 +78,7 @@ class BrokerRefusalTest {
             List<ConsumerRecord<String, byte[]>> dead = TestKafka.readAll(fleet.bootstrapServers(),
                     fleet.topics().jobsDeadLetter(), new ByteArrayDeserializer());
             assertThat(dead).singleElement().satisfies(letter -> assertThat(new String(letter.headers()
-                    .lastHeader(Dispatcher.ERROR_CLASS_HEADER).value(), StandardCharsets.UTF_8)).isEqualTo("TooLarge"));
+                    .lastHeader(DeadLetterHeaders.ERROR_CLASS).value(), StandardCharsets.UTF_8)).isEqualTo("TooLarge"));
             assertThat(fleet.orchestrator().isRunning()).isTrue();
         }
     }

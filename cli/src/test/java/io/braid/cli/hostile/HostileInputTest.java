@@ -1,5 +1,7 @@
 package io.braid.cli.hostile;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.aggregate.AggregatorErrors;
 import io.braid.orchestrator.dispatch.Dispatcher;
@@ -220,8 +222,8 @@ class HostileInputTest {
             }
             assertThat(dead.get(attack.key())).as(attack.key() + " is dead-lettered").isNotNull();
             ConsumerRecord<String, byte[]> letter = dead.get(attack.key()).get(0);
-            assertThat(header(letter, Dispatcher.ERROR_CLASS_HEADER)).as(attack.key()).isEqualTo(attack.errorClass());
-            assertThat(header(letter, Dispatcher.ERROR_MESSAGE_HEADER)).as(attack.key()).contains(attack.reason());
+            assertThat(header(letter, DeadLetterHeaders.ERROR_CLASS)).as(attack.key()).isEqualTo(attack.errorClass());
+            assertThat(header(letter, DeadLetterHeaders.ERROR_MESSAGE)).as(attack.key()).contains(attack.reason());
             if (attack.answered()) {
                 JobResult answer = byJob.get(attack.key()).get(0);
                 assertThat(answer.getStatus()).isEqualTo(JobStatus.FAILED);
@@ -232,8 +234,8 @@ class HostileInputTest {
         for (Refused expected : refused) {
             assertThat(aggregatorDead).as("dead letter " + expected).anySatisfy(letter -> {
                 assertThat(letter.key()).isEqualTo(expected.key());
-                assertThat(header(letter, AggregatorErrors.ERROR_CLASS_HEADER)).contains(expected.errorClass());
-                assertThat(header(letter, AggregatorErrors.ERROR_MESSAGE_HEADER)).contains(expected.reason());
+                assertThat(header(letter, DeadLetterHeaders.ERROR_CLASS)).contains(expected.errorClass());
+                assertThat(header(letter, DeadLetterHeaders.ERROR_MESSAGE)).contains(expected.reason());
             });
         }
         assertThat(events("nobody")).anySatisfy(event ->

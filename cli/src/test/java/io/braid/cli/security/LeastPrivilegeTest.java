@@ -1,5 +1,7 @@
 package io.braid.cli.security;
 
+import io.braid.schema.GroupIds;
+
 import io.braid.cli.Main;
 import io.braid.cli.acls.RoleAcls;
 import io.braid.cli.security.SecuredFleet.Outcome;
@@ -174,11 +176,11 @@ class LeastPrivilegeTest {
     @Test
     void the_orchestrator_measures_the_workers_backlog_which_the_submitter_cannot() throws Exception {
         TaskBacklog.Measurement backlog = TaskBacklog.measureOnce(kafka.connection(orchestrator), TOPICS.tasks(),
-                WorkerOptions.DEFAULT_GROUP_ID, Clock.systemUTC());
+                GroupIds.WORKERS, Clock.systemUTC());
         assertThat(backlog.total()).isNotNegative();
 
         assertThatThrownBy(() -> TaskBacklog.measureOnce(kafka.connection(submitter), TOPICS.tasks(),
-                WorkerOptions.DEFAULT_GROUP_ID, Clock.systemUTC()))
+                GroupIds.WORKERS, Clock.systemUTC()))
                 .hasRootCauseInstanceOf(TopicAuthorizationException.class);
     }
 }

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.schema.json.AvroJson;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,12 +29,6 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class AggregatorErrors {
 
-    public static final String ERROR_CLASS_HEADER = "braid.error.class";
-    public static final String ERROR_MESSAGE_HEADER = "braid.error.message";
-    /** Where the record came from: {@code <topic>-<partition>@<offset>}. */
-    public static final String SOURCE_HEADER = "braid.source";
-    /** What the dead-lettered input was: manifest, result, control, or unreadable. */
-    public static final String INPUT_HEADER = "braid.input";
     /** The streams config key under which the orchestrator hands its {@link DeadLetters} to the handlers. */
     public static final String DEAD_LETTERS_CONFIG = "braid.aggregator.dead.letters";
 
@@ -92,10 +88,10 @@ public final class AggregatorErrors {
     private static ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, String topic,
                                                              String input, Exception e) {
         RecordHeaders headers = new RecordHeaders(context.headers().toArray());
-        headers.add(ERROR_CLASS_HEADER, utf8(e.getClass().getSimpleName()));
-        headers.add(ERROR_MESSAGE_HEADER, utf8(String.valueOf(e.getMessage())));
-        headers.add(INPUT_HEADER, utf8(input));
-        headers.add(SOURCE_HEADER, utf8(context.topic() + "-" + context.partition() + "@" + context.offset()));
+        headers.add(DeadLetterHeaders.ERROR_CLASS, utf8(e.getClass().getSimpleName()));
+        headers.add(DeadLetterHeaders.ERROR_MESSAGE, utf8(String.valueOf(e.getMessage())));
+        headers.add(DeadLetterHeaders.INPUT, utf8(input));
+        headers.add(DeadLetterHeaders.SOURCE, utf8(context.topic() + "-" + context.partition() + "@" + context.offset()));
         return new ProducerRecord<>(topic, null, context.sourceRawKey(), context.sourceRawValue(), headers);
     }
 

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.schema.ErrorClass;
 
 import io.braid.schema.BranchResult;
@@ -116,10 +118,10 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
     private void deadLetter(Record<String, JoinInput> record, ErrorClass errorClass, String reason) {
         org.apache.kafka.common.header.internals.RecordHeaders headers =
                 new org.apache.kafka.common.header.internals.RecordHeaders();
-        headers.add(AggregatorErrors.ERROR_CLASS_HEADER, utf8(errorClass.name()));
-        headers.add(AggregatorErrors.ERROR_MESSAGE_HEADER, utf8(reason));
-        headers.add(AggregatorErrors.INPUT_HEADER, utf8(JoinInputs.kind(record.value())));
-        context.recordMetadata().ifPresent(source -> headers.add(AggregatorErrors.SOURCE_HEADER,
+        headers.add(DeadLetterHeaders.ERROR_CLASS, utf8(errorClass.name()));
+        headers.add(DeadLetterHeaders.ERROR_MESSAGE, utf8(reason));
+        headers.add(DeadLetterHeaders.INPUT, utf8(JoinInputs.kind(record.value())));
+        context.recordMetadata().ifPresent(source -> headers.add(DeadLetterHeaders.SOURCE,
                 utf8(source.topic() + "-" + source.partition() + "@" + source.offset())));
         context.forward(new Record<>(record.key(), new JoinOutput.DeadLetter(record.value()), record.timestamp(),
                 headers));

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.dispatch;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.schema.ErrorClass;
 
 import io.braid.orchestrator.Delivery;
@@ -51,15 +53,6 @@ import java.util.Map;
  */
 public final class Dispatcher implements Runnable, AutoCloseable {
 
-    /** Header on dead-lettered records: why the record was not dispatched. */
-    public static final String ERROR_HEADER = "braid.error";
-    public static final String ERROR_CLASS_HEADER = "braid.error.class";
-    public static final String ERROR_MESSAGE_HEADER = "braid.error.message";
-    public static final String ERROR_FIELD_HEADER = "braid.error.field";
-    /** Where the refused record came from: {@code <topic>-<partition>@<offset>}. */
-    public static final String SOURCE_HEADER = "braid.source";
-    /** Set instead of the value when the refused record was too large to carry into the dead-letter topic. */
-    public static final String VALUE_DROPPED_HEADER = "braid.value.dropped";
 
     /** The first and the longest pause after a batch failed for a reason that may pass (e.g. the registry). */
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
@@ -266,7 +259,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
         if (!out.isEmpty() && out.get(0).topic().equals(topics.jobsDeadLetter())) {
             failures.refused();
             log.warn("job record {}-{}@{} dead-lettered: {}", record.topic(), record.partition(), record.offset(),
-                    new String(out.get(0).headers().lastHeader(ERROR_HEADER).value(),
+                    new String(out.get(0).headers().lastHeader(DeadLetterHeaders.ERROR).value(),
                             java.nio.charset.StandardCharsets.UTF_8));
         }
         return out;

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.dispatch;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.schema.ErrorClass;
 
 import io.braid.schema.BranchError;
@@ -118,25 +120,25 @@ final class JobRecords {
 
     /**
      * A record that cannot be dispatched: to the jobs dead-letter topic with its original bytes and headers plus
-     * the reason ({@value Dispatcher#ERROR_HEADER}: the whole reason; {@code braid.error.class}, {@code .message},
-     * {@code .field}; {@value Dispatcher#SOURCE_HEADER}: where it came from), and, when its jobId could be read, a rejection
+     * the reason ({@value Dispatcher#DeadLetterHeaders.ERROR}: the whole reason; {@code braid.error.class}, {@code .message},
+     * {@code .field}; {@value Dispatcher#DeadLetterHeaders.SOURCE}: where it came from), and, when its jobId could be read, a rejection
      * manifest: the aggregator answers it with a FAILED JobResult saying why, unless the id belongs to another job.
      */
     List<ProducerRecord<String, byte[]>> refusal(ConsumerRecord<String, byte[]> record, InvalidJobException e,
                                                  Instant now) {
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-        headers.add(Dispatcher.ERROR_HEADER, bytes(e.getMessage()));
-        headers.add(Dispatcher.ERROR_CLASS_HEADER, bytes(e.kind().name()));
-        headers.add(Dispatcher.ERROR_MESSAGE_HEADER, bytes(e.getMessage()));
-        e.field().ifPresent(field -> headers.add(Dispatcher.ERROR_FIELD_HEADER, bytes(field)));
-        headers.add(Dispatcher.SOURCE_HEADER, bytes(dispatchId(record)));
+        headers.add(DeadLetterHeaders.ERROR, bytes(e.getMessage()));
+        headers.add(DeadLetterHeaders.ERROR_CLASS, bytes(e.kind().name()));
+        headers.add(DeadLetterHeaders.ERROR_MESSAGE, bytes(e.getMessage()));
+        e.field().ifPresent(field -> headers.add(DeadLetterHeaders.ERROR_FIELD, bytes(field)));
+        headers.add(DeadLetterHeaders.SOURCE, bytes(dispatchId(record)));
         byte[] value = record.value();
         int headerBytes = 0;
         for (org.apache.kafka.common.header.Header header : headers) {
             headerBytes += header.key().length() + (header.value() == null ? 0 : header.value().length);
         }
         if (value != null && value.length + headerBytes > limits.recordBytes()) {
-            headers.add(Dispatcher.VALUE_DROPPED_HEADER, bytes(Integer.toString(value.length)));
+            headers.add(DeadLetterHeaders.VALUE_DROPPED, bytes(Integer.toString(value.length)));
             value = null;
         }
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.internal;
 
+import io.braid.schema.GroupIds;
+
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.orchestrator.aggregate.Aggregation;
 import io.braid.orchestrator.aggregate.AggregatorErrors;
@@ -68,7 +70,7 @@ public class OrchestratorModule {
 
     /** Jobs → manifests + tasks, run on a thread of its own. */
     public Dispatcher dispatcher() {
-        return new Dispatcher(options.kafka(), OrchestratorOptions.DISPATCHER_GROUP_ID,
+        return new Dispatcher(options.kafka(), GroupIds.DISPATCHER,
                 "braid-dispatcher-" + options.instanceId(), options.delivery(), options.topics(), registry(),
                 new JobValidator(Aggregation.SUPPORTED, options.maxBranches()), options.limits(),
                 options.maxFanOutBytes(), options.clock());
@@ -132,7 +134,7 @@ public class OrchestratorModule {
     public Properties streamsConfig() {
         Properties props = new Properties();
         props.putAll(options.kafkaProperties());
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, OrchestratorOptions.AGGREGATOR_APPLICATION_ID);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, GroupIds.AGGREGATOR);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, switch (options.delivery()) {
             case EXACTLY_ONCE -> StreamsConfig.EXACTLY_ONCE_V2;

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.aggregate;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.orchestrator.Delivery;
 
 import io.braid.schema.BranchError;
@@ -97,8 +99,8 @@ class HostileJoinInputTest {
     private String reasonOfOnlyDeadLetter() {
         List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
         assertThat(letters).hasSize(1);
-        return header(letters.get(0), AggregatorErrors.ERROR_CLASS_HEADER) + ": "
-                + header(letters.get(0), AggregatorErrors.ERROR_MESSAGE_HEADER);
+        return header(letters.get(0), DeadLetterHeaders.ERROR_CLASS) + ": "
+                + header(letters.get(0), DeadLetterHeaders.ERROR_MESSAGE);
     }
 
     private static String header(TestRecord<String, byte[]> record, String name) {
@@ -229,7 +231,7 @@ class HostileJoinInputTest {
         List<TestRecord<String, byte[]>> letters = deadLetters.readRecordsToList();
         assertThat(letters).hasSize(1);
         assertThat(letters.get(0).value()).isEqualTo(garbage);
-        assertThat(header(letters.get(0), AggregatorErrors.INPUT_HEADER)).isEqualTo("unreadable");
+        assertThat(header(letters.get(0), DeadLetterHeaders.INPUT)).isEqualTo("unreadable");
         assertThat(counted.count()).isEqualTo(1);
     }
 

@@ -1,5 +1,7 @@
 package io.braid.worker.fleet;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
 import io.braid.schema.BranchTask;
@@ -141,14 +143,14 @@ class WorkerFleetTest {
                 .collect(Collectors.toMap(ConsumerRecord::key, Function.identity()));
         assertThat(deadLetters).containsOnlyKeys("unauthorised", "exhausted");
         ConsumerRecord<String, byte[]> dead = deadLetters.get("unauthorised");
-        assertThat(header(dead, TaskHandler.ERROR_CLASS_HEADER)).isEqualTo("AuthenticationException");
-        assertThat(header(dead, TaskHandler.ERROR_MESSAGE_HEADER)).isEqualTo("401 invalid API key");
-        assertThat(header(dead, TaskHandler.ERROR_RETRIABLE_HEADER)).isEqualTo("false");
-        assertThat(header(dead, TaskHandler.ATTEMPTS_HEADER)).isEqualTo("1");
+        assertThat(header(dead, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("AuthenticationException");
+        assertThat(header(dead, DeadLetterHeaders.ERROR_MESSAGE)).isEqualTo("401 invalid API key");
+        assertThat(header(dead, DeadLetterHeaders.ERROR_RETRIABLE)).isEqualTo("false");
+        assertThat(header(dead, DeadLetterHeaders.ATTEMPTS)).isEqualTo("1");
         BranchTask original = new AvroDeserializer<>(kafka.registryClient(), BranchTask.class)
                 .deserialize(topics.topics().tasksDeadLetter(), dead.value());
         assertThat(original.getBranch().getLlm().getUserPrompt()).isEqualTo("bad-key unauthorised");
-        assertThat(header(deadLetters.get("exhausted"), TaskHandler.ATTEMPTS_HEADER)).isEqualTo("2");
+        assertThat(header(deadLetters.get("exhausted"), DeadLetterHeaders.ATTEMPTS)).isEqualTo("2");
 
         String metrics = worker.scrapeMetrics();
         assertThat(metrics).contains("braid_worker_branches_retried_total{worker=\"worker-retry\"} 3.0")

@@ -1,5 +1,7 @@
 package io.braid.worker.internal.consume;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
 import io.braid.schema.BranchTask;
@@ -41,14 +43,6 @@ import java.time.Instant;
  */
 public final class TaskHandler {
 
-    /** Header names on dead-letter records. */
-    public static final String ERROR_CLASS_HEADER = "braid.error.class";
-    public static final String ERROR_MESSAGE_HEADER = "braid.error.message";
-    public static final String ERROR_RETRIABLE_HEADER = "braid.error.retriable";
-    public static final String ATTEMPTS_HEADER = "braid.attempts";
-    /** ISO-8601 instants of the branch's first and last failure. */
-    public static final String FIRST_FAILURE_HEADER = "braid.failed.first";
-    public static final String LAST_FAILURE_HEADER = "braid.failed.last";
     /** The most characters of an error message a dead letter's header carries. */
     static final int HEADER_MESSAGE_LIMIT = 4096;
 
@@ -171,8 +165,8 @@ public final class TaskHandler {
         ProducerRecord<String, byte[]> deadLetter = deadLetter(record, result.getError().getErrorClass(),
                 result.getError().getMessage(), result.getError().getRetriable(), result.getAttempt());
         Instant firstFailure = result.getFirstFailedAt() != null ? result.getFirstFailedAt() : result.getFinishedAt();
-        deadLetter.headers().add(FIRST_FAILURE_HEADER, bytes(firstFailure.toString()));
-        deadLetter.headers().add(LAST_FAILURE_HEADER, bytes(result.getFinishedAt().toString()));
+        deadLetter.headers().add(DeadLetterHeaders.FIRST_FAILURE, bytes(firstFailure.toString()));
+        deadLetter.headers().add(DeadLetterHeaders.LAST_FAILURE, bytes(result.getFinishedAt().toString()));
         if (publisher.send(deadLetter).sent()) {
             metrics.deadLettered();
         } else {
@@ -185,10 +179,10 @@ public final class TaskHandler {
         String text = message == null ? "" : message.length() <= HEADER_MESSAGE_LIMIT ? message
                 : message.substring(0, HEADER_MESSAGE_LIMIT) + "… (" + message.length() + " characters)";
         RecordHeaders headers = new RecordHeaders();
-        headers.add(ERROR_CLASS_HEADER, bytes(errorClass));
-        headers.add(ERROR_MESSAGE_HEADER, bytes(text));
-        headers.add(ERROR_RETRIABLE_HEADER, bytes(Boolean.toString(retriable)));
-        headers.add(ATTEMPTS_HEADER, bytes(Integer.toString(attempts)));
+        headers.add(DeadLetterHeaders.ERROR_CLASS, bytes(errorClass));
+        headers.add(DeadLetterHeaders.ERROR_MESSAGE, bytes(text));
+        headers.add(DeadLetterHeaders.ERROR_RETRIABLE, bytes(Boolean.toString(retriable)));
+        headers.add(DeadLetterHeaders.ATTEMPTS, bytes(Integer.toString(attempts)));
         return new ProducerRecord<>(topics.tasksDeadLetter(), null, record.key(), record.value(), headers);
     }
 

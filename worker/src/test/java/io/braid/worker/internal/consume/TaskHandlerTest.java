@@ -1,5 +1,7 @@
 package io.braid.worker.internal.consume;
 
+import io.braid.schema.DeadLetterHeaders;
+
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
@@ -166,8 +168,8 @@ class TaskHandlerTest {
                 .contains("--max-result-bytes").containsPattern("result is 50\\d\\d bytes");
         List<ProducerRecord<String, byte[]>> deadLetters = sentTo(TOPICS.tasksDeadLetter());
         assertThat(deadLetters).singleElement().satisfies(letter -> {
-            assertThat(header(letter, TaskHandler.ERROR_CLASS_HEADER)).isEqualTo("OutputTooLarge");
-            assertThat(header(letter, TaskHandler.ERROR_RETRIABLE_HEADER)).isEqualTo("false");
+            assertThat(header(letter, DeadLetterHeaders.ERROR_CLASS)).isEqualTo("OutputTooLarge");
+            assertThat(header(letter, DeadLetterHeaders.ERROR_RETRIABLE)).isEqualTo("false");
         });
     }
 
