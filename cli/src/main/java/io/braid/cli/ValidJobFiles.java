@@ -2,8 +2,7 @@ package io.braid.cli;
 
 import io.braid.client.JobFiles;
 import io.braid.orchestrator.OrchestratorOptions;
-import io.braid.orchestrator.aggregate.Aggregation;
-import io.braid.orchestrator.dispatch.JobValidator;
+import io.braid.orchestrator.JobChecks;
 import io.braid.schema.JobRequest;
 
 import java.nio.file.Path;
@@ -25,8 +24,7 @@ public final class ValidJobFiles {
      */
     public static JobRequest read(Path file) {
         JobRequest job = JobFiles.read(file);
-        List<String> problems = new JobValidator(Aggregation.SUPPORTED, OrchestratorOptions.DEFAULT_MAX_BRANCHES)
-                .problems(job);
+        List<String> problems = JobChecks.problems(job, OrchestratorOptions.DEFAULT_MAX_BRANCHES);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("job file " + file + ": " + String.join("; ", problems));
         }

@@ -4,7 +4,6 @@ import io.braid.schema.DeadLetterHeaders;
 
 import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
-import io.braid.orchestrator.dispatch.Dispatcher;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
 import io.braid.schema.registry.SchemaRegistryClient;

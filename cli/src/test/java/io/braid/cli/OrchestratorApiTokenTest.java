@@ -4,7 +4,7 @@ import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
-import io.braid.orchestrator.status.ApiTokens;
+import io.braid.orchestrator.ApiTokens;
 import io.braid.schema.JobRequest;
 import io.braid.testing.JobFixtures;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import io.braid.schema.GroupIds;
 
 import io.braid.client.BraidClient;
 import io.braid.cli.stack.LocalFleet;
-import io.braid.orchestrator.observe.TaskBacklog;
+import io.braid.orchestrator.TaskBacklog;
 import io.braid.schema.kafka.KafkaConnection;
 import io.braid.testing.JobFixtures;
 import io.braid.worker.WorkerOptions;

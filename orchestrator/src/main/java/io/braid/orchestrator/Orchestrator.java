@@ -1,10 +1,10 @@
 package io.braid.orchestrator;
 
-import io.braid.orchestrator.aggregate.JoinQueries;
-import io.braid.orchestrator.dispatch.Dispatcher;
+import io.braid.orchestrator.internal.aggregate.JoinQueries;
+import io.braid.orchestrator.internal.dispatch.Dispatcher;
 import io.braid.orchestrator.internal.OrchestratorModule;
-import io.braid.orchestrator.observe.TaskBacklog;
-import io.braid.orchestrator.status.JobStatusServer;
+import io.braid.orchestrator.TaskBacklog;
+import io.braid.orchestrator.internal.status.JobStatusServer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.state.HostInfo;

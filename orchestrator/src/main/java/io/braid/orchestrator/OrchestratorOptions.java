@@ -2,7 +2,7 @@ package io.braid.orchestrator;
 
 import io.braid.schema.GroupIds;
 
-import io.braid.orchestrator.aggregate.JoinSettings;
+import io.braid.orchestrator.JoinSettings;
 import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
@@ -59,7 +59,7 @@ public record OrchestratorOptions(
         JoinSettings join,
         int httpPort,
         String httpBind,
-        io.braid.orchestrator.status.ApiTokens apiTokens,
+        io.braid.orchestrator.ApiTokens apiTokens,
         String advertisedHost,
         RecordLimits limits,
         long maxFanOutBytes,
@@ -182,7 +182,7 @@ public record OrchestratorOptions(
         private int httpPort = -1;
         private String advertisedHost = "localhost";
         private String httpBind = DEFAULT_HTTP_BIND;
-        private io.braid.orchestrator.status.ApiTokens apiTokens = io.braid.orchestrator.status.ApiTokens.none();
+        private io.braid.orchestrator.ApiTokens apiTokens = io.braid.orchestrator.ApiTokens.none();
         private RecordLimits limits = RecordLimits.defaults();
         private long maxFanOutBytes = DEFAULT_MAX_FAN_OUT_BYTES;
         private int maxBranches = DEFAULT_MAX_BRANCHES;
@@ -256,7 +256,7 @@ public record OrchestratorOptions(
         }
 
         /** Bearer tokens of the job API; required unless the API is bound to loopback. */
-        public Builder apiTokens(io.braid.orchestrator.status.ApiTokens value) {
+        public Builder apiTokens(io.braid.orchestrator.ApiTokens value) {
             this.apiTokens = value;
             return this;
         }

@@ -1,5 +1,7 @@
 package io.braid.orchestrator;
 
+import io.braid.orchestrator.internal.TopicLimits;
+
 import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;

@@ -3,7 +3,7 @@ package io.braid.bench.internal;
 import io.braid.stack.EmbeddedStack;
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
-import io.braid.orchestrator.aggregate.JoinSettings;
+import io.braid.orchestrator.JoinSettings;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchRef;
 import io.braid.schema.BranchResult;

@@ -4,7 +4,7 @@ import io.braid.cli.stack.BraidProcess;
 import io.braid.cli.stack.LocalFleet;
 import io.braid.client.BraidClient;
 import io.braid.orchestrator.TopicSetup;
-import io.braid.orchestrator.dispatch.TaskPartitions;
+import io.braid.orchestrator.TaskPartitions;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.BranchTask;

@@ -3,7 +3,7 @@ package io.braid.bench.internal;
 import io.braid.schema.GroupIds;
 
 import io.braid.cli.stack.LocalFleet;
-import io.braid.orchestrator.observe.TaskBacklog;
+import io.braid.orchestrator.TaskBacklog;
 import io.braid.schema.kafka.KafkaConnection;
 import io.braid.worker.WorkerOptions;
 

@@ -1,7 +1,7 @@
 package io.braid.cli.commands;
 
 import io.braid.orchestrator.OrchestratorOptions;
-import io.braid.orchestrator.aggregate.JoinSettings;
+import io.braid.orchestrator.JoinSettings;
 import io.braid.worker.WorkerOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;

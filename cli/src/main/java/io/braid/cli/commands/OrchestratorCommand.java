@@ -4,9 +4,9 @@ import io.braid.orchestrator.Delivery;
 
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
-import io.braid.orchestrator.status.ApiTokens;
+import io.braid.orchestrator.ApiTokens;
 import io.braid.schema.RecordLimits;
-import io.braid.orchestrator.aggregate.JoinSettings;
+import io.braid.orchestrator.JoinSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -5,7 +5,7 @@ import io.braid.schema.GroupIds;
 import io.braid.client.BraidClient;
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
-import io.braid.orchestrator.dispatch.TaskPartitions;
+import io.braid.orchestrator.TaskPartitions;
 import io.braid.schema.BranchKind;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.JobRequest;

@@ -3,7 +3,6 @@ package io.braid.cli.hostile;
 import io.braid.schema.DeadLetterHeaders;
 
 import io.braid.cli.stack.LocalFleet;
-import io.braid.orchestrator.dispatch.Dispatcher;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
 import io.braid.schema.registry.SchemaRegistryClient;

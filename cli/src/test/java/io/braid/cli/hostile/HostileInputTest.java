@@ -3,8 +3,6 @@ package io.braid.cli.hostile;
 import io.braid.schema.DeadLetterHeaders;
 
 import io.braid.cli.stack.LocalFleet;
-import io.braid.orchestrator.aggregate.AggregatorErrors;
-import io.braid.orchestrator.dispatch.Dispatcher;
 import io.braid.schema.BranchResult;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobControl;

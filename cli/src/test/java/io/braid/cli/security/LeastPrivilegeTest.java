@@ -6,7 +6,7 @@ import io.braid.cli.Main;
 import io.braid.cli.acls.RoleAcls;
 import io.braid.cli.security.SecuredFleet.Outcome;
 import io.braid.orchestrator.Orchestrator;
-import io.braid.orchestrator.observe.TaskBacklog;
+import io.braid.orchestrator.TaskBacklog;
 import io.braid.schema.Topics;
 import io.braid.testing.SecureTestKafka;
 import io.braid.testing.SecureTestKafka.User;

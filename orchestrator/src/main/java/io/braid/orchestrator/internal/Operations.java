@@ -2,11 +2,11 @@ package io.braid.orchestrator.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.braid.orchestrator.aggregate.AggregatorErrors;
-import io.braid.orchestrator.aggregate.JoinQueries;
-import io.braid.orchestrator.dispatch.Dispatcher;
-import io.braid.orchestrator.observe.TaskBacklog;
-import io.braid.orchestrator.status.JobStatusServer;
+import io.braid.orchestrator.internal.aggregate.AggregatorErrors;
+import io.braid.orchestrator.internal.aggregate.JoinQueries;
+import io.braid.orchestrator.internal.dispatch.Dispatcher;
+import io.braid.orchestrator.TaskBacklog;
+import io.braid.orchestrator.internal.status.JobStatusServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -1,12 +1,12 @@
 package io.braid.orchestrator.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.braid.orchestrator.aggregate.Aggregation;
-import io.braid.orchestrator.dispatch.FanOut;
-import io.braid.orchestrator.dispatch.Identifiers;
-import io.braid.orchestrator.dispatch.InvalidJobException;
-import io.braid.orchestrator.dispatch.JobDecoder;
-import io.braid.orchestrator.dispatch.JobValidator;
+import io.braid.orchestrator.internal.aggregate.Aggregation;
+import io.braid.orchestrator.internal.dispatch.FanOut;
+import io.braid.orchestrator.internal.dispatch.Identifiers;
+import io.braid.orchestrator.internal.dispatch.InvalidJobException;
+import io.braid.orchestrator.internal.dispatch.JobDecoder;
+import io.braid.orchestrator.internal.dispatch.JobValidator;
 import io.braid.schema.JobRequest;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.testing.InMemorySchemaRegistry;

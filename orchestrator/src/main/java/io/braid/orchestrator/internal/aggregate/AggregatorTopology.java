@@ -1,0 +1,142 @@
+package io.braid.orchestrator.internal.aggregate;
+
+import io.braid.orchestrator.JoinSettings;
+
+import io.braid.schema.BranchResult;
+import io.braid.schema.BranchTask;
+import io.braid.schema.JobControl;
+import io.braid.schema.JobEvent;
+import io.braid.schema.JobEventType;
+import io.braid.schema.JobJoinState;
+import io.braid.schema.JobManifest;
+import io.braid.schema.JobResult;
+import io.braid.schema.Topics;
+import io.braid.schema.registry.SchemaRegistry;
+import io.braid.schema.serde.AvroSerde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+
+import io.braid.orchestrator.Delivery;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * The aggregator's Kafka Streams topology: manifests and branch results, both keyed by jobId, merged into one
+ * stateful join that emits exactly one {@link JobResult} per job and round to the job-results topic.
+ *
+ * <pre>
+ *   manifests ──┐                                                     ┌─▶ job-results
+ *   results ────┼─▶ job-join (stores: JobJoinState per jobId, timers) ─┼─▶ job-events (JOB_COMPLETED)
+ *   control ────┘      (punctuation: deadlines, expiries)             ├─▶ control (CANCEL what is left)
+ *                                                                      ├─▶ tasks (SYNTHESIZE / SELECT final task,
+ *                                                                      │          replayed branches)
+ *                                                                      ├─▶ results (a child job's result, as its
+ *                                                                      │         parent's JOB branch result)
+ *                                                                      └─▶ aggregator.dlq (inputs refused or not
+ *                                                                                processed, reason in headers)
+ * </pre>
+ */
+public final class AggregatorTopology {
+
+    public static final String STORE_NAME = "job-join-state";
+    /** Deadlines and expiries by time, see {@link JoinTimers}. */
+    public static final String TIMERS_STORE_NAME = "job-join-timers";
+    /** Each job's kept branch results, keyed {@code <jobId> NUL <branchId>} (see {@link JoinStores}). */
+    public static final String RESULTS_STORE_NAME = "job-join-results";
+
+    private AggregatorTopology() {
+    }
+
+    /** The exactly-once join, counting its dead letters nowhere (tests). */
+    public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings) {
+        return build(topics, registry, clock, settings, Delivery.EXACTLY_ONCE, new AggregatorErrors.DeadLetters());
+    }
+
+    /**
+     * The join for a delivery mode: exactly once, its steps take their time from the clock and it asks for a commit
+     * when its input drains; at least once, they take it from their inputs (a replay computes the same result) and
+     * commits keep to the interval. {@code deadLetters} counts the inputs the join refuses or cannot process (see
+     * {@link AggregatorErrors}).
+     */
+    public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings,
+                                 Delivery delivery, AggregatorErrors.DeadLetters deadLetters) {
+        JoinTime time = switch (delivery) {
+            case EXACTLY_ONCE -> JoinTime.clock(clock);
+            case LOW_LATENCY -> JoinTime.inputs();
+        };
+        Supplier<CommitRequests> commits = switch (delivery) {
+            case EXACTLY_ONCE -> CommitRequests.whenDrained();
+            case LOW_LATENCY -> CommitRequests.never();
+        };
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE_NAME),
+                Serdes.String(), AvroSerde.of(registry, JobJoinState.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RESULTS_STORE_NAME),
+                Serdes.String(), AvroSerde.of(registry, BranchResult.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TIMERS_STORE_NAME),
+                Serdes.String(), Serdes.String()));
+
+        KStream<String, JoinInput> manifests = builder
+                .stream(topics.manifests(), Consumed.with(Serdes.String(), AvroSerde.of(registry, JobManifest.class)))
+                .mapValues(manifest -> (JoinInput) new JoinInput.Manifest(manifest), named("manifest-input"));
+        KStream<String, JoinInput> results = builder
+                .stream(topics.results(), Consumed.with(Serdes.String(), AvroSerde.of(registry, BranchResult.class)))
+                .mapValues(result -> (JoinInput) new JoinInput.Result(result), named("result-input"));
+
+        KStream<String, JoinInput> controls = builder
+                .stream(topics.control(), Consumed.with(Serdes.String(), AvroSerde.of(registry, JobControl.class)))
+                .mapValues(control -> (JoinInput) new JoinInput.Control(control), named("control-input"));
+
+        KStream<String, JoinOutput> outputs = manifests.merge(results, Named.as("join-inputs"))
+                .merge(controls, Named.as("join-inputs-and-controls"))
+                .process(() -> new JobJoinProcessor(clock, settings, time, commits.get(), deadLetters),
+                        Named.as("job-join"), STORE_NAME, RESULTS_STORE_NAME, TIMERS_STORE_NAME);
+        outputs.filter((jobId, output) -> output instanceof JoinOutput.DeadLetter, named("join-dead-letters"))
+                .mapValues(output -> AggregatorErrors.deadLetterValue(((JoinOutput.DeadLetter) output).input()),
+                        named("join-dead-letter"))
+                .to(topics.aggregatorDeadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()));
+        outputs.filter((jobId, output) -> output instanceof JoinOutput.Task, named("join-tasks"))
+                .mapValues(output -> ((JoinOutput.Task) output).task(), named("join-task"))
+                .to(topics.tasks(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchTask.class)));
+        outputs.filter((jobId, output) -> output instanceof JoinOutput.Event, named("join-events"))
+                .mapValues(output -> ((JoinOutput.Event) output).event(), named("join-event"))
+                .to(topics.jobEvents(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobEvent.class)));
+        KStream<String, JobResult> completed = outputs
+                .filter((jobId, output) -> output instanceof JoinOutput.Completed, named("completed-jobs"))
+                .mapValues(output -> ((JoinOutput.Completed) output).result(), named("job-result"));
+        completed.to(topics.jobResults(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobResult.class)));
+        completed.mapValues(AggregatorTopology::completedEvent, named("job-completed-event"))
+                .to(topics.jobEvents(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobEvent.class)));
+        completed.filter((jobId, result) -> hasUnfinishedBranches(result), named("jobs-with-unfinished-branches"))
+                .flatMap((jobId, result) -> ChildResults.cancels(result).stream()
+                        .map(cancel -> KeyValue.pair(cancel.getJobId(), cancel)).toList(),
+                        named("cancel-remaining-branches"))
+                .to(topics.control(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobControl.class)));
+        completed.filter((jobId, result) -> ChildResults.isChild(result), named("child-jobs"))
+                .map((jobId, result) -> KeyValue.pair(result.getParentJobId(),
+                        ChildResults.asParentBranchResult(result)), named("child-result-to-parent-branch"))
+                .to(topics.results(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchResult.class)));
+        return builder.build();
+    }
+
+    private static boolean hasUnfinishedBranches(JobResult result) {
+        return result.getBranches().stream().anyMatch(ChildResults::isUnfinished);
+    }
+
+    private static JobEvent completedEvent(JobResult result) {
+        return JobEvent.newBuilder().setJobId(result.getJobId()).setRound(result.getRound())
+                .setType(JobEventType.JOB_COMPLETED).setAt(result.getCompletedAt())
+                .setMessage(result.getStatus() + " by " + result.getCompletedBy()).build();
+    }
+
+    private static Named named(String name) {
+        return Named.as(name);
+    }
+}

@@ -1,0 +1,372 @@
+package io.braid.orchestrator.internal.aggregate;
+
+import io.braid.orchestrator.JoinSettings;
+
+import io.braid.schema.ErrorClass;
+
+import io.braid.schema.AggregationSpec;
+import io.braid.schema.BranchError;
+import io.braid.schema.BranchOutcome;
+import io.braid.schema.BranchRef;
+import io.braid.schema.BranchResult;
+import io.braid.schema.BranchStatus;
+import io.braid.schema.CompletedBy;
+import io.braid.schema.BranchTask;
+import io.braid.schema.ControlAction;
+import io.braid.schema.JobEvent;
+import io.braid.schema.JobJoinState;
+import io.braid.schema.JobManifest;
+import io.braid.schema.JobResult;
+import io.braid.schema.JobStatus;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The join of one job as a pure function: given the job's state and one input, the next state and, when the job
+ * has just completed, its result. Kafka-free, so the rules are tested directly; {@link JobJoinProcessor} runs it
+ * inside the Kafka Streams topology.
+ *
+ * <p>Rules: the first SUCCEEDED result of a branch is kept and later ones are ignored (a branch may run twice);
+ * a non-successful result is replaced by a later success. Results may arrive before the manifest. Once the
+ * round's result is emitted, later inputs for that round change nothing. Every open round has a deadline
+ * (its completion policy's, else the default) after which it completes by DEADLINE with what arrived; a
+ * finished job's state expires after the retention.
+ */
+public final class JobJoin {
+
+    private JobJoin() {
+    }
+
+    /**
+     * The next state; the job result when this input completed the job; the final aggregation task when this
+     * input completed the branches of a SYNTHESIZE / SELECT-by-judge job.
+     */
+    public record Step(JobJoinState state, Optional<JobResult> completed, List<BranchTask> tasks,
+                       List<JobEvent> events, List<JoinAdmission.Refusal> refusals) {
+
+        public Step(JobJoinState state, Optional<JobResult> completed, List<BranchTask> tasks, List<JobEvent> events) {
+            this(state, completed, tasks, events, List.of());
+        }
+
+        Step(JobJoinState state, Optional<JobResult> completed) {
+            this(state, completed, List.of(), List.of());
+        }
+
+        /** Nothing changes; the input is refused (dead-lettered) for {@code reason}. */
+        static Step refused(JobJoinState state, ErrorClass errorClass, String reason) {
+            return new Step(state, Optional.empty(), List.of(), List.of(),
+                    List.of(new JoinAdmission.Refusal(errorClass, reason)));
+        }
+
+        Step refusing(List<String> reasons) {
+            if (reasons.isEmpty()) {
+                return this;
+            }
+            List<JoinAdmission.Refusal> all = new ArrayList<>(refusals);
+            reasons.forEach(reason -> all.add(new JoinAdmission.Refusal(ErrorClass.RefusedInput, reason)));
+            return new Step(state, completed, tasks, events, all);
+        }
+    }
+
+    /**
+     * How far apart a client's clock (a job's submittedAt) and the orchestrator's (a cancel's time) may be when a
+     * cancel overtakes its job's manifest; a cancel older than the job by more than this was not about it.
+     */
+    static final Duration EARLY_CANCEL_SKEW = Duration.ofSeconds(5);
+
+    public static JobJoinState empty(String jobId) {
+        return JobJoinState.newBuilder().setJobId(jobId).build();
+    }
+
+    public static Step apply(JobJoinState state, JoinInput input, Instant now, JoinSettings settings) {
+        if (input instanceof JoinInput.Manifest m) {
+            Optional<JoinAdmission.Refusal> refusal = JoinAdmission.refuse(state, m.manifest());
+            if (refusal.isPresent()) {
+                return Step.refused(state, refusal.get().errorClass(), refusal.get().reason());
+            }
+        }
+        if (isLate(state, input)) {
+            return new Step(state, Optional.empty());
+        }
+        if (input instanceof JoinInput.Result r && state.getManifest() != null) {
+            Optional<String> refusal = JoinAdmission.refuse(state.getManifest(), r.result(),
+                    state.getAggregatingFor() != null);
+            if (refusal.isPresent()) {
+                return Step.refused(state, ErrorClass.RefusedInput, refusal.get());
+            }
+        }
+        JobJoinState next = copy(state);
+        List<String> refused = new ArrayList<>();
+        switch (input) {
+            case JoinInput.Manifest m -> {
+                next.setManifest(m.manifest());
+                next.setDeadlineAt(deadline(m.manifest(), settings));
+                next.setExpiresAt(null);
+                next.setResults(JoinAdmission.admitted(m.manifest(), next.getResults(), refused));
+                if (m.manifest().getRejection() != null) {
+                    return complete(next, CompletedBy.REJECTED, now, settings).refusing(refused);
+                }
+            }
+            case JoinInput.Result r -> {
+                keep(next, r.result());
+                if (next.getManifest() == null && next.getExpiresAt() == null) {
+                    next.setExpiresAt(now.plus(settings.orphanRetention()));
+                }
+            }
+            case JoinInput.Control c -> {
+                if (c.control().getAction() == ControlAction.REPLAY) {
+                    return Replay.apply(state, c.control(), now, settings);
+                }
+                if (next.getManifest() == null) {
+                    // The cancel overtook the manifest: remember it; the manifest then ends the job at once.
+                    if (c.control().getAt().isAfter(now.plus(EARLY_CANCEL_SKEW))) {
+                        return Step.refused(state, ErrorClass.RefusedInput, "cancel of job '" + state.getJobId()
+                                + "' is dated " + c.control().getAt() + ", in the future");
+                    }
+                    next.setCancelledEarly(c.control().getReason());
+                    next.setCancelledEarlyAt(c.control().getAt());
+                    if (next.getExpiresAt() == null) {
+                        next.setExpiresAt(now.plus(settings.orphanRetention()));
+                    }
+                    return new Step(next, Optional.empty());
+                }
+                int round = c.control().getRound();
+                boolean cancelsOpenRound = next.getCompletedRound() < next.getManifest().getRound()
+                        && (round == 0 || next.getManifest().getRound() <= round);
+                return cancelsOpenRound
+                        ? complete(next, CompletedBy.CANCELLED, now, settings)
+                        : new Step(state, Optional.empty());
+            }
+        }
+        if (input instanceof JoinInput.Manifest m && next.getCancelledEarly() != null) {
+            Instant askedAt = next.getCancelledEarlyAt();
+            next.setCancelledEarly(null);
+            next.setCancelledEarlyAt(null);
+            if (askedAt != null && askedAt.isBefore(m.manifest().getSubmittedAt().minus(EARLY_CANCEL_SKEW))) {
+                refused.add("cancel of job '" + state.getJobId() + "' asked at " + askedAt + ", before the job was "
+                        + "submitted (" + m.manifest().getSubmittedAt() + "): not about this job, ignored");
+            } else {
+                return complete(next, CompletedBy.CANCELLED, now, settings).refusing(refused);
+            }
+        }
+        return advance(next, now, settings).refusing(refused);
+    }
+
+    /** What the job's completion rule makes of its state now: nothing yet, the final aggregation task, or the end. */
+    private static Step advance(JobJoinState next, Instant now, JoinSettings settings) {
+        JobManifest manifest = next.getManifest();
+        if (manifest == null) {
+            return new Step(next, Optional.empty());
+        }
+        Optional<CompletedBy> rule = CompletionRule.completedBy(manifest, next.getResults());
+        if (rule.isEmpty()) {
+            return new Step(next, Optional.empty());
+        }
+        if (!FinalAggregation.needsTask(manifest.getAggregation())) {
+            return complete(next, rule.get(), now, settings);
+        }
+        if (next.getAggregatingFor() == null) {
+            // The branches are done: the answer is one more task, run by a worker; the job completes on its result.
+            next.setAggregatingFor(rule.get().name());
+            BranchTask finalTask = FinalAggregation.task(manifest, outcomes(manifest, next.getResults(),
+                    BranchStatus.CANCELLED), now);
+            return new Step(next, Optional.empty(), List.of(finalTask), List.of());
+        }
+        if (next.getResults().get(FinalAggregation.BRANCH_ID) == null) {
+            return new Step(next, Optional.empty());
+        }
+        return complete(next, CompletedBy.of(next.getAggregatingFor()), now, settings);
+    }
+
+    /**
+     * The job answered FAILED because the join could not process it ({@code errorClass}, {@code reason}): its open
+     * round ends with no branches and the reason as its rejection. {@code manifest} stands in when the state has
+     * none (the manifest itself failed). Nothing happens when the job has no open round.
+     */
+    static Step failed(JobJoinState state, JobManifest manifest, ErrorClass errorClass, String reason, Instant now,
+                       JoinSettings settings) {
+        JobManifest open = state.getManifest() != null ? state.getManifest() : manifest;
+        if (open == null || state.getCompletedRound() >= open.getRound()) {
+            return new Step(state, Optional.empty());
+        }
+        JobJoinState next = copy(state);
+        next.setManifest(JoinInputs.rejection(open, errorClass, reason));
+        next.setResults(Map.of());
+        return complete(next, CompletedBy.REJECTED, now, settings);
+    }
+
+    /**
+     * The job completed by its deadline when the deadline has passed and the open round has not completed: its
+     * result lists what arrived; branches without a result are MISSING.
+     */
+    public static Step deadlinePassed(JobJoinState state, Instant now, JoinSettings settings) {
+        JobManifest manifest = state.getManifest();
+        boolean open = manifest != null && state.getCompletedRound() < manifest.getRound();
+        if (!open || state.getDeadlineAt() == null || state.getDeadlineAt().isAfter(now)) {
+            return new Step(state, Optional.empty());
+        }
+        return complete(copy(state), CompletedBy.DEADLINE, now, settings);
+    }
+
+    private static Step complete(JobJoinState next, CompletedBy rule, Instant now, JoinSettings settings) {
+        JobManifest manifest = next.getManifest();
+        JobResult result = ResultSize.fit(result(manifest, next.getResults(), rule, now), settings.maxResultBytes());
+        next.setCompletedRound(manifest.getRound());
+        next.setCompletedAt(now);
+        next.setCompletedStatus(result.getStatus());
+        next.setCompletedBy(rule.name());
+        next.setDeadlineAt(null);
+        next.setAggregatingFor(null);
+        next.setExpiresAt(now.plus(settings.finishedRetention()));
+        return new Step(next, Optional.of(result));
+    }
+
+    private static Instant deadline(JobManifest manifest, JoinSettings settings) {
+        Long deadlineMs = manifest.getCompletion().getDeadlineMs();
+        return manifest.getSubmittedAt().plus(deadlineMs != null ? Duration.ofMillis(deadlineMs)
+                : settings.defaultDeadline());
+    }
+
+    private static boolean isLate(JobJoinState state, JoinInput input) {
+        int round = switch (input) {
+            case JoinInput.Manifest m -> m.manifest().getRound();
+            case JoinInput.Result r -> r.result().getRound();
+            case JoinInput.Control c -> c.control().getRound() == 0 ? Integer.MAX_VALUE : c.control().getRound();
+        };
+        return round <= state.getCompletedRound();
+    }
+
+    /**
+     * A shallow copy: the next state shares the unchanged parts (the manifest and its specs, the results) with
+     * the one it was made from. Safe because the join sets new parts rather than changing them in place — all but
+     * the results map, which {@link #keep} adds to — and cheap: a deep copy of a large job's state on every input
+     * was most of the join's time.
+     */
+    static JobJoinState copy(JobJoinState state) {
+        JobJoinState copy = new JobJoinState();
+        for (org.apache.avro.Schema.Field field : JobJoinState.getClassSchema().getFields()) {
+            copy.put(field.pos(), state.get(field.pos()));
+        }
+        return copy;
+    }
+
+    /**
+     * Keeps {@code result} in the state's results map, in place: copying a wide job's map for every result made its
+     * join quadratic in the job's width. So {@link #apply} owns the results map of the state it is given — the
+     * caller keeps using only the state it gets back (as {@link JobJoinProcessor} does).
+     */
+    private static void keep(JobJoinState state, BranchResult result) {
+        Map<String, BranchResult> results = state.getResults();
+        if (!(results instanceof HashMap)) {
+            results = new HashMap<>(results);
+            state.setResults(results);
+        }
+        BranchResult kept = results.get(result.getBranchId());
+        if (kept == null || kept.getStatus() != BranchStatus.SUCCEEDED) {
+            results.put(result.getBranchId(), result);
+        }
+    }
+
+    static JobResult result(JobManifest manifest, Map<String, BranchResult> results, CompletedBy rule,
+                            Instant now) {
+        // Branches without a result: MISSING when the deadline ended the job, CANCELLED when the job ended early
+        // (first success, quorum, fail-fast, a cancel) and they were no longer needed.
+        BranchStatus unfinished = rule == CompletedBy.DEADLINE ? BranchStatus.MISSING : BranchStatus.CANCELLED;
+        List<BranchOutcome> outcomes = outcomes(manifest, results, unfinished);
+        long succeeded = outcomes.stream().filter(o -> o.getStatus() == BranchStatus.SUCCEEDED).count();
+        AggregationSpec spec = manifest.getAggregation();
+        String output = null;
+        BranchError aggregationError = null;
+        if (succeeded > 0) {
+            FinalAggregation.Outcome aggregated = aggregate(manifest, outcomes, results, rule);
+            output = aggregated.output();
+            aggregationError = aggregated.error();
+        }
+        JobStatus status = status(rule, (int) succeeded, outcomes.size());
+        if (aggregationError != null && status == JobStatus.SUCCEEDED) {
+            status = JobStatus.PARTIAL;
+        }
+        return JobResult.newBuilder()
+                .setJobId(manifest.getJobId())
+                .setRound(manifest.getRound())
+                .setStatus(status)
+                .setCompletedBy(rule.name())
+                .setAggregation(spec.getStrategy())
+                .setOutput(output)
+                .setAggregationError(aggregationError)
+                .setBranches(outcomes)
+                .setSubmittedAt(manifest.getSubmittedAt())
+                .setCompletedAt(now)
+                .setMetadata(manifest.getMetadata())
+                .setParentJobId(manifest.getParentJobId())
+                .setRejection(manifest.getRejection())
+                .build();
+    }
+
+    /** The job's answer from its outcomes; an aggregation that throws is answered with its error, not thrown. */
+    private static FinalAggregation.Outcome aggregate(JobManifest manifest, List<BranchOutcome> outcomes,
+                                                      Map<String, BranchResult> results, CompletedBy rule) {
+        AggregationSpec spec = manifest.getAggregation();
+        try {
+            return FinalAggregation.needsTask(spec)
+                    ? FinalAggregation.finish(spec, outcomes, results.get(FinalAggregation.BRANCH_ID), rule)
+                    : new FinalAggregation.Outcome(Aggregation.aggregate(spec, outcomes, manifest.getInputs()), null);
+        } catch (RuntimeException | StackOverflowError e) {
+            return new FinalAggregation.Outcome(null, new BranchError(ErrorClass.AggregationFailed.name(), spec.getStrategy()
+                    + " could not aggregate the outputs: " + e, false));
+        }
+    }
+
+    private static List<BranchOutcome> outcomes(JobManifest manifest, Map<String, BranchResult> results,
+                                                BranchStatus unfinished) {
+        List<BranchOutcome> outcomes = new ArrayList<>();
+        for (BranchRef branch : manifest.getBranches()) {
+            outcomes.add(outcome(branch, results.get(branch.getBranchId()), unfinished));
+        }
+        return outcomes;
+    }
+
+    private static JobStatus status(CompletedBy rule, int succeeded, int total) {
+        if (rule == CompletedBy.CANCELLED) {
+            return JobStatus.CANCELLED;
+        }
+        if (succeeded == 0) {
+            return JobStatus.FAILED;
+        }
+        boolean ruleMet = switch (rule) {
+            case FIRST, QUORUM -> true;
+            case ALL -> succeeded == total;
+            case FAIL_FAST, DEADLINE, CANCELLED, REJECTED -> false;
+        };
+        return ruleMet ? JobStatus.SUCCEEDED : JobStatus.PARTIAL;
+    }
+
+    private static BranchOutcome outcome(BranchRef branch, BranchResult result, BranchStatus unfinished) {
+        if (result == null) {
+            return BranchOutcome.newBuilder().setBranchId(branch.getBranchId()).setKind(branch.getKind())
+                    .setStatus(unfinished).build();
+        }
+        return BranchOutcome.newBuilder()
+                .setBranchId(branch.getBranchId())
+                .setKind(branch.getKind())
+                .setStatus(result.getStatus())
+                .setOutput(result.getOutput())
+                .setError(result.getError())
+                .setAttempt(result.getAttempt())
+                .setWorkerId(result.getWorkerId())
+                .setStartedAt(result.getStartedAt())
+                .setFinishedAt(result.getFinishedAt())
+                .setModel(result.getModel())
+                .setUsage(result.getUsage())
+                .setLatencyMs(result.getLatencyMs())
+                .setProviderModel(result.getProviderModel())
+                .setToolCalls(result.getToolCalls())
+                .build();
+    }
+}

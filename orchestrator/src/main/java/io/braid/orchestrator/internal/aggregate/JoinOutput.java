@@ -1,0 +1,25 @@
+package io.braid.orchestrator.internal.aggregate;
+
+import io.braid.schema.BranchTask;
+import io.braid.schema.JobEvent;
+import io.braid.schema.JobResult;
+
+/**
+ * What the join emits: a completed job; a task to run (the final step of a SYNTHESIZE / SELECT job, or a
+ * replayed branch); a progress event (a replay opened or refused); a dead letter.
+ */
+sealed interface JoinOutput {
+
+    record Completed(JobResult result) implements JoinOutput {
+    }
+
+    record Task(BranchTask task) implements JoinOutput {
+    }
+
+    record Event(JobEvent event) implements JoinOutput {
+    }
+
+    /** An input the join refused or could not process, for the aggregator's dead-letter topic (reason in headers). */
+    record DeadLetter(JoinInput input) implements JoinOutput {
+    }
+}

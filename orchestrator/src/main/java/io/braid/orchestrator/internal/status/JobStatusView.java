@@ -1,0 +1,70 @@
+package io.braid.orchestrator.internal.status;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.braid.schema.BranchRef;
+import io.braid.schema.BranchResult;
+import io.braid.schema.JobJoinState;
+import io.braid.schema.JobManifest;
+
+import java.time.Instant;
+
+/**
+ * A job's status as JSON, from the aggregator's state:
+ * {@code {"jobId", "state": WAITING_FOR_MANIFEST | RUNNING | COMPLETED, "round", "status", "completedBy",
+ * "submittedAt", "deadlineAt", "completedAt", "branches": [{"branchId", "kind", "status": PENDING | SUCCEEDED |
+ * ..., "attempt", "workerId", "startedAt", "finishedAt", "error"}], "answeredBy"}}.
+ */
+final class JobStatusView {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private JobStatusView() {
+    }
+
+    static String json(JobJoinState state, String answeredBy) {
+        ObjectNode job = JSON.createObjectNode();
+        job.put("jobId", state.getJobId());
+        JobManifest manifest = state.getManifest();
+        if (manifest == null) {
+            job.put("state", "WAITING_FOR_MANIFEST");
+            job.put("resultsSoFar", state.getResults().size());
+            job.put("answeredBy", answeredBy);
+            return job.toString();
+        }
+        boolean completed = state.getCompletedRound() >= manifest.getRound();
+        job.put("state", completed ? "COMPLETED" : "RUNNING");
+        job.put("round", manifest.getRound());
+        job.put("status", completed && state.getCompletedStatus() != null ? state.getCompletedStatus().name() : null);
+        job.put("completedBy", completed ? state.getCompletedBy() : null);
+        job.put("submittedAt", text(manifest.getSubmittedAt()));
+        job.put("deadlineAt", text(state.getDeadlineAt()));
+        job.put("completedAt", completed ? text(state.getCompletedAt()) : null);
+        ArrayNode branches = job.putArray("branches");
+        for (BranchRef ref : manifest.getBranches()) {
+            ObjectNode branch = branches.addObject();
+            branch.put("branchId", ref.getBranchId());
+            branch.put("kind", ref.getKind().name());
+            BranchResult result = state.getResults().get(ref.getBranchId());
+            if (result == null) {
+                branch.put("status", completed ? "NOT_FINISHED" : "PENDING");
+                continue;
+            }
+            branch.put("status", result.getStatus().name());
+            branch.put("attempt", result.getAttempt());
+            branch.put("workerId", result.getWorkerId());
+            branch.put("startedAt", text(result.getStartedAt()));
+            branch.put("finishedAt", text(result.getFinishedAt()));
+            if (result.getError() != null) {
+                branch.put("error", result.getError().getErrorClass() + ": " + result.getError().getMessage());
+            }
+        }
+        job.put("answeredBy", answeredBy);
+        return job.toString();
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}
