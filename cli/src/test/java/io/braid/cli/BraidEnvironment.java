@@ -9,7 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Which {@code BRAID_*} environment variables a braid command reads: those its options default from, and the
+ * Which {@code BRAID_*} environment variables a braid command reads: those its options default from (in their
+ * annotations or through {@link io.braid.cli.commands.OptionDefaults}), and the
  * secrets an option's description names as read from the environment (tokens never have an option value).
  */
 final class BraidEnvironment {
@@ -24,7 +25,9 @@ final class BraidEnvironment {
         CommandLine.Model.CommandSpec spec = Main.commandLine().getSubcommands().get(command).getCommandSpec();
         spec.interpolateVariables(false); // read "${env:NAME:-default}" as written, not its value here
         Set<String> names = new TreeSet<>();
+        io.braid.cli.commands.OptionDefaults defaults = io.braid.cli.commands.OptionDefaults.fromEnvironment();
         for (CommandLine.Model.OptionSpec option : spec.options()) {
+            defaults.variable(option).ifPresent(names::add);
             if (option.defaultValue() != null) {
                 Matcher matcher = ENV.matcher(option.defaultValue());
                 while (matcher.find()) {

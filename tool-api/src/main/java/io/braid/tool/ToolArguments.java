@@ -68,39 +68,7 @@ public final class ToolArguments {
                                 Map<String, JsonSchemaElement> definitions) {
         String at = path.isEmpty() ? "arguments" : "argument '" + path + "'";
         return switch (schema) {
-            case JsonObjectSchema object -> {
-                if (!value.isObject()) {
-                    yield at + " must be an object, got " + describe(value);
-                }
-                Map<String, JsonSchemaElement> properties = object.properties() == null ? Map.of()
-                        : object.properties();
-                List<String> required = object.required() == null ? List.of() : object.required();
-                for (String name : required) {
-                    if (!value.has(name) || value.get(name).isNull() && !(properties.get(name) instanceof JsonNullSchema)) {
-                        yield "missing required argument '" + join(path, name) + "'"
-                                + describeProperty(properties.get(name));
-                    }
-                }
-                for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> field = it.next();
-                    JsonSchemaElement property = properties.get(field.getKey());
-                    if (property == null) {
-                        if (Boolean.FALSE.equals(object.additionalProperties())) {
-                            yield "unknown argument '" + join(path, field.getKey()) + "'; it takes "
-                                    + properties.keySet();
-                        }
-                        continue;
-                    }
-                    if (field.getValue().isNull() && !required.contains(field.getKey())) {
-                        continue; // an optional argument passed as null: absent
-                    }
-                    String problem = check(property, field.getValue(), join(path, field.getKey()), definitions);
-                    if (problem != null) {
-                        yield problem;
-                    }
-                }
-                yield null;
-            }
+            case JsonObjectSchema object -> checkObject(object, value, path, at, definitions);
             case JsonStringSchema ignored -> value.isTextual() ? null : at + " must be a string, got " + describe(value);
             case JsonIntegerSchema ignored -> value.isIntegralNumber()
                     || value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0 ? null
@@ -111,18 +79,7 @@ public final class ToolArguments {
             case JsonNullSchema ignored -> value.isNull() ? null : at + " must be null, got " + describe(value);
             case JsonEnumSchema enumeration -> value.isTextual() && enumeration.enumValues().contains(value.textValue())
                     ? null : at + " must be one of " + enumeration.enumValues() + ", got " + describe(value);
-            case JsonArraySchema array -> {
-                if (!value.isArray()) {
-                    yield at + " must be an array, got " + describe(value);
-                }
-                for (int i = 0; i < value.size() && array.items() != null; i++) {
-                    String problem = check(array.items(), value.get(i), path + "[" + i + "]", definitions);
-                    if (problem != null) {
-                        yield problem;
-                    }
-                }
-                yield null;
-            }
+            case JsonArraySchema array -> checkArray(array, value, path, at, definitions);
             case JsonAnyOfSchema anyOf -> {
                 String last = null;
                 for (JsonSchemaElement option : anyOf.anyOf()) {
@@ -139,6 +96,52 @@ public final class ToolArguments {
             }
             default -> null; // raw schemas are passed through unchecked
         };
+    }
+
+    private static String checkObject(JsonObjectSchema object, JsonNode value, String path, String at,
+                                      Map<String, JsonSchemaElement> definitions) {
+        if (!value.isObject()) {
+            return at + " must be an object, got " + describe(value);
+        }
+        Map<String, JsonSchemaElement> properties = object.properties() == null ? Map.of() : object.properties();
+        List<String> required = object.required() == null ? List.of() : object.required();
+        for (String name : required) {
+            if (!value.has(name) || value.get(name).isNull() && !(properties.get(name) instanceof JsonNullSchema)) {
+                return "missing required argument '" + join(path, name) + "'" + describeProperty(properties.get(name));
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            JsonSchemaElement property = properties.get(field.getKey());
+            if (property == null) {
+                if (Boolean.FALSE.equals(object.additionalProperties())) {
+                    return "unknown argument '" + join(path, field.getKey()) + "'; it takes " + properties.keySet();
+                }
+                continue;
+            }
+            if (field.getValue().isNull() && !required.contains(field.getKey())) {
+                continue; // an optional argument passed as null: absent
+            }
+            String problem = check(property, field.getValue(), join(path, field.getKey()), definitions);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
+    }
+
+    private static String checkArray(JsonArraySchema array, JsonNode value, String path, String at,
+                                     Map<String, JsonSchemaElement> definitions) {
+        if (!value.isArray()) {
+            return at + " must be an array, got " + describe(value);
+        }
+        for (int i = 0; i < value.size() && array.items() != null; i++) {
+            String problem = check(array.items(), value.get(i), path + "[" + i + "]", definitions);
+            if (problem != null) {
+                return problem;
+            }
+        }
+        return null;
     }
 
     private static String join(String path, String name) {

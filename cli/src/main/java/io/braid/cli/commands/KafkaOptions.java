@@ -23,7 +23,8 @@ public final class KafkaOptions {
                     + "percent-encoded (env BRAID_REGISTRY_URL; default: " + DEFAULT_REGISTRY_URL + ")")
     String registryUrl;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "${env:BRAID_TOPIC_PREFIX:-braid.}",
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX",
+            defaultValue = "${env:BRAID_TOPIC_PREFIX:-" + Topics.DEFAULT_PREFIX + "}",
             description = "Prefix of Braid's topics (env BRAID_TOPIC_PREFIX; default: ${DEFAULT-VALUE})")
     String topicPrefix;
 

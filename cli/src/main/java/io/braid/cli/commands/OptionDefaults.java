@@ -80,18 +80,26 @@ public final class OptionDefaults implements CommandLine.IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec arg) {
-        if (!(arg instanceof OptionSpec option) || option.command() == null) {
-            return null;
-        }
-        Default known = byOption.get(option.command().name() + " " + option.longestName());
-        if (known == null) {
-            known = byOption.get(option.longestName());
-        }
+        Default known = lookup(arg);
         if (known == null) {
             return null;
         }
         String set = known.variable() == null ? null : environment.apply(known.variable());
         return set == null || set.isBlank() ? known.value() : set;
+    }
+
+    /** The environment variable {@code arg} defaults from, when this provider knows the option. */
+    public java.util.Optional<String> variable(ArgSpec arg) {
+        Default known = lookup(arg);
+        return java.util.Optional.ofNullable(known == null ? null : known.variable());
+    }
+
+    private Default lookup(ArgSpec arg) {
+        if (!(arg instanceof OptionSpec option) || option.command() == null) {
+            return null;
+        }
+        Default known = byOption.get(option.command().name() + " " + option.longestName());
+        return known != null ? known : byOption.get(option.longestName());
     }
 
     /** A duration as people write it and {@link DurationConverter} reads it: 30ms, 5s, 15m, 2h. */

@@ -32,11 +32,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "Kafka to use; omit to run everything embedded in this JVM")
     String bootstrapServers;
 
-    @Option(names = "--registry-url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8081",
+    @Option(names = "--registry-url", paramLabel = "URL", defaultValue = KafkaOptions.DEFAULT_REGISTRY_URL,
             description = "Schema registry URL with --bootstrap-servers (default: ${DEFAULT-VALUE})")
     String registryUrl;
 
-    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = "braid.",
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX", defaultValue = Topics.DEFAULT_PREFIX,
             description = "Prefix of Braid's topics (default: ${DEFAULT-VALUE})")
     String topicPrefix;
 

@@ -14,6 +14,7 @@ import io.braid.schema.CompletedBy;
 import io.braid.schema.BranchTask;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobEvent;
+import io.braid.schema.JobControl;
 import io.braid.schema.JobJoinState;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
@@ -102,60 +103,66 @@ public final class JobJoin {
             }
         }
         JobJoinState next = copy(state);
-        List<String> refused = new ArrayList<>();
-        switch (input) {
-            case JoinInput.Manifest m -> {
-                next.setManifest(m.manifest());
-                next.setDeadlineAt(deadline(m.manifest(), settings));
-                next.setExpiresAt(null);
-                next.setResults(JoinAdmission.admitted(m.manifest(), next.getResults(), refused));
-                if (m.manifest().getRejection() != null) {
-                    return complete(next, CompletedBy.REJECTED, now, settings).refusing(refused);
-                }
-            }
+        return switch (input) {
+            case JoinInput.Manifest m -> manifest(next, m.manifest(), now, settings);
             case JoinInput.Result r -> {
                 keep(next, r.result());
                 if (next.getManifest() == null && next.getExpiresAt() == null) {
                     next.setExpiresAt(now.plus(settings.orphanRetention()));
                 }
+                yield advance(next, now, settings);
             }
-            case JoinInput.Control c -> {
-                if (c.control().getAction() == ControlAction.REPLAY) {
-                    return Replay.apply(state, c.control(), now, settings);
-                }
-                if (next.getManifest() == null) {
-                    // The cancel overtook the manifest: remember it; the manifest then ends the job at once.
-                    if (c.control().getAt().isAfter(now.plus(EARLY_CANCEL_SKEW))) {
-                        return Step.refused(state, ErrorClass.RefusedInput, "cancel of job '" + state.getJobId()
-                                + "' is dated " + c.control().getAt() + ", in the future");
-                    }
-                    next.setCancelledEarly(c.control().getReason());
-                    next.setCancelledEarlyAt(c.control().getAt());
-                    if (next.getExpiresAt() == null) {
-                        next.setExpiresAt(now.plus(settings.orphanRetention()));
-                    }
-                    return new Step(next, Optional.empty());
-                }
-                int round = c.control().getRound();
-                boolean cancelsOpenRound = next.getCompletedRound() < next.getManifest().getRound()
-                        && (round == 0 || next.getManifest().getRound() <= round);
-                return cancelsOpenRound
-                        ? complete(next, CompletedBy.CANCELLED, now, settings)
-                        : new Step(state, Optional.empty());
-            }
+            case JoinInput.Control c -> c.control().getAction() == ControlAction.REPLAY
+                    ? Replay.apply(state, c.control(), now, settings)
+                    : cancel(state, next, c.control(), now, settings);
+        };
+    }
+
+    /** The job's manifest: admitted results kept, a rejection or an earlier cancel ending the job at once. */
+    private static Step manifest(JobJoinState next, JobManifest manifest, Instant now, JoinSettings settings) {
+        List<String> refused = new ArrayList<>();
+        next.setManifest(manifest);
+        next.setDeadlineAt(deadline(manifest, settings));
+        next.setExpiresAt(null);
+        next.setResults(JoinAdmission.admitted(manifest, next.getResults(), refused));
+        if (manifest.getRejection() != null) {
+            return complete(next, CompletedBy.REJECTED, now, settings).refusing(refused);
         }
-        if (input instanceof JoinInput.Manifest m && next.getCancelledEarly() != null) {
+        if (next.getCancelledEarly() != null) {
             Instant askedAt = next.getCancelledEarlyAt();
             next.setCancelledEarly(null);
             next.setCancelledEarlyAt(null);
-            if (askedAt != null && askedAt.isBefore(m.manifest().getSubmittedAt().minus(EARLY_CANCEL_SKEW))) {
-                refused.add("cancel of job '" + state.getJobId() + "' asked at " + askedAt + ", before the job was "
-                        + "submitted (" + m.manifest().getSubmittedAt() + "): not about this job, ignored");
+            if (askedAt != null && askedAt.isBefore(manifest.getSubmittedAt().minus(EARLY_CANCEL_SKEW))) {
+                refused.add("cancel of job '" + next.getJobId() + "' asked at " + askedAt + ", before the job was "
+                        + "submitted (" + manifest.getSubmittedAt() + "): not about this job, ignored");
             } else {
                 return complete(next, CompletedBy.CANCELLED, now, settings).refusing(refused);
             }
         }
         return advance(next, now, settings).refusing(refused);
+    }
+
+    /** A cancel: ends the open round, or — before the manifest — is remembered, and the manifest ends the job. */
+    private static Step cancel(JobJoinState state, JobJoinState next, JobControl control, Instant now,
+                               JoinSettings settings) {
+        if (next.getManifest() == null) {
+            if (control.getAt().isAfter(now.plus(EARLY_CANCEL_SKEW))) {
+                return Step.refused(state, ErrorClass.RefusedInput, "cancel of job '" + state.getJobId()
+                        + "' is dated " + control.getAt() + ", in the future");
+            }
+            next.setCancelledEarly(control.getReason());
+            next.setCancelledEarlyAt(control.getAt());
+            if (next.getExpiresAt() == null) {
+                next.setExpiresAt(now.plus(settings.orphanRetention()));
+            }
+            return new Step(next, Optional.empty());
+        }
+        int round = control.getRound();
+        boolean cancelsOpenRound = next.getCompletedRound() < next.getManifest().getRound()
+                && (round == 0 || next.getManifest().getRound() <= round);
+        return cancelsOpenRound
+                ? complete(next, CompletedBy.CANCELLED, now, settings)
+                : new Step(state, Optional.empty());
     }
 
     /** What the job's completion rule makes of its state now: nothing yet, the final aggregation task, or the end. */
