@@ -42,8 +42,12 @@ class JobPolicyTest {
             RecordLimits.defaults(), Long.MAX_VALUE);
 
     private List<ProducerRecord<String, byte[]>> dispatch(String tenant, String branches) {
+        return dispatch(tenant, branches, "");
+    }
+
+    private List<ProducerRecord<String, byte[]>> dispatch(String tenant, String branches, String rest) {
         String metadata = tenant == null ? "" : "\"metadata\": {\"tenant\": \"" + tenant + "\"}, ";
-        String json = "{\"jobId\": \"j1\", " + metadata + "\"branches\": [" + branches + "]}";
+        String json = "{\"jobId\": \"j1\", " + metadata + "\"branches\": [" + branches + "]" + rest + "}";
         return records.recordsFor(new ConsumerRecord<>(topics.jobs(), 0, 7L, "j1",
                 json.getBytes(StandardCharsets.UTF_8)), 6, NOW);
     }
@@ -99,6 +103,13 @@ class JobPolicyTest {
                 .contains("branch 'a' (branches[0].llm.model): model 'judge' is not allowed for tenant 'interns'",
                         "policy.tenants.interns.models: [fast]");
         assertThat(dispatch("interns", llm("a", null))).extracting(ProducerRecord::topic).contains(topics.tasks());
+        List<ProducerRecord<String, byte[]>> judged = dispatch("interns", llm("a", "fast"),
+                ", \"aggregation\": {\"strategy\": \"SELECT\", \"model\": \"judge\"}");
+        assertThat(header(judged.get(0), DeadLetterHeaders.ERROR_FIELD)).isEqualTo("aggregation.model");
+        assertThat(rejection(judged).getRejection().getMessage()).contains("the aggregation's model 'judge'");
+        assertThat(dispatch("interns", llm("a", "fast"), ", \"aggregation\": {\"strategy\": \"SELECT\", "
+                + "\"model\": \"judge\", \"scorer\": \"longest\"}")).extracting(ProducerRecord::topic)
+                .as("a scorer picks: no model runs").contains(topics.tasks());
     }
 
     @Test
