@@ -6,6 +6,7 @@ import io.braid.orchestrator.JoinSettings;
 import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
+import io.braid.schema.policy.PolicySettings;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +44,8 @@ import java.util.Objects;
  * @param kafkaProperties    extra Kafka client properties (TLS, SASL) for every client of the orchestrator
  * @param workerGroupId      the workers' share group, whose task backlog the orchestrator measures
  * @param standbyReplicas    warm copies of each aggregator state store kept on other instances, for fast failover
+ * @param policy             which tools and models each tenant's jobs may use (the workers' {@code policy}); the
+ *                           dispatcher refuses a job naming one its tenant may not use ({@code PolicyRefused})
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
@@ -67,6 +70,7 @@ public record OrchestratorOptions(
         Map<String, String> kafkaProperties,
         String workerGroupId,
         int standbyReplicas,
+        PolicySettings policy,
         Clock clock) {
 
     public static final int DEFAULT_MAX_BRANCHES = 1000;
@@ -97,6 +101,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(apiTokens, "apiTokens");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(limits, "limits");
+        policy = policy == null ? PolicySettings.allowAll() : policy;
         kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
@@ -189,6 +194,7 @@ public record OrchestratorOptions(
         private Map<String, String> kafkaProperties = Map.of();
         private String workerGroupId = GroupIds.WORKERS;
         private int standbyReplicas;
+        private PolicySettings policy = PolicySettings.allowAll();
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -305,6 +311,15 @@ public record OrchestratorOptions(
             return this;
         }
 
+        /**
+         * The operator's tool and model policy (default: every job may use everything), as in the workers' config:
+         * jobs naming a tool or model their tenant may not use are refused at dispatch.
+         */
+        public Builder policy(PolicySettings value) {
+            this.policy = value;
+            return this;
+        }
+
         public Builder clock(Clock value) {
             this.clock = value;
             return this;
@@ -315,7 +330,7 @@ public record OrchestratorOptions(
                     instanceId, stateDir, delivery, commitInterval, streamsPollTime, join, httpPort, httpBind, apiTokens,
                     advertisedHost,
                     limits, maxFanOutBytes, maxBranches, kafkaProperties, workerGroupId,
-                    standbyReplicas, clock).validate();
+                    standbyReplicas, policy, clock).validate();
         }
     }
 }

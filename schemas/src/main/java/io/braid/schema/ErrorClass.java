@@ -18,6 +18,8 @@ public enum ErrorClass {
     InvalidJob,
     /** A job record, its fan-out or a task larger than the limits allow. */
     TooLarge,
+    /** A branch names a tool or model the operator's policy does not allow the job's tenant. */
+    PolicyRefused,
 
     // an input the aggregator refuses or fails on
     /** A result, command or manifest the join refuses (unknown branch or round, a key that is not its job id). */

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.braid.worker.internal.config.ModelSpec;
-import io.braid.worker.internal.config.PolicySettings;
+import io.braid.schema.policy.PolicySettings;
 import io.braid.worker.internal.config.ToolSettings;
 
 import java.io.IOException;
@@ -98,19 +98,57 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
 
     /** Reads and checks a config file; relative paths in it are relative to the file. */
     public static WorkerConfig load(Path file) {
-        WorkerConfig config;
+        WorkerConfig config = read(file, WorkerConfig.class, "worker config");
+        if (config == null) {
+            throw new IllegalArgumentException(file + " is empty; it needs at least 'models' and 'defaultModel'");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        config = new WorkerConfig(config.defaultModel, config.models, config.tools.resolvedAgainst(base),
+                config.policy);
+        String problem = config.problem();
+        if (problem != null) {
+            throw new IllegalArgumentException(file + ": " + problem);
+        }
+        return config;
+    }
+
+    /**
+     * Reads only the {@code policy} section of a file in this format: a worker config itself, or a file holding
+     * just {@code policy:} (what the orchestrator's {@code --policy-file} takes). Other settings are not read; when
+     * the file has {@code models}, the policy's model names are checked against them, else they are not checked.
+     */
+    public static PolicySettings loadPolicy(Path file) {
+        PolicySection section = read(file, PolicySection.class, "policy file");
+        if (section == null || section.policy() == null) {
+            throw new IllegalArgumentException(file + " has no 'policy' section; give one as in the worker config "
+                    + "(policy: { default: deny, tenants: { teamA: { tools: [calculator] } } })");
+        }
+        String problem = section.policy().problem(section.models() == null ? null : section.models().keySet());
+        if (problem != null) {
+            throw new IllegalArgumentException(file + ": " + problem);
+        }
+        return section.policy();
+    }
+
+    /** The part of a config file {@link #loadPolicy} reads. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    private record PolicySection(PolicySettings policy, Map<String, com.fasterxml.jackson.databind.JsonNode> models) {
+    }
+
+    private static <T> T read(Path file, Class<T> type, String what) {
         try {
-            config = YAML.readValue(Files.readString(file), WorkerConfig.class);
+            return YAML.readValue(Files.readString(file), type);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("worker config " + file + " does not exist");
+            throw new IllegalArgumentException(what + " " + file + " does not exist");
         } catch (UnrecognizedPropertyException e) {
             throw new IllegalArgumentException(file + ": unknown setting '" + e.getPropertyName() + "'"
                     + at(e) + "; known settings there: " + e.getKnownPropertyIds().stream().map(String::valueOf)
                     .sorted().collect(Collectors.joining(", ")));
         } catch (MismatchedInputException e) {
-            if (e.getPath().isEmpty() && e.getTargetType() == WorkerConfig.class
+            if (e.getPath().isEmpty() && e.getTargetType() == type
                     && e.getOriginalMessage().contains("end-of-input")) {
-                throw new IllegalArgumentException(file + " is empty; it needs at least 'models'");
+                throw new IllegalArgumentException(file + " is empty; it needs at least '"
+                        + (type == WorkerConfig.class ? "models" : "policy") + "'");
             }
             throw new IllegalArgumentException(file + at(e) + ": expected " + expected(e.getTargetType()));
         } catch (JsonMappingException e) {
@@ -123,19 +161,8 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + " is not valid YAML: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read worker config " + file + ": " + e.getMessage());
+            throw new IllegalArgumentException("cannot read " + what + " " + file + ": " + e.getMessage());
         }
-        if (config == null) {
-            throw new IllegalArgumentException(file + " is empty; it needs at least 'models' and 'defaultModel'");
-        }
-        Path base = file.toAbsolutePath().getParent();
-        config = new WorkerConfig(config.defaultModel, config.models, config.tools.resolvedAgainst(base),
-                config.policy);
-        String problem = config.problem();
-        if (problem != null) {
-            throw new IllegalArgumentException(file + ": " + problem);
-        }
-        return config;
     }
 
     /** What is wrong with this configuration, or null. */

@@ -11,7 +11,7 @@ import io.braid.testing.JobFixtures;
 import io.braid.testing.ManualClock;
 import io.braid.worker.internal.WorkerModule;
 import io.braid.worker.internal.config.ModelSpec;
-import io.braid.worker.internal.config.PolicySettings;
+import io.braid.schema.policy.PolicySettings;
 import io.braid.worker.internal.config.ToolSettings;
 import io.braid.worker.internal.execute.BranchRunner;
 import io.braid.worker.internal.execute.Cancellations;

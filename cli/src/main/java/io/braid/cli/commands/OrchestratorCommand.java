@@ -6,6 +6,8 @@ import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.orchestrator.ApiTokens;
 import io.braid.schema.RecordLimits;
+import io.braid.schema.policy.PolicySettings;
+import io.braid.worker.WorkerConfig;
 import io.braid.orchestrator.JoinSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -114,6 +116,12 @@ public final class OrchestratorCommand implements Callable<Integer> {
     @Option(names = "--max-branches", description = "Most branches per job (default: ${DEFAULT-VALUE})")
     int maxBranches;
 
+    @Option(names = "--policy-file", defaultValue = "${env:BRAID_POLICY_FILE}", paramLabel = "FILE",
+            description = "The tool and model policy: the 'policy' section of this YAML file, which may be the "
+                    + "workers' config itself. Jobs naming a tool or model their metadata.tenant may not use are "
+                    + "refused at submission (PolicyRefused). Default: every job may use everything")
+    Path policyFile;
+
     /** The tokens file's tokens plus BRAID_API_TOKEN (operate) and BRAID_API_READ_TOKEN (read). */
     private ApiTokens apiTokens() {
         ApiTokens tokens = apiTokensFile == null ? ApiTokens.none() : ApiTokens.load(apiTokensFile);
@@ -141,6 +149,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .maxJobBytes(maxJobBytes)
                 .maxFanOutBytes(maxFanOutBytes)
                 .maxBranches(maxBranches)
+                .policy(policyFile == null ? PolicySettings.allowAll() : WorkerConfig.loadPolicy(policyFile))
                 .advertisedHost(advertisedHost)
                 .join(new JoinSettings(defaultJobDeadline, finishedJobRetention, defaultJobDeadline,
                         JoinSettings.defaults().timerInterval()));

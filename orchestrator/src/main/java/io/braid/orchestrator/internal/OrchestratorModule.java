@@ -1,6 +1,7 @@
 package io.braid.orchestrator.internal;
 
 import io.braid.schema.GroupIds;
+import io.braid.schema.policy.UsePolicy;
 
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.orchestrator.internal.aggregate.Aggregation;
@@ -72,7 +73,8 @@ public class OrchestratorModule {
     public Dispatcher dispatcher() {
         return new Dispatcher(options.kafka(), GroupIds.DISPATCHER,
                 "braid-dispatcher-" + options.instanceId(), options.delivery(), options.topics(), registry(),
-                new JobValidator(Aggregation.SUPPORTED, options.maxBranches()), options.limits(),
+                new JobValidator(Aggregation.SUPPORTED, options.maxBranches(), new UsePolicy(options.policy())),
+                options.limits(),
                 options.maxFanOutBytes(), options.clock());
     }
 

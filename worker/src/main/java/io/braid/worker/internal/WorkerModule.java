@@ -23,7 +23,7 @@ import io.braid.worker.internal.execute.BranchRunner;
 import io.braid.worker.internal.execute.Cancellations;
 import io.braid.worker.internal.execute.LlmBranchExecutor;
 import io.braid.worker.internal.execute.ToolBranchExecutor;
-import io.braid.worker.internal.execute.UsePolicy;
+import io.braid.worker.internal.execute.PolicyCheck;
 import io.braid.worker.internal.models.ChatModels;
 import io.braid.worker.internal.models.ModelRegistry;
 import io.braid.worker.internal.observe.HealthProblems;
@@ -149,7 +149,7 @@ public class WorkerModule {
         if (problem != null) {
             throw new IllegalArgumentException("worker config: " + problem);
         }
-        UsePolicy policy = new UsePolicy(config.policy());
+        PolicyCheck policy = new PolicyCheck(config.policy());
         return Map.of(
                 BranchKind.LLM, new LlmBranchExecutor(models, policy),
                 BranchKind.TOOL, new ToolBranchExecutor(tools, policy),

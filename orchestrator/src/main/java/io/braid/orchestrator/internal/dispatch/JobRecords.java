@@ -79,6 +79,7 @@ final class JobRecords {
             throw new InvalidJobException(ErrorClass.InvalidJob, JobValidator.fieldOf(problems.get(0)),
                     job.getJobId(), "invalid job '" + job.getJobId() + "': " + String.join("; ", problems), null);
         }
+        validator.checkPolicy(job);
         return job;
     }
 

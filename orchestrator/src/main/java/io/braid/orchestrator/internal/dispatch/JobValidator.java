@@ -6,6 +6,7 @@ import io.braid.schema.BranchKind;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.CompletionMode;
 import io.braid.schema.JobRequest;
+import io.braid.schema.policy.UsePolicy;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,10 +21,27 @@ public final class JobValidator {
 
     private final Set<AggregationStrategy> supportedAggregations;
     private final int maxBranches;
+    private final JobPolicy policy;
 
+    /** Under no tool policy: every job may use every tool and model. */
     public JobValidator(Set<AggregationStrategy> supportedAggregations, int maxBranches) {
+        this(supportedAggregations, maxBranches, UsePolicy.allowAll());
+    }
+
+    /** Also refusing jobs that name a tool or model {@code policy} does not allow their tenant. */
+    public JobValidator(Set<AggregationStrategy> supportedAggregations, int maxBranches, UsePolicy policy) {
         this.supportedAggregations = Set.copyOf(supportedAggregations);
         this.maxBranches = maxBranches;
+        this.policy = new JobPolicy(policy);
+    }
+
+    /**
+     * Refuses a valid job ({@link #problems} empty) that names a tool or model the operator's policy does not allow
+     * its tenant: an {@link InvalidJobException} of class {@code PolicyRefused} naming the branch, the tool or model,
+     * the tenant and the setting that decided.
+     */
+    public void checkPolicy(JobRequest job) {
+        policy.check(job);
     }
 
     /** The field a problem (as {@link #problems} words them: the field path first) is about, if it names one. */

@@ -55,7 +55,7 @@ public final class AgentBranchExecutor implements BranchExecutor {
     private final ModelRegistry models;
     private final ToolRegistry tools;
     private final ToolSettings.Agent limits;
-    private final UsePolicy policy;
+    private final PolicyCheck policy;
 
     /** With the default limits ({@link ToolSettings.Agent#defaults()}). */
     public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools) {
@@ -63,12 +63,12 @@ public final class AgentBranchExecutor implements BranchExecutor {
     }
 
     public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools, ToolSettings.Agent limits) {
-        this(models, tools, limits, UsePolicy.allowAll());
+        this(models, tools, limits, PolicyCheck.allowAll());
     }
 
     /** Refusing a model, or a tool in the agent's list, that {@code policy} does not allow the branch's job. */
     public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools, ToolSettings.Agent limits,
-                               UsePolicy policy) {
+                               PolicyCheck policy) {
         this.models = models;
         this.tools = tools;
         this.limits = limits;

@@ -20,14 +20,14 @@ import java.util.List;
 public final class LlmBranchExecutor implements BranchExecutor {
 
     private final ModelRegistry models;
-    private final UsePolicy policy;
+    private final PolicyCheck policy;
 
     public LlmBranchExecutor(ModelRegistry models) {
-        this(models, UsePolicy.allowAll());
+        this(models, PolicyCheck.allowAll());
     }
 
     /** Refusing models {@code policy} does not allow the branch's job. */
-    public LlmBranchExecutor(ModelRegistry models, UsePolicy policy) {
+    public LlmBranchExecutor(ModelRegistry models, PolicyCheck policy) {
         this.models = models;
         this.policy = policy;
     }

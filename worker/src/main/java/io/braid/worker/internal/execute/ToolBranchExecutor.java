@@ -17,14 +17,14 @@ import io.braid.tool.ToolArguments;
 public final class ToolBranchExecutor implements BranchExecutor {
 
     private final ToolRegistry tools;
-    private final UsePolicy policy;
+    private final PolicyCheck policy;
 
     public ToolBranchExecutor(ToolRegistry tools) {
-        this(tools, UsePolicy.allowAll());
+        this(tools, PolicyCheck.allowAll());
     }
 
     /** Refusing tools {@code policy} does not allow the branch's job. */
-    public ToolBranchExecutor(ToolRegistry tools, UsePolicy policy) {
+    public ToolBranchExecutor(ToolRegistry tools, PolicyCheck policy) {
         this.tools = tools;
         this.policy = policy;
     }

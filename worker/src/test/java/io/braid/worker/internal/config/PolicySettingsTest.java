@@ -1,5 +1,6 @@
 package io.braid.worker.internal.config;
 
+import io.braid.schema.policy.PolicySettings;
 import io.braid.worker.WorkerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,5 +74,30 @@ class PolicySettingsTest {
         assertThat(policy.tenants().get("interns").tools()).containsExactly("calculator", "text_stats",
                 "json_extract");
         assertThat(policy.tenants().get("interns").models()).containsExactly("fast");
+    }
+
+    @Test
+    void the_policy_section_alone_is_read_from_a_worker_config_or_a_file_of_its_own() throws Exception {
+        Path workerConfig = Files.writeString(dir.resolve("worker.yaml"), MODELS + """
+                tools: { agent: { maxSteps: 3 } }
+                policy: { default: deny, tenants: { teamA: { tools: [calculator], models: [fast] } } }
+                """);
+        Path alone = Files.writeString(dir.resolve("policy.yaml"), """
+                policy:
+                  tenants:
+                    teamA: { models: [anything] }
+                """);
+
+        assertThat(WorkerConfig.loadPolicy(workerConfig).defaultMode()).isEqualTo(PolicySettings.Mode.DENY);
+        assertThat(WorkerConfig.loadPolicy(alone).tenants().get("teamA").models()).containsExactly("anything");
+        Path badModel = Files.writeString(dir.resolve("bad.yaml"), MODELS
+                + "policy: { tenants: { teamA: { models: [judge] } } }");
+        assertThatThrownBy(() -> WorkerConfig.loadPolicy(badModel))
+                .hasMessageContaining("policy.tenants.teamA.models names 'judge', which is not among the models");
+        assertThatThrownBy(() -> WorkerConfig.loadPolicy(Files.writeString(dir.resolve("none.yaml"), MODELS)))
+                .hasMessageContaining("has no 'policy' section");
+        assertThatThrownBy(() -> WorkerConfig.loadPolicy(Files.writeString(dir.resolve("typo.yaml"),
+                "policy: { tenants: { teamA: { tool: [calculator] } } }")))
+                .hasMessageContaining("unknown setting 'tool'");
     }
 }

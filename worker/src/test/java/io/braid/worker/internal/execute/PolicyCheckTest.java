@@ -5,10 +5,10 @@ import io.braid.schema.BranchSpec;
 import io.braid.schema.BranchTask;
 import io.braid.schema.ToolCall;
 import io.braid.testing.JobFixtures;
-import io.braid.worker.internal.config.PolicySettings.Grant;
-import io.braid.worker.internal.config.PolicySettings.Mode;
-import io.braid.worker.internal.config.PolicySettings.ModelGrant;
-import io.braid.worker.internal.config.PolicySettings;
+import io.braid.schema.policy.PolicySettings.Grant;
+import io.braid.schema.policy.PolicySettings.Mode;
+import io.braid.schema.policy.PolicySettings.ModelGrant;
+import io.braid.schema.policy.PolicySettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The operator's tool and model policy, decided per job tenant and per model, with the setting named. */
-class UsePolicyTest {
+class PolicyCheckTest {
 
     private static final PolicySettings DENY = new PolicySettings(Mode.DENY,
             Map.of("teamA", new Grant(List.of("calculator", "json_extract"), List.of("fast")),
@@ -35,12 +35,12 @@ class UsePolicyTest {
 
     @Test
     void a_listed_tenant_uses_its_granted_tools_and_models_and_nothing_else() {
-        UsePolicy policy = new UsePolicy(DENY);
+        PolicyCheck policy = new PolicyCheck(DENY);
 
         assertThatCode(() -> policy.checkTool(task("teamA"), "calculator")).doesNotThrowAnyException();
         assertThatCode(() -> policy.checkModel(task("teamA"), "fast")).doesNotThrowAnyException();
         assertThatThrownBy(() -> policy.checkTool(task("teamA"), "http_get"))
-                .isInstanceOf(UsePolicy.PolicyRefusedException.class)
+                .isInstanceOf(PolicyCheck.PolicyRefusedException.class)
                 .hasMessage("tool 'http_get' is not allowed for tenant 'teamA' on this worker "
                         + "(policy.tenants.teamA.tools: [calculator, json_extract]); ask the operator to grant it, "
                         + "or use an allowed tool");
@@ -50,7 +50,7 @@ class UsePolicyTest {
 
     @Test
     void default_deny_refuses_jobs_without_a_tenant_unlisted_tenants_and_lists_left_out() {
-        UsePolicy policy = new UsePolicy(DENY);
+        PolicyCheck policy = new PolicyCheck(DENY);
 
         assertThatThrownBy(() -> policy.checkTool(task(null), "calculator"))
                 .hasMessageContaining("for jobs without metadata.tenant").hasMessageContaining("policy.default: deny");
@@ -63,7 +63,7 @@ class UsePolicyTest {
 
     @Test
     void default_allow_lets_unlisted_jobs_use_everything_but_listed_tenants_keep_their_lists() {
-        UsePolicy policy = new UsePolicy(new PolicySettings(Mode.ALLOW,
+        PolicyCheck policy = new PolicyCheck(new PolicySettings(Mode.ALLOW,
                 Map.of("teamA", new Grant(List.of("calculator"), null)), null));
 
         assertThatCode(() -> policy.checkTool(task(null), "http_get")).doesNotThrowAnyException();
@@ -74,14 +74,14 @@ class UsePolicyTest {
 
     @Test
     void an_agents_tool_list_is_checked_against_its_tenant_and_its_model() {
-        UsePolicy policy = new UsePolicy(DENY);
+        PolicyCheck policy = new PolicyCheck(DENY);
 
         assertThatCode(() -> policy.checkAgentTools(task("research"), "fast", List.of("http_get")))
                 .doesNotThrowAnyException();
         assertThatThrownBy(() -> policy.checkAgentTools(task("teamA"), "fast", List.of("calculator", "http_get")))
                 .hasMessageContaining("tool 'http_get'").hasMessageContaining("tenant 'teamA'");
         assertThatThrownBy(() -> policy.checkAgentTools(task("research"), "local", List.of("http_get")))
-                .isInstanceOf(UsePolicy.PolicyRefusedException.class)
+                .isInstanceOf(PolicyCheck.PolicyRefusedException.class)
                 .hasMessageContaining("agents on model 'local'").hasMessageContaining("policy.models.local.tools");
     }
 }

@@ -1,4 +1,4 @@
-package io.braid.worker.internal.config;
+package io.braid.schema.policy;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which tools and models a job may use on this worker ({@code policy} in the config file): the operator's
- * decision, not the job's.
+ * Which tools and models a job may use ({@code policy} in the worker config file, and the orchestrator's
+ * {@code --policy-file}): the operator's decision, not the job's. {@link UsePolicy} decides by it.
  *
  * <pre>
  * policy:
@@ -85,8 +85,9 @@ public record PolicySettings(
     }
 
     /**
-     * What is wrong with the policy, naming the setting, or null. {@code modelNames} are the configured models;
-     * tool names are checked when the worker knows its tools ({@link #toolProblem(Collection)}).
+     * What is wrong with the policy, naming the setting, or null. {@code modelNames} are the configured models (null:
+     * not known here, so model names are not checked); tool names are checked when the worker knows its tools
+     * ({@link #toolProblem(Collection)}).
      */
     public String problem(Set<String> modelNames) {
         for (Map.Entry<String, Grant> tenant : tenants.entrySet()) {
@@ -94,13 +95,13 @@ public record PolicySettings(
             if (tenant.getValue() == null) {
                 return at + " has no settings; give it tools: [...] and/or models: [...]";
             }
-            String unknown = unknown(tenant.getValue().models(), modelNames);
+            String unknown = modelNames == null ? null : unknown(tenant.getValue().models(), modelNames);
             if (unknown != null) {
                 return at + ".models names '" + unknown + "', which is not among the models " + modelNames;
             }
         }
         for (Map.Entry<String, ModelGrant> model : models.entrySet()) {
-            if (!modelNames.contains(model.getKey())) {
+            if (modelNames != null && !modelNames.contains(model.getKey())) {
                 return "policy.models." + model.getKey() + " is not among the models " + modelNames;
             }
             if (model.getValue() == null || model.getValue().tools() == null) {
