@@ -73,6 +73,12 @@ public final class JobValidator {
                     + " this orchestrator accepts up to " + maxBranches + " per job, child jobs included "
                     + "(--max-branches)");
         }
+        checkBranches(job, problems);
+        checkCompletionAndAggregation(job, problems);
+        return problems;
+    }
+
+    private void checkBranches(JobRequest job, List<String> problems) {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < job.getBranches().size(); i++) {
             BranchSpec branch = job.getBranches().get(i);
@@ -103,6 +109,9 @@ public final class JobValidator {
                 problems.add(where + ".maxAttempts " + branch.getMaxAttempts() + " must be 1 or more");
             }
         }
+    }
+
+    private void checkCompletionAndAggregation(JobRequest job, List<String> problems) {
         if (job.getCompletion().getMode() == CompletionMode.QUORUM) {
             Integer quorum = job.getCompletion().getQuorum();
             if (quorum == null || quorum < 1 || quorum > job.getBranches().size()) {
@@ -126,7 +135,6 @@ public final class JobValidator {
         if (strategy == AggregationStrategy.TEMPLATE && job.getAggregation().getTemplate() == null) {
             problems.add("aggregation.template is missing: TEMPLATE needs a text with {{branchId}} placeholders");
         }
-        return problems;
     }
 
     private static void checkPayload(BranchSpec branch, String where, List<String> problems) {
