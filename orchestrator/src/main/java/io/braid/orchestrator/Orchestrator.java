@@ -50,7 +50,7 @@ public final class Orchestrator implements AutoCloseable {
         aggregator.start();
         backlog = api ? module.backlog().start() : null;
         if (api) {
-            module.serveOperations(status, aggregator, dispatcher, backlog);
+            module.serveOperations(status, aggregator, join, dispatcher, backlog);
             status.attach(join);
         }
     }

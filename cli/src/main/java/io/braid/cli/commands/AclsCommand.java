@@ -1,6 +1,5 @@
 package io.braid.cli.commands;
 
-import io.braid.schema.GroupIds;
 
 import io.braid.cli.acls.RoleAcls;
 import io.braid.registry.RegistryOptions;
@@ -35,7 +34,7 @@ public final class AclsCommand implements java.util.concurrent.Callable<Integer>
     @Option(names = "--apply", description = "Create the ACLs (with the Admin API) instead of printing them")
     boolean apply;
 
-    @Option(names = "--worker-group", paramLabel = "GROUP", defaultValue = GroupIds.WORKERS,
+    @Option(names = "--worker-group", paramLabel = "GROUP",
             description = "The workers' share group (default: ${DEFAULT-VALUE})")
     String workerGroup;
 

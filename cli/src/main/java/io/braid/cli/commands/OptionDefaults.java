@@ -31,6 +31,7 @@ public final class OptionDefaults implements CommandLine.IDefaultValueProvider {
         this.environment = environment;
         orchestrator(OrchestratorOptions.builder("defaults:9092", KafkaOptions.DEFAULT_REGISTRY_URL).build());
         worker(WorkerOptions.builder("defaults:9092", KafkaOptions.DEFAULT_REGISTRY_URL).build());
+        put("acls --worker-group", "BRAID_WORKER_GROUP", io.braid.schema.GroupIds.WORKERS);
     }
 
     /** The defaults, with environment variables read from the process's environment. */

@@ -33,7 +33,8 @@ final class Operations {
         Gauge.builder("braid.tasks.backlog", backlog, b -> b.latest() == null ? Double.NaN : b.latest().total())
                 .description("task records the worker share group has not finished (waiting or in flight)")
                 .register(metrics);
-        Gauge.builder("braid.jobs.held", join, j -> j.heldJobs() < 0 ? Double.NaN : j.heldJobs())
+        // held strongly: a gauge keeps only a weak reference to its object unless told otherwise
+        Gauge.builder("braid.jobs.held", join, j -> j.heldJobs() < 0 ? Double.NaN : j.heldJobs()).strongReference(true)
                 .description("jobs whose join state this instance holds (open, or finished within the retention)")
                 .register(metrics);
         Gauge.builder("braid.dead.letters", () -> deadLetters.count() + dispatcher.health().deadLetters())

@@ -127,9 +127,9 @@ public class OrchestratorModule {
     }
 
     /** Health, Prometheus metrics and the backlog, on the job API's port. */
-    public void serveOperations(JobStatusServer status, KafkaStreams aggregator, Dispatcher dispatcher,
-                                TaskBacklog backlog) {
-        Operations.serve(status, aggregator, JoinQueries.over(aggregator, null), dispatcher, deadLetters, backlog);
+    public void serveOperations(JobStatusServer status, KafkaStreams aggregator, JoinQueries join,
+                                Dispatcher dispatcher, TaskBacklog backlog) {
+        Operations.serve(status, aggregator, join, dispatcher, deadLetters, backlog);
     }
 
     /** The aggregator's Kafka Streams settings. */
