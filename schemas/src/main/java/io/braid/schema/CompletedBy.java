@@ -18,7 +18,11 @@ public enum CompletedBy {
     /** Cancelled through the control topic (the API, {@code braid cancel}). */
     CANCELLED,
     /** The dispatcher refused the job; its result carries the rejection. */
-    REJECTED;
+    REJECTED,
+    /** The job's budget (tokens or cost) was spent; unfinished branches are CANCELLED. */
+    BUDGET,
+    /** More branches failed than the job tolerates ({@code completion.toleratedFailures} or its percentage). */
+    TOO_MANY_FAILURES;
 
     /** The enum for a wire name; null for null. Throws for a name this Braid does not know. */
     public static CompletedBy of(String name) {

@@ -349,7 +349,7 @@ public final class JobJoin {
         boolean ruleMet = switch (rule) {
             case FIRST, QUORUM -> true;
             case ALL -> succeeded == total;
-            case FAIL_FAST, DEADLINE, CANCELLED, REJECTED -> false;
+            case FAIL_FAST, DEADLINE, CANCELLED, REJECTED, BUDGET, TOO_MANY_FAILURES -> false;
         };
         return ruleMet ? JobStatus.SUCCEEDED : JobStatus.PARTIAL;
     }
