@@ -112,7 +112,7 @@ class BadJobRecordTest {
     @Test
     void every_bad_record_is_dead_lettered_with_its_reason_and_the_valid_jobs_around_them_complete() throws Exception {
         try (LocalFleet fleet = LocalFleet.start(1, w -> w.simulatedLatency(Duration.ZERO, Duration.ofMillis(5)),
-                o -> o.maxJobBytes(200 * 1024))) {
+                o -> o.maxJobBytes(200 * 1024).maxBranches(1000))) {
             fleet.awaitReady(Duration.ofSeconds(60));
             byte[] branchResult = new AvroSerializer<>(new SchemaRegistryClient(fleet.registryUrl()))
                     .serialize(fleet.topics().results(), JobFixtures.succeeded("someone", "b", "not a job"));

@@ -36,4 +36,12 @@ class CommandLineMistakesTest {
         assertThat(orchestrator.err()).contains("braid orchestrator: poll time 0 ms must be positive")
                 .contains("the default is 5 ms");
     }
+
+    @Test
+    void aMaxConcurrencyBelowOneIsRefusedNamingTheOptionAndTheDefault() {
+        Outcome orchestrator = braid("orchestrator", "--max-concurrency", "0");
+        assertThat(orchestrator.exitCode()).isEqualTo(2);
+        assertThat(orchestrator.err()).contains("braid orchestrator: max concurrency 0 (--max-concurrency, "
+                + "BRAID_MAX_CONCURRENCY) must be 1 or more").contains("the default is 256");
+    }
 }

@@ -41,6 +41,9 @@ import java.util.Objects;
  * @param maxFanOutBytes     the most bytes of tasks one job (with its child jobs) may write: each task carries the
  *                           job's inputs, so inputs times branches is bounded
  * @param maxBranches        the most branches one job may have
+ * @param maxConcurrency     the window of a job that sets no {@code maxConcurrency}: at most this many of its task
+ *                           branches are queued or running at once (the dispatcher publishes the first, the
+ *                           aggregator the next as each finishes); {@value #DEFAULT_MAX_CONCURRENCY} by default
  * @param kafkaProperties    extra Kafka client properties (TLS, SASL) for every client of the orchestrator
  * @param workerGroupId      the workers' share group, whose task backlog the orchestrator measures
  * @param standbyReplicas    warm copies of each aggregator state store kept on other instances, for fast failover
@@ -67,13 +70,19 @@ public record OrchestratorOptions(
         RecordLimits limits,
         long maxFanOutBytes,
         int maxBranches,
+        int maxConcurrency,
         Map<String, String> kafkaProperties,
         String workerGroupId,
         int standbyReplicas,
         PolicySettings policy,
         Clock clock) {
 
-    public static final int DEFAULT_MAX_BRANCHES = 1000;
+    public static final int DEFAULT_MAX_BRANCHES = 10_000;
+    /**
+     * The default window: above the hundred-odd branches of ordinary jobs (they run as before, all at once), far
+     * below a 10,000-branch job, whose tasks then interleave with other jobs' instead of queueing ahead of them.
+     */
+    public static final int DEFAULT_MAX_CONCURRENCY = 256;
     public static final long DEFAULT_MAX_FAN_OUT_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(30);
     /** How long the idle aggregator blocks in poll; an idle exactly-once join's commit waits for the next loop. */
@@ -137,6 +146,11 @@ public record OrchestratorOptions(
         if (maxBranches < 1) {
             throw new IllegalArgumentException("max branches " + maxBranches + " must be 1 or more");
         }
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("max concurrency " + maxConcurrency + " (--max-concurrency, "
+                    + "BRAID_MAX_CONCURRENCY) must be 1 or more: it is how many of a job's branches may run at once; "
+                    + "the default is " + DEFAULT_MAX_CONCURRENCY);
+        }
         if (httpPort > 65_535) {
             throw new IllegalArgumentException("HTTP port " + httpPort + " is not a port; use 0 to 65535");
         }
@@ -191,6 +205,7 @@ public record OrchestratorOptions(
         private RecordLimits limits = RecordLimits.defaults();
         private long maxFanOutBytes = DEFAULT_MAX_FAN_OUT_BYTES;
         private int maxBranches = DEFAULT_MAX_BRANCHES;
+        private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
         private Map<String, String> kafkaProperties = Map.of();
         private String workerGroupId = GroupIds.WORKERS;
         private int standbyReplicas;
@@ -296,6 +311,12 @@ public record OrchestratorOptions(
             return this;
         }
 
+        /** The window of jobs that set none (default {@value #DEFAULT_MAX_CONCURRENCY}). */
+        public Builder maxConcurrency(int value) {
+            this.maxConcurrency = value;
+            return this;
+        }
+
         public Builder standbyReplicas(int value) {
             this.standbyReplicas = value;
             return this;
@@ -329,7 +350,7 @@ public record OrchestratorOptions(
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
                     instanceId, stateDir, delivery, commitInterval, streamsPollTime, join, httpPort, httpBind, apiTokens,
                     advertisedHost,
-                    limits, maxFanOutBytes, maxBranches, kafkaProperties, workerGroupId,
+                    limits, maxFanOutBytes, maxBranches, maxConcurrency, kafkaProperties, workerGroupId,
                     standbyReplicas, policy, clock).validate();
         }
     }

@@ -58,6 +58,7 @@ public final class OptionDefaults implements CommandLine.IDefaultValueProvider {
         put(command + "--standby-replicas", "BRAID_STANDBY_REPLICAS", o.standbyReplicas());
         put(command + "--worker-group", "BRAID_WORKER_GROUP", o.workerGroupId());
         put(command + "--max-branches", "BRAID_MAX_BRANCHES", o.maxBranches());
+        put(command + "--max-concurrency", "BRAID_MAX_CONCURRENCY", o.maxConcurrency());
     }
 
     private void worker(WorkerOptions o) {

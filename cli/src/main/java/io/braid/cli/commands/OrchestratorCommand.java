@@ -116,6 +116,11 @@ public final class OrchestratorCommand implements Callable<Integer> {
     @Option(names = "--max-branches", description = "Most branches per job (default: ${DEFAULT-VALUE})")
     int maxBranches;
 
+    @Option(names = "--max-concurrency",
+            description = "The window of a job that sets no maxConcurrency: at most this many of its branches are "
+                    + "queued or running at once; the next is published as one finishes (default: ${DEFAULT-VALUE})")
+    int maxConcurrency;
+
     @Option(names = "--policy-file", defaultValue = "${env:BRAID_POLICY_FILE}", paramLabel = "FILE",
             description = "The tool and model policy: the 'policy' section of this YAML file, which may be the "
                     + "workers' config itself. Jobs naming a tool or model their metadata.tenant may not use are "
@@ -149,6 +154,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .maxJobBytes(maxJobBytes)
                 .maxFanOutBytes(maxFanOutBytes)
                 .maxBranches(maxBranches)
+                .maxConcurrency(maxConcurrency)
                 .policy(policyFile == null ? PolicySettings.allowAll() : WorkerConfig.loadPolicy(policyFile))
                 .advertisedHost(advertisedHost)
                 .join(new JoinSettings(defaultJobDeadline, finishedJobRetention, defaultJobDeadline,

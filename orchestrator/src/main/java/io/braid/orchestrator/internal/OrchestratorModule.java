@@ -75,7 +75,7 @@ public class OrchestratorModule {
                 "braid-dispatcher-" + options.instanceId(), options.delivery(), options.topics(), registry(),
                 new JobValidator(Aggregation.SUPPORTED, options.maxBranches(), new UsePolicy(options.policy())),
                 options.limits(),
-                options.maxFanOutBytes(), options.clock());
+                options.maxFanOutBytes(), options.maxConcurrency(), options.clock());
     }
 
     /** Writes the job API's cancels and replays to the control topic. */

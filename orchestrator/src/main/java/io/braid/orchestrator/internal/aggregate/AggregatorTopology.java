@@ -50,6 +50,8 @@ public final class AggregatorTopology {
     public static final String TIMERS_STORE_NAME = "job-join-timers";
     /** Each job's kept branch results, keyed {@code <jobId> NUL <branchId>} (see {@link JoinStores}). */
     public static final String RESULTS_STORE_NAME = "job-join-results";
+    /** Each job's manifest, written once per round apart from its small, often written state (see {@link JoinStores}). */
+    public static final String MANIFESTS_STORE_NAME = "job-join-manifests";
 
     private AggregatorTopology() {
     }
@@ -80,6 +82,8 @@ public final class AggregatorTopology {
                 Serdes.String(), AvroSerde.of(registry, JobJoinState.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RESULTS_STORE_NAME),
                 Serdes.String(), AvroSerde.of(registry, BranchResult.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MANIFESTS_STORE_NAME),
+                Serdes.String(), AvroSerde.of(registry, JobManifest.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(TIMERS_STORE_NAME),
                 Serdes.String(), Serdes.String()));
 
@@ -97,7 +101,8 @@ public final class AggregatorTopology {
         KStream<String, JoinOutput> outputs = manifests.merge(results, Named.as("join-inputs"))
                 .merge(controls, Named.as("join-inputs-and-controls"))
                 .process(() -> new JobJoinProcessor(clock, settings, time, commits.get(), deadLetters),
-                        Named.as("job-join"), STORE_NAME, RESULTS_STORE_NAME, TIMERS_STORE_NAME);
+                        Named.as("job-join"), STORE_NAME, MANIFESTS_STORE_NAME, RESULTS_STORE_NAME,
+                        TIMERS_STORE_NAME);
         outputs.filter((jobId, output) -> output instanceof JoinOutput.DeadLetter, named("join-dead-letters"))
                 .mapValues(output -> AggregatorErrors.deadLetterValue(((JoinOutput.DeadLetter) output).input()),
                         named("join-dead-letter"))

@@ -1,44 +1,33 @@
 package io.braid.orchestrator.internal.aggregate;
 
-import io.braid.schema.BranchRef;
-import io.braid.schema.BranchResult;
-import io.braid.schema.BranchStatus;
 import io.braid.schema.CompletedBy;
 import io.braid.schema.CompletionPolicy;
 import io.braid.schema.FailurePolicy;
-import io.braid.schema.JobManifest;
 
-import java.util.Map;
 import java.util.Optional;
 
-/** Decides whether a job is complete from its manifest and the results kept so far. */
+/**
+ * Decides whether a job is complete from its completion policy and counts the join keeps as results arrive (so a
+ * result costs no walk over a wide job's branches).
+ */
 public final class CompletionRule {
 
     private CompletionRule() {
     }
 
     /**
-     * The rule that completes the job now (ALL, QUORUM, FIRST, FAIL_FAST), or empty while the job must wait for
-     * more results.
+     * The rule that completes the job now (TOO_MANY_FAILURES, FAIL_FAST, FIRST, QUORUM, ALL), or empty while the job
+     * must wait for more results.
+     *
+     * @param total     the job's branches
+     * @param finished  branches with a kept result
+     * @param succeeded of those, the ones that succeeded
      */
-    public static Optional<CompletedBy> completedBy(JobManifest manifest, Map<String, BranchResult> results) {
-        CompletionPolicy policy = manifest.getCompletion();
-        int total = manifest.getBranches().size();
-        if (cannotCompleteYet(policy, total, results.size())) {
-            return Optional.empty();
-        }
-        int finished = 0;
-        int succeeded = 0;
-        for (BranchRef branch : manifest.getBranches()) {
-            BranchResult result = results.get(branch.getBranchId());
-            if (result != null) {
-                finished++;
-                if (result.getStatus() == BranchStatus.SUCCEEDED) {
-                    succeeded++;
-                }
-            }
-        }
+    public static Optional<CompletedBy> completedBy(CompletionPolicy policy, int total, int finished, int succeeded) {
         int failed = finished - succeeded;
+        if (tooManyFailures(policy, total, failed)) {
+            return Optional.of(CompletedBy.TOO_MANY_FAILURES);
+        }
         if (failed > 0 && policy.getOnBranchFailure() == FailurePolicy.FAIL_FAST) {
             return Optional.of(CompletedBy.FAIL_FAST);
         }
@@ -58,22 +47,17 @@ public final class CompletionRule {
                 // completes below, once every branch has finished
             }
         }
-        return finished == total ? Optional.of(CompletedBy.ALL) : Optional.empty();
+        return finished >= total ? Optional.of(CompletedBy.ALL) : Optional.empty();
     }
 
     /**
-     * True when fewer results are kept than any rule of {@code policy} needs, so the branches need not be walked:
-     * without this, every result of a wide job walked all its branches. FIRST and FAIL_FAST may complete on any
-     * one result, so they are always walked.
+     * More branches failed than {@code toleratedFailures}, or than {@code toleratedFailurePercent} of the job's
+     * branches (either, when both are set).
      */
-    private static boolean cannotCompleteYet(CompletionPolicy policy, int total, int kept) {
-        if (policy.getOnBranchFailure() == FailurePolicy.FAIL_FAST) {
-            return false;
-        }
-        return switch (policy.getMode()) {
-            case FIRST -> false;
-            case QUORUM -> kept < Math.min(total, policy.getQuorum() == null ? total : policy.getQuorum());
-            case ALL -> kept < total;
-        };
+    static boolean tooManyFailures(CompletionPolicy policy, int total, int failed) {
+        Integer count = policy.getToleratedFailures();
+        Double percent = policy.getToleratedFailurePercent();
+        return count != null && failed > count
+                || percent != null && total > 0 && failed * 100.0 > percent * total;
     }
 }

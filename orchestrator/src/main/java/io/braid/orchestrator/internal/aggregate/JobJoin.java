@@ -19,6 +19,7 @@ import io.braid.schema.JobJoinState;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
+import io.braid.schema.JobUsage;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -103,6 +104,9 @@ public final class JobJoin {
             }
         }
         JobJoinState next = copy(state);
+        if (next.getManifest() != null && next.getFinishedBranches() == null) {
+            JobWindow.recount(next); // a state of an older Braid, kept without counts
+        }
         return switch (input) {
             case JoinInput.Manifest m -> manifest(next, m.manifest(), now, settings);
             case JoinInput.Result r -> {
@@ -125,6 +129,13 @@ public final class JobJoin {
         next.setDeadlineAt(deadline(manifest, settings));
         next.setExpiresAt(null);
         next.setResults(JoinAdmission.admitted(manifest, next.getResults(), refused));
+        JobWindow.recount(next);
+        next.setPublishedTasks(Math.max(next.getPublishedTasks(), JobWindow.firstWindow(manifest)));
+        JobUsage spent = null;
+        for (BranchResult admitted : next.getResults().values()) {
+            spent = Spend.add(spent, admitted);
+        }
+        next.setSpent(spent);
         if (manifest.getRejection() != null) {
             return complete(next, CompletedBy.REJECTED, now, settings).refusing(refused);
         }
@@ -165,30 +176,36 @@ public final class JobJoin {
                 : new Step(state, Optional.empty());
     }
 
-    /** What the job's completion rule makes of its state now: nothing yet, the final aggregation task, or the end. */
+    /**
+     * What the job's state makes of it now: nothing yet but the next tasks of its window, the final aggregation
+     * task, or the end — by too many failures or its completion rule first, then by its budget once spent.
+     */
     private static Step advance(JobJoinState next, Instant now, JoinSettings settings) {
         JobManifest manifest = next.getManifest();
         if (manifest == null) {
             return new Step(next, Optional.empty());
         }
-        Optional<CompletedBy> rule = CompletionRule.completedBy(manifest, next.getResults());
-        if (rule.isEmpty()) {
-            return new Step(next, Optional.empty());
+        if (next.getAggregatingFor() != null) {
+            return next.getResults().get(FinalAggregation.BRANCH_ID) == null ? new Step(next, Optional.empty())
+                    : complete(next, CompletedBy.of(next.getAggregatingFor()), now, settings);
         }
-        if (!FinalAggregation.needsTask(manifest.getAggregation())) {
+        Optional<CompletedBy> rule = CompletionRule.completedBy(manifest.getCompletion(),
+                manifest.getBranches().size(), next.getFinishedBranches(), next.getSucceededBranches());
+        boolean needsTask = FinalAggregation.needsTask(manifest.getAggregation());
+        if (rule.isPresent() && (rule.get() == CompletedBy.TOO_MANY_FAILURES || !needsTask)) {
             return complete(next, rule.get(), now, settings);
         }
-        if (next.getAggregatingFor() == null) {
+        if (Spend.exhausted(manifest.getBudget(), next.getSpent())) {
+            return complete(next, CompletedBy.BUDGET, now, settings);
+        }
+        if (rule.isPresent()) {
             // The branches are done: the answer is one more task, run by a worker; the job completes on its result.
             next.setAggregatingFor(rule.get().name());
             BranchTask finalTask = FinalAggregation.task(manifest, outcomes(manifest, next.getResults(),
                     BranchStatus.CANCELLED), now);
             return new Step(next, Optional.empty(), List.of(finalTask), List.of());
         }
-        if (next.getResults().get(FinalAggregation.BRANCH_ID) == null) {
-            return new Step(next, Optional.empty());
-        }
-        return complete(next, CompletedBy.of(next.getAggregatingFor()), now, settings);
+        return new Step(next, Optional.empty(), JobWindow.topUp(next, now), List.of());
     }
 
     /**
@@ -276,7 +293,14 @@ public final class JobJoin {
         }
         BranchResult kept = results.get(result.getBranchId());
         if (kept == null || kept.getStatus() != BranchStatus.SUCCEEDED) {
+            if (kept != null && JoinStores.same(kept, result)) {
+                return; // the same result again (redelivered): counted once
+            }
             results.put(result.getBranchId(), result);
+            if (state.getManifest() != null) { // results before the manifest are counted when it comes
+                JobWindow.count(state, kept, result);
+                state.setSpent(Spend.add(state.getSpent(), result));
+            }
         }
     }
 
@@ -313,6 +337,7 @@ public final class JobJoin {
                 .setMetadata(manifest.getMetadata())
                 .setParentJobId(manifest.getParentJobId())
                 .setRejection(manifest.getRejection())
+                .setUsage(Spend.of(outcomes, results.get(FinalAggregation.BRANCH_ID)))
                 .build();
     }
 
@@ -342,6 +367,9 @@ public final class JobJoin {
     private static JobStatus status(CompletedBy rule, int succeeded, int total) {
         if (rule == CompletedBy.CANCELLED) {
             return JobStatus.CANCELLED;
+        }
+        if (rule == CompletedBy.TOO_MANY_FAILURES) {
+            return JobStatus.FAILED;
         }
         if (succeeded == 0) {
             return JobStatus.FAILED;
@@ -374,6 +402,8 @@ public final class JobJoin {
                 .setLatencyMs(result.getLatencyMs())
                 .setProviderModel(result.getProviderModel())
                 .setToolCalls(result.getToolCalls())
+                .setCost(result.getCost())
+                .setHedgedCalls(result.getHedgedCalls())
                 .build();
     }
 }

@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Runs {@link JobJoin} for each input, keeping one {@link JobJoinState} per jobId in state stores (the state and its
- * branch results apart, see {@link JoinStores}; open jobs' states also in a {@link JoinStateCache}), and fires the
+ * Runs {@link JobJoin} for each input, keeping one {@link JobJoinState} per jobId in state stores (the state, its
+ * manifest and its branch results apart, see {@link JoinStores}; open jobs' states also in a {@link JoinStateCache}), and fires the
  * join's timers — deadlines and expiries, indexed by time in a third store — from a wall-clock punctuation that reads
  * the injected {@link Clock}. Its time source ({@link JoinTime}) and when it asks for commits
  * ({@link CommitRequests}) come from the delivery mode.
@@ -43,6 +43,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
     private ProcessorContext<String, JoinOutput> context;
     private KeyValueStore<String, JobJoinState> store;
     private KeyValueStore<String, BranchResult> resultsStore;
+    private KeyValueStore<String, io.braid.schema.JobManifest> manifestsStore;
     private KeyValueStore<String, String> timers;
 
     JobJoinProcessor(Clock clock, JoinSettings settings, JoinTime time, CommitRequests commits,
@@ -59,6 +60,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         this.context = context;
         this.store = context.getStateStore(AggregatorTopology.STORE_NAME);
         this.resultsStore = context.getStateStore(AggregatorTopology.RESULTS_STORE_NAME);
+        this.manifestsStore = context.getStateStore(AggregatorTopology.MANIFESTS_STORE_NAME);
         this.timers = context.getStateStore(AggregatorTopology.TIMERS_STORE_NAME);
         cache.clear();
         context.schedule(settings.timerInterval(), PunctuationType.WALL_CLOCK_TIME, timestamp -> fireDueTimers());
@@ -190,7 +192,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         JobJoinState after = step.state();
         if (after != input) {
             saveResults(jobId, resultsBefore, changed, after.getResults());
-            JoinStores.putState(store, jobId, after, before == null ? null : input);
+            JoinStores.putState(store, manifestsStore, jobId, after, before == null ? null : input);
             cache.put(jobId, after);
             moveTimer(jobId, JoinTimers.Kind.DEADLINE, before == null ? null : before.getDeadlineAt(),
                     after.getDeadlineAt());
@@ -237,7 +239,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         if (cached != null) {
             return cached;
         }
-        JobJoinState stored = JoinStores.assemble(store, resultsStore, jobId);
+        JobJoinState stored = JoinStores.assemble(store, manifestsStore, resultsStore, jobId);
         if (stored != null) {
             cache.put(jobId, stored);
         }
@@ -247,6 +249,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
     /** Forgets the job: its state, its results, its cached copy. */
     private void drop(String jobId, JobJoinState state) {
         store.delete(jobId);
+        manifestsStore.delete(jobId);
         state.getResults().keySet().forEach(branchId -> resultsStore.delete(JoinStores.resultKey(jobId, branchId)));
         cache.remove(jobId);
     }

@@ -4,7 +4,6 @@ import io.braid.schema.ErrorClass;
 
 import io.braid.orchestrator.internal.dispatch.ChildJobs;
 import io.braid.schema.BranchKind;
-import io.braid.schema.BranchRef;
 import io.braid.schema.BranchResult;
 import io.braid.schema.JobJoinState;
 import io.braid.schema.JobManifest;
@@ -78,8 +77,7 @@ final class JoinAdmission {
             return aggregating ? Optional.empty() : Optional.of("result for the final aggregation of job '"
                     + manifest.getJobId() + "', which is not aggregating");
         }
-        BranchKind kind = manifest.getBranches().stream().filter(b -> b.getBranchId().equals(branchId))
-                .map(BranchRef::getKind).findFirst().orElse(null);
+        BranchKind kind = ManifestIndex.of(manifest).kind(branchId);
         if (kind == null) {
             return Optional.of("result for branch '" + branchId + "', which job '" + manifest.getJobId()
                     + "' does not have");

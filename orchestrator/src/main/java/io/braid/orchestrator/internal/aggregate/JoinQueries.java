@@ -80,6 +80,8 @@ public interface JoinQueries {
                 return Optional.ofNullable(JoinStores.assemble(
                         streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.STORE_NAME,
                                 QueryableStoreTypes.<String, JobJoinState>keyValueStore())),
+                        streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.MANIFESTS_STORE_NAME,
+                                QueryableStoreTypes.<String, io.braid.schema.JobManifest>keyValueStore())),
                         streams.store(StoreQueryParameters.fromNameAndType(AggregatorTopology.RESULTS_STORE_NAME,
                                 QueryableStoreTypes.<String, BranchResult>keyValueStore())),
                         jobId));

@@ -25,9 +25,10 @@ import java.util.Optional;
 /**
  * A replay, decided inside the join (so it is exactly-once and sees the job's true state): a completed job opens
  * its next round, in which only the requested branches that did not succeed run again — their tasks published by
- * the aggregator from the specs kept in the manifest — while every earlier success is kept as it was. Anything
- * else is refused with a REPLAY_REJECTED event saying why: the round still runs (a second replay at once), nothing
- * to replay (all requested branches succeeded), an unknown branch, or no state for the job.
+ * the aggregator from the specs kept in the manifest, the job's window at a time — while every earlier success is
+ * kept as it was. Anything else is refused with a REPLAY_REJECTED event saying why: the round still runs (a second
+ * replay at once), nothing to replay (all requested branches succeeded), an unknown branch, the job's budget is
+ * spent, or no state for the job.
  */
 public final class Replay {
 
@@ -80,11 +81,15 @@ public final class Replay {
             return rejected(state, now, "nothing to replay: " + String.join(", ", succeeded) + " already succeeded "
                     + "and will not run again");
         }
+        if (Spend.exhausted(manifest.getBudget(), state.getSpent())) {
+            return rejected(state, now, "the job's budget (" + Spend.describe(manifest.getBudget()) + ") is spent: "
+                    + Spend.describe(state.getSpent()) + " so far; submit it again as a new job with a budget of its own");
+        }
 
         int round = manifest.getRound() + 1;
         JobJoinState next = JobJoin.copy(state);
         next.setManifest(JobManifest.newBuilder(manifest).setRound(round).setDispatchedAt(now)
-                .setReplayedBranches(toRun).build());
+                .setReplayedBranches(toRun).setSpecs(onModel(manifest.getSpecs(), toRun, control.getModel())).build());
         Map<String, BranchResult> results = new HashMap<>(next.getResults());
         toRun.forEach(results::remove);
         results.remove(FinalAggregation.BRANCH_ID);
@@ -93,12 +98,16 @@ public final class Replay {
         next.setExpiresAt(null);
         Long deadlineMs = manifest.getCompletion().getDeadlineMs();
         next.setDeadlineAt(now.plus(deadlineMs != null ? Duration.ofMillis(deadlineMs) : settings.defaultDeadline()));
-
-        List<BranchTask> tasks = toRun.stream().map(id -> BranchTask.newBuilder()
-                .setJobId(state.getJobId()).setRound(round).setInputs(manifest.getInputs())
-                .setMetadata(manifest.getMetadata()).setDispatchedAt(now)
-                .setDispatchId(manifest.getDispatchId())
-                .setBranch(onModel(specs.get(id), control.getModel())).build()).toList();
+        JobWindow.recount(next);
+        next.setPublishedTasks(0);
+        List<BranchTask> tasks;
+        if (next.getManifest().getMaxConcurrency() == null) { // no window: every replayed branch at once
+            tasks = ManifestIndex.of(next.getManifest()).tasks().stream()
+                    .map(spec -> JobWindow.task(next.getManifest(), spec, now)).toList();
+            next.setPublishedTasks(tasks.size());
+        } else {
+            tasks = JobWindow.topUp(next, now);
+        }
         String message = "round " + round + " replays " + String.join(", ", toRun)
                 + (control.getModel() != null ? " on model " + control.getModel() : "")
                 + (succeeded.isEmpty() ? "" : "; kept " + String.join(", ", succeeded) + " (already succeeded)");
@@ -106,11 +115,19 @@ public final class Replay {
                 JobEventType.JOB_REPLAYED, message, now)));
     }
 
-    /** The spec with its LLM (or agent) model replaced, when a replay names one. */
-    private static BranchSpec onModel(BranchSpec spec, String model) {
+    /**
+     * The specs with the LLM (or agent) model of the replayed branches replaced, when a replay names one: the round's
+     * later tasks (published as its window frees) are built from them too.
+     */
+    private static List<BranchSpec> onModel(List<BranchSpec> specs, List<String> replayed, String model) {
         if (model == null) {
-            return spec;
+            return specs;
         }
+        java.util.Set<String> ids = new java.util.HashSet<>(replayed);
+        return specs.stream().map(spec -> ids.contains(spec.getBranchId()) ? onModel(spec, model) : spec).toList();
+    }
+
+    private static BranchSpec onModel(BranchSpec spec, String model) {
         BranchSpec copy = BranchSpec.newBuilder(spec).build();
         if (copy.getLlm() != null) {
             copy.getLlm().setModel(model);

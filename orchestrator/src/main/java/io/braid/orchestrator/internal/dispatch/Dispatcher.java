@@ -87,11 +87,23 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, Delivery delivery,
                       Topics topics, SchemaRegistry registry, JobValidator validator, RecordLimits limits,
                       long maxFanOutBytes, Clock clock) {
+        this(kafka, groupId, transactionalId, delivery, topics, registry, validator, limits, maxFanOutBytes, null,
+                clock);
+    }
+
+    /**
+     * As above, with the fleet's default window: a job that sets no {@code maxConcurrency} gets
+     * {@code defaultWindow} (null: none) — the first that many of its task branches are published, the aggregator
+     * publishes the rest as they finish.
+     */
+    public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, Delivery delivery,
+                      Topics topics, SchemaRegistry registry, JobValidator validator, RecordLimits limits,
+                      long maxFanOutBytes, Integer defaultWindow, Clock clock) {
         this.batchCommit = BatchCommit.of(delivery);
         this.topics = topics;
         this.clock = clock;
         this.jobRecords = new JobRecords(topics, new JobDecoder(new AvroDeserializer<>(registry, JobRequest.class)),
-                validator, new AvroSerializer<>(registry), limits, maxFanOutBytes);
+                validator, new AvroSerializer<>(registry), limits, maxFanOutBytes, defaultWindow);
         Map<String, Object> consumerConfig = kafka.config(Map.of());
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         // Static membership: an instance restarted under the same id takes its partitions back at once instead

@@ -53,8 +53,18 @@ final class JobPolicy {
                 case AGENT -> agent(tenant, branch, where);
                 case JOB -> refusal(ChildJobs.child(job, branch, 1), where + ".job.");
             };
+            if (found.isEmpty() && branch.getHedge() != null) {
+                found = model(tenant, branch.getHedge().getModel(), where + ".hedge.model", branch);
+            }
             if (found.isPresent()) {
                 return found;
+            }
+        }
+        if (job.getHedge() != null && job.getHedge().getModel() != null) {
+            Optional<UsePolicy.Refusal> hedge = policy.model(tenant, job.getHedge().getModel());
+            if (hedge.isPresent()) {
+                return Optional.of(new Found(prefix + "hedge.model", "the job's hedge "
+                        + hedge.get().message(WHERE)));
             }
         }
         if (FinalAggregation.needsTask(job.getAggregation())) {

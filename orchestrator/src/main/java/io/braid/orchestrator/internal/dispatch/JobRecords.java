@@ -7,6 +7,7 @@ import io.braid.schema.DeadLetterHeaders;
 import io.braid.schema.ErrorClass;
 
 import io.braid.schema.BranchError;
+import io.braid.schema.BranchTask;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
 import io.braid.schema.JobManifest;
@@ -38,9 +39,17 @@ final class JobRecords {
     private final AvroSerializer<SpecificRecord> serializer;
     private final RecordLimits limits;
     private final long maxFanOutBytes;
+    private final Integer defaultWindow;
 
     JobRecords(Topics topics, JobDecoder decoder, JobValidator validator, AvroSerializer<SpecificRecord> serializer,
                RecordLimits limits, long maxFanOutBytes) {
+        this(topics, decoder, validator, serializer, limits, maxFanOutBytes, null);
+    }
+
+    /** {@code defaultWindow}: the window of a job that sets no {@code maxConcurrency} (null: none). */
+    JobRecords(Topics topics, JobDecoder decoder, JobValidator validator, AvroSerializer<SpecificRecord> serializer,
+               RecordLimits limits, long maxFanOutBytes, Integer defaultWindow) {
+        this.defaultWindow = defaultWindow;
         this.topics = topics;
         this.decoder = decoder;
         this.validator = validator;
@@ -87,19 +96,19 @@ final class JobRecords {
                                                         int taskPartitions, Instant now) {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
         long bytes = 0;
-        for (FanOut fanOut : FanOut.tree(job, Instant.ofEpochMilli(record.timestamp()), now, dispatchId(record))) {
+        for (FanOut fanOut : FanOut.tree(job, Instant.ofEpochMilli(record.timestamp()), now, dispatchId(record),
+                defaultWindow)) {
             String jobId = fanOut.manifest().getJobId();
             out.add(serialized(topics.manifests(), null, jobId, fanOut.manifest(), job));
             for (int i = 0; i < fanOut.tasks().size(); i++) {
                 out.add(serialized(topics.tasks(), TaskPartitions.partition(jobId, i, taskPartitions), jobId,
                         fanOut.tasks().get(i), job));
-                bytes += out.get(out.size() - 1).value().length;
-                if (bytes > maxFanOutBytes) {
-                    throw new InvalidJobException(ErrorClass.TooLarge, null, job.getJobId(),
-                            "the job's tasks add up to more than " + maxFanOutBytes + " bytes (--max-fan-out-bytes):"
-                            + " every task carries the job's inputs, so large inputs times many branches multiply;"
-                            + " pass large inputs by reference or split the job", null);
-                }
+                bytes = addFanOutBytes(bytes, out.get(out.size() - 1).value().length, job);
+            }
+            // The aggregator publishes these later, as the window frees: measured now, so that one that would not
+            // fit refuses the job up front instead of leaving it stuck half done.
+            for (BranchTask later : fanOut.laterTasks()) {
+                bytes = addFanOutBytes(bytes, serialized(topics.tasks(), null, jobId, later, job).value().length, job);
             }
             out.add(serialized(topics.jobEvents(), null, jobId, JobEvent.newBuilder().setJobId(jobId)
                     .setRound(fanOut.manifest().getRound()).setType(JobEventType.JOB_DISPATCHED).setAt(now)
@@ -107,6 +116,16 @@ final class JobRecords {
                             ? "" : ", " + fanOut.childJobs().size() + " as child jobs")).build(), job));
         }
         return out;
+    }
+
+    private long addFanOutBytes(long bytes, int more, JobRequest job) {
+        if (bytes + more > maxFanOutBytes) {
+            throw new InvalidJobException(ErrorClass.TooLarge, null, job.getJobId(),
+                    "the job's tasks add up to more than " + maxFanOutBytes + " bytes (--max-fan-out-bytes):"
+                    + " every task carries the job's inputs, so large inputs times many branches multiply;"
+                    + " pass large inputs by reference or split the job", null);
+        }
+        return bytes + more;
     }
 
     private ProducerRecord<String, byte[]> serialized(String topic, Integer partition, String key,

@@ -75,6 +75,7 @@ public final class JobValidator {
         }
         checkBranches(job, problems);
         checkCompletionAndAggregation(job, problems);
+        FlowControlChecks.check(job, maxBranches, problems);
         return problems;
     }
 

@@ -131,10 +131,13 @@ class CommitWhenDrainedTest {
             KeyValueStore<String, BranchResult> results = Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(AggregatorTopology.RESULTS_STORE_NAME), Serdes.String(),
                     AvroSerde.of(registry, BranchResult.class)).withLoggingDisabled().build();
+            KeyValueStore<String, io.braid.schema.JobManifest> manifests = Stores.keyValueStoreBuilder(
+                    Stores.inMemoryKeyValueStore(AggregatorTopology.MANIFESTS_STORE_NAME), Serdes.String(),
+                    AvroSerde.of(registry, io.braid.schema.JobManifest.class)).withLoggingDisabled().build();
             KeyValueStore<String, String> timers = Stores.keyValueStoreBuilder(
                     Stores.inMemoryKeyValueStore(AggregatorTopology.TIMERS_STORE_NAME), Serdes.String(),
                     Serdes.String()).withLoggingDisabled().build();
-            for (KeyValueStore<?, ?> store : List.of(states, results, timers)) {
+            for (KeyValueStore<?, ?> store : List.of(states, manifests, results, timers)) {
                 store.init(context.getStateStoreContext(), store);
                 context.addStateStore(store);
             }

@@ -1,0 +1,75 @@
+package io.braid.orchestrator.internal.aggregate;
+
+import io.braid.schema.BranchOutcome;
+import io.braid.schema.BranchResult;
+import io.braid.schema.Budget;
+import io.braid.schema.JobUsage;
+import io.braid.schema.TokenUsage;
+
+import java.util.List;
+
+/**
+ * What a job spent on model calls and whether its budget is gone. The join adds each result it keeps to the state's
+ * running total ({@code spent}) in the same step — and so the same transaction — as it keeps the result, so a
+ * redelivered result is neither kept nor counted twice. Pure.
+ */
+final class Spend {
+
+    private Spend() {
+    }
+
+    /** {@code total} with {@code result}'s tokens and cost added (a new record; {@code total} may be null). */
+    static JobUsage add(JobUsage total, TokenUsage usage, Double cost) {
+        if (usage == null && cost == null) {
+            return total;
+        }
+        JobUsage sum = total == null ? new JobUsage(0L, 0L, null) : JobUsage.newBuilder(total).build();
+        if (usage != null) {
+            sum.setInputTokens(sum.getInputTokens() + usage.getInputTokens());
+            sum.setOutputTokens(sum.getOutputTokens() + usage.getOutputTokens());
+        }
+        if (cost != null) {
+            sum.setCost((sum.getCost() == null ? 0 : sum.getCost()) + cost);
+        }
+        return sum;
+    }
+
+    static JobUsage add(JobUsage total, BranchResult result) {
+        return add(total, result.getUsage(), result.getCost());
+    }
+
+    /** The tokens and cost of {@code outcomes} and the final aggregation's result (may be null); null when none had any. */
+    static JobUsage of(List<BranchOutcome> outcomes, BranchResult finalResult) {
+        JobUsage total = null;
+        for (BranchOutcome outcome : outcomes) {
+            total = add(total, outcome.getUsage(), outcome.getCost());
+        }
+        return finalResult == null ? total : add(total, finalResult);
+    }
+
+    /** Whether {@code spent} has reached {@code budget}'s tokens (input plus output) or its cost. */
+    static boolean exhausted(Budget budget, JobUsage spent) {
+        if (budget == null || spent == null) {
+            return false;
+        }
+        boolean tokens = budget.getTokens() != null
+                && spent.getInputTokens() + spent.getOutputTokens() >= budget.getTokens();
+        boolean cost = budget.getCost() != null && spent.getCost() != null && spent.getCost() >= budget.getCost();
+        return tokens || cost;
+    }
+
+    /** "12,000 tokens, cost 0.42" — what a budget or a spend says in messages. */
+    static String describe(JobUsage spent) {
+        if (spent == null) {
+            return "nothing";
+        }
+        return (spent.getInputTokens() + spent.getOutputTokens()) + " tokens"
+                + (spent.getCost() == null ? "" : ", cost " + spent.getCost());
+    }
+
+    static String describe(Budget budget) {
+        return (budget.getTokens() == null ? "" : budget.getTokens() + " tokens")
+                + (budget.getTokens() != null && budget.getCost() != null ? " or " : "")
+                + (budget.getCost() == null ? "" : "cost " + budget.getCost());
+    }
+}
