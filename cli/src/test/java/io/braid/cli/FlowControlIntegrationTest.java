@@ -95,7 +95,8 @@ class FlowControlIntegrationTest {
     }
 
     @Test
-    void a_job_never_has_more_than_its_window_on_the_tasks_topic() {
+    void a_job_never_has_more_than_its_window_on_the_tasks_topic_and_status_and_metrics_show_its_spend()
+            throws Exception {
         JobRequest job = JobFixtures.llmJob("window-1", 60);
         job.setMaxConcurrency(5);
 
@@ -107,6 +108,21 @@ class FlowControlIntegrationTest {
         assertThat(mostInFlight("window-1")).isBetween(1, 5);
         assertThat(result.getUsage().getInputTokens()).isPositive();
         assertOneResult("window-1");
+
+        com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(get("/jobs/window-1"));
+        assertThat(status.path("maxConcurrency").asInt()).isEqualTo(5);
+        assertThat(status.path("usage").path("inputTokens").asLong()).isEqualTo(result.getUsage().getInputTokens());
+        assertThat(get("/metrics")).containsPattern("braid_job_tokens_total\\{direction=\"in\",?} [1-9]")
+                .contains("braid_job_cost_total").containsPattern("braid_jobs_completed_total [1-9]");
+    }
+
+    private static String get(String path) throws Exception {
+        int port = fleet.orchestrator().httpPort().orElseThrow();
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+            return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port
+                    + path)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        }
     }
 
     @Test

@@ -124,6 +124,7 @@ public final class StatusCommand implements Callable<Integer> {
             out.append(" (deadline ").append(status.path("deadlineAt").asText()).append(')');
         }
         out.append(String.format("%n"));
+        out.append(spend(status));
         for (JsonNode branch : status.path("branches")) {
             out.append(String.format("  %-16s %-5s %-13s %-14s %s%n", branch.path("branchId").asText(),
                     branch.path("kind").asText(), branch.path("status").asText(),
@@ -132,5 +133,36 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.append(String.format("(answered by %s)%n", status.path("answeredBy").asText()));
         return out.toString();
+    }
+
+    /**
+     * "  spent 1,234 tokens (1,000 in, 234 out), cost 0.0420 of a budget of 5,000 tokens; window 8, 8 queued or
+     * running" — the lines a job with usage, a budget or a window gets; empty for one with none.
+     */
+    static String spend(JsonNode status) {
+        StringBuilder line = new StringBuilder();
+        JsonNode usage = status.path("usage");
+        if (usage.isObject()) {
+            long in = usage.path("inputTokens").asLong();
+            long out = usage.path("outputTokens").asLong();
+            line.append(String.format("spent %,d tokens (%,d in, %,d out)", in + out, in, out));
+            if (usage.hasNonNull("cost")) {
+                line.append(String.format(", cost %.4f", usage.path("cost").asDouble()));
+            }
+        }
+        JsonNode budget = status.path("budget");
+        if (budget.isObject()) {
+            line.append(line.isEmpty() ? "nothing spent" : "").append(" of a budget of ")
+                    .append(budget.hasNonNull("tokens") ? String.format("%,d tokens", budget.path("tokens").asLong())
+                            : "")
+                    .append(budget.hasNonNull("tokens") && budget.hasNonNull("cost") ? " or " : "")
+                    .append(budget.hasNonNull("cost") ? String.format("cost %.4f", budget.path("cost").asDouble())
+                            : "");
+        }
+        if (status.hasNonNull("maxConcurrency")) {
+            line.append(line.isEmpty() ? "" : "; ").append(String.format("window %d, %d queued or running",
+                    status.path("maxConcurrency").asInt(), status.path("inFlight").asInt()));
+        }
+        return line.isEmpty() ? "" : "  " + line + String.format("%n");
     }
 }

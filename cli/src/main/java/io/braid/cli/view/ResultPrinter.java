@@ -60,6 +60,7 @@ public final class ResultPrinter {
             printTable(result);
         }
         printTimes(result);
+        printUsage(result);
         if (summarised) {
             WideJobSummary.printModels(out, result);
         } else {
@@ -112,6 +113,19 @@ public final class ResultPrinter {
             out.printf(idColumn + " %-10s %-16s %7d ms %7d ms %5d ms  |%s|%n", branch.getBranchId(), branch.getStatus(),
                     fit(branch.getWorkerId(), 16), start, end, end - start, bar(start, end, wallMillis));
         }
+    }
+
+    /** "  Usage: 1,234 tokens (1,000 in, 234 out), cost 0.0420, 3 hedged calls" when the branches reported any. */
+    private void printUsage(JobResult result) {
+        if (result.getUsage() == null) {
+            return;
+        }
+        long in = result.getUsage().getInputTokens();
+        long outTokens = result.getUsage().getOutputTokens();
+        int hedged = result.getBranches().stream().mapToInt(BranchOutcome::getHedgedCalls).sum();
+        out.printf("  Usage: %,d tokens (%,d in, %,d out)%s%s%n", in + outTokens, in, outTokens,
+                result.getUsage().getCost() == null ? "" : String.format(", cost %.4f", result.getUsage().getCost()),
+                hedged == 0 ? "" : ", " + hedged + " hedged call" + (hedged == 1 ? "" : "s"));
     }
 
     /** The wall time, how long the branches took together and one after another, and a word on clock skew. */

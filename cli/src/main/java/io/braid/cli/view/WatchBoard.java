@@ -35,6 +35,8 @@ public final class WatchBoard {
         Instant startedAt;
         Instant finishedAt;
         boolean done;
+        long tokens;
+        Double cost;
     }
 
     private final PrintStream out;
@@ -104,6 +106,10 @@ public final class WatchBoard {
                 }
                 branch.finishedAt = event.getAt();
                 branch.state = String.valueOf(event.getBranchStatus());
+                if (event.getUsage() != null) { // the branch's last finish counts: a redelivered one is not added
+                    branch.tokens = (long) event.getUsage().getInputTokens() + event.getUsage().getOutputTokens();
+                }
+                branch.cost = event.getCost() != null ? event.getCost() : branch.cost;
                 branch.done = true;
             }
             default -> {
@@ -163,8 +169,19 @@ public final class WatchBoard {
 
     private String header() {
         long finished = branches.values().stream().filter(b -> b.done).count();
-        return String.format("Job %s: %d/%d branches finished, %s since submission", jobId, finished,
-                branches.size(), seconds(Duration.between(submittedAt, clock.instant())));
+        return String.format("Job %s: %d/%d branches finished, %s since submission%s", jobId, finished,
+                branches.size(), seconds(Duration.between(submittedAt, clock.instant())), spent());
+    }
+
+    /** ", 1,234 tokens, cost 0.0420": what the finished branches reported, summed; empty before any did. */
+    private String spent() {
+        long tokens = branches.values().stream().mapToLong(b -> b.tokens).sum();
+        List<Double> costs = branches.values().stream().map(b -> b.cost).filter(java.util.Objects::nonNull).toList();
+        if (tokens == 0 && costs.isEmpty()) {
+            return "";
+        }
+        return String.format(", %,d tokens", tokens) + (costs.isEmpty() ? ""
+                : String.format(", cost %.4f", costs.stream().mapToDouble(Double::doubleValue).sum()));
     }
 
     /** How many branches are in each state, waiting ones first: "400 pending, 200 running, 398 SUCCEEDED". */

@@ -82,4 +82,25 @@ class WatchBoardTest {
                 running -> assertThat(running).matches("  running  \\|[ ▁▂▃▄▅▆▇█]{50}\\|  at most 600 at once"),
                 finished -> assertThat(finished).matches("  finished \\|[ ▁▂▃▄▅▆▇█]{50}\\|  at most \\d+ in 40 ms"));
     }
+
+    @Test
+    void finished_branches_tokens_and_cost_are_summed_in_the_header_once_per_branch() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        WatchBoard board = new WatchBoard(new PrintStream(buffer, true, StandardCharsets.UTF_8), false,
+                TWO_SECONDS_IN, "wide-1", SUBMITTED, pending(1_000), Listing.defaults());
+        for (int i = 0; i < 100; i++) {
+            JobEvent finished = event(JobEventType.BRANCH_FINISHED, i, BranchStatus.SUCCEEDED, 1_000 + i);
+            finished.setUsage(new io.braid.schema.TokenUsage(10, 2));
+            finished.setCost(0.001);
+            board.apply(finished);
+        }
+        JobEvent again = event(JobEventType.BRANCH_FINISHED, 0, BranchStatus.SUCCEEDED, 2_000);
+        again.setUsage(new io.braid.schema.TokenUsage(10, 2));
+        again.setCost(0.001);
+        board.apply(again);
+
+        assertThat(buffer.toString(StandardCharsets.UTF_8).lines().toList()).containsExactly(
+                "Job wide-1: 100/1000 branches finished, 2.0s since submission, 1,200 tokens, cost 0.1000; "
+                        + "900 pending, 100 SUCCEEDED");
+    }
 }

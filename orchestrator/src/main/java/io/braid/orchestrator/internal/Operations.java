@@ -7,7 +7,9 @@ import io.braid.orchestrator.internal.aggregate.JoinQueries;
 import io.braid.orchestrator.internal.dispatch.Dispatcher;
 import io.braid.orchestrator.TaskBacklog;
 import io.braid.orchestrator.internal.status.JobStatusServer;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.braid.orchestrator.internal.aggregate.JobMeters;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,7 +19,9 @@ import java.time.Instant;
 
 /**
  * Health, Prometheus metrics (the aggregator's Kafka Streams metrics, {@code braid_tasks_backlog},
- * {@code braid_jobs_held}, {@code braid_dead_letters}) and the backlog as JSON, on the job API's port.
+ * {@code braid_jobs_held}, {@code braid_dead_letters}, and what completed jobs spent: {@code braid_job_tokens_total}
+ * by {@code direction} in / out, {@code braid_job_cost_total}, {@code braid_jobs_completed_total}) and the backlog
+ * as JSON, on the job API's port.
  */
 final class Operations {
 
@@ -27,7 +31,7 @@ final class Operations {
     }
 
     static void serve(JobStatusServer status, KafkaStreams aggregator, JoinQueries join, Dispatcher dispatcher,
-                      AggregatorErrors.DeadLetters deadLetters, TaskBacklog backlog) {
+                      AggregatorErrors.DeadLetters deadLetters, TaskBacklog backlog, JobMeters spend) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new KafkaStreamsMetrics(aggregator).bindTo(metrics);
         Gauge.builder("braid.tasks.backlog", backlog, b -> b.latest() == null ? Double.NaN : b.latest().total())
@@ -40,6 +44,15 @@ final class Operations {
         Gauge.builder("braid.dead.letters", () -> deadLetters.count() + dispatcher.health().deadLetters())
                 .description("records the dispatcher and the aggregator dead-lettered since this instance started")
                 .register(metrics);
+        FunctionCounter.builder("braid.job.tokens", spend, JobMeters::inputTokens).tag("direction", "in")
+                .description("tokens of the model calls of the jobs this instance completed").register(metrics);
+        FunctionCounter.builder("braid.job.tokens", spend, JobMeters::outputTokens).tag("direction", "out")
+                .description("tokens of the model calls of the jobs this instance completed").register(metrics);
+        FunctionCounter.builder("braid.job.cost", spend, JobMeters::cost)
+                .description("cost (in the unit of the workers' price tables) of the jobs this instance completed")
+                .register(metrics);
+        FunctionCounter.builder("braid.jobs.completed", spend, JobMeters::completedJobs)
+                .description("job results this instance emitted").register(metrics);
         status.serveOperations(() -> health(aggregator, dispatcher.health(), deadLetters), metrics::scrape,
                 () -> backlogJson(backlog));
     }

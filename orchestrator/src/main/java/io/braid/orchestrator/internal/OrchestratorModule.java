@@ -47,6 +47,8 @@ public class OrchestratorModule {
     protected final OrchestratorOptions options;
     private SchemaRegistry registry;
     private final AggregatorErrors.DeadLetters deadLetters = new AggregatorErrors.DeadLetters();
+    private final io.braid.orchestrator.internal.aggregate.JobMeters jobMeters =
+            new io.braid.orchestrator.internal.aggregate.JobMeters();
 
     public OrchestratorModule(OrchestratorOptions options) {
         this.options = options.validate();
@@ -105,7 +107,8 @@ public class OrchestratorModule {
     /** Manifests + results → job results: the exactly-once (or at-least-once) join. */
     public Topology aggregatorTopology() {
         return AggregatorTopology.build(options.topics(), registry(), options.clock(),
-                options.join().withMaxResultBytes(options.limits().recordBytes()), options.delivery(), deadLetters);
+                options.join().withMaxResultBytes(options.limits().recordBytes()), options.delivery(), deadLetters,
+                jobMeters);
     }
 
     /** The aggregator, not started; {@code self} is where other instances reach this one's API (null: none). */
@@ -129,7 +132,7 @@ public class OrchestratorModule {
     /** Health, Prometheus metrics and the backlog, on the job API's port. */
     public void serveOperations(JobStatusServer status, KafkaStreams aggregator, JoinQueries join,
                                 Dispatcher dispatcher, TaskBacklog backlog) {
-        Operations.serve(status, aggregator, join, dispatcher, deadLetters, backlog);
+        Operations.serve(status, aggregator, join, dispatcher, deadLetters, backlog, jobMeters);
     }
 
     /** The aggregator's Kafka Streams settings. */

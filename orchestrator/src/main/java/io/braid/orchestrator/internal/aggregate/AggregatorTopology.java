@@ -69,6 +69,12 @@ public final class AggregatorTopology {
      */
     public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings,
                                  Delivery delivery, AggregatorErrors.DeadLetters deadLetters) {
+        return build(topics, registry, clock, settings, delivery, deadLetters, new JobMeters());
+    }
+
+    /** As above, adding what each completed job spent to {@code meters}. */
+    public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings,
+                                 Delivery delivery, AggregatorErrors.DeadLetters deadLetters, JobMeters meters) {
         JoinTime time = switch (delivery) {
             case EXACTLY_ONCE -> JoinTime.clock(clock);
             case LOW_LATENCY -> JoinTime.inputs();
@@ -100,7 +106,7 @@ public final class AggregatorTopology {
 
         KStream<String, JoinOutput> outputs = manifests.merge(results, Named.as("join-inputs"))
                 .merge(controls, Named.as("join-inputs-and-controls"))
-                .process(() -> new JobJoinProcessor(clock, settings, time, commits.get(), deadLetters),
+                .process(() -> new JobJoinProcessor(clock, settings, time, commits.get(), deadLetters, meters),
                         Named.as("job-join"), STORE_NAME, MANIFESTS_STORE_NAME, RESULTS_STORE_NAME,
                         TIMERS_STORE_NAME);
         outputs.filter((jobId, output) -> output instanceof JoinOutput.DeadLetter, named("join-dead-letters"))

@@ -39,6 +39,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
     private final CommitRequests commits;
     private final JoinSettings settings;
     private final AggregatorErrors.DeadLetters deadLetters;
+    private final JobMeters meters;
     private final JoinStateCache cache = new JoinStateCache();
     private ProcessorContext<String, JoinOutput> context;
     private KeyValueStore<String, JobJoinState> store;
@@ -48,6 +49,12 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
 
     JobJoinProcessor(Clock clock, JoinSettings settings, JoinTime time, CommitRequests commits,
                      AggregatorErrors.DeadLetters deadLetters) {
+        this(clock, settings, time, commits, deadLetters, new JobMeters());
+    }
+
+    JobJoinProcessor(Clock clock, JoinSettings settings, JoinTime time, CommitRequests commits,
+                     AggregatorErrors.DeadLetters deadLetters, JobMeters meters) {
+        this.meters = meters;
         this.clock = clock;
         this.settings = settings;
         this.time = time;
@@ -203,6 +210,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
             context.forward(new Record<>(jobId, new JoinOutput.Completed(result),
                     result.getCompletedAt().toEpochMilli()));
             commits.completed();
+            meters.completed(result);
         });
         step.tasks().forEach(task -> context.forward(
                 new Record<>(jobId, new JoinOutput.Task(task), task.getDispatchedAt().toEpochMilli())));

@@ -113,7 +113,9 @@ final class JobRecords {
             out.add(serialized(topics.jobEvents(), null, jobId, JobEvent.newBuilder().setJobId(jobId)
                     .setRound(fanOut.manifest().getRound()).setType(JobEventType.JOB_DISPATCHED).setAt(now)
                     .setMessage(fanOut.manifest().getBranches().size() + " branches" + (fanOut.childJobs().isEmpty()
-                            ? "" : ", " + fanOut.childJobs().size() + " as child jobs")).build(), job));
+                            ? "" : ", " + fanOut.childJobs().size() + " as child jobs") + (fanOut.laterTasks().isEmpty()
+                            ? "" : "; window " + fanOut.manifest().getMaxConcurrency() + ": " + fanOut.tasks().size()
+                            + " published, " + fanOut.laterTasks().size() + " as branches finish")).build(), job));
         }
         return out;
     }

@@ -13,8 +13,10 @@ import java.time.Instant;
 /**
  * A job's status as JSON, from the aggregator's state:
  * {@code {"jobId", "state": WAITING_FOR_MANIFEST | RUNNING | COMPLETED, "round", "status", "completedBy",
- * "submittedAt", "deadlineAt", "completedAt", "branches": [{"branchId", "kind", "status": PENDING | SUCCEEDED |
- * ..., "attempt", "workerId", "startedAt", "finishedAt", "error"}], "answeredBy"}}.
+ * "submittedAt", "deadlineAt", "completedAt", "maxConcurrency", "inFlight" (task branches published and not
+ * finished, when the job has a window), "usage": {"inputTokens", "outputTokens", "cost"} (what the join counted
+ * against the budget, all rounds), "budget": {"tokens", "cost"}, "branches": [{"branchId", "kind", "status": PENDING
+ * | SUCCEEDED | ..., "attempt", "workerId", "startedAt", "finishedAt", "tokens", "cost", "error"}], "answeredBy"}}.
  */
 final class JobStatusView {
 
@@ -41,6 +43,20 @@ final class JobStatusView {
         job.put("submittedAt", text(manifest.getSubmittedAt()));
         job.put("deadlineAt", text(state.getDeadlineAt()));
         job.put("completedAt", completed ? text(state.getCompletedAt()) : null);
+        if (manifest.getMaxConcurrency() != null) {
+            job.put("maxConcurrency", manifest.getMaxConcurrency());
+            job.put("inFlight", completed ? 0 : Math.max(0, state.getPublishedTasks() - state.getFinishedTasks()));
+        }
+        if (state.getSpent() != null) {
+            ObjectNode usage = job.putObject("usage");
+            usage.put("inputTokens", state.getSpent().getInputTokens());
+            usage.put("outputTokens", state.getSpent().getOutputTokens());
+            usage.put("cost", state.getSpent().getCost());
+        }
+        if (manifest.getBudget() != null) {
+            job.putObject("budget").put("tokens", manifest.getBudget().getTokens())
+                    .put("cost", manifest.getBudget().getCost());
+        }
         ArrayNode branches = job.putArray("branches");
         for (BranchRef ref : manifest.getBranches()) {
             ObjectNode branch = branches.addObject();
@@ -56,6 +72,12 @@ final class JobStatusView {
             branch.put("workerId", result.getWorkerId());
             branch.put("startedAt", text(result.getStartedAt()));
             branch.put("finishedAt", text(result.getFinishedAt()));
+            if (result.getUsage() != null) {
+                branch.put("tokens", result.getUsage().getInputTokens() + result.getUsage().getOutputTokens());
+            }
+            if (result.getCost() != null) {
+                branch.put("cost", result.getCost());
+            }
             if (result.getError() != null) {
                 branch.put("error", result.getError().getErrorClass() + ": " + result.getError().getMessage());
             }
