@@ -26,7 +26,7 @@ final class JobWindow {
 
     /** How many of the round's tasks the first window publishes: all of them without a window. */
     static int firstWindow(JobManifest manifest) {
-        int tasks = ManifestIndex.of(manifest).tasks().size();
+        int tasks = ManifestIndex.of(manifest).taskCount();
         Integer window = manifest.getMaxConcurrency();
         return window == null ? tasks : Math.min(window, tasks);
     }
@@ -41,11 +41,11 @@ final class JobWindow {
         if (window == null) {
             return List.of();
         }
-        List<BranchSpec> tasks = ManifestIndex.of(manifest).tasks();
-        long target = Math.min(tasks.size(), (long) window + next.getFinishedTasks());
+        ManifestIndex index = ManifestIndex.of(manifest);
+        long target = Math.min(index.taskCount(), (long) window + next.getFinishedTasks());
         List<BranchTask> published = new ArrayList<>();
         for (int place = next.getPublishedTasks(); place < target; place++) {
-            BranchSpec spec = tasks.get(place);
+            BranchSpec spec = index.task(manifest, place);
             if (!next.getResults().containsKey(spec.getBranchId())) {
                 published.add(task(manifest, spec, now));
             }

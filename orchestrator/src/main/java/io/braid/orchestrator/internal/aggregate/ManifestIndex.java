@@ -5,7 +5,7 @@ import io.braid.schema.BranchRef;
 import io.braid.schema.BranchSpec;
 import io.braid.schema.JobManifest;
 
-import java.util.ArrayList;
+import java.lang.ref.WeakReference;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,53 +15,57 @@ import java.util.Map;
  * What the join looks up in a manifest on every result, indexed once per manifest: a branch's kind, and the open
  * round's task branches in the order their window publishes them (round 1: the non-JOB branches in manifest order; a
  * replay: its replayed branches) with each one's place. Without it a result of a 10,000-branch job scanned every
- * branch. Indexes are kept per manifest object (the join replaces a manifest, never changes it), a bounded number.
+ * branch. The index holds positions, not specs, and its cache (one per job, least recently used dropped first) holds
+ * the manifest weakly: it keeps no manifest alive that the join's state cache has let go.
  */
 final class ManifestIndex {
 
-    /** Indexes kept: as many as the join's state cache holds states, so an open job's is rarely rebuilt. */
-    static final int CAPACITY = JoinStateCache.CAPACITY;
+    /** Jobs whose index is kept; a job whose index was dropped gets it rebuilt on its next input, O(branches). */
+    static final int CAPACITY = 1024;
 
-    private static final Map<Identity, ManifestIndex> INDEXES = new LinkedHashMap<>(256, 0.75f, true) {
+    private record Indexed(WeakReference<JobManifest> manifest, ManifestIndex index) {
+    }
+
+    private static final Map<String, Indexed> INDEXES = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Identity, ManifestIndex> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Indexed> eldest) {
             return size() > CAPACITY;
         }
     };
 
     private final Map<String, BranchKind> kinds = new HashMap<>();
-    private final List<BranchSpec> tasks = new ArrayList<>();
+    private final int[] taskSpecs;
     private final Map<String, Integer> taskPlaces = new HashMap<>();
 
     private ManifestIndex(JobManifest manifest) {
         for (BranchRef branch : manifest.getBranches()) {
             kinds.put(branch.getBranchId(), branch.getKind());
         }
-        Map<String, BranchSpec> specs = new HashMap<>();
-        manifest.getSpecs().forEach(spec -> specs.put(spec.getBranchId(), spec));
-        if (manifest.getReplayedBranches().isEmpty()) {
-            manifest.getSpecs().stream().filter(spec -> spec.getKind() != BranchKind.JOB).forEach(this::addTask);
-        } else {
-            manifest.getReplayedBranches().stream().map(specs::get).filter(java.util.Objects::nonNull)
-                    .forEach(this::addTask);
+        List<BranchSpec> specs = manifest.getSpecs();
+        Map<String, Integer> specPositions = new HashMap<>();
+        for (int i = 0; i < specs.size(); i++) {
+            specPositions.put(specs.get(i).getBranchId(), i);
+        }
+        List<Integer> tasks = manifest.getReplayedBranches().isEmpty()
+                ? java.util.stream.IntStream.range(0, specs.size())
+                        .filter(i -> specs.get(i).getKind() != BranchKind.JOB).boxed().toList()
+                : manifest.getReplayedBranches().stream().map(specPositions::get)
+                        .filter(java.util.Objects::nonNull).toList();
+        taskSpecs = tasks.stream().mapToInt(Integer::intValue).toArray();
+        for (int place = 0; place < taskSpecs.length; place++) {
+            taskPlaces.put(specs.get(taskSpecs[place]).getBranchId(), place);
         }
     }
 
-    private void addTask(BranchSpec spec) {
-        taskPlaces.put(spec.getBranchId(), tasks.size());
-        tasks.add(spec);
-    }
-
-    /** The index of {@code manifest}, built on first use. */
+    /** The index of {@code manifest}, built on first use (and again when the job's manifest was replaced). */
     static ManifestIndex of(JobManifest manifest) {
-        Identity key = new Identity(manifest);
         synchronized (INDEXES) {
-            ManifestIndex index = INDEXES.get(key);
-            if (index == null) {
-                index = new ManifestIndex(manifest);
-                INDEXES.put(key, index);
+            Indexed entry = INDEXES.get(manifest.getJobId());
+            if (entry == null || entry.manifest().get() != manifest) {
+                entry = new Indexed(new WeakReference<>(manifest), new ManifestIndex(manifest));
+                INDEXES.put(manifest.getJobId(), entry);
             }
-            return index;
+            return entry.index();
         }
     }
 
@@ -70,27 +74,19 @@ final class ManifestIndex {
         return kinds.get(branchId);
     }
 
-    /** The open round's task branches, in the order they are published. */
-    List<BranchSpec> tasks() {
-        return tasks;
+    /** How many task branches the open round has. */
+    int taskCount() {
+        return taskSpecs.length;
     }
 
-    /** Where {@code branchId} is among {@link #tasks()}; -1 when it is not a task of the open round. */
+    /** The spec of the open round's task at {@code place} (0 = published first), from {@code manifest}. */
+    BranchSpec task(JobManifest manifest, int place) {
+        return manifest.getSpecs().get(taskSpecs[place]);
+    }
+
+    /** Where {@code branchId} is among the round's tasks; -1 when it is not a task of the open round. */
     int taskPlace(String branchId) {
         Integer place = taskPlaces.get(branchId);
         return place == null ? -1 : place;
-    }
-
-    /** A manifest as a key by identity: Avro's equals and hashCode walk the whole record. */
-    private record Identity(JobManifest manifest) {
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Identity identity && identity.manifest == manifest;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(manifest);
-        }
     }
 }

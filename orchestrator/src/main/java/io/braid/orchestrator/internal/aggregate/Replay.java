@@ -102,8 +102,10 @@ public final class Replay {
         next.setPublishedTasks(0);
         List<BranchTask> tasks;
         if (next.getManifest().getMaxConcurrency() == null) { // no window: every replayed branch at once
-            tasks = ManifestIndex.of(next.getManifest()).tasks().stream()
-                    .map(spec -> JobWindow.task(next.getManifest(), spec, now)).toList();
+            ManifestIndex index = ManifestIndex.of(next.getManifest());
+            tasks = java.util.stream.IntStream.range(0, index.taskCount())
+                    .mapToObj(place -> JobWindow.task(next.getManifest(), index.task(next.getManifest(), place), now))
+                    .toList();
             next.setPublishedTasks(tasks.size());
         } else {
             tasks = JobWindow.topUp(next, now);
