@@ -44,4 +44,17 @@ public final class TaskPartitions {
     public static int partition(String jobId, int branchIndex, int partitions) {
         return partition(jobId, branchIndex, partitions, BRANCHES_PER_PARTITION);
     }
+
+    /**
+     * The partition of a task the aggregator publishes one at a time (the next of a job's window, a replayed branch,
+     * the final aggregation step), spread by its branch id: the window's later tasks of a wide job reach every part
+     * of the fleet, as the dispatcher's runs do, instead of piling onto the partition its job id hashes to.
+     */
+    public static int partition(String jobId, String branchId, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions = " + partitions + "; must be 1 or more");
+        }
+        byte[] key = (jobId + "\u0000" + branchId).getBytes(StandardCharsets.UTF_8);
+        return Utils.toPositive(Utils.murmur2(key)) % partitions;
+    }
 }

@@ -115,7 +115,10 @@ public final class AggregatorTopology {
                 .to(topics.aggregatorDeadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()));
         outputs.filter((jobId, output) -> output instanceof JoinOutput.Task, named("join-tasks"))
                 .mapValues(output -> ((JoinOutput.Task) output).task(), named("join-task"))
-                .to(topics.tasks(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchTask.class)));
+                .to(topics.tasks(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchTask.class))
+                        .withStreamPartitioner((topic, jobId, task, partitions) -> java.util.Optional.of(java.util.Set.of(
+                                io.braid.orchestrator.TaskPartitions.partition(jobId, task.getBranch().getBranchId(),
+                                        partitions)))));
         outputs.filter((jobId, output) -> output instanceof JoinOutput.Event, named("join-events"))
                 .mapValues(output -> ((JoinOutput.Event) output).event(), named("join-event"))
                 .to(topics.jobEvents(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobEvent.class)));

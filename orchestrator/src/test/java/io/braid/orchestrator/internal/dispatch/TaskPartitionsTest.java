@@ -48,4 +48,15 @@ class TaskPartitionsTest {
         assertThatThrownBy(() -> TaskPartitions.partition("job-1", 0, 4, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void the_tasks_the_join_publishes_one_by_one_spread_over_every_partition() {
+        Map<Integer, Long> perPartition = IntStream.range(0, 9_744).boxed().collect(Collectors.groupingBy(
+                i -> TaskPartitions.partition("wide-job", "b" + i, 12), Collectors.counting()));
+
+        assertThat(perPartition).hasSize(12);
+        assertThat(perPartition.values()).allSatisfy(count -> assertThat(count).isBetween(700L, 920L));
+        assertThatThrownBy(() -> TaskPartitions.partition("job-1", "b1", 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
