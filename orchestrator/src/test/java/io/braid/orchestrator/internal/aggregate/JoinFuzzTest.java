@@ -32,7 +32,8 @@ import java.util.Set;
 
 /**
  * The join's pure function over any sequence of inputs a hostile client could write — manifests with any policy,
- * results for any branch, round and dispatch, cancels and replays — and deadlines passing: it never throws, and it
+ * window and budget, results for any branch, round and dispatch with any usage and cost, cancels and replays — and
+ * deadlines passing: it never throws, and it
  * publishes at most one result per round, for its own job.
  */
 class JoinFuzzTest {
@@ -93,7 +94,13 @@ class JoinFuzzTest {
                 .setCompletion(CompletionPolicy.newBuilder().setMode(data.pickValue(CompletionMode.values()))
                         .setQuorum(data.consumeBoolean() ? null : data.consumeInt(-2, 6))
                         .setDeadlineMs(data.consumeBoolean() ? null : (long) data.consumeInt(-5, 100_000))
-                        .setOnBranchFailure(data.pickValue(FailurePolicy.values())).build())
+                        .setOnBranchFailure(data.pickValue(FailurePolicy.values()))
+                        .setToleratedFailures(data.consumeBoolean() ? null : data.consumeInt(-1, 5))
+                        .setToleratedFailurePercent(data.consumeBoolean() ? null : data.consumeDouble()).build())
+                .setMaxConcurrency(data.consumeBoolean() ? null : data.consumeInt(-1, 3))
+                .setBudget(data.consumeBoolean() ? null : io.braid.schema.Budget.newBuilder()
+                        .setTokens(data.consumeBoolean() ? null : (long) data.consumeInt(-5, 50))
+                        .setCost(data.consumeBoolean() ? null : data.consumeDouble()).build())
                 .setAggregation(AggregationSpec.newBuilder().setStrategy(strategy)
                         .setTemplate(data.consumeBoolean() ? null : data.consumeString(40))
                         .setScorer(data.consumeBoolean() ? null : data.consumeString(10))
@@ -113,7 +120,10 @@ class JoinFuzzTest {
                         data.consumeBoolean()))
                 .setWorkerId(data.consumeBoolean() ? "w" : "child job job/" + pick(data, BRANCHES))
                 .setStartedAt(T0).setFinishedAt(T0.plusMillis(data.consumeInt(-1000, 1000)))
-                .setDispatchId(pick(data, DISPATCHES)).build();
+                .setDispatchId(pick(data, DISPATCHES))
+                .setUsage(data.consumeBoolean() ? null : new io.braid.schema.TokenUsage(data.consumeInt(-5, 40),
+                        data.consumeInt(0, 40)))
+                .setCost(data.consumeBoolean() ? null : data.consumeDouble()).build();
     }
 
     private static String pick(FuzzedDataProvider data, String[] values) {
