@@ -18,15 +18,22 @@ final class Spend {
     private Spend() {
     }
 
-    /** {@code total} with {@code result}'s tokens and cost added (a new record; {@code total} may be null). */
+    /**
+     * {@code total} with {@code result}'s tokens and cost added (a new record; {@code total} may be null). A negative
+     * count or a cost that is negative, NaN or infinite — which no price table yields — adds nothing: a bad result
+     * must not give a job its budget back or make it uncountable.
+     */
     static JobUsage add(JobUsage total, TokenUsage usage, Double cost) {
+        if (cost != null && (cost.isNaN() || cost.isInfinite() || cost < 0)) {
+            cost = null;
+        }
         if (usage == null && cost == null) {
             return total;
         }
         JobUsage sum = total == null ? new JobUsage(0L, 0L, null) : JobUsage.newBuilder(total).build();
         if (usage != null) {
-            sum.setInputTokens(sum.getInputTokens() + usage.getInputTokens());
-            sum.setOutputTokens(sum.getOutputTokens() + usage.getOutputTokens());
+            sum.setInputTokens(sum.getInputTokens() + Math.max(0, usage.getInputTokens()));
+            sum.setOutputTokens(sum.getOutputTokens() + Math.max(0, usage.getOutputTokens()));
         }
         if (cost != null) {
             sum.setCost((sum.getCost() == null ? 0 : sum.getCost()) + cost);

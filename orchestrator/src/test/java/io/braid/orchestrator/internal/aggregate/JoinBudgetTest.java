@@ -157,4 +157,22 @@ class JoinBudgetTest {
         assertThat(step.completed()).hasValueSatisfying(r -> assertThat(r.getCompletedBy())
                 .isEqualTo("TOO_MANY_FAILURES"));
     }
+
+    @Test
+    void a_result_with_negative_tokens_or_a_nan_cost_does_not_give_the_budget_back() {
+        JobRequest job = JobFixtures.llmJob("bud5", 4);
+        job.setBudget(Budget.newBuilder().setTokens(100L).setCost(1.0).build());
+        JobJoinState state = apply(JobJoin.empty("bud5"), dispatched(job, null).manifest()).state();
+
+        JobJoin.Step step = apply(state, costing("bud5", "b1", BranchStatus.SUCCEEDED, 60, 0.5));
+        BranchResult hostile = costing("bud5", "b2", BranchStatus.SUCCEEDED, 0, Double.NaN);
+        hostile.setUsage(new TokenUsage(-1_000, -1_000));
+        step = apply(step.state(), hostile);
+        step = apply(step.state(), costing("bud5", "b3", BranchStatus.SUCCEEDED, 40, 0.6));
+
+        assertThat(step.completed()).hasValueSatisfying(r -> assertThat(r.getCompletedBy()).isEqualTo("BUDGET"));
+        assertThat(step.state().getSpent().getCost()).isCloseTo(1.1, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(step.state().getSpent().getInputTokens() + step.state().getSpent().getOutputTokens())
+                .isEqualTo(100);
+    }
 }
