@@ -59,7 +59,8 @@ class FlowControlIntegrationTest {
         }
     }
 
-    private static <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> read(String topic, Class<T> type, String jobId) {
+    private static <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> read(
+            String topic, Class<T> type, String jobId) {
         return TestKafka.readAll(fleet.bootstrapServers(), topic, new AvroDeserializer<>(
                         new SchemaRegistryClient(fleet.registryUrl()), type)).stream()
                 .filter(record -> jobId.equals(record.key())).toList();

@@ -50,7 +50,7 @@ public final class AggregatorTopology {
     public static final String TIMERS_STORE_NAME = "job-join-timers";
     /** Each job's kept branch results, keyed {@code <jobId> NUL <branchId>} (see {@link JoinStores}). */
     public static final String RESULTS_STORE_NAME = "job-join-results";
-    /** Each job's manifest, written once per round apart from its small, often written state (see {@link JoinStores}). */
+    /** Each job's manifest, written once per round, apart from its small, often written state. */
     public static final String MANIFESTS_STORE_NAME = "job-join-manifests";
 
     private AggregatorTopology() {
@@ -116,9 +116,9 @@ public final class AggregatorTopology {
         outputs.filter((jobId, output) -> output instanceof JoinOutput.Task, named("join-tasks"))
                 .mapValues(output -> ((JoinOutput.Task) output).task(), named("join-task"))
                 .to(topics.tasks(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchTask.class))
-                        .withStreamPartitioner((topic, jobId, task, partitions) -> java.util.Optional.of(java.util.Set.of(
-                                io.braid.orchestrator.TaskPartitions.partition(jobId, task.getBranch().getBranchId(),
-                                        partitions)))));
+                        .withStreamPartitioner((topic, jobId, task, partitions) -> java.util.Optional.of(
+                                java.util.Set.of(io.braid.orchestrator.TaskPartitions.partition(jobId,
+                                        task.getBranch().getBranchId(), partitions)))));
         outputs.filter((jobId, output) -> output instanceof JoinOutput.Event, named("join-events"))
                 .mapValues(output -> ((JoinOutput.Event) output).event(), named("join-event"))
                 .to(topics.jobEvents(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobEvent.class)));

@@ -235,7 +235,8 @@ public final class JobJoin {
 
     private static Step complete(JobJoinState next, CompletedBy rule, Instant now, JoinSettings settings) {
         JobManifest manifest = next.getManifest();
-        JobResult result = ResultSize.fit(RoundResult.of(manifest, next.getResults(), rule, now), settings.maxResultBytes());
+        JobResult result = ResultSize.fit(RoundResult.of(manifest, next.getResults(), rule, now),
+                settings.maxResultBytes());
         next.setCompletedRound(manifest.getRound());
         next.setCompletedAt(now);
         next.setCompletedStatus(result.getStatus());

@@ -83,7 +83,8 @@ public final class Replay {
         }
         if (Spend.exhausted(manifest.getBudget(), state.getSpent())) {
             return rejected(state, now, "the job's budget (" + Spend.describe(manifest.getBudget()) + ") is spent: "
-                    + Spend.describe(state.getSpent()) + " so far; submit it again as a new job with a budget of its own");
+                    + Spend.describe(state.getSpent()) + " so far; submit it again as a new job with a budget of its "
+                    + "own");
         }
 
         int round = manifest.getRound() + 1;

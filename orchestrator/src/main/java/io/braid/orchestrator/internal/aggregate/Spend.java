@@ -45,7 +45,7 @@ final class Spend {
         return add(total, result.getUsage(), result.getCost());
     }
 
-    /** The tokens and cost of {@code outcomes} and the final aggregation's result (may be null); null when none had any. */
+    /** The tokens and cost of {@code outcomes} and the final step's result (may be null); null when none had any. */
     static JobUsage of(List<BranchOutcome> outcomes, BranchResult finalResult) {
         JobUsage total = null;
         for (BranchOutcome outcome : outcomes) {
