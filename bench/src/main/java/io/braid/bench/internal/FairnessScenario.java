@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import static io.braid.bench.internal.SuiteContext.awaitSettledShareGroup;
 import static io.braid.bench.internal.SuiteContext.requireSucceeded;
 
 /**
@@ -68,7 +67,7 @@ final class FairnessScenario extends SuiteScenario {
              JobTimer timer = new JobTimer(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             fleet.awaitReady(Duration.ofSeconds(60));
-            awaitSettledShareGroup(fleet);
+            fleet.warmUp(Duration.ofSeconds(60)); // a fresh share group's first deliveries are slow
             suite.warmUp("fairness fleet", () -> requireSucceeded(timer.run(small(), TIMEOUT)));
             for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
                 measure(fleet, timer, clients, run, width);
@@ -155,8 +154,10 @@ final class FairnessScenario extends SuiteScenario {
                 SMALL_BRANCHES + " × " + LATENCY_MS + " ms branches, one job every " + SMALL_JOB_EVERY_MS + " ms"));
         suite.add(new Measurement("fairness", "… beside a " + big + ", window " + WINDOW, "ms", windowed, null, true,
                 enforced));
-        suite.add(new Measurement("fairness", "… ratio to idle, window " + WINDOW, "×", windowedRatio, RATIO_GOAL,
-                true, "#8; ratio within each run"));
+        boolean held = peakWindowed <= enforcedAtMost;
+        suite.add(new Measurement("fairness", "… ratio to idle, window " + WINDOW, "×", windowedRatio,
+                held ? RATIO_GOAL : null, true, held ? "#8; ratio within each run"
+                : "#8 not judged: the window was not enforced (needs per-job windows, issue 20 orchestrator side)"));
         suite.add(new Measurement("fairness", "… beside it, no window (baseline)", "ms", unwindowed, null, true,
                 "the " + big + " with maxConcurrency " + width));
         suite.add(new Measurement("fairness", "… ratio to idle, no window (baseline)", "×", unwindowedRatio, null,

@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static io.braid.bench.internal.SuiteContext.awaitSettledShareGroup;
 import static io.braid.bench.internal.SuiteContext.requireSucceeded;
 
 /**
@@ -70,7 +69,7 @@ final class HedgingScenario extends SuiteScenario {
              JobTimer timer = new JobTimer(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics());
              ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             fleet.awaitReady(Duration.ofSeconds(60));
-            awaitSettledShareGroup(fleet);
+            fleet.warmUp(Duration.ofSeconds(60)); // a fresh share group's first deliveries are slow
             suite.warmUp("hedging fleet", () -> batch(timer, clients, CONCURRENT, false));
             for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
                 boolean hedgedFirst = Math.floorMod(run, 2) == 0;

@@ -13,13 +13,15 @@ import java.util.Map;
  * (10,000) I/O-bound branches of 1 s simulated latency at once. Twice as many task records as the limit go straight
  * on the tasks topic, so the worker stays full for two waves. Reported: the peak in flight (its health endpoint,
  * sampled every 100 ms), its peak RSS (VmHWM) and its CPU time; the goal is 1 GiB RSS. The worker runs
- * {@value #RECORDS_PER_POLL_CAP} or fewer share consumers (records per poll = the limit / that, rounded up).
+ * {@value #CONSUMERS} share consumers or fewer (the worker allows 512): records per poll = the limit / that, rounded
+ * up, at least {@value #MIN_RECORDS_PER_POLL}.
  */
 final class InFlightScenario extends SuiteScenario {
 
     static final double RSS_GOAL_MIB = 1024;
     static final Duration LATENCY = Duration.ofSeconds(1);
-    private static final int RECORDS_PER_POLL_CAP = 500;
+    private static final int CONSUMERS = 250;
+    private static final int MIN_RECORDS_PER_POLL = 20;
     /** The worker's heap cap: what a deployment sets; the RSS goal is for the whole process. */
     private static final String HEAP = "-Xmx640m";
     /**
@@ -37,7 +39,7 @@ final class InFlightScenario extends SuiteScenario {
 
     void run() throws Exception {
         int limit = settings.flow().inFlightBranches();
-        int recordsPerPoll = (limit + RECORDS_PER_POLL_CAP - 1) / RECORDS_PER_POLL_CAP;
+        int recordsPerPoll = Math.max(MIN_RECORDS_PER_POLL, (limit + CONSUMERS - 1) / CONSUMERS);
         out.printf("%n[in-flight: one worker process, --max-in-flight %d, --records-per-poll %d (%d share consumers), "
                 + "%d ms simulated branches, %s]%n", limit, recordsPerPoll, (limit + recordsPerPoll - 1)
                 / recordsPerPoll, LATENCY.toMillis(), HEAP);
@@ -75,7 +77,7 @@ final class InFlightScenario extends SuiteScenario {
                         + "ms");
         try (WorkerProcesses worker = WorkerProcesses.start(fleet, "bench-" + name + ".", PARTITIONS, 1,
                 List.of(HEAP), args, Map.of(), settings.logDir(), name)) {
-            worker.awaitReady(Duration.ofSeconds(90), settings.logDir());
+            worker.awaitReady(Duration.ofMinutes(3), settings.logDir()); // hundreds of share consumers join
             Process process = worker.processes().get(0);
             double cpuBefore = WorkerProcesses.cpuTime(process).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
             List<Integer> samples = new ArrayList<>();
