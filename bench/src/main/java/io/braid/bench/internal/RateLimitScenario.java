@@ -21,7 +21,8 @@ import java.util.Map;
  * {@value #LATENCY_MS} ms. With the workers' {@code rateLimits} set to the provider's limits, the goal is no 429
  * after the first {@value #SETTLE_SECONDS} s and at least 90 % of the allowed rate (the binding limit's share,
  * requests or tokens, over the seconds from the {@value #SETTLE_SECONDS}th to the last accepted call); the
- * baseline, the same workers without {@code rateLimits}, is measured in the same run, the two taking turns.
+ * baseline, the same workers without {@code rateLimits}, is measured in the same run, the two taking turns. Each
+ * run's per-second counts go to {@code logs/rate-limit-RUN-MODE-per-second.csv}.
  */
 final class RateLimitScenario extends SuiteScenario {
 
@@ -110,8 +111,10 @@ final class RateLimitScenario extends SuiteScenario {
                     FleetBenchmark.publishTasks(fleet, workers.topics(), branches, "rate-limit");
                     results.awaitCount(branches, Duration.ofMinutes(10), () -> { });
                 }
-                return RateLimitRun.of(provider.perSecond(), provider.limits(), branches, SETTLE_SECONDS,
-                        (System.nanoTime() - start) / 1e9);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                List<RateLimitedModelServer.Second> perSecond = provider.perSecond();
+                writePerSecond(settings.logDir().resolve(name + "-per-second.csv"), perSecond);
+                return RateLimitRun.of(perSecond, provider.limits(), branches, SETTLE_SECONDS, seconds);
             }
         }
     }
@@ -133,6 +136,14 @@ final class RateLimitScenario extends SuiteScenario {
         Files.createDirectories(file.getParent());
         Files.writeString(file, config);
         return file;
+    }
+
+    /** The provider's per-second counts, for reading a run's shape (its ramp-up, its 429s) after the fact. */
+    private static void writePerSecond(Path file, List<RateLimitedModelServer.Second> perSecond) throws IOException {
+        StringBuilder csv = new StringBuilder("second,accepted,tokens,rejected429\n");
+        perSecond.forEach(s -> csv.append(s.second()).append(',').append(s.accepted()).append(',').append(s.tokens())
+                .append(',').append(s.rejected()).append('\n'));
+        Files.writeString(file, csv);
     }
 
     private void report(List<RateLimitRun> runs, String mode, boolean goals) {
