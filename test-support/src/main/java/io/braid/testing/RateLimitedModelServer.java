@@ -147,7 +147,8 @@ public final class RateLimitedModelServer implements AutoCloseable {
     /** Starts serving on a free loopback port; the window and the per-second counts follow {@code clock}. */
     public static RateLimitedModelServer start(Limits limits, Clock clock) {
         try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+            // a backlog for a fleet of workers connecting at once
+            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
             RateLimitedModelServer fake = new RateLimitedModelServer(http, limits, clock);
             http.createContext("/", fake::handle);
             http.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
