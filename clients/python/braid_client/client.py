@@ -1,13 +1,16 @@
 """Submit jobs to Braid and read their results and progress, with confluent-kafka."""
 
 import json
+import logging
 import time
 import uuid
 
 from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition, OFFSET_BEGINNING
 
 from . import wire
-from .registry import Registry
+from .registry import Registry, RegistryError
+
+log = logging.getLogger(__name__)
 
 
 class BraidError(Exception):
@@ -140,6 +143,21 @@ class BraidClient:
             schema = self._schemas[schema_id] = wire.parse(self._registry.schema_text(schema_id))
         return wire.decode(data, schema)
 
+    def _readable(self, topic, message):
+        """The record in ``message``, or None (logged) for bytes that are not a Braid record: anyone may write to
+        a topic, and a bad record must not end the wait for the real one. An unreachable registry is raised."""
+        try:
+            return self._decode(topic, message.value())
+        except RegistryError as e:
+            if e.status == 0 or e.status >= 500:
+                raise BraidError("cannot read %s: %s" % (topic, e)) from e
+            reason = e
+        except Exception as e:  # wire-format, Avro and schema errors alike: the record is unreadable
+            reason = e
+        log.warning("skipping an unreadable record on %s partition %d offset %d: %s", topic, message.partition(),
+                    message.offset(), reason)
+        return None
+
     def _end_offsets(self, topic):
         consumer = self._consumer()
         try:
@@ -166,8 +184,8 @@ class BraidClient:
                     raise BraidError("cannot read %s: %s" % (topic, message.error()))
                 if message.key() != key or message.value() is None:
                     continue
-                record = self._decode(topic, message.value())
-                if record.get("jobId") == job_id:
+                record = self._readable(topic, message)
+                if record is not None and record.get("jobId") == job_id:
                     yield record
                     if idle:
                         deadline = time.monotonic() + timeout

@@ -55,6 +55,22 @@ class RoundTripTest(unittest.TestCase):
             finished = {e["branchId"] for e in events if e["type"] == "BRANCH_FINISHED"}
             self.assertEqual(finished, {"product", "words"})
 
+    def test_unreadable_records_under_the_jobs_key_are_skipped(self):
+        from confluent_kafka import Producer
+        job_id = "from-python-hostile-" + uuid.uuid4().hex[:8]
+        # written before the job, to the partition its result goes to (the Java partitioner): read first
+        forger = Producer({"bootstrap.servers": BOOTSTRAP, "partitioner": "murmur2_random"})
+        for garbage in (b"not avro", b"\x00\x00\x01\x86\xa0garbage", b"\x00"):
+            forger.produce("braid.job-results", key=job_id.encode("utf-8"), value=garbage)
+        self.assertEqual(forger.flush(30), 0)
+        with BraidClient(BOOTSTRAP, REGISTRY) as submitter:
+            submitter.submit(tool_job(job_id))
+        with BraidClient(BOOTSTRAP, REGISTRY) as reader:  # did not submit it: reads from the beginning
+            with self.assertLogs("braid_client.client", "WARNING") as logged:
+                result = reader.result(job_id, timeout=90)
+        self.assertEqual(result["status"], "SUCCEEDED", result)
+        self.assertEqual(sum("skipping an unreadable record" in line for line in logged.output), 3, logged.output)
+
     def test_the_client_registers_nothing_it_writes_with_the_version_braid_registered(self):
         with BraidClient(BOOTSTRAP, REGISTRY, avro="builtin") as client:
             job_id = client.submit(tool_job("from-python-builtin-" + uuid.uuid4().hex[:8]))
