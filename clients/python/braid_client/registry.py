@@ -31,6 +31,8 @@ class Registry:
             raise ValueError("schema registry URL %r must start with http:// or https://" % url)
         self._authorization = None
         netloc = parts.hostname or ""
+        if ":" in netloc:  # an IPv6 address
+            netloc = "[%s]" % netloc
         if parts.port:
             netloc += ":%d" % parts.port
         if parts.username is not None:
