@@ -52,9 +52,10 @@ public final class SchemaSetup {
                             + "level changed) before this orchestrator can start", e);
                 }
                 if (!options.clock().instant().isBefore(giveUp)) {
+                    String advice = "check --registry-url and that the registry is running";
                     throw new IllegalStateException("cannot register Braid's schemas within "
                             + options.deadline().toSeconds() + " s (" + round + " rounds): " + e.getMessage()
-                            + "; check --registry-url and that the registry is running", e);
+                            + (e.getMessage().contains(advice) ? "" : "; " + advice), e);
                 }
                 log.warn("cannot register Braid's schemas yet (round {}), trying again in {}: {}", round,
                         options.retryPause(), e.getMessage());
