@@ -85,6 +85,8 @@ public final class Hedging {
 
     /** Calls of one request racing on their own virtual threads. */
     private static final class Race {
+        private static final Duration CANCEL_WAIT = Duration.ofSeconds(1);
+
         private record Outcome(int index, ChatResponse response, Throwable failure) {
             ChatResponse answer() {
                 if (failure instanceof RuntimeException runtime) {
@@ -143,9 +145,15 @@ public final class Hedging {
             return (firstCallFailed != null ? firstCallFailed : anyFailed).answer();
         }
 
-        /** Interrupts the calls still running. */
-        void cancel() {
+        /**
+         * Interrupts the calls still running and gives them {@link #CANCEL_WAIT} to stop, so the cut-off call is
+         * billed before the branch's result is written.
+         */
+        void cancel() throws InterruptedException {
             threads.forEach(Thread::interrupt);
+            for (Thread thread : threads) {
+                thread.join(CANCEL_WAIT);
+            }
         }
     }
 }

@@ -26,7 +26,7 @@ public final class Tokens {
         for (ChatMessage message : request.messages()) {
             chars += chars(message);
         }
-        if (request.toolSpecifications() != null) {
+        if (request.toolSpecifications() != null && !request.toolSpecifications().isEmpty()) {
             chars += request.toolSpecifications().toString().length();
         }
         return (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
