@@ -126,4 +126,33 @@ class RateLimitFleetTest {
         assertThat(after / seconds).as("the fleet still uses most of its limit (per second)")
                 .isGreaterThan(REQUESTS_PER_MINUTE / 60.0 * 0.6);
     }
+
+    @Test
+    void one_worker_holds_hundreds_of_limited_priced_branches_in_flight_and_reports_the_flow_meters() {
+        topics = new TaskTopics(kafka, "inflight.");
+        WorkerConfig config = WorkerConfig.simulated("sim", Duration.ofSeconds(2), Duration.ofSeconds(2))
+                .withFlow(Map.of("sim", new RateLimitSpec(1_000_000L, 100_000_000L)),
+                        Map.of("sim", new io.braid.worker.internal.config.PriceSpec(1.0, 4.0)));
+        Worker worker = Worker.start(WorkerOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
+                .topics(topics.topics()).groupId(topics.topics().prefix() + "workers").workerId("wide")
+                .maxInFlight(300).recordsPerPoll(30).progressEvents(false).config(config).build());
+        workers.add(worker);
+        int tasks = 300;
+        topics.publish(IntStream.range(0, tasks)
+                .mapToObj(i -> TaskTopics.llmTask("wide-" + i, "b1", null, "wide " + i, null, 1)).toList());
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> worker.peakInFlight() >= 250);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> topics.results().size() >= tasks);
+
+        assertThat(topics.results()).allSatisfy(result -> {
+            assertThat(result.getStatus()).isEqualTo(BranchStatus.SUCCEEDED);
+            assertThat(result.getUsage()).isNotNull();
+            assertThat(result.getCost()).isEqualTo((result.getUsage().getInputTokens() * 1.0
+                    + result.getUsage().getOutputTokens() * 4.0) / 1e6);
+        });
+        assertThat(worker.scrapeMetrics())
+                .contains("braid_worker_model_rate_allowed{model=\"sim\",worker=\"wide\"} 1000000.0")
+                .contains("braid_worker_model_tokens_allowed{model=\"sim\",worker=\"wide\"} 1.0E8");
+    }
 }

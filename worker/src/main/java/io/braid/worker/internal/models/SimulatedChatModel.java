@@ -97,9 +97,7 @@ public final class SimulatedChatModel implements ChatModel {
         }
         String prompt = system + "\n" + user;
         SplittableRandom random = new SplittableRandom(prompt.hashCode());
-        boolean slow = slowCallShare > 0 && new SplittableRandom(prompt.hashCode() * 0x9E3779B97F4A7C15L
-                + calls.getAndIncrement()).nextDouble() < slowCallShare;
-        simulateLatency(random, slow ? slowCallFactor : 1);
+        simulateLatency(random, nextCallSlow(prompt) ? slowCallFactor : 1);
         List<ToolExecutionResultMessage> toolResults = request.messages().stream()
                 .filter(ToolExecutionResultMessage.class::isInstance).map(ToolExecutionResultMessage.class::cast)
                 .toList();
@@ -133,6 +131,12 @@ public final class SimulatedChatModel implements ChatModel {
                 .tokenUsage(new TokenUsage(words(prompt), words(answer)))
                 .finishReason(FinishReason.STOP)
                 .build();
+    }
+
+    /** Whether this call of {@code prompt} is one of the slow share: drawn from the prompt and the call count. */
+    boolean nextCallSlow(String prompt) {
+        return slowCallShare > 0 && new SplittableRandom(prompt.hashCode() * 0x9E3779B97F4A7C15L
+                + calls.getAndIncrement()).nextDouble() < slowCallShare;
     }
 
     /** The candidate ids of a judge prompt: lines that are just "[id]". */

@@ -153,6 +153,20 @@ class TaskHandlerTest {
     }
 
     @Test
+    void a_branch_without_a_turn_under_its_rate_limit_is_released_with_nothing_published() {
+        BranchRunner runner = new BranchRunner(Map.of(BranchKind.TOOL, task -> {
+            throw new io.braid.worker.internal.flow.NoTurnException("model 'fast' has no turn (rateLimits.fast)");
+        }), calls, RetryPolicy.defaults(), Duration.ofSeconds(5), Duration.ofMinutes(4), "w1", clock, clock::advance,
+                ProgressListener.NONE, new Cancellations());
+        TaskHandler handler = new TaskHandler(TOPICS, new AvroDeserializer<>(schemas, BranchTask.class),
+                new AvroSerializer<>(schemas), producer, runner, metrics, ProgressListener.NONE, 1_000_000,
+                new RegistryRetry(health, clock, clock::advance, Duration.ofSeconds(30)));
+
+        assertThat(handler.handle(taskRecord())).isEqualTo(AcknowledgeType.RELEASE);
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
     void a_result_over_the_limit_is_answered_output_too_large_dead_lettered_and_acknowledged() {
         TaskHandler handler = handler("x".repeat(5_000), 2_048);
 
