@@ -65,7 +65,7 @@ public final class Hedging {
         Race race = new Race(calls, request);
         try {
             race.start(primary);
-            Race.Outcome early = race.next(after.get());
+            Race.Outcome early = race.next(after.get(), calls);
             if (early != null) {
                 return early.answer();
             }
@@ -125,9 +125,24 @@ public final class Hedging {
             }));
         }
 
-        /** The next call to finish, waiting up to {@code wait}; null when none did. */
-        Outcome next(Duration wait) throws InterruptedException {
-            return outcomes.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+        /**
+         * The next call to finish, waiting up to {@code wait} plus the time the calls wait for their turn under a
+         * rate limit meanwhile (the hedge delay counts from when the call could go); null when none finished.
+         */
+        Outcome next(Duration wait, BranchCalls calls) throws InterruptedException {
+            long start = System.nanoTime();
+            long waitedBefore = calls == null ? 0 : calls.waitedNanos();
+            while (true) {
+                long turnWaits = calls == null ? 0 : calls.waitedNanos() - waitedBefore;
+                long left = wait.toNanos() + turnWaits - (System.nanoTime() - start);
+                if (left <= 0) {
+                    return null;
+                }
+                Outcome outcome = outcomes.poll(left, TimeUnit.NANOSECONDS);
+                if (outcome != null) {
+                    return outcome;
+                }
+            }
         }
 
         /** The first successful answer; when every call failed, the first call's failure. */

@@ -84,6 +84,9 @@ final class FlowChatModel implements ChatModel {
                 throw new NoTurnException("model '" + name + "' has no turn under its rate limit (rateLimits." + name
                         + ") within what is left of the record lock; the task is given back for a later delivery");
             }
+            if (calls != null) {
+                calls.waited(wait.toNanos()); // counted as it starts, so the attempt and a hedge's delay extend now
+            }
             try {
                 flow.sleeper().sleep(wait);
             } catch (InterruptedException e) {
@@ -93,9 +96,6 @@ final class FlowChatModel implements ChatModel {
             }
         }
         long waited = System.nanoTime() - waitedFrom;
-        if (waited > 0 && calls != null) {
-            calls.waited(waited);
-        }
         if (waited > Duration.ofMillis(1).toNanos()) {
             flow.listener().waited(name, Duration.ofNanos(waited));
         }

@@ -44,8 +44,12 @@ public final class MemberShare implements AutoCloseable {
         this.onShare = onShare;
     }
 
-    /** Starts reading the membership now and every {@code refresh}. */
+    /**
+     * Reads the membership once now (so a worker joining a busy fleet starts at its share, not at the whole limit),
+     * then every {@code refresh} on a daemon thread.
+     */
     public MemberShare start() {
+        readOnce();
         thread = Thread.ofPlatform().daemon().name(workerId + "-member-share").start(this::run);
         return this;
     }
@@ -60,19 +64,29 @@ public final class MemberShare implements AutoCloseable {
     private void run() {
         while (!closed) {
             try {
-                onShare.accept(share(members(), workerId, ownConsumers));
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException | java.util.concurrent.ExecutionException
-                     | java.util.concurrent.TimeoutException e) {
-                log.debug("cannot describe share group {} (keeping the last share): {}", groupId, e.toString());
-            }
-            try {
                 Thread.sleep(refresh);
             } catch (InterruptedException e) {
                 return;
             }
+            if (!readOnce()) {
+                return;
+            }
         }
+    }
+
+    /** Reads the membership and reports the share; false when interrupted. */
+    private boolean readOnce() {
+        try {
+            onShare.accept(share(members(), workerId, ownConsumers));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (RuntimeException | java.util.concurrent.ExecutionException
+                 | java.util.concurrent.TimeoutException e) {
+            // a group no worker joined yet is not found: this worker is alone so far
+            log.debug("cannot describe share group {} (keeping the last share): {}", groupId, e.toString());
+        }
+        return true;
     }
 
     private List<String> members() throws InterruptedException, java.util.concurrent.ExecutionException,
