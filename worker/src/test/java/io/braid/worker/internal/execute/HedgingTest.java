@@ -154,4 +154,31 @@ class HedgingTest {
         assertThat(result.getError().getMessage()).contains("quick");
         assertThat(server.received()).isEmpty();
     }
+
+    @Test
+    void each_model_call_of_an_agent_is_hedged_and_counted() throws Exception {
+        // every call of 'tail' takes 20 s (a heavy tail of share 1); 'sim' answers at once
+        WorkerConfig config = WorkerConfig.simulated("sim", Duration.ZERO, Duration.ZERO)
+                .withModel("tail", ModelSpec.simulated(Duration.ofSeconds(2), Duration.ofSeconds(2))
+                        .withSlowCalls(1.0, 10));
+        BranchRunner runner = new BranchRunner(WorkerModule.executorsFor(config, ChatModels.build(config,
+                name -> null, false, Clock.systemUTC()), ToolRegistry.builtIns()), calls,
+                new RetryPolicy(1, Duration.ofMillis(10), 2.0, Duration.ofMillis(10)), Duration.ofMinutes(1),
+                Duration.ofMinutes(5), "worker-test", Clock.systemUTC(), Thread::sleep, ProgressListener.NONE,
+                new Cancellations());
+        BranchTask task = BranchTask.newBuilder().setJobId("job").setDispatchedAt(JobFixtures.T0)
+                .setBranch(BranchSpec.newBuilder().setBranchId("agent").setKind(BranchKind.AGENT)
+                        .setHedge(new Hedge(100L, "sim"))
+                        .setAgent(io.braid.schema.AgentCall.newBuilder().setModel("tail").setPrompt("2 + 3")
+                                .setTools(List.of("calculator")).build()).build())
+                .build();
+        long start = System.nanoTime();
+
+        BranchResult result = runner.run(task);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.SUCCEEDED);
+        assertThat(result.getToolCalls()).hasSize(1);
+        assertThat(result.getHedgedCalls()).as("the tool-calling turn and the answering turn").isEqualTo(2);
+    }
 }
