@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * This worker's part of one model's fleet-wide limit: requests and tokens per minute, times this worker's share of
  * the fleet ({@link #share(double)}), times an AIMD factor that halves on each 429 and grows back by a tenth every
- * {@link #INCREASE_EVERY} without one. A 429 also pauses the model until its Retry-After.
+ * {@link #INCREASE_EVERY} without one, counted from the end of the pause a 429 imposes until its Retry-After.
  *
  * <p>Each limit is a GCRA (generic cell rate algorithm) schedule: a call of cost {@code c} may start once the
  * schedule's next free time less {@link #BURST} has come, and moves that time on by {@code c} emission intervals. A
@@ -108,8 +108,8 @@ public final class RateLimiter {
         if (now >= pausedUntil) {
             factor = Math.max(MIN_FACTOR, factor * DECREASE);
         }
-        lastChange = now;
         pausedUntil = Math.max(pausedUntil, now + retryAfter.orElse(DEFAULT_PAUSE).toNanos());
+        lastChange = pausedUntil; // the rate grows back from the end of the pause, however long it was
     }
 
     /** The requests per minute this worker allows itself now; null without a request limit. */
@@ -133,7 +133,7 @@ public final class RateLimiter {
     private void growBack(double now) {
         double every = INCREASE_EVERY.toNanos();
         long steps = (long) ((now - lastChange) / every);
-        if (steps > 0 && now >= pausedUntil) {
+        if (steps > 0) {
             factor = Math.min(1, factor + steps * INCREASE);
             lastChange += steps * every;
         }

@@ -75,11 +75,23 @@ class RateLimiterTest {
                 .as("300/min: 5 a second for 2 s, plus a second's burst, less the first").isBetween(13, 15);
 
         clock.advance(RateLimiter.INCREASE_EVERY.multipliedBy(2));
-        assertThat(limiter.factor()).as("a tenth per 5 s since the 429: 15 s")
-                .isCloseTo(0.8, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(limiter.factor()).as("a tenth per 5 s since the pause ended: 12 s")
+                .isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-9));
         clock.advance(RateLimiter.INCREASE_EVERY.multipliedBy(10));
         assertThat(limiter.factor()).as("never above the share").isEqualTo(1.0);
         assertThat(limiter.allowedRequestsPerMinute()).isEqualTo(600.0);
+    }
+
+    @Test
+    void a_long_retry_after_does_not_count_as_time_without_429s() {
+        RateLimiter limiter = new RateLimiter("fast", new RateLimitSpec(600L, null), clock);
+
+        limiter.rateLimited(Optional.of(Duration.ofMinutes(2)));
+        clock.advance(Duration.ofMinutes(2));
+
+        assertThat(limiter.factor()).isEqualTo(0.5);
+        clock.advance(RateLimiter.INCREASE_EVERY);
+        assertThat(limiter.factor()).isCloseTo(0.6, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
