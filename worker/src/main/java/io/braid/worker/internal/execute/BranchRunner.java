@@ -86,6 +86,15 @@ public final class BranchRunner {
      * registry to read it): that much less of the run budget is left.
      */
     public BranchResult run(BranchTask task, Duration held) throws InterruptedException {
+        return run(task, held, false);
+    }
+
+    /**
+     * As {@link #run(BranchTask, Duration)}; on the record's {@code lastDelivery} a call that gets no turn in time
+     * fails the branch (retriable {@code NoTurnException}) instead of giving the record back, which the share group
+     * would archive unanswered.
+     */
+    public BranchResult run(BranchTask task, Duration held, boolean lastDelivery) throws InterruptedException {
         int maxAttempts = task.getBranch().getMaxAttempts() != null
                 ? task.getBranch().getMaxAttempts() : retryPolicy.defaultMaxAttempts();
         Duration timeout = task.getBranch().getTimeoutMs() != null
@@ -109,7 +118,7 @@ public final class BranchRunner {
                 // its job was cancelled while the call ran (see Cancellations)
                 return result(task, attempt, startedAt, BranchStatus.CANCELLED, branchCalls).build();
             } catch (ExecutionException | TimeoutException e) {
-                if (e.getCause() instanceof NoTurnException noTurn) {
+                if (e.getCause() instanceof NoTurnException noTurn && !lastDelivery) {
                     throw noTurn; // not the branch's failure: its record is given back (see TaskHandler)
                 }
                 if (calls.isShutdown()) {
