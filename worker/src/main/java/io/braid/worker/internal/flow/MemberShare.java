@@ -32,6 +32,7 @@ public final class MemberShare implements AutoCloseable {
     private final DoubleConsumer onShare;
     private volatile Thread thread;
     private volatile boolean closed;
+    private boolean described;
 
     /** @param onShare hears each share read (0 exclusive to 1) */
     public MemberShare(Admin admin, String groupId, String workerId, int ownConsumers, Duration refresh,
@@ -78,13 +79,20 @@ public final class MemberShare implements AutoCloseable {
     private boolean readOnce() {
         try {
             onShare.accept(share(members(), workerId, ownConsumers));
+            described = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
         } catch (RuntimeException | java.util.concurrent.ExecutionException
                  | java.util.concurrent.TimeoutException e) {
-            // a group no worker joined yet is not found: this worker is alone so far
-            log.debug("cannot describe share group {} (keeping the last share): {}", groupId, e.toString());
+            // before the first answer the group may not exist yet (no worker joined): this worker is alone so far
+            if (described) {
+                described = false;
+                log.warn("cannot describe share group {} for this worker's share of the rate limits (keeping the "
+                        + "last share until it answers again): {}", groupId, e.toString());
+            } else {
+                log.debug("cannot describe share group {}: {}", groupId, e.toString());
+            }
         }
         return true;
     }
