@@ -1,11 +1,12 @@
 // Submit a job to Braid and read its result back, with nothing but Confluent's Schema Registry client
 // (@confluentinc/schemaregistry: AvroSerializer / AvroDeserializer) and kafkajs.
 //
-//   node submit-and-read.js BOOTSTRAP REGISTRY_URL JOB_REQUEST_SCHEMA_FILE JOB_ID [v2]
+//   node submit-and-read.js BOOTSTRAP REGISTRY_URL JOB_REQUEST_SCHEMA_FILE JOB_ID [v2|latest]
 //
 // Registers the JobRequest schema itself (as a client in another language would), produces the job to
 // braid.jobs, consumes braid.job-results until the job's result arrives, and prints it as JSON. With "v2" it
-// registers and writes a newer JobRequest with one more optional field (priority), as an upgraded client would.
+// registers and writes a newer JobRequest with one more optional field (priority), as an upgraded client would;
+// with "latest" it registers nothing (autoRegisterSchemas false, useLatestVersion true).
 const fs = require('fs');
 const { Kafka, Partitioners, logLevel } = require('kafkajs');
 const { SchemaRegistryClient, SerdeType, AvroSerializer, AvroDeserializer } = require('@confluentinc/schemaregistry');
@@ -18,14 +19,18 @@ if (!jobId) {
 
 const run = async () => {
   const registry = new SchemaRegistryClient({ baseURLs: [registryUrl] });
-  const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
-  if (variant === 'v2') {
-    schema.fields.push({ name: 'priority', type: ['null', 'int'], default: null });
+  if (variant !== 'latest') {
+    const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
+    if (variant === 'v2') {
+      schema.fields.push({ name: 'priority', type: ['null', 'int'], default: null });
+    }
+    const schemaId = await registry.register('braid.jobs-value', { schemaType: 'AVRO', schema: JSON.stringify(schema) });
+    console.error(`registered the JobRequest schema as id ${schemaId}`);
   }
-  const schemaId = await registry.register('braid.jobs-value', { schemaType: 'AVRO', schema: JSON.stringify(schema) });
-  console.error(`registered the JobRequest schema as id ${schemaId}`);
 
-  const serializer = new AvroSerializer(registry, SerdeType.VALUE, { useLatestVersion: true });
+  // "latest": register nothing, write with the version Braid's orchestrator registered at start-up
+  const serializer = new AvroSerializer(registry, SerdeType.VALUE, variant === 'latest'
+    ? { autoRegisterSchemas: false, useLatestVersion: true } : { useLatestVersion: true });
   const deserializer = new AvroDeserializer(registry, SerdeType.VALUE, {});
   const kafka = new Kafka({ clientId: 'braid-interop-node', brokers: [bootstrap], logLevel: logLevel.WARN });
 

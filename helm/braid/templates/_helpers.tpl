@@ -28,6 +28,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- if or .Values.kafka.tls.enabled .Values.kafka.sasl.enabled .Values.kafka.extraProperties -}}true{{- end -}}
 {{- end -}}
 
+{{/* Whether the worker config has a policy section, which the orchestrator then applies at submission too. */}}
+{{- define "braid.workerPolicy" -}}
+{{- if regexMatch "(?m)^policy:" .Values.worker.config -}}true{{- end -}}
+{{- end -}}
+
 {{/* Environment shared by the orchestrator and the workers: Kafka, the registry, secrets. */}}
 {{- define "braid.commonEnv" -}}
 - name: BRAID_BOOTSTRAP_SERVERS
@@ -35,18 +40,15 @@ app.kubernetes.io/component: {{ .component }}
 - name: BRAID_TOPIC_PREFIX
   value: {{ .Values.kafka.topicPrefix | quote }}
 {{- if .Values.schemaRegistry.basicAuth.enabled }}
-- name: REGISTRY_USERNAME
+- name: BRAID_REGISTRY_USERNAME
   valueFrom:
     secretKeyRef: {name: {{ required "schemaRegistry.basicAuth.secretName is required" .Values.schemaRegistry.basicAuth.secretName }}, key: {{ .Values.schemaRegistry.basicAuth.usernameKey }}}
-- name: REGISTRY_PASSWORD
+- name: BRAID_REGISTRY_PASSWORD
   valueFrom:
     secretKeyRef: {name: {{ .Values.schemaRegistry.basicAuth.secretName }}, key: {{ .Values.schemaRegistry.basicAuth.passwordKey }}}
-- name: BRAID_REGISTRY_URL
-  value: {{ regexReplaceAll "^(https?://)" .Values.schemaRegistry.url "${1}$(REGISTRY_USERNAME):$(REGISTRY_PASSWORD)@" | quote }}
-{{- else }}
+{{- end }}
 - name: BRAID_REGISTRY_URL
   value: {{ .Values.schemaRegistry.url | quote }}
-{{- end }}
 {{- if include "braid.kafkaSecured" . }}
 - name: BRAID_KAFKA_PROPERTIES
   value: /etc/braid/kafka/kafka.properties

@@ -1,6 +1,7 @@
 package io.braid.bench;
 
 import io.braid.bench.internal.BenchFiles;
+import io.braid.bench.internal.FlowSizes;
 import io.braid.bench.internal.Measurement;
 import io.braid.bench.internal.BenchPlot;
 import io.braid.bench.internal.ScenarioBenchmark;
@@ -24,13 +25,14 @@ import java.util.concurrent.Callable;
         description = {"Runs Braid's benchmark scenarios next to the baselines (in-process futures, a Celery chord) "
                 + "on this machine: each scenario after warm-up, several runs, a table of medians and spreads, and "
                 + "JSON + Markdown files in --output.",
-                "Scenarios: fan-in, job-100, speedup, throughput, scale-out, cold-demo (all by default)."},
+                "Scenarios: fan-in, job-100, speedup, throughput, scale-out, cold-demo, wide-job, and the flow-control "
+                        + "ones: rate-limit, fairness, hedging, in-flight (all by default)."},
         subcommands = {BenchFleetCommand.class, BenchAggregatorCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", paramLabel = "NAME", split = ",",
             description = "Run only these (repeatable): fan-in, job-100, speedup, throughput, scale-out, cold-demo, "
-                    + "wide-job")
+                    + "wide-job, rate-limit, fairness, hedging, in-flight")
     List<String> scenarios = List.of();
 
     @Option(names = "--runs", defaultValue = "5", description = "Measured runs per scenario (default: ${DEFAULT-VALUE})")
@@ -60,6 +62,23 @@ public final class BenchCommand implements Callable<Integer> {
                     + "runs of 5000 spread 1.5× and more)")
     int throughputJobs;
 
+    @Option(names = "--rate-limit-branches", defaultValue = "2000",
+            description = "Branches of each rate-limit run, per mode (default: ${DEFAULT-VALUE})")
+    int rateLimitBranches;
+
+    @Option(names = "--fairness-branches", defaultValue = "10000",
+            description = "Branches of the big job in the fairness scenario (default: ${DEFAULT-VALUE})")
+    int fairnessBranches;
+
+    @Option(names = "--hedging-jobs", defaultValue = "200",
+            description = "One-branch jobs per mode of each hedging run (default: ${DEFAULT-VALUE})")
+    int hedgingJobs;
+
+    @Option(names = "--in-flight-branches", defaultValue = "10000",
+            description = "The in-flight scenario's worker's --max-in-flight; it gets twice as many tasks "
+                    + "(default: ${DEFAULT-VALUE})")
+    int inFlightBranches;
+
     @Option(names = "--commit-interval", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "The aggregator's commit interval in the fleets of fan-in, job-100, speedup and throughput "
                     + "(default: the orchestrator's, 30ms), to measure the tuning")
@@ -82,6 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Set<String> chosen = new LinkedHashSet<>(scenarios);
         validate(chosen);
+        FlowSizes flow = new FlowSizes(rateLimitBranches, fairnessBranches, hedgingJobs, inFlightBranches);
         String machine = machine();
         System.out.println("Braid benchmarks on " + machine + "; each fleet warmed up for "
                 + SuiteReport.warmUpUntil(warmUpTime, maxWarmUpTime) + ", then " + runs + " runs after " + warmups + " warm-up run(s)"
@@ -92,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(logs);
         ScenarioBenchmark benchmark = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, warmUpTime,
                 maxWarmUpTime,
-                chosen, fanInJobs, throughputJobs, logs, celeryScript, commitInterval, pollTime), System.out);
+                chosen, fanInJobs, throughputJobs, logs, celeryScript, commitInterval, pollTime, flow), System.out);
         List<Measurement> measurements = benchmark.run();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("machine", machine);
@@ -106,6 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (pollTime != null) {
             figures.put("pollTimeMillis", pollTime.toMillis());
         }
+        figures.put("flowSizes", flow);
         figures.put("measurements", measurements);
         BenchFiles.report(System.out, output, "suite", figures, SuiteReport.table(measurements, machine));
         Path markdown = output.resolve("suite-latest.md");

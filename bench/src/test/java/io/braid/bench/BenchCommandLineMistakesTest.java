@@ -50,6 +50,20 @@ class BenchCommandLineMistakesTest {
     }
 
     @Test
+    void aFlowScenarioTooSmallToMeasureIsRefusedNamingTheOption() {
+        Outcome bench = braid("bench", "--scenario", "in-flight", "--in-flight-branches", "5");
+        assertThat(bench.exitCode()).isEqualTo(2);
+        assertThat(bench.err()).contains("--in-flight-branches 5 is too small to measure; use 100 or more");
+    }
+
+    @Test
+    void anInFlightLimitBeyondWhatOneWorkerIsAskedForIsRefusedWithTheLimit() {
+        Outcome bench = braid("bench", "--scenario", "in-flight", "--in-flight-branches", "1000000");
+        assertThat(bench.exitCode()).isEqualTo(2);
+        assertThat(bench.err()).contains("--in-flight-branches 1000000 is more than 50000");
+    }
+
+    @Test
     void withoutACommandTheJarNamesTheOneItRuns() {
         Outcome none = braid();
         assertThat(none.exitCode()).isEqualTo(2);

@@ -8,6 +8,7 @@ import io.braid.cli.commands.OrchestratorCommand;
 import io.braid.cli.commands.ReplayCommand;
 import io.braid.cli.commands.ResultCommand;
 import io.braid.cli.commands.RunCommand;
+import io.braid.cli.commands.SchemasCommand;
 import io.braid.cli.commands.StackCommand;
 import io.braid.cli.commands.StatusCommand;
 import io.braid.cli.commands.SubmitCommand;
@@ -22,7 +23,8 @@ import picocli.CommandLine.Command;
         description = "Fan jobs out into parallel LLM and tool branches on Kafka, and join the results.",
         subcommands = {DemoCommand.class, RunCommand.class, SubmitCommand.class, ResultCommand.class,
                 StatusCommand.class, WatchCommand.class, CancelCommand.class, ReplayCommand.class, DlqCommand.class,
-                StackCommand.class, OrchestratorCommand.class, WorkerCommand.class, AclsCommand.class},
+                StackCommand.class, OrchestratorCommand.class, WorkerCommand.class, AclsCommand.class,
+                SchemasCommand.class},
         footer = {"%nbraid bench runs Braid's benchmark scenarios next to their baselines: 'braid bench --help' "
                 + "(a jar of its own, module bench/, see bench/README.md)."})
 public final class Main implements Runnable {

@@ -11,12 +11,13 @@ import java.util.regex.Pattern;
 /**
  * Which {@code BRAID_*} environment variables a braid command reads: those its options default from (in their
  * annotations or through {@link io.braid.cli.commands.OptionDefaults}), and the
- * secrets an option's description names as read from the environment (tokens never have an option value).
+ * secrets an option's description names as read from the environment (tokens and registry credentials never
+ * have an option value).
  */
 final class BraidEnvironment {
 
     private static final Pattern ENV = Pattern.compile("\\$\\{env:(BRAID_[A-Z0-9_]+)");
-    private static final Pattern SECRET = Pattern.compile("BRAID_[A-Z0-9_]*TOKEN\\b");
+    private static final Pattern SECRET = Pattern.compile("BRAID_[A-Z0-9_]*(TOKEN|USERNAME|PASSWORD)\\b");
 
     private BraidEnvironment() {
     }

@@ -90,6 +90,21 @@ class ConfluentClientInteropTest {
     }
 
     @Test
+    void a_node_client_with_auto_register_off_writes_with_the_schema_braid_registered() throws Exception {
+        Path schema = prepare();
+        try (LocalFleet fleet = LocalFleet.start(1, w -> w.simulatedLatency(Duration.ZERO, Duration.ofMillis(5)))) {
+            fleet.awaitReady(Duration.ofSeconds(60));
+
+            JsonNode result = nodeClient(fleet, schema, "from-node-latest", "latest");
+
+            assertThat(result.path("status").asText()).isEqualTo("SUCCEEDED");
+            assertThat(result.path("output").asText()).contains("\"product\":\"42\"");
+            assertThat(new SchemaRegistryClient(fleet.registryUrl()).latest("braid.jobs-value").version())
+                    .as("the client registered nothing").isEqualTo(1);
+        }
+    }
+
+    @Test
     void a_client_on_a_newer_job_schema_and_one_on_the_old_are_both_served() throws Exception {
         Path schema = prepare();
         try (LocalFleet fleet = LocalFleet.start(1, w -> w.simulatedLatency(Duration.ZERO, Duration.ofMillis(5)))) {

@@ -72,6 +72,18 @@ class DockerDeploymentTest {
     }
 
     @Test
+    void theOrchestratorJudgesTheWorkersPolicyFromTheSameFile() throws IOException {
+        Map<?, ?> env = (Map<?, ?>) service("orchestrator").get("environment");
+        String policyFile = env.get("BRAID_POLICY_FILE").toString();
+        assertThat(service("orchestrator").get("volumes").toString())
+                .contains("./deploy/compose/worker.yaml:" + policyFile + ":ro");
+        assertThat(((Map<?, ?>) service("worker").get("environment")).get("BRAID_WORKER_CONFIG")).isEqualTo(policyFile);
+        java.nio.file.Path file = ROOT.resolve("deploy/compose/worker.yaml");
+        assertThat(new io.braid.schema.policy.UsePolicy(io.braid.worker.WorkerConfig.loadPolicy(file)).allowsEverything())
+                .as("the file has a policy section the orchestrator reads; it allows all until edited").isTrue();
+    }
+
+    @Test
     void composePublishesOnLoopbackAndTheApiAndMetricsTakeTokens() throws IOException {
         for (String name : List.of("kafka", "schema-registry", "orchestrator")) {
             assertThat((List<?>) service(name).get("ports")).as(name)

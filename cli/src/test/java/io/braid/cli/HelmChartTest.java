@@ -165,13 +165,21 @@ class HelmChartTest {
                     .containsEntry("KAFKA_SASL_JAAS_CONFIG", "from secretKeyRef:kafka-braid-user")
                     .doesNotContainKeys("KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD")
                     .containsEntry("KAFKA_TRUSTSTORE_PASSWORD", "from secretKeyRef:kafka-ca")
-                    .containsEntry("REGISTRY_PASSWORD", "from secretKeyRef:registry-credentials")
-                    .containsEntry("BRAID_REGISTRY_URL", "https://$(REGISTRY_USERNAME):$(REGISTRY_PASSWORD)@registry.example.com");
+                    .containsEntry("BRAID_REGISTRY_USERNAME", "from secretKeyRef:registry-credentials")
+                    .containsEntry("BRAID_REGISTRY_PASSWORD", "from secretKeyRef:registry-credentials")
+                    .as("raw credentials stay out of the URL: Braid encodes them")
+                    .containsEntry("BRAID_REGISTRY_URL", "https://registry.example.com");
             assertThat(pod.at("/spec/template/spec/volumes").findValuesAsText("secretName")).as(workload)
                     .contains("kafka-ca");
             assertThat(pod.at("/spec/template/spec/containers/0/volumeMounts").findValuesAsText("mountPath"))
                     .contains("/etc/braid/kafka", "/etc/braid/kafka-tls");
         }
+        JsonNode orchestrator = manifests.get("StatefulSet/braid-orchestrator");
+        assertThat(env(orchestrator)).as("the workers' policy is judged at submission too")
+                .containsEntry("BRAID_POLICY_FILE", "/etc/braid/worker/worker.yaml");
+        assertThat(orchestrator.at("/spec/template/spec/volumes").findValuesAsText("name")).contains("braid-worker");
+        assertThat(env(render("default").get("StatefulSet/braid-orchestrator"))).as("no policy, no policy file")
+                .doesNotContainKey("BRAID_POLICY_FILE");
         assertThat(env(manifests.get("Deployment/braid-worker")))
                 .containsEntry("OPENAI_API_KEY", "from secretKeyRef:braid-provider-keys")
                 .containsEntry("ANTHROPIC_API_KEY", "from secretKeyRef:braid-provider-keys");

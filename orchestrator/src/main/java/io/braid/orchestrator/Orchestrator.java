@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An orchestrator process: the dispatcher (jobs → manifests + tasks) and the aggregator (manifests + results → job
- * results), with the job API when it is on. {@link #start} creates missing topics and starts both; the parts are
+ * results), with the job API when it is on. {@link #start} creates missing topics, registers Braid's schemas
+ * ({@link SchemaSetup}) and starts both; the parts are
  * made by an {@link OrchestratorModule}, the one place they are wired.
  */
 public final class Orchestrator implements AutoCloseable {
@@ -34,6 +35,7 @@ public final class Orchestrator implements AutoCloseable {
         OrchestratorOptions options = module.options();
         TopicSetup.ensureTopics(options.kafka(), options.topics(), options.partitions(),
                 options.replicationFactor(), options.limits());
+        SchemaSetup.registerAll(module.registry(), options.topics(), module.schemaSetup());
         dispatcher = module.dispatcher();
         dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
         boolean api = options.httpPort() >= 0;
@@ -55,7 +57,7 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
-    /** Creates missing topics, then starts the dispatcher and the aggregator. */
+    /** Creates missing topics, registers Braid's schemas, then starts the dispatcher and the aggregator. */
     public static Orchestrator start(OrchestratorOptions options) {
         return start(new OrchestratorModule(options));
     }

@@ -19,6 +19,7 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     private final Map<Schema, Integer> ids = new HashMap<>();
     private final List<Schema> schemas = new ArrayList<>();
     private final Map<String, List<Integer>> subjects = new HashMap<>();
+    private final Map<String, String> levels = new HashMap<>();
 
     @Override
     public synchronized int register(String subject, Schema schema) {
@@ -49,5 +50,16 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
         }
         int id = versions.get(versions.size() - 1);
         return new RegisteredSchema(subject, versions.size(), id, schemas.get(id - 1));
+    }
+
+    /** Remembers the level (no checks are made against it). */
+    @Override
+    public synchronized void setCompatibility(String subject, String level) {
+        levels.put(subject, level);
+    }
+
+    /** The level last set for {@code subject}, or null. */
+    public synchronized String compatibility(String subject) {
+        return levels.get(subject);
     }
 }

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.braid.worker.internal.config.ModelSpec;
+import io.braid.worker.internal.config.PriceSpec;
+import io.braid.worker.internal.config.RateLimitSpec;
 import io.braid.schema.policy.PolicySettings;
 import io.braid.worker.internal.config.ToolSettings;
 
@@ -42,6 +44,10 @@ import java.util.stream.Collectors;
  * policy:
  *   default: deny
  *   tenants: { teamA: { tools: [calculator, json_extract], models: [fast] } }
+ * rateLimits:
+ *   fast: { requestsPerMinute: 500, tokensPerMinute: 200000 }
+ * prices:
+ *   fast: { inputPerMillion: 0.15, outputPerMillion: 0.60 }
  * </pre>
  *
  * Keys come from environment variables or files only. A branch names a model or gets {@code defaultModel}.
@@ -50,9 +56,14 @@ import java.util.stream.Collectors;
  * @param models       named models
  * @param tools        settings of the built-in tools
  * @param policy       which tools and models a job may use ({@link PolicySettings}); null = all of them
+ * @param rateLimits   the whole fleet's limit per model (requests and tokens per minute); each worker takes its
+ *                     share by the share group's members ({@link RateLimitSpec}); absent = no limit
+ * @param prices       the price of each model's tokens ({@link PriceSpec}): branch results carry their cost; a
+ *                     model without a price has no cost
  */
 public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, ToolSettings tools,
-                           PolicySettings policy) {
+                           PolicySettings policy, Map<String, RateLimitSpec> rateLimits,
+                           Map<String, PriceSpec> prices) {
 
     /** The name of the one model of the embedded default. */
     public static final String SIMULATED_MODEL = "simulated";
@@ -67,6 +78,15 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
         models = models == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(models));
         tools = tools == null ? ToolSettings.defaults() : tools;
         policy = policy == null ? PolicySettings.allowAll() : policy;
+        rateLimits = rateLimits == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(rateLimits));
+        prices = prices == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(prices));
+    }
+
+    /** Without rate limits or prices. */
+    public WorkerConfig(String defaultModel, Map<String, ModelSpec> models, ToolSettings tools,
+                        PolicySettings policy) {
+        this(defaultModel, models, tools, policy, null, null);
     }
 
     /** Without a policy: every job may use every tool and model. */
@@ -76,7 +96,19 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
 
     /** This configuration with {@code policy}. */
     public WorkerConfig withPolicy(PolicySettings policy) {
-        return new WorkerConfig(defaultModel, models, tools, policy);
+        return new WorkerConfig(defaultModel, models, tools, policy, rateLimits, prices);
+    }
+
+    /** This configuration with {@code rateLimits} and {@code prices}. */
+    public WorkerConfig withFlow(Map<String, RateLimitSpec> rateLimits, Map<String, PriceSpec> prices) {
+        return new WorkerConfig(defaultModel, models, tools, policy, rateLimits, prices);
+    }
+
+    /** This configuration with model {@code name} set to {@code spec}. */
+    public WorkerConfig withModel(String name, ModelSpec spec) {
+        Map<String, ModelSpec> more = new LinkedHashMap<>(models);
+        more.put(name, spec);
+        return new WorkerConfig(defaultModel, more, tools, policy, rateLimits, prices);
     }
 
     /** The embedded default: one simulated model, built-in tools with their defaults. */
@@ -91,9 +123,7 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
 
     /** This configuration with one more simulated model, {@code name}, answering in {@code minLatency} to {@code maxLatency}. */
     public WorkerConfig withSimulatedModel(String name, Duration minLatency, Duration maxLatency) {
-        Map<String, ModelSpec> more = new LinkedHashMap<>(models);
-        more.put(name, ModelSpec.simulated(minLatency, maxLatency));
-        return new WorkerConfig(defaultModel, more, tools, policy);
+        return withModel(name, ModelSpec.simulated(minLatency, maxLatency));
     }
 
     /** Reads and checks a config file; relative paths in it are relative to the file. */
@@ -104,7 +134,7 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
         }
         Path base = file.toAbsolutePath().getParent();
         config = new WorkerConfig(config.defaultModel, config.models, config.tools.resolvedAgainst(base),
-                config.policy);
+                config.policy, config.rateLimits, config.prices);
         String problem = config.problem();
         if (problem != null) {
             throw new IllegalArgumentException(file + ": " + problem);
@@ -195,6 +225,27 @@ public record WorkerConfig(String defaultModel, Map<String, ModelSpec> models, T
         }
         if (tools.searchDocuments().folder() != null && !Files.isDirectory(tools.searchDocuments().folder())) {
             return "tools.search_documents.folder " + tools.searchDocuments().folder() + " is not a folder";
+        }
+        return flowProblem();
+    }
+
+    /** What is wrong with {@code rateLimits} and {@code prices}, or null. */
+    private String flowProblem() {
+        String problem = perModelProblem("rateLimits", rateLimits, RateLimitSpec::problem);
+        return problem != null ? problem : perModelProblem("prices", prices, PriceSpec::problem);
+    }
+
+    /** The first problem of a section keyed by model name: an entry without settings, an unknown model, a value. */
+    private <T> String perModelProblem(String section, Map<String, T> entries,
+                                       java.util.function.BiFunction<T, String, String> check) {
+        for (Map.Entry<String, T> entry : entries.entrySet()) {
+            String at = section + "." + entry.getKey();
+            String problem = entry.getValue() == null ? at + " has no settings"
+                    : !models.containsKey(entry.getKey()) ? at + " names a model that is not among the models "
+                    + models.keySet() : check.apply(entry.getValue(), entry.getKey());
+            if (problem != null) {
+                return problem;
+            }
         }
         return null;
     }

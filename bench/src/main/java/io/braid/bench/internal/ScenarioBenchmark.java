@@ -28,18 +28,26 @@ import java.util.TreeMap;
  *   <li>{@code cold-demo}: {@code braid demo} in a fresh JVM, command to answer.</li>
  *   <li>{@code wide-job}: jobs of 1,000 and 10,000 branches, wall time against branch time
  *       ({@link WideJobBenchmark}).</li>
+ *   <li>Flow control (issue 20, goals 7 – 10): {@code rate-limit} (4 worker processes against a fake rate-limited
+ *       provider, with and without the workers' rate limits, {@link RateLimitScenario}), {@code fairness} (small
+ *       jobs beside a 10,000-branch job, with a window and without, {@link FairnessScenario}), {@code hedging} (a
+ *       heavy-tailed model, hedged and not, {@link HedgingScenario}) and {@code in-flight} (one worker process
+ *       holding 10,000 branches, {@link InFlightScenario}).</li>
  * </ol>
  * Branches run on the simulated model: this measures Braid, not a provider.
  */
 public final class ScenarioBenchmark {
 
     public static final List<String> SCENARIOS = List.of("fan-in", "job-100", "speedup", "throughput", "scale-out",
-            "cold-demo", "wide-job");
+            "cold-demo", "wide-job", "rate-limit", "fairness", "hedging", "in-flight");
 
-    /** How many times and how big; {@code commitInterval} and {@code pollTime} null: the orchestrator's defaults. */
+    /**
+     * How many times and how big; {@code commitInterval} and {@code pollTime} null: the orchestrator's defaults;
+     * {@code flow}: the sizes of the flow-control scenarios.
+     */
     public record Settings(int runs, int warmups, Duration warmUpTime, Duration maxWarmUpTime,
                            Set<String> scenarios, int fanInJobs, int throughputJobs, Path logDir, Path celeryScript,
-                           Duration commitInterval, Duration pollTime) {
+                           Duration commitInterval, Duration pollTime, FlowSizes flow) {
     }
 
     private final Settings settings;
@@ -73,6 +81,18 @@ public final class ScenarioBenchmark {
         if (suite.wants("wide-job")) {
             guarded("wide-job", () -> suite.measurements().addAll(new WideJobBenchmark(out).run(settings.warmups(),
                     settings.runs(), suite::warmUp, suite::tuned)));
+        }
+        if (suite.wants("rate-limit")) {
+            guarded("rate-limit", () -> new RateLimitScenario(suite).run());
+        }
+        if (suite.wants("fairness")) {
+            guarded("fairness", () -> new FairnessScenario(suite).run());
+        }
+        if (suite.wants("hedging")) {
+            guarded("hedging", () -> new HedgingScenario(suite).run());
+        }
+        if (suite.wants("in-flight")) {
+            guarded("in-flight", () -> new InFlightScenario(suite).run());
         }
         return suite.measurements();
     }

@@ -2,6 +2,7 @@ package io.braid.cli.commands;
 
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
+import io.braid.schema.registry.RegistryUrl;
 import picocli.CommandLine.Option;
 
 /** Where Kafka and the registry are; defaults are what {@code braid stack} serves. */
@@ -20,7 +21,8 @@ public final class KafkaOptions {
     @Option(names = "--registry-url", paramLabel = "URL",
             defaultValue = "${env:BRAID_REGISTRY_URL:-" + DEFAULT_REGISTRY_URL + "}",
             description = "Schema registry URL; user:password@ in it is sent as basic authentication, "
-                    + "percent-encoded (env BRAID_REGISTRY_URL; default: " + DEFAULT_REGISTRY_URL + ")")
+                    + "percent-encoded, or give them raw in env BRAID_REGISTRY_USERNAME and BRAID_REGISTRY_PASSWORD "
+                    + "(env BRAID_REGISTRY_URL; default: " + DEFAULT_REGISTRY_URL + ")")
     String registryUrl;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX",
@@ -47,9 +49,18 @@ public final class KafkaOptions {
         return bootstrapServers;
     }
 
+    /**
+     * The registry URL, with the credentials of {@code BRAID_REGISTRY_USERNAME} and {@code BRAID_REGISTRY_PASSWORD}
+     * (raw, any characters; how a Kubernetes Secret hands them over) encoded into it when they are set.
+     */
     public String registryUrl() {
-        return registryUrl;
+        return RegistryUrl.withCredentials(registryUrl, System.getenv(REGISTRY_USERNAME_ENV),
+                System.getenv(REGISTRY_PASSWORD_ENV));
     }
+
+    /** The environment variables holding the registry's basic-authentication credentials, unencoded. */
+    public static final String REGISTRY_USERNAME_ENV = "BRAID_REGISTRY_USERNAME";
+    public static final String REGISTRY_PASSWORD_ENV = "BRAID_REGISTRY_PASSWORD";
 
     public Topics topics() {
         return new Topics(topicPrefix);

@@ -67,7 +67,7 @@ public final class RunCommand implements Callable<Integer> {
                     + "(unset BRAID_KAFKA_PROPERTIES, or add --bootstrap-servers)");
         }
         if (bootstrapServers == null) {
-            try (LocalFleet fleet = LocalFleet.start(workers, workerConfig::applyTo)) {
+            try (LocalFleet fleet = LocalFleet.start(workers, workerConfig::applyTo, workerConfig::applyPolicyTo)) {
                 fleet.awaitReady(Duration.ofSeconds(60));
                 fleet.warmUp(Duration.ofSeconds(60));
                 return runOn(KafkaConnection.plain(fleet.bootstrapServers()), fleet.registryUrl(), fleet.topics(),

@@ -1,6 +1,7 @@
 package io.braid.cli.commands;
 
 import io.braid.schema.RecordLimits;
+import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.worker.WorkerConfig;
 import io.braid.worker.WorkerOptions;
 import picocli.CommandLine.Option;
@@ -28,6 +29,14 @@ public final class WorkerConfigOptions {
                     + "OutputTooLarge (its output dropped), dead-lettered and acknowledged. At least 1024; keep it at "
                     + "most half the orchestrator's --record-bytes. Default: ${DEFAULT-VALUE}"})
     int maxResultBytes = RecordLimits.DEFAULT_MAX_RESULT_BYTES;
+
+    /**
+     * An orchestrator running beside these workers ({@code braid run}'s embedded one) with the config file's
+     * {@code policy}, so it refuses at submission what the workers would refuse.
+     */
+    public OrchestratorOptions.Builder applyPolicyTo(OrchestratorOptions.Builder builder) {
+        return configFile == null ? builder : builder.policy(WorkerConfig.load(configFile).policy());
+    }
 
     /** {@code builder} with the config file (read and checked now) and the plugins. */
     public WorkerOptions.Builder applyTo(WorkerOptions.Builder builder) {

@@ -66,6 +66,11 @@ public class OrchestratorModule {
         return registry;
     }
 
+    /** How start-up registers Braid's schemas (deadline for an unreachable registry, compatibility level). */
+    public io.braid.orchestrator.SchemaSetupOptions schemaSetup() {
+        return io.braid.orchestrator.SchemaSetupOptions.defaults();
+    }
+
     /** Records the aggregator refused or could not process, counted for health. */
     public AggregatorErrors.DeadLetters deadLetters() {
         return deadLetters;

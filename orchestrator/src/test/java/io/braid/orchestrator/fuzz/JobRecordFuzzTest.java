@@ -1,19 +1,7 @@
 package io.braid.orchestrator.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.braid.orchestrator.internal.aggregate.Aggregation;
-import io.braid.orchestrator.internal.dispatch.FanOut;
-import io.braid.orchestrator.internal.dispatch.Identifiers;
 import io.braid.orchestrator.internal.dispatch.InvalidJobException;
-import io.braid.orchestrator.internal.dispatch.JobDecoder;
-import io.braid.orchestrator.internal.dispatch.JobValidator;
-import io.braid.schema.JobRequest;
-import io.braid.schema.serde.AvroDeserializer;
-import io.braid.testing.InMemorySchemaRegistry;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Any bytes a client may write as a job record, through what the dispatcher does with them: decode, check the
@@ -26,25 +14,10 @@ import java.util.List;
  */
 class JobRecordFuzzTest {
 
-    private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-    private static final JobDecoder DECODER = new JobDecoder(new AvroDeserializer<>(new InMemorySchemaRegistry(),
-            JobRequest.class));
-    private static final JobValidator VALIDATOR = new JobValidator(Aggregation.SUPPORTED, 1000);
-
     @FuzzTest(maxDuration = "20s")
     void a_job_record_is_fanned_out_or_refused(byte[] record) {
         try {
-            JobRequest job = DECODER.decode("braid.jobs", record);
-            List<String> problems = new ArrayList<>(Identifiers.clientProblems(job));
-            if (problems.isEmpty()) {
-                problems.addAll(VALIDATOR.problems(job));
-            }
-            if (problems.isEmpty()) {
-                List<FanOut> fanOut = FanOut.tree(job, T0, T0, "braid.jobs-0@0");
-                if (fanOut.isEmpty() || !fanOut.get(0).manifest().getJobId().equals(job.getJobId())) {
-                    throw new AssertionError("a valid job fans out to its own manifest first");
-                }
-            }
+            DispatchPath.fanOut(record);
         } catch (InvalidJobException refused) {
             // the documented refusal: dead-lettered with its reason
         }

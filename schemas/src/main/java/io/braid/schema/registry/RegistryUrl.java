@@ -33,6 +33,40 @@ public record RegistryUrl(String url, String authorization) {
         return new RegistryUrl(url.substring(0, scheme + 3) + url.substring(at + 1), "Basic " + credentials);
     }
 
+    /**
+     * {@code url} with {@code user} and {@code password} as its user info, each percent-encoded whole (so any
+     * character may appear in them, {@code / ? # @ :} included); {@code url} itself when {@code user} is null. A URL
+     * that already carries user info is refused: credentials come from one place.
+     */
+    public static String withCredentials(String url, String user, String password) {
+        if (user == null) {
+            return url;
+        }
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            throw new IllegalArgumentException("schema registry URL '" + url + "' has no scheme (http:// or https://)");
+        }
+        if (userInfoEnd(url) >= 0) {
+            throw new IllegalArgumentException("schema registry URL '" + redacted(url) + "' carries credentials and "
+                    + "BRAID_REGISTRY_USERNAME is set too; give them in one place");
+        }
+        return url.substring(0, scheme + 3) + encode(user) + ":" + encode(password == null ? "" : password) + "@"
+                + url.substring(scheme + 3);
+    }
+
+    private static String encode(String text) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(String.format("%02X", b & 0xff));
+            }
+        }
+        return out.toString();
+    }
+
     /** {@code url} with any password replaced by {@code ***}: safe to print or log. */
     public static String redacted(String url) {
         if (url == null) {

@@ -18,4 +18,12 @@ public interface SchemaRegistry {
 
     /** The newest version registered under {@code subject}. */
     RegisteredSchema latest(String subject);
+
+    /**
+     * Sets the compatibility level of {@code subject} ({@code PUT /config/{subject}}), e.g. {@code BACKWARD}; a
+     * subject need not exist yet. Registries that cannot set it answer {@link UnsupportedOperationException}.
+     */
+    default void setCompatibility(String subject, String level) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot set compatibility levels");
+    }
 }

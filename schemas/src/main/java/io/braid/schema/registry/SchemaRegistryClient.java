@@ -117,6 +117,12 @@ public final class SchemaRegistryClient implements SchemaRegistry {
         return new RegisteredSchema(subject, answer.path("version").asInt(), id, schema);
     }
 
+    /** {@inheritDoc} Confluent's {@code PUT /config/{subject}} with {@code {"compatibility": level}}. */
+    @Override
+    public void setCompatibility(String subject, String level) {
+        call("PUT", "/config/" + encode(subject), JSON.createObjectNode().put("compatibility", level));
+    }
+
     private static Schema parse(String text, String what) {
         try {
             return new Schema.Parser().parse(text);

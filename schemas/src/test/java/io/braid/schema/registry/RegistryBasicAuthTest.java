@@ -73,6 +73,19 @@ class RegistryBasicAuthTest {
     }
 
     @Test
+    void raw_credentials_given_apart_reach_the_registry_whatever_characters_they_hold() throws Exception {
+        String password = "s/l?a#s@h:p%c+t\"é";
+        int port = registryRequiring("svc@braid", password);
+        String url = RegistryUrl.withCredentials("http://127.0.0.1:" + port, "svc@braid", password);
+
+        assertThat(new SchemaRegistryClient(url).register("braid.jobs-value", JobRequest.getClassSchema()))
+                .isEqualTo(7);
+        assertThat(RegistryUrl.withCredentials("http://registry:8081", null, null)).isEqualTo("http://registry:8081");
+        assertThatThrownBy(() -> RegistryUrl.withCredentials("http://a:b@registry:8081", "svc", "x"))
+                .hasMessageContaining("one place").hasMessageNotContaining(":b@");
+    }
+
+    @Test
     void the_redacted_url_keeps_the_user_and_hides_the_password() {
         assertThat(RegistryUrl.redacted("https://svc:s3cr%40t@registry:8081/x@y")).isEqualTo("https://svc:***@registry:8081/x@y");
         assertThat(RegistryUrl.redacted("http://registry:8081")).isEqualTo("http://registry:8081");

@@ -21,6 +21,10 @@ import io.braid.worker.internal.consume.TaskHandler;
 import io.braid.worker.internal.execute.AgentBranchExecutor;
 import io.braid.worker.internal.execute.BranchRunner;
 import io.braid.worker.internal.execute.Cancellations;
+import io.braid.worker.internal.execute.Hedging;
+import io.braid.worker.internal.flow.FlowListener;
+import io.braid.worker.internal.flow.MemberShare;
+import io.braid.worker.internal.flow.ModelFlow;
 import io.braid.worker.internal.execute.LlmBranchExecutor;
 import io.braid.worker.internal.execute.ToolBranchExecutor;
 import io.braid.worker.internal.execute.PolicyCheck;
@@ -33,6 +37,7 @@ import io.braid.worker.internal.tools.ToolRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.KafkaShareConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -59,11 +64,14 @@ public class WorkerModule {
 
     /** How far back a starting worker reads the control topic for cancelled jobs. */
     public static final Duration CONTROL_LOOKBACK = Duration.ofHours(1);
+    /** How often a worker with rate limits reads the share group's members for its share of the limits. */
+    public static final Duration MEMBER_SHARE_REFRESH = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(WorkerModule.class);
 
     private final WorkerOptions options;
     private ModelRegistry models;
+    private ModelFlow flow;
     private ToolRegistry tools;
     private PrometheusMeterRegistry meterRegistry;
     private WorkerMetrics metrics;
@@ -134,26 +142,58 @@ public class WorkerModule {
         return tools;
     }
 
-    /** The executor of each branch kind, with the tools switched off by configuration failing at once. */
-    protected Map<BranchKind, BranchExecutor> executors() {
-        return executorsFor(config(), models(), tools().disabling(options.disabledTools()));
+    /**
+     * Flow control of the model calls: the config's rate limits and prices, each model's latencies; reports to the
+     * metrics.
+     */
+    protected ModelFlow flow() {
+        if (flow == null) {
+            flow = new ModelFlow(config(), options.clock(), duration -> Thread.sleep(duration), metrics());
+        }
+        return flow;
     }
 
     /**
-     * The executor of each branch kind, under the config's tool and model policy; a policy naming a tool the
-     * worker does not have stops it here.
+     * Reads the share group's members for this worker's share of the rate limits, every
+     * {@link #MEMBER_SHARE_REFRESH}; null when no model has a rate limit.
      */
+    protected MemberShare memberShare() {
+        if (!flow().limitsAny()) {
+            return null;
+        }
+        return new MemberShare(Admin.create(options.kafka().config(Map.of())), options.groupId(),
+                options.workerId(), options.consumers(), MEMBER_SHARE_REFRESH, flow()::share).start();
+    }
+
+    /** The executor of each branch kind, with the tools switched off by configuration failing at once. */
+    protected Map<BranchKind, BranchExecutor> executors() {
+        return executorsFor(config(), flow(), models(), tools().disabling(options.disabledTools()));
+    }
+
+    /** As {@link #executorsFor(WorkerConfig, ModelFlow, ModelRegistry, ToolRegistry)} with the config's own flow. */
     public static Map<BranchKind, BranchExecutor> executorsFor(WorkerConfig config, ModelRegistry models,
                                                                 ToolRegistry tools) {
+        return executorsFor(config, new ModelFlow(config, java.time.Clock.systemUTC(),
+                duration -> Thread.sleep(duration), FlowListener.NONE), models, tools);
+    }
+
+    /**
+     * The executor of each branch kind, under the config's tool and model policy, every model call under
+     * {@code flow}; a policy naming a tool the worker does not have stops it here.
+     */
+    public static Map<BranchKind, BranchExecutor> executorsFor(WorkerConfig config, ModelFlow flow,
+                                                                ModelRegistry models, ToolRegistry tools) {
         String problem = config.policy().toolProblem(tools.names());
         if (problem != null) {
             throw new IllegalArgumentException("worker config: " + problem);
         }
         PolicyCheck policy = new PolicyCheck(config.policy());
+        ModelRegistry flowing = flow.wrap(models);
+        Hedging hedging = new Hedging(flowing, flow);
         return Map.of(
-                BranchKind.LLM, new LlmBranchExecutor(models, policy),
+                BranchKind.LLM, new LlmBranchExecutor(flowing, policy, hedging),
                 BranchKind.TOOL, new ToolBranchExecutor(tools, policy),
-                BranchKind.AGENT, new AgentBranchExecutor(models, tools, config.tools().agent(), policy));
+                BranchKind.AGENT, new AgentBranchExecutor(flowing, tools, config.tools().agent(), policy, hedging));
     }
 
     /** Sets the share group's start offset, isolation level and record lock ({@link KafkaClients}). */

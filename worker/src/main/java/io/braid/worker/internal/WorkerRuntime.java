@@ -41,6 +41,7 @@ public final class WorkerRuntime {
     private final ExecutorService branches;
     private final ControlListener control;
     private final Thread controlThread;
+    private final io.braid.worker.internal.flow.MemberShare memberShare;
     private final List<TaskConsumerLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile WorkerHttpServer http;
@@ -56,6 +57,7 @@ public final class WorkerRuntime {
         producer = module.producer();
         branches = module.branches();
         var runner = module.runner(executors);
+        memberShare = module.memberShare();
         control = module.controlListener();
         controlThread = Thread.ofPlatform().name(options.workerId() + "-control").start(control);
         TaskHandler handler = module.taskHandler(runner);
@@ -142,6 +144,9 @@ public final class WorkerRuntime {
     }
 
     private void closeParts() {
+        if (memberShare != null) {
+            memberShare.close();
+        }
         control.close();
         try {
             controlThread.join(RELEASE_TIMEOUT);

@@ -6,6 +6,7 @@ import io.braid.schema.BranchSpec;
 import io.braid.schema.JobRequest;
 import io.braid.schema.json.AvroJson;
 import io.braid.schema.json.JsonRecordException;
+import io.braid.schema.policy.UsePolicy;
 
 /**
  * Nested fan-out: a branch of kind JOB carries a child job; the dispatcher fans it out as a job of its own in the
@@ -69,6 +70,7 @@ public final class ChildJobs {
         child.put("parentJobId", parent.getJobId());
         ObjectNode metadata = child.has("metadata") && child.get("metadata").isObject()
                 ? (ObjectNode) child.get("metadata") : child.putObject("metadata");
+        inheritTenant(parent, branch, metadata);
         metadata.put(PARENT_BRANCH, branch.getBranchId());
         metadata.put(PARENT_ROUND, Integer.toString(round));
         try {
@@ -76,6 +78,25 @@ public final class ChildJobs {
         } catch (JsonRecordException e) {
             throw new InvalidJobException("branch '" + branch.getBranchId() + "': 'job' is not a valid JobRequest: "
                     + e.getMessage());
+        }
+    }
+
+    /**
+     * A child job runs as its parent's tenant: the tool and model policy, and the workers, judge it as the parent.
+     * A child that names another tenant is refused, so a nested job cannot borrow another tenant's rights.
+     */
+    private static void inheritTenant(JobRequest parent, BranchSpec branch, ObjectNode metadata) {
+        String tenant = UsePolicy.tenantOf(parent.getMetadata());
+        JsonNode given = metadata.get(UsePolicy.TENANT_KEY);
+        if (given != null && !given.isNull() && !given.asText().equals(tenant)) {
+            throw new InvalidJobException("branch '" + branch.getBranchId() + "': 'job' has metadata."
+                    + UsePolicy.TENANT_KEY + " '" + given.asText() + "', but a child job runs as its parent's tenant ("
+                    + (tenant == null ? "none" : "'" + tenant + "'") + "); leave it out");
+        }
+        if (tenant == null) {
+            metadata.remove(UsePolicy.TENANT_KEY);
+        } else {
+            metadata.put(UsePolicy.TENANT_KEY, tenant);
         }
     }
 

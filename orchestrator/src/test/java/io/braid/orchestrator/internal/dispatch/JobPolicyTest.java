@@ -119,11 +119,22 @@ class JobPolicyTest {
         assertThat(rejection(dispatch("research", agent)).getRejection().getMessage()).contains(
                 "branch 'ag' (branches[0].agent.tools[1]): tool 'text_stats' may not be called by agents on model "
                         + "'local' by this orchestrator (policy.models.local.tools: [calculator])");
-        String child = "{\"branchId\": \"kid\", \"kind\": \"JOB\", \"job\": {\"metadata\": {\"tenant\": "
-                + "\"interns\"}, \"branches\": [" + tool("x", "http_get") + "]}}";
-        List<ProducerRecord<String, byte[]>> out = dispatch("research", child);
+        String child = "{\"branchId\": \"kid\", \"kind\": \"JOB\", \"job\": {\"branches\": ["
+                + tool("x", "http_get") + "]}}";
+        List<ProducerRecord<String, byte[]>> out = dispatch("interns", child);
         assertThat(header(out.get(0), DeadLetterHeaders.ERROR_FIELD))
                 .isEqualTo("branches[0].job.branches[0].tool.name");
-        assertThat(rejection(out).getRejection().getMessage()).contains("branch 'x'", "tenant 'interns'");
+        assertThat(rejection(out).getRejection().getMessage()).as("the child runs as its parent's tenant")
+                .contains("branch 'x'", "tenant 'interns'");
+    }
+
+    @Test
+    void a_child_job_cannot_name_another_tenant_than_its_parent() {
+        String child = "{\"branchId\": \"kid\", \"kind\": \"JOB\", \"job\": {\"metadata\": {\"tenant\": "
+                + "\"research\"}, \"branches\": [" + tool("x", "calculator") + "]}}";
+        List<ProducerRecord<String, byte[]>> out = dispatch("interns", child);
+        assertThat(header(out.get(0), DeadLetterHeaders.ERROR_CLASS)).isEqualTo("InvalidJob");
+        assertThat(rejection(out).getRejection().getMessage()).contains("branches[0].job",
+                "metadata.tenant 'research'", "runs as its parent's tenant ('interns')");
     }
 }

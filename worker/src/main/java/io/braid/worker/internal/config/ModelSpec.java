@@ -17,6 +17,9 @@ import java.time.Duration;
  * @param timeout         how long one call may wait for the answer (default 60 s); the branch timeout still applies
  * @param minLatency      simulated: fastest answer (default 200 ms)
  * @param maxLatency      simulated: slowest answer (default 600 ms)
+ * @param slowCallShare   simulated: the share of calls (0..1, default 0) that take {@code slowCallFactor} times
+ *                        their drawn latency — a heavy tail, as real providers have
+ * @param slowCallFactor  simulated: how many times slower a slow call is (default {@value #DEFAULT_SLOW_CALL_FACTOR})
  */
 public record ModelSpec(
         ModelProvider provider,
@@ -29,13 +32,43 @@ public record ModelSpec(
         Integer maxOutputTokens,
         Duration timeout,
         Duration minLatency,
-        Duration maxLatency) {
+        Duration maxLatency,
+        Double slowCallShare,
+        Double slowCallFactor) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** How many times slower a simulated slow call is unless {@code slowCallFactor} says. */
+    public static final double DEFAULT_SLOW_CALL_FACTOR = 10;
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public ModelSpec {
+    }
+
+    /** Without a slow tail. */
+    public ModelSpec(ModelProvider provider, String baseUrl, String modelName, String apiKeyEnv, String apiKeyFile,
+                     String apiKey, Double temperature, Integer maxOutputTokens, Duration timeout,
+                     Duration minLatency, Duration maxLatency) {
+        this(provider, baseUrl, modelName, apiKeyEnv, apiKeyFile, apiKey, temperature, maxOutputTokens, timeout,
+                minLatency, maxLatency, null, null);
+    }
 
     public static ModelSpec simulated(Duration minLatency, Duration maxLatency) {
         return new ModelSpec(ModelProvider.SIMULATED, null, null, null, null, null, null, null, null, minLatency,
                 maxLatency);
+    }
+
+    /** This simulated model with {@code share} of its calls {@code factor} times slower. */
+    public ModelSpec withSlowCalls(double share, double factor) {
+        return new ModelSpec(provider, baseUrl, modelName, apiKeyEnv, apiKeyFile, apiKey, temperature,
+                maxOutputTokens, timeout, minLatency, maxLatency, share, factor);
+    }
+
+    public double slowCallShareOrDefault() {
+        return slowCallShare == null ? 0 : slowCallShare;
+    }
+
+    public double slowCallFactorOrDefault() {
+        return slowCallFactor == null ? DEFAULT_SLOW_CALL_FACTOR : slowCallFactor;
     }
 
     public Duration timeoutOrDefault() {
@@ -79,6 +112,14 @@ public record ModelSpec(
             if (min.isNegative() || max.compareTo(min) < 0) {
                 return at + ": simulated latency must satisfy 0 <= minLatency <= maxLatency";
             }
+        } else if (slowCallShare != null || slowCallFactor != null) {
+            return at + ": slowCallShare and slowCallFactor are for simulated models only";
+        }
+        if (slowCallShare != null && !(slowCallShare >= 0 && slowCallShare <= 1)) {
+            return at + ".slowCallShare " + slowCallShare + " is outside 0..1";
+        }
+        if (slowCallFactor != null && !(slowCallFactor >= 1 && slowCallFactor <= 1000)) {
+            return at + ".slowCallFactor " + slowCallFactor + " is outside 1..1000";
         }
         return null;
     }

@@ -16,7 +16,8 @@ import java.time.Clock;
 
 /**
  * Publishes branch progress to the job-events topic, fire-and-forget: progress is informational. Every event is
- * published when it happens; a branch's BRANCH_FINISHED also says when it started ({@code startedAt}).
+ * published when it happens; a branch's BRANCH_FINISHED also says when it started ({@code startedAt}) and what its
+ * model calls spent ({@code usage}, {@code cost}: the branch result's), so a watcher sums a job's spend as it runs.
  */
 public final class ProgressPublisher implements ProgressListener {
 
@@ -50,7 +51,8 @@ public final class ProgressPublisher implements ProgressListener {
     @Override
     public void finished(BranchResult result) {
         publish(event(result.getJobId(), result.getRound(), result.getBranchId(), JobEventType.BRANCH_FINISHED,
-                result.getAttempt()).setBranchStatus(result.getStatus()).setStartedAt(result.getStartedAt()).build());
+                result.getAttempt()).setBranchStatus(result.getStatus()).setStartedAt(result.getStartedAt())
+                .setUsage(result.getUsage()).setCost(result.getCost()).build());
     }
 
     private JobEvent.Builder event(String jobId, int round, String branchId, JobEventType type, int attempt) {

@@ -11,6 +11,7 @@ import io.braid.schema.serde.AvroSerializer;
 import io.braid.schema.serde.RegistryUnavailableException;
 import io.braid.worker.ProgressListener;
 import io.braid.worker.internal.execute.BranchRunner;
+import io.braid.worker.internal.flow.NoTurnException;
 import io.braid.worker.internal.observe.WorkerMetrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -36,12 +37,19 @@ import java.time.Instant;
  *   ({@code OutputTooLarge}, {@code TooLarge}, see {@link ResultLimit}), dead-lettered, and accepted: a result
  *   that can never be sent does not bring its task back.</li>
  *   <li>RELEASE — nothing could be published for now (the broker or the schema registry unavailable past the
- *   waits, see {@link RegistryRetry}), or the worker was interrupted: another delivery will run it.</li>
+ *   waits, see {@link RegistryRetry}), the worker was interrupted, or a model call could not get its turn under
+ *   its rate limit within the record lock ({@link NoTurnException}): another delivery will run it. On the
+ *   record's last delivery ({@value #DELIVERY_LIMIT}, Kafka's default limit) the branch is answered FAILED
+ *   ({@code NoTurnException}, retriable) instead, so its job is not left waiting for a record the group
+ *   archived.</li>
  *   <li>REJECT — the record is not a readable task; it went to the dead-letter topic and must not come back. A
  *   record that cannot be read only because the registry is unavailable is not bad: it is released.</li>
  * </ul>
  */
 public final class TaskHandler {
+
+    /** Kafka's default {@code group.share.delivery.count.limit}: deliveries before a record is archived. */
+    static final int DELIVERY_LIMIT = 5;
 
     /** The most characters of an error message a dead letter's header carries. */
     static final int HEADER_MESSAGE_LIMIT = 4096;
@@ -87,7 +95,15 @@ public final class TaskHandler {
                 return unreadable(record, e);
             }
             long start = System.nanoTime();
-            BranchResult result = publishResult(runner.run(task, Duration.ofNanos(start - taken)));
+            BranchResult ran;
+            try {
+                ran = runner.run(task, Duration.ofNanos(start - taken), lastDelivery(record));
+            } catch (NoTurnException e) {
+                log.info("task {}/{} ({}-{}@{}) released: {}", task.getJobId(), task.getBranch().getBranchId(),
+                        record.topic(), record.partition(), record.offset(), e.getMessage());
+                return AcknowledgeType.RELEASE;
+            }
+            BranchResult result = publishResult(ran);
             if (result == null) {
                 return AcknowledgeType.RELEASE;
             }
@@ -101,6 +117,14 @@ public final class TaskHandler {
             Thread.currentThread().interrupt();
             return AcknowledgeType.RELEASE;
         }
+    }
+
+    /**
+     * Whether this is the record's last delivery before the share group archives it, at Kafka's default
+     * {@code group.share.delivery.count.limit} of {@value #DELIVERY_LIMIT}.
+     */
+    private static boolean lastDelivery(ConsumerRecord<String, byte[]> record) {
+        return record.deliveryCount().map(count -> count >= DELIVERY_LIMIT).orElse(false);
     }
 
     /** Dead-letters a record that is not a task; REJECT, unless the dead letter could not be sent for now. */

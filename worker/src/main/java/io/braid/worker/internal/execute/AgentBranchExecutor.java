@@ -9,7 +9,6 @@ import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.ToolExecutionResultMessage;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.NonRetriableException;
-import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.braid.schema.AgentCall;
@@ -56,6 +55,7 @@ public final class AgentBranchExecutor implements BranchExecutor {
     private final ToolRegistry tools;
     private final ToolSettings.Agent limits;
     private final PolicyCheck policy;
+    private final Hedging hedging;
 
     /** With the default limits ({@link ToolSettings.Agent#defaults()}). */
     public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools) {
@@ -69,10 +69,17 @@ public final class AgentBranchExecutor implements BranchExecutor {
     /** Refusing a model, or a tool in the agent's list, that {@code policy} does not allow the branch's job. */
     public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools, ToolSettings.Agent limits,
                                PolicyCheck policy) {
+        this(models, tools, limits, policy, new Hedging(models, io.braid.worker.internal.flow.ModelFlow.unlimited()));
+    }
+
+    /** Hedging each model call as the branch asks ({@link Hedging}). */
+    public AgentBranchExecutor(ModelRegistry models, ToolRegistry tools, ToolSettings.Agent limits,
+                               PolicyCheck policy, Hedging hedging) {
         this.models = models;
         this.tools = tools;
         this.limits = limits;
         this.policy = policy;
+        this.hedging = hedging;
     }
 
     @Override
@@ -84,7 +91,8 @@ public final class AgentBranchExecutor implements BranchExecutor {
         String modelName = models.resolveName(call.getModel());
         policy.checkModel(task, modelName);
         policy.checkAgentTools(task, modelName, call.getTools()); // the agent is offered only allowed tools
-        ChatModel model = models.model(modelName);
+        models.model(modelName); // an unknown model fails the branch before any tool is looked up
+        hedging.check(task, policy);
         Map<String, BraidTool> allowed = new LinkedHashMap<>();
         for (String name : call.getTools()) {
             allowed.put(name, tools.tool(name)); // an unknown or disabled tool fails the branch here, naming it
@@ -105,7 +113,7 @@ public final class AgentBranchExecutor implements BranchExecutor {
                 request.toolSpecifications(specifications);
             }
             long start = System.nanoTime();
-            ChatResponse response = model.chat(request.build());
+            ChatResponse response = hedging.chat(task, modelName, request.build());
             usage.add(response, System.nanoTime() - start);
             providerModel = response.modelName() != null ? response.modelName() : providerModel;
             AiMessage answer = response.aiMessage();
@@ -213,7 +221,7 @@ public final class AgentBranchExecutor implements BranchExecutor {
 
         void add(ChatResponse response, long elapsedNanos) {
             nanos += elapsedNanos;
-            TokenUsage usage = LlmBranchExecutor.usage(response.tokenUsage());
+            TokenUsage usage = io.braid.worker.internal.flow.Tokens.usage(response.tokenUsage());
             if (usage != null) {
                 reported = true;
                 input += usage.getInputTokens();

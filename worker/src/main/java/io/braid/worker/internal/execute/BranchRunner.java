@@ -9,6 +9,8 @@ import io.braid.worker.BranchExecutor;
 import io.braid.worker.BranchOutput;
 import io.braid.worker.ProgressListener;
 import io.braid.worker.RetryPolicy;
+import io.braid.worker.internal.flow.BranchCalls;
+import io.braid.worker.internal.flow.NoTurnException;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -32,6 +34,11 @@ import java.util.concurrent.TimeoutException;
  * <p>The run budget ties a branch to its task record's lock: all attempts and the waits between them fit in it.
  * An attempt's timeout is shortened to what is left of the budget, and no attempt is started that could not
  * finish within it — so a healthy branch is never still running when its record is handed to another worker.
+ *
+ * <p>A model call waiting for its turn under a rate limit does not use up its attempt's timeout (the attempt is
+ * extended by the wait, within the run budget); when the turn cannot come before the run budget leaves too little for
+ * an attempt, the run ends with {@link NoTurnException} and the task's record is released, not failed. Every result
+ * carries the tokens and cost of all the run's model calls, failed attempts and hedged calls included.
  */
 public final class BranchRunner {
 
@@ -79,27 +86,41 @@ public final class BranchRunner {
      * registry to read it): that much less of the run budget is left.
      */
     public BranchResult run(BranchTask task, Duration held) throws InterruptedException {
+        return run(task, held, false);
+    }
+
+    /**
+     * As {@link #run(BranchTask, Duration)}; on the record's {@code lastDelivery} a call that gets no turn in time
+     * fails the branch (retriable {@code NoTurnException}) instead of giving the record back, which the share group
+     * would archive unanswered.
+     */
+    public BranchResult run(BranchTask task, Duration held, boolean lastDelivery) throws InterruptedException {
         int maxAttempts = task.getBranch().getMaxAttempts() != null
                 ? task.getBranch().getMaxAttempts() : retryPolicy.defaultMaxAttempts();
         Duration timeout = task.getBranch().getTimeoutMs() != null
                 ? Duration.ofMillis(task.getBranch().getTimeoutMs()) : defaultTimeout;
         Instant budgetEnd = clock.instant().plus(runBudget).minus(held);
+        Duration shortestAttempt = timeout.compareTo(MIN_ATTEMPT) < 0 ? timeout : MIN_ATTEMPT;
+        BranchCalls branchCalls = new BranchCalls(budgetEnd.minus(shortestAttempt));
         Instant firstFailedAt = null;
         for (int attempt = 1; ; attempt++) {
             if (cancellations.isCancelled(task.getJobId(), task.getRound())) {
-                return result(task, attempt - 1, clock.instant(), BranchStatus.CANCELLED).build();
+                return result(task, attempt - 1, clock.instant(), BranchStatus.CANCELLED, branchCalls).build();
             }
             listener.started(task, attempt);
             Instant startedAt = clock.instant();
             Duration left = Duration.between(startedAt, budgetEnd);
             Duration attemptTimeout = timeout.compareTo(left) <= 0 ? timeout : left;
             try {
-                BranchOutput output = attempt(task, attemptTimeout);
-                return succeeded(task, attempt, startedAt, output, firstFailedAt);
+                BranchOutput output = attempt(task, attemptTimeout, Duration.between(startedAt, budgetEnd), branchCalls);
+                return succeeded(task, attempt, startedAt, output, firstFailedAt, branchCalls);
             } catch (CancellationException e) {
                 // its job was cancelled while the call ran (see Cancellations)
-                return result(task, attempt, startedAt, BranchStatus.CANCELLED).build();
+                return result(task, attempt, startedAt, BranchStatus.CANCELLED, branchCalls).build();
             } catch (ExecutionException | TimeoutException e) {
+                if (e.getCause() instanceof NoTurnException noTurn && !lastDelivery) {
+                    throw noTurn; // not the branch's failure: its record is given back (see TaskHandler)
+                }
                 if (calls.isShutdown()) {
                     // The worker is stopping and interrupted the call: not the branch's failure. Its record is
                     // released and the branch runs again elsewhere.
@@ -114,16 +135,15 @@ public final class BranchRunner {
                     firstFailedAt = clock.instant().truncatedTo(ChronoUnit.MILLIS);
                 }
                 if (!error.getRetriable() || attempt >= maxAttempts) {
-                    return result(task, attempt, startedAt, finalStatus).setError(error)
+                    return result(task, attempt, startedAt, finalStatus, branchCalls).setError(error)
                             .setFirstFailedAt(firstFailedAt).build();
                 }
                 Duration wait = retryPolicy.delayBefore(attempt, Failures.retryAfter(failure),
                         ThreadLocalRandom.current());
-                Duration shortestAttempt = timeout.compareTo(MIN_ATTEMPT) < 0 ? timeout : MIN_ATTEMPT;
                 if (clock.instant().plus(wait).plus(shortestAttempt).isAfter(budgetEnd)) {
                     error.setMessage(error.getMessage() + " (not retried: waiting " + wait.toMillis()
                             + " ms would leave no time for another attempt within the record lock)");
-                    return result(task, attempt, startedAt, finalStatus).setError(error)
+                    return result(task, attempt, startedAt, finalStatus, branchCalls).setError(error)
                             .setFirstFailedAt(firstFailedAt).build();
                 }
                 listener.retrying(task, attempt, error);
@@ -133,11 +153,11 @@ public final class BranchRunner {
     }
 
     private BranchResult succeeded(BranchTask task, int attempt, Instant startedAt, BranchOutput output,
-                                   Instant firstFailedAt) {
-        return result(task, attempt, startedAt, BranchStatus.SUCCEEDED).setOutput(output.text())
+                                   Instant firstFailedAt, BranchCalls branchCalls) {
+        return result(task, attempt, startedAt, BranchStatus.SUCCEEDED, branchCalls).setOutput(output.text())
                 .setModel(output.model())
                 .setProviderModel(output.providerModel())
-                .setUsage(output.usage())
+                .setUsage(branchCalls.usage() != null ? branchCalls.usage() : output.usage())
                 .setLatencyMs(output.modelLatency() == null ? null : output.modelLatency().toMillis())
                 .setToolCalls(output.toolCalls())
                 .setFirstFailedAt(firstFailedAt)
@@ -151,24 +171,47 @@ public final class BranchRunner {
                 : " (shortened from " + timeout.toMillis() + " ms to fit the record lock)"), true);
     }
 
-    private BranchOutput attempt(BranchTask task, Duration timeout)
+    /**
+     * One attempt on its own (virtual) thread, bound to the run's {@code calls}. It may run {@code timeout}, plus the
+     * time its model calls wait for their turn under a rate limit, but never past {@code budgetLeft}.
+     */
+    private BranchOutput attempt(BranchTask task, Duration timeout, Duration budgetLeft, BranchCalls branchCalls)
             throws ExecutionException, TimeoutException, InterruptedException {
         BranchExecutor executor = executors.get(task.getBranch().getKind());
         if (executor == null) {
             throw new ExecutionException(new dev.langchain4j.exception.NonRetriableException(
                     "this worker cannot run " + task.getBranch().getKind() + " branches yet"));
         }
-        Future<BranchOutput> call = calls.submit(() -> executor.execute(task));
+        branchCalls.attemptStarted(timeout.toNanos());
+        long start = System.nanoTime();
+        long waitedBefore = branchCalls.waitedNanos();
+        Future<BranchOutput> call = calls.submit(() -> BranchCalls.bind(branchCalls, () -> executor.execute(task)));
         try (Cancellations.Tracked tracked = cancellations.track(task.getJobId(), task.getRound(), call)) {
-            return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            while (true) {
+                long allowed = Math.min(timeout.toNanos() + branchCalls.waitedNanos() - waitedBefore, budgetLeft.toNanos());
+                long left = allowed - (System.nanoTime() - start);
+                if (left <= 0) {
+                    throw new TimeoutException();
+                }
+                try {
+                    return call.get(left, TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    // look again: the call may have waited for its turn meanwhile, which extends the attempt
+                }
+            }
         } catch (TimeoutException | InterruptedException e) {
             call.cancel(true);
             throw e;
         }
     }
 
-    private BranchResult.Builder result(BranchTask task, int attempt, Instant startedAt, BranchStatus status) {
+    /** A result carrying what every call of the run spent ({@link BranchCalls}). */
+    private BranchResult.Builder result(BranchTask task, int attempt, Instant startedAt, BranchStatus status,
+                                        BranchCalls branchCalls) {
         return BranchResult.newBuilder()
+                .setUsage(branchCalls.usage())
+                .setCost(branchCalls.cost())
+                .setHedgedCalls(branchCalls.hedges())
                 .setJobId(task.getJobId())
                 .setBranchId(task.getBranch().getBranchId())
                 .setRound(task.getRound())

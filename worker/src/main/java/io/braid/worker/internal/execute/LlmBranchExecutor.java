@@ -7,9 +7,9 @@ import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.braid.schema.BranchTask;
 import io.braid.schema.LlmCall;
-import io.braid.schema.TokenUsage;
 import io.braid.worker.BranchExecutor;
 import io.braid.worker.BranchOutput;
+import io.braid.worker.internal.flow.Tokens;
 import io.braid.worker.internal.models.ModelRegistry;
 
 import java.time.Duration;
@@ -21,6 +21,7 @@ public final class LlmBranchExecutor implements BranchExecutor {
 
     private final ModelRegistry models;
     private final PolicyCheck policy;
+    private final Hedging hedging;
 
     public LlmBranchExecutor(ModelRegistry models) {
         this(models, PolicyCheck.allowAll());
@@ -28,15 +29,22 @@ public final class LlmBranchExecutor implements BranchExecutor {
 
     /** Refusing models {@code policy} does not allow the branch's job. */
     public LlmBranchExecutor(ModelRegistry models, PolicyCheck policy) {
+        this(models, policy, new Hedging(models, io.braid.worker.internal.flow.ModelFlow.unlimited()));
+    }
+
+    /** Hedging the call as the branch asks ({@link Hedging}). */
+    public LlmBranchExecutor(ModelRegistry models, PolicyCheck policy, Hedging hedging) {
         this.models = models;
         this.policy = policy;
+        this.hedging = hedging;
     }
 
     @Override
-    public BranchOutput execute(BranchTask task) {
+    public BranchOutput execute(BranchTask task) throws InterruptedException {
         LlmCall call = task.getBranch().getLlm();
         String modelName = models.resolveName(call.getModel());
         policy.checkModel(task, modelName);
+        hedging.check(task, policy);
         List<ChatMessage> messages = new ArrayList<>();
         if (call.getSystemPrompt() != null) {
             messages.add(SystemMessage.from(Templates.fill(call.getSystemPrompt(), task)));
@@ -50,18 +58,9 @@ public final class LlmBranchExecutor implements BranchExecutor {
             request.maxOutputTokens(call.getMaxOutputTokens());
         }
         long start = System.nanoTime();
-        ChatResponse response = models.model(modelName).chat(request.build());
+        ChatResponse response = hedging.chat(task, modelName, request.build());
         Duration latency = Duration.ofNanos(System.nanoTime() - start);
         return new BranchOutput(response.aiMessage().text(), modelName, response.modelName(),
-                usage(response.tokenUsage()), latency, List.of());
-    }
-
-    /** langchain4j's token usage as the schema's, or null when the provider reported none. */
-    static TokenUsage usage(dev.langchain4j.model.output.TokenUsage usage) {
-        if (usage == null || (usage.inputTokenCount() == null && usage.outputTokenCount() == null)) {
-            return null;
-        }
-        return new TokenUsage(usage.inputTokenCount() == null ? 0 : usage.inputTokenCount(),
-                usage.outputTokenCount() == null ? 0 : usage.outputTokenCount());
+                Tokens.usage(response.tokenUsage()), latency, List.of());
     }
 }

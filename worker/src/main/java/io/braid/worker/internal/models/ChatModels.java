@@ -85,7 +85,8 @@ public final class ChatModels {
             }
             case SIMULATED -> new SimulatedChatModel(name,
                     spec.minLatency() == null ? Duration.ofMillis(200) : spec.minLatency(),
-                    spec.maxLatency() == null ? Duration.ofMillis(600) : spec.maxLatency(), simulatedOutage);
+                    spec.maxLatency() == null ? Duration.ofMillis(600) : spec.maxLatency(), simulatedOutage,
+                    spec.slowCallShareOrDefault(), spec.slowCallFactorOrDefault());
         };
         return spec.provider() == io.braid.worker.internal.config.ModelProvider.SIMULATED ? model
                 : new ProviderChatModel(name, spec.toString(), model);

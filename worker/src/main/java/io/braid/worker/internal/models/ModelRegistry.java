@@ -26,6 +26,13 @@ public final class ModelRegistry {
         return requested == null || requested.isBlank() ? defaultModel : requested;
     }
 
+    /** The same models, each replaced by {@code decorate.apply(name, model)}. */
+    public ModelRegistry map(java.util.function.BiFunction<String, ChatModel, ChatModel> decorate) {
+        Map<String, ChatModel> decorated = new java.util.HashMap<>();
+        models.forEach((name, model) -> decorated.put(name, decorate.apply(name, model)));
+        return new ModelRegistry(decorated, defaultModel);
+    }
+
     public ChatModel model(String name) {
         ChatModel model = models.get(name);
         if (model == null) {

@@ -26,7 +26,10 @@ import java.util.SplittableRandom;
 /**
  * A <b>simulated</b> LLM for the embedded default, tests and benchmarks: no model runs. The answer is derived
  * deterministically from the prompt, always starts with {@value #LABEL}, and arrives after a latency drawn
- * from [minLatency, maxLatency] (seeded by the prompt, so the same prompt takes the same time).
+ * from [minLatency, maxLatency] (seeded by the prompt, so the same prompt takes the same time). With a heavy tail
+ * ({@code slowCallShare}), that share of calls takes {@code slowCallFactor} times as long; which calls are slow is
+ * drawn from the prompt and the model's call count, so a second call of the same prompt (a hedge) is drawn anew and
+ * the same sequence of calls is slow in the same places.
  *
  * <p>Offered tools (an AGENT branch), it plays the loop once so agents run offline: its first turn calls the
  * first offered tool whose required arguments are all strings, passing the user's prompt in each; once a tool
@@ -45,6 +48,9 @@ public final class SimulatedChatModel implements ChatModel {
     private final Duration minLatency;
     private final Duration maxLatency;
     private final boolean outage;
+    private final double slowCallShare;
+    private final double slowCallFactor;
+    private final java.util.concurrent.atomic.AtomicLong calls = new java.util.concurrent.atomic.AtomicLong();
 
     public SimulatedChatModel(String name, Duration minLatency, Duration maxLatency) {
         this(name, minLatency, maxLatency, false);
@@ -52,14 +58,26 @@ public final class SimulatedChatModel implements ChatModel {
 
     /** With {@code outage}, every call fails like a provider that is down (HTTP 503, retriable). */
     public SimulatedChatModel(String name, Duration minLatency, Duration maxLatency, boolean outage) {
+        this(name, minLatency, maxLatency, outage, 0, 1);
+    }
+
+    /** With {@code slowCallShare} of the calls (0..1) taking {@code slowCallFactor} (≥ 1) times their latency. */
+    public SimulatedChatModel(String name, Duration minLatency, Duration maxLatency, boolean outage,
+                              double slowCallShare, double slowCallFactor) {
         if (minLatency.isNegative() || maxLatency.compareTo(minLatency) < 0) {
             throw new IllegalArgumentException("simulated latency must satisfy 0 <= min (" + minLatency
                     + ") <= max (" + maxLatency + ")");
+        }
+        if (!(slowCallShare >= 0 && slowCallShare <= 1) || !(slowCallFactor >= 1)) {
+            throw new IllegalArgumentException("simulated slow calls need 0 <= share (" + slowCallShare
+                    + ") <= 1 and factor (" + slowCallFactor + ") >= 1");
         }
         this.name = name;
         this.minLatency = minLatency;
         this.maxLatency = maxLatency;
         this.outage = outage;
+        this.slowCallShare = slowCallShare;
+        this.slowCallFactor = slowCallFactor;
     }
 
     @Override
@@ -79,7 +97,7 @@ public final class SimulatedChatModel implements ChatModel {
         }
         String prompt = system + "\n" + user;
         SplittableRandom random = new SplittableRandom(prompt.hashCode());
-        simulateLatency(random);
+        simulateLatency(random, nextCallSlow(prompt) ? slowCallFactor : 1);
         List<ToolExecutionResultMessage> toolResults = request.messages().stream()
                 .filter(ToolExecutionResultMessage.class::isInstance).map(ToolExecutionResultMessage.class::cast)
                 .toList();
@@ -115,6 +133,12 @@ public final class SimulatedChatModel implements ChatModel {
                 .build();
     }
 
+    /** Whether this call of {@code prompt} is one of the slow share: drawn from the prompt and the call count. */
+    boolean nextCallSlow(String prompt) {
+        return slowCallShare > 0 && new SplittableRandom(prompt.hashCode() * 0x9E3779B97F4A7C15L
+                + calls.getAndIncrement()).nextDouble() < slowCallShare;
+    }
+
     /** The candidate ids of a judge prompt: lines that are just "[id]". */
     private static List<String> candidates(String user) {
         java.util.regex.Matcher matcher = CANDIDATE_LINE.matcher(user);
@@ -142,9 +166,9 @@ public final class SimulatedChatModel implements ChatModel {
         return Optional.empty();
     }
 
-    private void simulateLatency(SplittableRandom random) {
+    private void simulateLatency(SplittableRandom random, double factor) {
         long spread = maxLatency.toMillis() - minLatency.toMillis();
-        long millis = minLatency.toMillis() + (spread == 0 ? 0 : random.nextLong(spread + 1));
+        long millis = (long) (factor * (minLatency.toMillis() + (spread == 0 ? 0 : random.nextLong(spread + 1))));
         if (millis == 0) {
             // No wait, and no Thread.sleep(0) either: on a virtual thread that yields its carrier, a cost a no-op
             // branch should not pay. An interrupted call still fails as it would have in sleep.

@@ -5,6 +5,8 @@ import io.braid.schema.BranchResult;
 import io.braid.schema.BranchStatus;
 import io.braid.schema.BranchTask;
 import io.braid.worker.ProgressListener;
+import io.braid.worker.internal.flow.FlowListener;
+import io.braid.worker.internal.flow.RateLimiter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,10 +26,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       was cancelled or no longer needed it);</li>
  *   <li>{@code branches.retried} — attempts that failed and are tried again;</li>
  *   <li>{@code branches.dead.lettered} — tasks written to the tasks dead-letter topic;</li>
- *   <li>{@code branch.duration} (histogram) tagged {@code status} — from first attempt to final result.</li>
+ *   <li>{@code branch.duration} (histogram) tagged {@code status} — from first attempt to final result;</li>
+ *   <li>flow control, tagged {@code model}: {@code model.rate.allowed} and {@code model.tokens.allowed} (gauges,
+ *       per minute: this worker's share of the fleet's limit times its AIMD factor), {@code model.rate.waits}
+ *       (calls that waited for their turn) and {@code model.rate.wait} (how long, a timer),
+ *       {@code model.rate.given.back} (calls that could not get a turn in time: their task was released),
+ *       {@code model.rate.limited} (429 answers), {@code model.hedges} (hedged calls started).</li>
  * </ul>
  */
-public final class WorkerMetrics implements ProgressListener {
+public final class WorkerMetrics implements ProgressListener, FlowListener {
 
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
@@ -37,8 +44,12 @@ public final class WorkerMetrics implements ProgressListener {
     private final Counter acknowledgementsFailed;
     private final Map<BranchStatus, Counter> finished = new EnumMap<>(BranchStatus.class);
     private final Map<BranchStatus, Timer> durations = new EnumMap<>(BranchStatus.class);
+    private final MeterRegistry registry;
+    private final String workerId;
 
     public WorkerMetrics(MeterRegistry registry, String workerId, int inFlightLimit) {
+        this.registry = registry;
+        this.workerId = workerId;
         Gauge.builder("braid.worker.branches.in.flight", inFlight, AtomicInteger::get)
                 .description("Branches running in this worker now").tag("worker", workerId).register(registry);
         Gauge.builder("braid.worker.branches.in.flight.limit", () -> inFlightLimit)
@@ -121,5 +132,49 @@ public final class WorkerMetrics implements ProgressListener {
         if (counter != null) {
             counter.increment();
         }
+    }
+
+    @Override
+    public void limited(String model, RateLimiter limiter) {
+        Gauge.builder("braid.worker.model.rate.allowed", limiter, l -> orNaN(l.allowedRequestsPerMinute()))
+                .description("Requests per minute this worker allows itself: its share of the fleet's limit times "
+                        + "its AIMD factor").tag("worker", workerId).tag("model", model).register(registry);
+        Gauge.builder("braid.worker.model.tokens.allowed", limiter, l -> orNaN(l.allowedTokensPerMinute()))
+                .description("Tokens per minute this worker allows itself").tag("worker", workerId)
+                .tag("model", model).register(registry);
+    }
+
+    @Override
+    public void waited(String model, Duration wait) {
+        modelCounter("braid.worker.model.rate.waits", "Model calls that waited for their turn under a rate limit",
+                model).increment();
+        Timer.builder("braid.worker.model.rate.wait").description("Time model calls waited for their turn")
+                .tag("worker", workerId).tag("model", model).register(registry).record(wait);
+    }
+
+    @Override
+    public void noTurn(String model) {
+        modelCounter("braid.worker.model.rate.given.back", "Model calls that could not get a turn within the "
+                + "record lock: their task record was released", model).increment();
+    }
+
+    @Override
+    public void rateLimited(String model) {
+        modelCounter("braid.worker.model.rate.limited", "429 (rate limited) answers of the model", model).increment();
+    }
+
+    @Override
+    public void hedged(String model) {
+        modelCounter("braid.worker.model.hedges", "Hedged calls started (the second call of a slow one)", model)
+                .increment();
+    }
+
+    private Counter modelCounter(String name, String description, String model) {
+        return Counter.builder(name).description(description).tag("worker", workerId).tag("model", model)
+                .register(registry);
+    }
+
+    private static double orNaN(Double value) {
+        return value == null ? Double.NaN : value;
     }
 }

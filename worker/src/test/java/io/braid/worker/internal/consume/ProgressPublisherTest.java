@@ -85,6 +85,20 @@ class ProgressPublisherTest {
     }
 
     @Test
+    void a_finished_branch_says_what_its_model_calls_spent() {
+        BranchResult result = result("b1", 1, T0);
+        result.setUsage(new io.braid.schema.TokenUsage(120, 30));
+        result.setCost(0.0042);
+
+        publisher().finished(result);
+
+        assertThat(published()).singleElement().satisfies(event -> {
+            assertThat(event.getUsage()).isEqualTo(new io.braid.schema.TokenUsage(120, 30));
+            assertThat(event.getCost()).isEqualTo(0.0042);
+        });
+    }
+
+    @Test
     void a_retried_branch_publishes_start_retry_and_finish_in_order() {
         ProgressPublisher progress = publisher();
 

@@ -152,6 +152,40 @@ class TaskHandlerTest {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
+    /** A handler whose TOOL branches never get a turn under a rate limit. */
+    private TaskHandler handlerWithoutTurns() {
+        BranchRunner runner = new BranchRunner(Map.of(BranchKind.TOOL, task -> {
+            throw new io.braid.worker.internal.flow.NoTurnException("model 'fast' has no turn (rateLimits.fast)");
+        }), calls, RetryPolicy.defaults(), Duration.ofSeconds(5), Duration.ofMinutes(4), "w1", clock, clock::advance,
+                ProgressListener.NONE, new Cancellations());
+        return new TaskHandler(TOPICS, new AvroDeserializer<>(schemas, BranchTask.class),
+                new AvroSerializer<>(schemas), producer, runner, metrics, ProgressListener.NONE, 1_000_000,
+                new RegistryRetry(health, clock, clock::advance, Duration.ofSeconds(30)));
+    }
+
+    @Test
+    void a_branch_without_a_turn_under_its_rate_limit_is_released_with_nothing_published() {
+        assertThat(handlerWithoutTurns().handle(taskRecord())).isEqualTo(AcknowledgeType.RELEASE);
+        assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void on_its_last_delivery_a_branch_without_a_turn_is_answered_failed_not_released() {
+        ConsumerRecord<String, byte[]> record = taskRecord();
+        ConsumerRecord<String, byte[]> lastDelivery = new ConsumerRecord<>(record.topic(), record.partition(),
+                record.offset(), 0L, org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, record.key(),
+                record.value(), new org.apache.kafka.common.header.internals.RecordHeaders(),
+                java.util.Optional.empty(), java.util.Optional.of((short) TaskHandler.DELIVERY_LIMIT));
+
+        assertThat(handlerWithoutTurns().handle(lastDelivery)).isEqualTo(AcknowledgeType.ACCEPT);
+
+        BranchResult result = publishedResult();
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.FAILED);
+        assertThat(result.getError().getErrorClass()).isEqualTo("NoTurnException");
+        assertThat(result.getError().getRetriable()).isTrue();
+        assertThat(result.getError().getMessage()).contains("rateLimits.fast");
+    }
+
     @Test
     void a_result_over_the_limit_is_answered_output_too_large_dead_lettered_and_acknowledged() {
         TaskHandler handler = handler("x".repeat(5_000), 2_048);

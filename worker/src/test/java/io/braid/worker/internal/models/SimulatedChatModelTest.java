@@ -64,4 +64,31 @@ class SimulatedChatModelTest {
         text.chars().forEach(c -> out.append(c < 0x20 || c > 0x7E ? String.format("\\u%04X", c) : (char) c));
         return out.append('"').toString();
     }
+
+    @Test
+    void a_heavy_tail_makes_its_share_of_calls_slow_in_the_same_places_each_run() {
+        SimulatedChatModel model = new SimulatedChatModel("tail", Duration.ZERO, Duration.ZERO, false, 0.05, 10);
+        SimulatedChatModel again = new SimulatedChatModel("tail", Duration.ZERO, Duration.ZERO, false, 0.05, 10);
+        java.util.List<Boolean> slow = new java.util.ArrayList<>();
+        java.util.List<Boolean> slowAgain = new java.util.ArrayList<>();
+        for (int i = 0; i < 4_000; i++) {
+            slow.add(model.nextCallSlow("prompt " + (i % 10)));
+            slowAgain.add(again.nextCallSlow("prompt " + (i % 10)));
+        }
+
+        assertThat(slow).isEqualTo(slowAgain);
+        assertThat(slow.stream().filter(s -> s).count()).as("about 5 %% of 4,000").isBetween(140L, 260L);
+        assertThat(new SimulatedChatModel("none", Duration.ZERO, Duration.ZERO).nextCallSlow("p")).isFalse();
+    }
+
+    @Test
+    void a_slow_call_takes_the_factor_times_its_latency() {
+        SimulatedChatModel allSlow = new SimulatedChatModel("tail", Duration.ofMillis(20), Duration.ofMillis(20),
+                false, 1.0, 5);
+        long start = System.nanoTime();
+
+        allSlow.chat("hello");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+    }
 }

@@ -1,0 +1,129 @@
+package io.braid.worker.internal.flow;
+
+import dev.langchain4j.exception.HttpException;
+import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.Capability;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import io.braid.schema.TokenUsage;
+import io.braid.worker.internal.execute.Failures;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * One configured model under flow control: every call waits for its turn under the model's rate limit (if it has
+ * one), reports a 429 to the limiter, settles its estimated tokens against the reported usage, records its latency
+ * (for hedging after the observed p95) and bills its tokens and cost to the branch's {@link BranchCalls}. A call
+ * cut off before it answered (a hedge's loser, a timed-out attempt) is billed its estimated input tokens: the
+ * provider had the prompt.
+ */
+final class FlowChatModel implements ChatModel {
+
+    private final String name;
+    private final ChatModel delegate;
+    private final ModelFlow flow;
+    private final RateLimiter limiter;
+    private final LatencyReservoir latencies;
+
+    FlowChatModel(String name, ChatModel delegate, ModelFlow flow) {
+        this.name = name;
+        this.delegate = delegate;
+        this.flow = flow;
+        this.limiter = flow.limiter(name);
+        this.latencies = flow.latencies(name);
+    }
+
+    @Override
+    public ChatResponse chat(ChatRequest request) {
+        BranchCalls calls = BranchCalls.current();
+        long estimate = Tokens.estimate(request, flow.defaultOutput(name));
+        if (limiter != null) {
+            awaitTurn(estimate, calls);
+        }
+        long start = System.nanoTime();
+        ChatResponse response;
+        try {
+            response = delegate.chat(request);
+        } catch (RuntimeException e) {
+            if (isRateLimited(e)) {
+                flow.listener().rateLimited(name);
+                if (limiter != null) {
+                    limiter.rateLimited(Failures.retryAfter(e));
+                }
+            } else if (Thread.currentThread().isInterrupted() && calls != null) {
+                TokenUsage cutOff = new TokenUsage((int) Math.min(Integer.MAX_VALUE, Tokens.input(request)), 0);
+                calls.spent(cutOff, flow.cost(name, cutOff));
+            }
+            throw e;
+        }
+        latencies.record(Duration.ofNanos(System.nanoTime() - start));
+        TokenUsage usage = Tokens.usage(response.tokenUsage());
+        if (limiter != null && usage != null) {
+            limiter.settle(estimate, (long) usage.getInputTokens() + usage.getOutputTokens());
+        }
+        if (calls != null && usage != null) {
+            calls.spent(usage, flow.cost(name, usage));
+        }
+        return response;
+    }
+
+    /**
+     * Parks this (virtual) thread until the limiter gives the call its turn; throws {@link NoTurnException} as soon
+     * as the turn cannot come before the branch's turn deadline.
+     */
+    private void awaitTurn(long estimate, BranchCalls calls) {
+        Instant deadline = calls == null ? null : calls.turnDeadline();
+        long waitedFrom = System.nanoTime();
+        for (Duration wait = limiter.tryAcquire(estimate); !wait.isZero(); wait = limiter.tryAcquire(estimate)) {
+            if (deadline != null && flow.clock().instant().plus(wait).isAfter(deadline)) {
+                flow.listener().noTurn(name);
+                throw new NoTurnException("model '" + name + "' has no turn under its rate limit (rateLimits." + name
+                        + ") within what is left of the record lock; the task is given back for a later delivery");
+            }
+            if (calls != null) {
+                calls.waited(wait.toNanos()); // counted as it starts, so the attempt and a hedge's delay extend now
+            }
+            try {
+                flow.sleeper().sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new dev.langchain4j.exception.RetriableException("interrupted waiting for a turn of model '"
+                        + name + "'", e);
+            }
+        }
+        long waited = System.nanoTime() - waitedFrom;
+        if (waited > Duration.ofMillis(1).toNanos()) {
+            flow.listener().waited(name, Duration.ofNanos(waited));
+        }
+    }
+
+    /** A 429 anywhere in the failure's cause chain. */
+    static boolean isRateLimited(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof RateLimitException
+                    || cause instanceof HttpException http && http.statusCode() == 429) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public ChatRequestParameters defaultRequestParameters() {
+        return delegate.defaultRequestParameters();
+    }
+
+    @Override
+    public Set<Capability> supportedCapabilities() {
+        return delegate.supportedCapabilities();
+    }
+
+    @Override
+    public String toString() {
+        return delegate.toString();
+    }
+}

@@ -1,0 +1,105 @@
+package io.braid.worker.internal.flow;
+
+import dev.langchain4j.model.chat.ChatModel;
+import io.braid.schema.TokenUsage;
+import io.braid.worker.WorkerConfig;
+import io.braid.worker.internal.config.ModelSpec;
+import io.braid.worker.internal.config.PriceSpec;
+import io.braid.worker.internal.config.RateLimitSpec;
+import io.braid.worker.internal.execute.BranchRunner;
+import io.braid.worker.internal.models.ModelRegistry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Flow control of a worker's model calls: the rate limiter of each model with a {@code rateLimits} entry, the price
+ * table, and each model's observed latencies. {@link #wrap} puts every model of a registry behind a
+ * {@link FlowChatModel}, so every call — LLM branches, agents' steps, the final aggregation task, hedged calls —
+ * is limited, measured and billed. {@link #share(double)} sets this worker's share of every fleet-wide limit (see
+ * {@link MemberShare}).
+ */
+public final class ModelFlow {
+
+    private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
+    private final Map<String, LatencyReservoir> latencies = new ConcurrentHashMap<>();
+    private final Map<String, PriceSpec> prices;
+    private final Map<String, ModelSpec> specs;
+    private final Clock clock;
+    private final BranchRunner.Sleeper sleeper;
+    private final FlowListener listener;
+
+    public ModelFlow(WorkerConfig config, Clock clock, BranchRunner.Sleeper sleeper, FlowListener listener) {
+        this.prices = config.prices();
+        this.specs = config.models();
+        this.clock = clock;
+        this.sleeper = sleeper;
+        this.listener = listener;
+        for (Map.Entry<String, RateLimitSpec> limit : config.rateLimits().entrySet()) {
+            RateLimiter limiter = new RateLimiter(limit.getKey(), limit.getValue(), clock);
+            limiters.put(limit.getKey(), limiter);
+            listener.limited(limit.getKey(), limiter);
+        }
+    }
+
+    /** Without limits or prices: calls are measured only. */
+    public static ModelFlow unlimited() {
+        return new ModelFlow(WorkerConfig.simulatedOnly(Duration.ZERO, Duration.ZERO), Clock.systemUTC(),
+                duration -> Thread.sleep(duration), FlowListener.NONE);
+    }
+
+    /** {@code models} with each model behind flow control. */
+    public ModelRegistry wrap(ModelRegistry models) {
+        return models.map((name, model) -> model instanceof FlowChatModel ? model
+                : new FlowChatModel(name, model, this));
+    }
+
+    /** Sets this worker's share (0 exclusive to 1) of every fleet-wide limit. */
+    public void share(double share) {
+        limiters.values().forEach(limiter -> limiter.share(share));
+    }
+
+    /** True when some model has a rate limit (only then does the worker read the share group's members). */
+    public boolean limitsAny() {
+        return !limiters.isEmpty();
+    }
+
+    /** The 95th percentile latency of {@code model}'s calls on this worker; empty before enough calls. */
+    public Optional<Duration> p95(String model) {
+        return latencies(model).p95();
+    }
+
+    /** What {@code usage} of {@code model} costs; null when the model has no price. */
+    public Double cost(String model, TokenUsage usage) {
+        PriceSpec price = prices.get(model);
+        return price == null ? null : price.cost(usage);
+    }
+
+    public FlowListener listener() {
+        return listener;
+    }
+
+    RateLimiter limiter(String model) {
+        return limiters.get(model);
+    }
+
+    LatencyReservoir latencies(String model) {
+        return latencies.computeIfAbsent(model, name -> new LatencyReservoir());
+    }
+
+    Integer defaultOutput(String model) {
+        ModelSpec spec = specs.get(model);
+        return spec == null ? null : spec.maxOutputTokens();
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    BranchRunner.Sleeper sleeper() {
+        return sleeper;
+    }
+}

@@ -1,0 +1,150 @@
+package io.braid.worker.internal.flow;
+
+import io.braid.worker.internal.config.RateLimitSpec;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * This worker's part of one model's fleet-wide limit: requests and tokens per minute, times this worker's share of
+ * the fleet ({@link #share(double)}), times an AIMD factor that halves on each 429 and grows back by a tenth every
+ * {@link #INCREASE_EVERY} without one, counted from the end of the pause a 429 imposes until its Retry-After.
+ *
+ * <p>Each limit is a GCRA (generic cell rate algorithm) schedule: a call of cost {@code c} may start once the
+ * schedule's next free time less {@link #BURST} has come, and moves that time on by {@code c} emission intervals. A
+ * call costing more than a second's allowance still goes alone and pays in the wait of those after it. Tokens are
+ * reserved at the call's estimate and {@linkplain #settle settled} once the provider reports the usage. Pure and
+ * clock-driven: {@link #tryAcquire} says how long to wait, the caller waits.
+ */
+public final class RateLimiter {
+
+    /** How much of the allowance a worker may spend at once after a quiet spell. */
+    static final Duration BURST = Duration.ofSeconds(1);
+    /** The factor a 429 multiplies the rate by. */
+    static final double DECREASE = 0.5;
+    /** What the factor grows by, every {@link #INCREASE_EVERY} without a 429. */
+    static final double INCREASE = 0.1;
+    static final Duration INCREASE_EVERY = Duration.ofSeconds(5);
+    /** The factor never goes below this: one 429 storm does not stop a model for good. */
+    static final double MIN_FACTOR = 1.0 / 64;
+    /** The pause after a 429 that says no Retry-After. */
+    static final Duration DEFAULT_PAUSE = Duration.ofSeconds(1);
+
+    private static final double NANOS_PER_MINUTE = 60e9;
+
+    private final String model;
+    private final RateLimitSpec limit;
+    private final Clock clock;
+    private final Instant origin;
+    private double share = 1;
+    private double factor = 1;
+    private double requestsDue;
+    private double tokensDue;
+    private double pausedUntil;
+    private double lastChange;
+
+    public RateLimiter(String model, RateLimitSpec limit, Clock clock) {
+        this.model = model;
+        this.limit = limit;
+        this.clock = clock;
+        this.origin = clock.instant();
+    }
+
+    public String model() {
+        return model;
+    }
+
+    /** Sets this worker's share of the fleet's limit, 0 (exclusive) to 1. */
+    public synchronized void share(double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("share " + share + " is outside (0, 1]");
+        }
+        this.share = share;
+    }
+
+    /**
+     * Takes a turn for a call estimated at {@code tokens}: {@link Duration#ZERO} when it may start now (its request
+     * and tokens are counted), else how long to wait before asking again (nothing is counted).
+     */
+    public synchronized Duration tryAcquire(long tokens) {
+        double now = now();
+        growBack(now);
+        double burst = BURST.toNanos();
+        double wait = Math.max(0, pausedUntil - now);
+        if (limit.requestsPerMinute() != null) {
+            wait = Math.max(wait, requestsDue - burst - now);
+        }
+        if (limit.tokensPerMinute() != null) {
+            wait = Math.max(wait, tokensDue - burst - now);
+        }
+        if (wait > 0) {
+            return Duration.ofNanos((long) Math.ceil(wait));
+        }
+        if (limit.requestsPerMinute() != null) {
+            requestsDue = Math.max(requestsDue, now) + interval(limit.requestsPerMinute());
+        }
+        if (limit.tokensPerMinute() != null) {
+            tokensDue = Math.max(tokensDue, now) + tokens * interval(limit.tokensPerMinute());
+        }
+        return Duration.ZERO;
+    }
+
+    /** A call reserved at {@code estimated} tokens used {@code actual}: the schedule moves by the difference. */
+    public synchronized void settle(long estimated, long actual) {
+        if (limit.tokensPerMinute() != null) {
+            tokensDue += (actual - estimated) * interval(limit.tokensPerMinute());
+        }
+    }
+
+    /**
+     * The provider answered 429: pause until {@code retryAfter} (or {@link #DEFAULT_PAUSE}) and, unless already
+     * paused by an earlier 429 (calls sent before the pause answer after it), halve the rate.
+     */
+    public synchronized void rateLimited(Optional<Duration> retryAfter) {
+        double now = now();
+        growBack(now);
+        if (now >= pausedUntil) {
+            factor = Math.max(MIN_FACTOR, factor * DECREASE);
+        }
+        pausedUntil = Math.max(pausedUntil, now + retryAfter.orElse(DEFAULT_PAUSE).toNanos());
+        lastChange = pausedUntil; // the rate grows back from the end of the pause, however long it was
+    }
+
+    /** The requests per minute this worker allows itself now; null without a request limit. */
+    public synchronized Double allowedRequestsPerMinute() {
+        growBack(now());
+        return limit.requestsPerMinute() == null ? null : limit.requestsPerMinute() * share * factor;
+    }
+
+    /** The tokens per minute this worker allows itself now; null without a token limit. */
+    public synchronized Double allowedTokensPerMinute() {
+        growBack(now());
+        return limit.tokensPerMinute() == null ? null : limit.tokensPerMinute() * share * factor;
+    }
+
+    /** The AIMD factor, 1 when no 429 came lately. */
+    public synchronized double factor() {
+        growBack(now());
+        return factor;
+    }
+
+    private void growBack(double now) {
+        double every = INCREASE_EVERY.toNanos();
+        long steps = (long) ((now - lastChange) / every);
+        if (steps > 0) {
+            factor = Math.min(1, factor + steps * INCREASE);
+            lastChange += steps * every;
+        }
+    }
+
+    /** Nanoseconds per request (or token) at the current rate. */
+    private double interval(long perMinute) {
+        return NANOS_PER_MINUTE / (perMinute * share * factor);
+    }
+
+    private double now() {
+        return Duration.between(origin, clock.instant()).toNanos();
+    }
+}

@@ -1,0 +1,111 @@
+package io.braid.worker.internal.execute;
+
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import io.braid.schema.BranchKind;
+import io.braid.schema.BranchResult;
+import io.braid.schema.BranchSpec;
+import io.braid.schema.BranchStatus;
+import io.braid.schema.BranchTask;
+import io.braid.schema.LlmCall;
+import io.braid.testing.JobFixtures;
+import io.braid.worker.BranchOutput;
+import io.braid.worker.ProgressListener;
+import io.braid.worker.RetryPolicy;
+import io.braid.worker.WorkerConfig;
+import io.braid.worker.internal.config.PriceSpec;
+import io.braid.worker.internal.config.RateLimitSpec;
+import io.braid.worker.internal.flow.FlowListener;
+import io.braid.worker.internal.flow.ModelFlow;
+import io.braid.worker.internal.flow.NoTurnException;
+import io.braid.worker.internal.models.ModelRegistry;
+import io.braid.worker.internal.models.SimulatedChatModel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What a branch run's model calls spend across attempts, and a run that cannot get its turn in time. */
+class FlowBillingTest {
+
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final AtomicInteger givenBack = new AtomicInteger();
+
+    @AfterEach
+    void tearDown() {
+        calls.shutdownNow();
+    }
+
+    private ModelFlow flow(Map<String, RateLimitSpec> limits) {
+        WorkerConfig config = WorkerConfig.simulated("sim", Duration.ZERO, Duration.ZERO)
+                .withFlow(limits, Map.of("sim", new PriceSpec(1_000.0, 2_000.0)));
+        return new ModelFlow(config, Clock.systemUTC(), duration -> Thread.sleep(duration), new FlowListener() {
+            @Override
+            public void noTurn(String model) {
+                givenBack.incrementAndGet();
+            }
+        });
+    }
+
+    private BranchRunner runner(io.braid.worker.BranchExecutor executor, Duration runBudget) {
+        return new BranchRunner(Map.of(BranchKind.LLM, executor), calls,
+                new RetryPolicy(3, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)), Duration.ofSeconds(5), runBudget,
+                "worker-test", Clock.systemUTC(), Thread::sleep, ProgressListener.NONE, new Cancellations());
+    }
+
+    private static BranchTask task(String branchId) {
+        return BranchTask.newBuilder().setJobId("job").setDispatchedAt(JobFixtures.T0)
+                .setBranch(BranchSpec.newBuilder().setBranchId(branchId).setKind(BranchKind.LLM)
+                        .setLlm(LlmCall.newBuilder().setModel("sim").setUserPrompt("one two three").build()).build())
+                .build();
+    }
+
+    @Test
+    void usage_and_cost_sum_every_call_of_every_attempt() throws Exception {
+        ModelRegistry models = flow(Map.of()).wrap(new ModelRegistry(Map.of("sim",
+                new SimulatedChatModel("sim", Duration.ZERO, Duration.ZERO)), "sim"));
+        ChatModel model = models.model("sim");
+        AtomicInteger attempts = new AtomicInteger();
+        // each attempt makes one call (3 words in, 9 out: the simulated answer); the first attempt then fails
+        BranchResult result = runner(task -> {
+            var response = model.chat(ChatRequest.builder().messages(UserMessage.from("one two three")).build());
+            if (attempts.incrementAndGet() == 1) {
+                throw new RetriableException("503 after the call");
+            }
+            return BranchOutput.text(response.aiMessage().text());
+        }, Duration.ofMinutes(1)).run(task("b1"));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.SUCCEEDED);
+        assertThat(result.getAttempt()).isEqualTo(2);
+        int out = result.getUsage().getOutputTokens() / 2;
+        assertThat(result.getUsage().getInputTokens()).as("both attempts' calls").isEqualTo(2 * 3);
+        assertThat(result.getCost()).isCloseTo((6 * 1_000.0 + 2 * out * 2_000.0) / 1e6,
+                org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void a_run_that_cannot_get_its_turn_before_the_record_lock_ends_is_given_back() throws Exception {
+        ModelRegistry models = flow(Map.of("sim", new RateLimitSpec(1L, null))).wrap(new ModelRegistry(Map.of("sim",
+                new SimulatedChatModel("sim", Duration.ZERO, Duration.ZERO)), "sim"));
+        BranchRunner runner = runner(new LlmBranchExecutor(models), Duration.ofSeconds(3));
+
+        assertThat(runner.run(task("first")).getStatus()).isEqualTo(BranchStatus.SUCCEEDED);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> runner.run(task("second"))).isInstanceOf(NoTurnException.class)
+                .hasMessageContaining("rateLimits.sim");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("gave up at once: the turn is a minute away")
+                .isLessThan(Duration.ofSeconds(2));
+        assertThat(givenBack).hasValue(1);
+    }
+}
