@@ -39,9 +39,20 @@ class FlowControlIntegrationTest {
 
     private static LocalFleet fleet;
 
+    /** One simulated model, priced: 1,000 per million tokens in and out, so a branch costs about 0.015. */
+    private static final String CONFIG = """
+            defaultModel: sim
+            models:
+              sim: { provider: simulated, minLatency: 5ms, maxLatency: 30ms }
+            prices:
+              sim: { inputPerMillion: 1000, outputPerMillion: 1000 }
+            """;
+
     @BeforeAll
-    static void startFleet() {
-        fleet = LocalFleet.start(2, w -> w.simulatedLatency(Duration.ofMillis(5), Duration.ofMillis(30))
+    static void startFleet() throws java.io.IOException {
+        java.nio.file.Path config = java.nio.file.Files.createTempFile("flow-worker", ".yaml");
+        java.nio.file.Files.writeString(config, CONFIG);
+        fleet = LocalFleet.start(2, w -> w.config(io.braid.worker.WorkerConfig.load(config))
                 .disabledTools(Set.of("text_stats")));
         fleet.awaitReady(Duration.ofSeconds(60));
     }
@@ -115,7 +126,8 @@ class FlowControlIntegrationTest {
         assertThat(status.path("maxConcurrency").asInt()).isEqualTo(5);
         assertThat(status.path("usage").path("inputTokens").asLong()).isEqualTo(result.getUsage().getInputTokens());
         assertThat(get("/metrics")).containsPattern("braid_job_tokens_total\\{direction=\"in\",?} [1-9]")
-                .contains("braid_job_cost_total").containsPattern("braid_jobs_completed_total [1-9]");
+                .containsPattern("braid_job_cost_total [0-9.]*[1-9]")
+                .containsPattern("braid_jobs_completed_total [1-9]");
     }
 
     private static String get(String path) throws Exception {
@@ -146,6 +158,22 @@ class FlowControlIntegrationTest {
                 .hasSize(40 - (int) result.getBranches().stream()
                         .filter(b -> b.getStatus() != BranchStatus.CANCELLED).count()).isNotEmpty();
         assertOneResult("budget-1");
+    }
+
+    @Test
+    void a_spent_cost_budget_ends_the_job_by_budget_with_its_cost_summed() {
+        JobRequest job = JobFixtures.llmJob("budget-2", 40);
+        job.setMaxConcurrency(2);
+        job.setBudget(Budget.newBuilder().setCost(0.05).build());
+
+        JobResult result = run(job, Duration.ofSeconds(60));
+
+        assertThat(result.getCompletedBy()).isEqualTo("BUDGET");
+        assertThat(result.getUsage().getCost()).isGreaterThanOrEqualTo(0.05);
+        assertThat(result.getBranches()).filteredOn(b -> b.getStatus() == BranchStatus.SUCCEEDED)
+                .allSatisfy(b -> assertThat(b.getCost()).isPositive());
+        assertThat(read(fleet.topics().tasks(), BranchTask.class, "budget-2")).hasSizeLessThan(40);
+        assertOneResult("budget-2");
     }
 
     @Test
