@@ -1,5 +1,7 @@
 package io.braid.orchestrator;
 
+import io.braid.schema.policy.UsePolicy;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,18 +16,26 @@ import java.util.Objects;
  * @param timerInterval     how often deadlines and expiries are checked (wall-clock punctuation)
  * @param maxResultBytes    the largest job result (serialized) the join publishes; a larger one is answered FAILED
  *                          with {@code ResultTooLarge} and without outputs (the record limit, see RecordLimits)
+ * @param policy            the operator's tool and model policy, as the dispatcher applies it: a replay that moves a
+ *                          job's branches to a model its tenant may not use is refused
  */
 public record JoinSettings(Duration defaultDeadline, Duration finishedRetention, Duration orphanRetention,
-                           Duration timerInterval, int maxResultBytes) {
+                           Duration timerInterval, int maxResultBytes, UsePolicy policy) {
 
     public JoinSettings(Duration defaultDeadline, Duration finishedRetention, Duration orphanRetention,
                         Duration timerInterval) {
         this(defaultDeadline, finishedRetention, orphanRetention, timerInterval,
-                io.braid.schema.RecordLimits.DEFAULT_RECORD_BYTES);
+                io.braid.schema.RecordLimits.DEFAULT_RECORD_BYTES, UsePolicy.allowAll());
     }
 
     public JoinSettings withMaxResultBytes(int bytes) {
-        return new JoinSettings(defaultDeadline, finishedRetention, orphanRetention, timerInterval, bytes);
+        return new JoinSettings(defaultDeadline, finishedRetention, orphanRetention, timerInterval, bytes, policy);
+    }
+
+    /** These settings judging replays by {@code value}. */
+    public JoinSettings withPolicy(UsePolicy value) {
+        return new JoinSettings(defaultDeadline, finishedRetention, orphanRetention, timerInterval, maxResultBytes,
+                value);
     }
 
     public JoinSettings {
@@ -33,6 +43,7 @@ public record JoinSettings(Duration defaultDeadline, Duration finishedRetention,
         Objects.requireNonNull(finishedRetention, "finishedRetention");
         Objects.requireNonNull(orphanRetention, "orphanRetention");
         Objects.requireNonNull(timerInterval, "timerInterval");
+        Objects.requireNonNull(policy, "policy");
         requirePositive(defaultDeadline, "default job deadline");
         requirePositive(timerInterval, "timer interval");
         if (maxResultBytes < 1024) {

@@ -43,7 +43,7 @@ public final class Orchestrator implements AutoCloseable {
         status = api ? module.statusServer(controlProducer) : null;
         HostInfo self = api ? new HostInfo(options.advertisedHost(), status.port()) : null;
         aggregator = module.aggregator(self);
-        join = JoinQueries.over(aggregator, self);
+        join = JoinQueries.over(aggregator, self, module.joinSettings());
         aggregator.setStateListener((newState, oldState) -> {
             if (newState == KafkaStreams.State.RUNNING) {
                 aggregatorRunning.countDown();

@@ -1,6 +1,7 @@
 package io.braid.orchestrator.internal;
 
 import io.braid.schema.GroupIds;
+import io.braid.orchestrator.JoinSettings;
 import io.braid.schema.policy.UsePolicy;
 
 import io.braid.orchestrator.OrchestratorOptions;
@@ -109,10 +110,16 @@ public class OrchestratorModule {
                 options.instanceId(), controls);
     }
 
+    /** What the join decides by: the options' clocks, the record limit, the operator's policy. */
+    public JoinSettings joinSettings() {
+        return options.join().withMaxResultBytes(options.limits().recordBytes())
+                .withPolicy(new UsePolicy(options.policy()));
+    }
+
     /** Manifests + results → job results: the exactly-once (or at-least-once) join. */
     public Topology aggregatorTopology() {
-        return AggregatorTopology.build(options.topics(), registry(), options.clock(),
-                options.join().withMaxResultBytes(options.limits().recordBytes()), options.delivery(), deadLetters,
+        return AggregatorTopology.build(options.topics(), registry(), options.clock(), joinSettings(),
+                options.delivery(), deadLetters,
                 jobMeters);
     }
 

@@ -1,5 +1,7 @@
 package io.braid.orchestrator.internal.aggregate;
 
+import io.braid.orchestrator.JoinSettings;
+
 import io.braid.schema.BranchResult;
 import io.braid.schema.JobControl;
 import io.braid.schema.JobJoinState;
@@ -50,18 +52,23 @@ public interface JoinQueries {
     /** What a replay would do now, from this instance's state of the job. Throws {@link NotReady}. */
     default Replay.Preview previewReplay(JobControl control, Instant now) {
         return Replay.preview(state(control.getJobId()).orElseGet(() -> JobJoin.empty(control.getJobId())),
-                control, now);
+                control, now, settings());
+    }
+
+    /** The settings the join decides by (a replay's policy among them). */
+    default JoinSettings settings() {
+        return JoinSettings.defaults();
     }
 
     /** Jobs whose state this instance holds; -1 while its store is not queryable. */
     long heldJobs();
 
     /** Queries over a running aggregator whose {@code application.server} is {@code self} (null when none). */
-    static JoinQueries over(KafkaStreams streams, HostInfo self) {
-        return new OverStreams(streams, self);
+    static JoinQueries over(KafkaStreams streams, HostInfo self, JoinSettings settings) {
+        return new OverStreams(streams, self, settings);
     }
 
-    record OverStreams(KafkaStreams streams, HostInfo self) implements JoinQueries {
+    record OverStreams(KafkaStreams streams, HostInfo self, JoinSettings settings) implements JoinQueries {
 
         @Override
         public Owner owner(String jobId) {

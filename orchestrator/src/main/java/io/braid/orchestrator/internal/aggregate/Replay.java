@@ -12,6 +12,7 @@ import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
 import io.braid.schema.JobJoinState;
 import io.braid.schema.JobManifest;
+import io.braid.schema.policy.UsePolicy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +28,8 @@ import java.util.Optional;
  * its next round, in which only the requested branches that did not succeed run again — their tasks published by
  * the aggregator from the specs kept in the manifest, the job's window at a time — while every earlier success is
  * kept as it was. Anything else is refused with a REPLAY_REJECTED event saying why: the round still runs (a second
- * replay at once), nothing to replay (all requested branches succeeded), an unknown branch, the job's budget is
- * spent, or no state for the job.
+ * replay at once), nothing to replay (all requested branches succeeded), an unknown branch, a model the operator's
+ * policy does not allow the job's tenant, the job's budget is spent, or no state for the job.
  */
 public final class Replay {
 
@@ -40,8 +41,8 @@ public final class Replay {
     }
 
     /** The decision {@link #apply} would take for {@code control} on {@code state}, changing nothing. */
-    public static Preview preview(JobJoinState state, JobControl control, Instant now) {
-        JobJoin.Step step = apply(state, control, now, JoinSettings.defaults());
+    public static Preview preview(JobJoinState state, JobControl control, Instant now, JoinSettings settings) {
+        JobJoin.Step step = apply(state, control, now, settings);
         JobEvent event = step.events().get(0);
         return new Preview(event.getType() == JobEventType.JOB_REPLAYED, event.getMessage());
     }
@@ -81,6 +82,10 @@ public final class Replay {
             return rejected(state, now, "nothing to replay: " + String.join(", ", succeeded) + " already succeeded "
                     + "and will not run again");
         }
+        Optional<String> denied = deniedModel(manifest, specs, toRun, control.getModel(), settings.policy());
+        if (denied.isPresent()) {
+            return rejected(state, now, denied.get());
+        }
         if (Spend.exhausted(manifest.getBudget(), state.getSpent())) {
             return rejected(state, now, "the job's budget (" + Spend.describe(manifest.getBudget()) + ") is spent: "
                     + Spend.describe(state.getSpent()) + " so far; submit it again as a new job with a budget of its "
@@ -116,6 +121,35 @@ public final class Replay {
                 + (succeeded.isEmpty() ? "" : "; kept " + String.join(", ", succeeded) + " (already succeeded)");
         return new JobJoin.Step(next, Optional.empty(), tasks, List.of(event(state.getJobId(), round,
                 JobEventType.JOB_REPLAYED, message, now)));
+    }
+
+    /**
+     * Why moving the replayed branches to {@code model} breaks the operator's policy for the job's tenant — the model
+     * itself, or an agent's tool on it — as the dispatcher would have refused the job naming it; empty when it does
+     * not (or no model is named).
+     */
+    private static Optional<String> deniedModel(JobManifest manifest, Map<String, BranchSpec> specs,
+                                                List<String> toRun, String model, UsePolicy policy) {
+        if (model == null) {
+            return Optional.empty();
+        }
+        String tenant = UsePolicy.tenantOf(manifest.getMetadata());
+        for (String branchId : toRun) {
+            BranchSpec spec = specs.get(branchId);
+            Optional<UsePolicy.Refusal> refusal = Optional.empty();
+            if (spec.getLlm() != null || spec.getAgent() != null) {
+                refusal = policy.model(tenant, model);
+            }
+            if (refusal.isEmpty() && spec.getAgent() != null) {
+                refusal = spec.getAgent().getTools().stream().map(tool -> policy.agentTool(tenant, model, tool))
+                        .flatMap(Optional::stream).findFirst();
+            }
+            if (refusal.isPresent()) {
+                return Optional.of("branch " + branchId + " may not run on model '" + model + "': "
+                        + refusal.get().message("by this orchestrator"));
+            }
+        }
+        return Optional.empty();
     }
 
     /**
