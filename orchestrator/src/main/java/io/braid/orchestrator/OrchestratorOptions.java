@@ -120,6 +120,10 @@ public record OrchestratorOptions(
 
     /** Checks fields against each other; throws with a message that says how to fix the value. */
     public OrchestratorOptions validate() {
+        String policyProblem = policy.problem(null);
+        if (policyProblem != null) {
+            throw new IllegalArgumentException("--policy-file: " + policyProblem);
+        }
         if (bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers are empty; pass host:port, e.g. 127.0.0.1:9092");
         }

@@ -216,6 +216,8 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
                 new Record<>(jobId, new JoinOutput.Task(task), task.getDispatchedAt().toEpochMilli())));
         step.events().forEach(event -> context.forward(
                 new Record<>(jobId, new JoinOutput.Event(event), event.getAt().toEpochMilli())));
+        step.slots().forEach(slot -> context.forward(
+                new Record<>(jobId, new JoinOutput.Slot(slot), clock.millis())));
     }
 
     /**

@@ -26,6 +26,9 @@ final class JobWindow {
 
     /** How many of the round's tasks the first window publishes: all of them without a window. */
     static int firstWindow(JobManifest manifest) {
+        if (CappedJob.capped(manifest)) {
+            return 0; // its tenant's admission grants its tasks
+        }
         int tasks = ManifestIndex.of(manifest).taskCount();
         Integer window = manifest.getMaxConcurrency();
         return window == null ? tasks : Math.min(window, tasks);
@@ -38,7 +41,7 @@ final class JobWindow {
     static List<BranchTask> topUp(JobJoinState next, Instant now) {
         JobManifest manifest = next.getManifest();
         Integer window = manifest.getMaxConcurrency();
-        if (window == null) {
+        if (window == null || CappedJob.capped(manifest)) {
             return List.of();
         }
         ManifestIndex index = ManifestIndex.of(manifest);

@@ -107,7 +107,11 @@ public final class Replay {
         JobWindow.recount(next);
         next.setPublishedTasks(0);
         List<BranchTask> tasks;
-        if (next.getManifest().getMaxConcurrency() == null) { // no window: every replayed branch at once
+        List<io.braid.schema.SlotMessage> slots = List.of();
+        if (CappedJob.capped(next.getManifest())) { // its tenant's admission grants its tasks, as in round 1
+            tasks = List.of();
+            slots = CappedJob.ask(next);
+        } else if (next.getManifest().getMaxConcurrency() == null) { // no window: every replayed branch at once
             ManifestIndex index = ManifestIndex.of(next.getManifest());
             tasks = java.util.stream.IntStream.range(0, index.taskCount())
                     .mapToObj(place -> JobWindow.task(next.getManifest(), index.task(next.getManifest(), place), now))
@@ -120,7 +124,7 @@ public final class Replay {
                 + (control.getModel() != null ? " on model " + control.getModel() : "")
                 + (succeeded.isEmpty() ? "" : "; kept " + String.join(", ", succeeded) + " (already succeeded)");
         return new JobJoin.Step(next, Optional.empty(), tasks, List.of(event(state.getJobId(), round,
-                JobEventType.JOB_REPLAYED, message, now)));
+                JobEventType.JOB_REPLAYED, message, now))).withSlots(slots);
     }
 
     /**
