@@ -48,7 +48,9 @@ import java.util.Objects;
  * @param workerGroupId      the workers' share group, whose task backlog the orchestrator measures
  * @param standbyReplicas    warm copies of each aggregator state store kept on other instances, for fast failover
  * @param policy             which tools and models each tenant's jobs may use (the workers' {@code policy}); the
- *                           dispatcher refuses a job naming one its tenant may not use ({@code PolicyRefused})
+ *                           dispatcher refuses a job naming one its tenant may not use ({@code PolicyRefused});
+ *                           its {@code tenants.<tenant>.maxConcurrency} caps a tenant's tasks out at once (checked
+ *                           by {@link #validate()})
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
