@@ -8,13 +8,10 @@ import io.braid.testing.TestKafka;
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerConfig;
 import io.braid.worker.WorkerOptions;
-import io.braid.worker.internal.WorkerModule;
 import io.braid.worker.internal.config.ModelProvider;
 import io.braid.worker.internal.config.ModelSpec;
 import io.braid.worker.internal.config.RateLimitSpec;
 import io.braid.worker.internal.config.ToolSettings;
-import io.braid.worker.internal.flow.MemberShare;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,14 +71,9 @@ class RateLimitFleetTest {
         WorkerOptions options = WorkerOptions.builder(kafka.bootstrapServers(), kafka.registryUrl())
                 .topics(topics.topics()).groupId(topics.topics().prefix() + "workers").workerId(workerId)
                 .maxInFlight(32).recordsPerPoll(4).recordLockDuration(Duration.ofSeconds(60))
-                .defaultTimeout(Duration.ofSeconds(20)).progressEvents(false).config(config).build();
-        workers.add(Worker.start(new WorkerModule(options) {
-            @Override
-            protected MemberShare memberShare() {
-                return new MemberShare(Admin.create(options.kafka().config(Map.of())), options.groupId(),
-                        options.workerId(), options.consumers(), MEMBER_REFRESH, flow()::share).start();
-            }
-        }));
+                .defaultTimeout(Duration.ofSeconds(20)).progressEvents(false).memberShareRefresh(MEMBER_REFRESH)
+                .config(config).build();
+        workers.add(Worker.start(options));
     }
 
     /** The most requests the fake provider saw in any {@link #WINDOW} starting at or after {@code fromNanos}. */
