@@ -59,6 +59,9 @@ import java.util.Objects;
  *                            {@code braid watch} draws); off saves two of the four records a branch writes
  * @param maxResultBytes      the largest branch result published, serialized (default
  *                            {@link RecordLimits#DEFAULT_MAX_RESULT_BYTES}, 256 KiB; at least 1024)
+ * @param memberShareRefresh  the longest interval between two reads of the share group's members for this worker's
+ *                            share of the {@code rateLimits} (default {@link #DEFAULT_MEMBER_SHARE_REFRESH}; 1 s to
+ *                            5 min): reads come every 0.5 s while the membership changes, then slow down to this
  * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
@@ -85,10 +88,18 @@ public record WorkerOptions(
         java.util.Map<String, String> kafkaProperties,
         boolean progressEvents,
         int maxResultBytes,
+        Duration memberShareRefresh,
         Clock clock) {
 
     /** The health and metrics endpoint's address unless configured: loopback, reachable only from this machine. */
     public static final String DEFAULT_HTTP_BIND = "127.0.0.1";
+    /**
+     * How long a worker's share of the rate limits may lag a worker joining a still fleet: 5 s, a describe per worker
+     * every 5 s (a few hundred a minute for a hundred workers) against at most 5 s of a too-large share.
+     */
+    public static final Duration DEFAULT_MEMBER_SHARE_REFRESH = Duration.ofSeconds(5);
+    /** The most {@link #memberShareRefresh()} may be: longer leaves a joiner's share wrong for too long. */
+    public static final Duration MAX_MEMBER_SHARE_REFRESH = Duration.ofMinutes(5);
 
     public WorkerOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -98,6 +109,7 @@ public record WorkerOptions(
         Objects.requireNonNull(workerId, "workerId");
         Objects.requireNonNull(defaultTimeout, "defaultTimeout");
         Objects.requireNonNull(recordLockDuration, "recordLockDuration");
+        Objects.requireNonNull(memberShareRefresh, "memberShareRefresh");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         Objects.requireNonNull(httpBind, "httpBind");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
@@ -193,6 +205,12 @@ public record WorkerOptions(
             throw new IllegalArgumentException("max result bytes " + maxResultBytes + " (--max-result-bytes) is too "
                     + "small; use 1024 or more (default " + RecordLimits.DEFAULT_MAX_RESULT_BYTES + ")");
         }
+        if (memberShareRefresh.compareTo(Duration.ofSeconds(1)) < 0
+                || memberShareRefresh.compareTo(MAX_MEMBER_SHARE_REFRESH) > 0) {
+            throw new IllegalArgumentException("member share refresh " + memberShareRefresh + " is outside 1 s to "
+                    + MAX_MEMBER_SHARE_REFRESH.toMinutes() + " min (default " + DEFAULT_MEMBER_SHARE_REFRESH
+                    .toSeconds() + " s)");
+        }
         recordLimits(); // refuses a result limit no record could hold
         String problem = effectiveConfig().problem();
         if (problem != null) {
@@ -231,6 +249,7 @@ public record WorkerOptions(
         private java.util.Map<String, String> kafkaProperties = java.util.Map.of();
         private boolean progressEvents = true;
         private int maxResultBytes = RecordLimits.DEFAULT_MAX_RESULT_BYTES;
+        private Duration memberShareRefresh = DEFAULT_MEMBER_SHARE_REFRESH;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -287,6 +306,8 @@ public record WorkerOptions(
 
         public Builder maxResultBytes(int value) { this.maxResultBytes = value; return this; }
 
+        public Builder memberShareRefresh(Duration value) { this.memberShareRefresh = value; return this; }
+
         public Builder clock(Clock value) { this.clock = value; return this; }
 
         public WorkerOptions build() {
@@ -294,7 +315,7 @@ public record WorkerOptions(
                     recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, httpBind,
                     metricsToken, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
-                    kafkaProperties, progressEvents, maxResultBytes, clock)
+                    kafkaProperties, progressEvents, maxResultBytes, memberShareRefresh, clock)
                     .validate();
         }
     }

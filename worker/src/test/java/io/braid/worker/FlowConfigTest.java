@@ -28,7 +28,7 @@ class FlowConfigTest {
     void reads_rate_limits_prices_and_the_heavy_tail() throws Exception {
         WorkerConfig config = load("""
                 rateLimits:
-                  fast: { requestsPerMinute: 500, tokensPerMinute: 200000 }
+                  fast: { requestsPerMinute: 500, tokensPerMinute: 200000, target: 0.9 }
                   slow: { tokensPerMinute: 1000 }
                 prices:
                   fast: { inputPerMillion: 0.15, outputPerMillion: 0.6 }
@@ -36,6 +36,8 @@ class FlowConfigTest {
 
         assertThat(config.rateLimits().get("fast").requestsPerMinute()).isEqualTo(500L);
         assertThat(config.rateLimits().get("slow").requestsPerMinute()).isNull();
+        assertThat(config.rateLimits().get("fast").targetOrDefault()).isEqualTo(0.9);
+        assertThat(config.rateLimits().get("slow").targetOrDefault()).isEqualTo(0.95);
         assertThat(config.prices().get("fast").cost(new io.braid.schema.TokenUsage(1_000_000, 2_000_000)))
                 .isEqualTo(1.35);
         assertThat(config.models().get("slow").slowCallShareOrDefault()).isEqualTo(0.05);
@@ -54,6 +56,10 @@ class FlowConfigTest {
                 .hasMessageContaining("rateLimits.fast.tokensPerMinute -1");
         assertThatThrownBy(() -> load("rateLimits: { fast: { } }\n"))
                 .hasMessageContaining("rateLimits.fast sets no limit");
+        assertThatThrownBy(() -> load("rateLimits: { fast: { requestsPerMinute: 10, target: 1.5 } }\n"))
+                .hasMessageContaining("rateLimits.fast.target 1.5 is outside 0.5..1");
+        assertThatThrownBy(() -> load("rateLimits: { fast: { requestsPerMinute: 10, target: 0.1 } }\n"))
+                .hasMessageContaining("rateLimits.fast.target 0.1 is outside 0.5..1");
     }
 
     @Test

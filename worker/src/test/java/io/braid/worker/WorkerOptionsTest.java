@@ -43,6 +43,17 @@ class WorkerOptionsTest {
     }
 
     @Test
+    void the_member_share_refresh_defaults_to_5_s_and_a_value_out_of_range_is_refused_naming_it() {
+        assertThat(builder().build().memberShareRefresh()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(builder().memberShareRefresh(Duration.ofSeconds(2)).build().memberShareRefresh())
+                .isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> builder().memberShareRefresh(Duration.ofMillis(10)).build())
+                .hasMessageContaining("member share refresh PT0.01S is outside 1 s to 5 min (default 5 s)");
+        assertThatThrownBy(() -> builder().memberShareRefresh(Duration.ofHours(1)).build())
+                .hasMessageContaining("member share refresh PT1H is outside");
+    }
+
+    @Test
     void a_task_waits_for_the_registry_half_its_run_budget_and_at_most_a_minute() {
         assertThat(builder().build().registryWait()).isEqualTo(Duration.ofMinutes(1));
         assertThat(builder().recordLockDuration(Duration.ofSeconds(10)).defaultTimeout(Duration.ofSeconds(5)).build()

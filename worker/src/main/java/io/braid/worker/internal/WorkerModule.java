@@ -64,8 +64,6 @@ public class WorkerModule {
 
     /** How far back a starting worker reads the control topic for cancelled jobs. */
     public static final Duration CONTROL_LOOKBACK = Duration.ofHours(1);
-    /** How often a worker with rate limits reads the share group's members for its share of the limits. */
-    public static final Duration MEMBER_SHARE_REFRESH = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(WorkerModule.class);
 
@@ -154,15 +152,15 @@ public class WorkerModule {
     }
 
     /**
-     * Reads the share group's members for this worker's share of the rate limits, every
-     * {@link #MEMBER_SHARE_REFRESH}; null when no model has a rate limit.
+     * Reads the share group's members for this worker's share of the rate limits, at least every
+     * {@link WorkerOptions#memberShareRefresh()}; null when no model has a rate limit.
      */
     protected MemberShare memberShare() {
         if (!flow().limitsAny()) {
             return null;
         }
         return new MemberShare(Admin.create(options.kafka().config(Map.of())), options.groupId(),
-                options.workerId(), options.consumers(), MEMBER_SHARE_REFRESH, flow()::share).start();
+                options.workerId(), options.consumers(), options.memberShareRefresh(), flow()::share).start();
     }
 
     /** The executor of each branch kind, with the tools switched off by configuration failing at once. */

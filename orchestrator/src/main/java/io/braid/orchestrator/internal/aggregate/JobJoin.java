@@ -145,13 +145,13 @@ public final class JobJoin {
         next.setDeadlineAt(deadline(manifest, settings));
         next.setExpiresAt(null);
         next.setResults(JoinAdmission.admitted(manifest, next.getResults(), refused));
-        JobWindow.recount(next);
         next.setPublishedTasks(Math.max(next.getPublishedTasks(), JobWindow.firstWindow(manifest)));
+        JobWindow.recount(next);
         JobUsage spent = null;
         for (BranchResult admitted : next.getResults().values()) {
             spent = Spend.add(spent, admitted);
         }
-        next.setSpent(spent);
+        next.setSpent(Spend.larger(next.getSpent(), spent)); // a manifest again must not hand back what was spent
         if (manifest.getRejection() != null) {
             return complete(next, CompletedBy.REJECTED, now, settings).refusing(refused);
         }

@@ -251,6 +251,11 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         }
         JobJoinState stored = JoinStores.assemble(store, manifestsStore, resultsStore, jobId);
         if (stored != null) {
+            if (stored.getManifest() != null && manifestsStore.get(jobId) == null) {
+                // a state from before the manifest was stored apart holds its own: keep it where the next save,
+                // which writes the state without it, will not lose it
+                manifestsStore.put(jobId, stored.getManifest());
+            }
             cache.put(jobId, stored);
         }
         return stored;

@@ -62,7 +62,8 @@ public final class Replay {
             return rejected(state, now, "the job's manifest has no branch specs (dispatched by an older Braid); "
                     + "submit it again instead");
         }
-        List<String> requested = control.getBranches().isEmpty() ? List.copyOf(specs.keySet()) : control.getBranches();
+        List<String> requested = List.copyOf(new java.util.LinkedHashSet<>(control.getBranches().isEmpty()
+                ? specs.keySet() : control.getBranches())); // a branch named twice runs once
         List<String> unknown = requested.stream().filter(id -> !specs.containsKey(id)).toList();
         if (!unknown.isEmpty()) {
             return rejected(state, now, "unknown branch " + String.join(", ", unknown) + "; the job's branches are "
@@ -104,8 +105,8 @@ public final class Replay {
         next.setExpiresAt(null);
         Long deadlineMs = manifest.getCompletion().getDeadlineMs();
         next.setDeadlineAt(now.plus(deadlineMs != null ? Duration.ofMillis(deadlineMs) : settings.defaultDeadline()));
-        JobWindow.recount(next);
         next.setPublishedTasks(0);
+        JobWindow.recount(next);
         List<BranchTask> tasks;
         List<io.braid.schema.SlotMessage> slots = List.of();
         if (CappedJob.capped(next.getManifest())) { // its tenant's admission grants its tasks, as in round 1

@@ -78,7 +78,7 @@ final class JobStatusView {
             branch.put("startedAt", text(result.getStartedAt()));
             branch.put("finishedAt", text(result.getFinishedAt()));
             if (result.getUsage() != null) {
-                branch.put("tokens", result.getUsage().getInputTokens() + result.getUsage().getOutputTokens());
+                branch.put("tokens", (long) result.getUsage().getInputTokens() + result.getUsage().getOutputTokens());
             }
             if (result.getCost() != null) {
                 branch.put("cost", result.getCost());

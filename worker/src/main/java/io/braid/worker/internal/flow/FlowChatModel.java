@@ -62,6 +62,9 @@ final class FlowChatModel implements ChatModel {
         }
         latencies.record(Duration.ofNanos(System.nanoTime() - start));
         TokenUsage usage = Tokens.usage(response.tokenUsage());
+        if (usage != null) {
+            flow.produced(name, usage.getOutputTokens());
+        }
         if (limiter != null && usage != null) {
             limiter.settle(estimate, (long) usage.getInputTokens() + usage.getOutputTokens());
         }

@@ -17,12 +17,21 @@ import java.util.function.DoubleConsumer;
  * {@code own / (others + own)}, where {@code own} is this worker's share consumers ({@code WorkerOptions.consumers()})
  * and {@code others} the group's members whose client id is not this worker's ({@code <workerId>-<index>}). Every
  * worker runs the same formula over the same membership, so the shares add up to one without a coordinator. Read
- * every {@code refresh} on its own daemon thread; a failed read keeps the last share.
+ * on its own daemon thread, first every {@link #FIRST_REFRESH}, then twice as long after each read that finds the
+ * membership unchanged, up to {@code refresh}; a change (a worker joining or leaving) goes back to
+ * {@link #FIRST_REFRESH}. So workers that start together (each alone at first, share 1) see each other within a
+ * second, and a joiner is seen by the others within one {@code refresh}. A failed read keeps the last share.
  */
 public final class MemberShare implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MemberShare.class);
     private static final Duration DESCRIBE_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * The first interval between reads, and again after a change: short, because until a worker sees the others it
+     * takes too large a share and the fleet may overrun the provider's limit; a describe per half second per worker
+     * lasts only while the membership moves.
+     */
+    static final Duration FIRST_REFRESH = Duration.ofMillis(500);
 
     private final Admin admin;
     private final String groupId;
@@ -33,6 +42,7 @@ public final class MemberShare implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean closed;
     private boolean described;
+    private double lastShare = Double.NaN;
 
     /** @param onShare hears each share read (0 exclusive to 1) */
     public MemberShare(Admin admin, String groupId, String workerId, int ownConsumers, Duration refresh,
@@ -55,6 +65,16 @@ public final class MemberShare implements AutoCloseable {
         return this;
     }
 
+    /** The wait before the next read: {@link #FIRST_REFRESH} after a change, else twice the last, up to refresh. */
+    static Duration nextRefresh(Duration last, boolean changed, Duration refresh) {
+        Duration first = FIRST_REFRESH.compareTo(refresh) < 0 ? FIRST_REFRESH : refresh;
+        if (changed || last == null) {
+            return first;
+        }
+        Duration doubled = last.multipliedBy(2);
+        return doubled.compareTo(refresh) < 0 ? doubled : refresh;
+    }
+
     /** This worker's share, given the group's members' client ids. */
     static double share(Collection<String> memberClientIds, String workerId, int ownConsumers) {
         String prefix = workerId + "-";
@@ -63,22 +83,27 @@ public final class MemberShare implements AutoCloseable {
     }
 
     private void run() {
+        Duration wait = nextRefresh(null, true, refresh);
         while (!closed) {
             try {
-                Thread.sleep(refresh);
+                Thread.sleep(wait);
             } catch (InterruptedException e) {
                 return;
             }
+            double before = lastShare;
             if (!readOnce()) {
                 return;
             }
+            wait = nextRefresh(wait, lastShare != before, refresh);
         }
     }
 
     /** Reads the membership and reports the share; false when interrupted. */
     private boolean readOnce() {
         try {
-            onShare.accept(share(members(), workerId, ownConsumers));
+            double share = share(members(), workerId, ownConsumers);
+            onShare.accept(share);
+            lastShare = share;
             described = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

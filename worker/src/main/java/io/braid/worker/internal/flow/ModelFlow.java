@@ -26,6 +26,7 @@ public final class ModelFlow {
 
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
     private final Map<String, LatencyReservoir> latencies = new ConcurrentHashMap<>();
+    private final Map<String, OutputEstimate> outputs = new ConcurrentHashMap<>();
     private final Map<String, PriceSpec> prices;
     private final Map<String, ModelSpec> specs;
     private final Clock clock;
@@ -90,9 +91,19 @@ public final class ModelFlow {
         return latencies.computeIfAbsent(model, name -> new LatencyReservoir());
     }
 
+    /** The output tokens to estimate for a call that sets no limit: the model's limit, else what its calls used. */
     Integer defaultOutput(String model) {
         ModelSpec spec = specs.get(model);
-        return spec == null ? null : spec.maxOutputTokens();
+        return spec != null && spec.maxOutputTokens() != null ? spec.maxOutputTokens() : outputs(model).tokens();
+    }
+
+    /** A call of {@code model} produced {@code outputTokens}, as the provider reported. */
+    void produced(String model, long outputTokens) {
+        outputs(model).observe(outputTokens);
+    }
+
+    private OutputEstimate outputs(String model) {
+        return outputs.computeIfAbsent(model, name -> new OutputEstimate());
     }
 
     Clock clock() {

@@ -8,25 +8,42 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * This worker's part of one model's fleet-wide limit: requests and tokens per minute, times this worker's share of
- * the fleet ({@link #share(double)}), times an AIMD factor that halves on each 429 and grows back by a tenth every
- * {@link #INCREASE_EVERY} without one, counted from the end of the pause a 429 imposes until its Retry-After.
+ * This worker's part of one model's fleet-wide limit: requests and tokens per minute, times the fraction the fleet
+ * aims at ({@link RateLimitSpec#targetOrDefault()}), times this worker's share of the fleet ({@link #share(double)}),
+ * times an AIMD factor that halves on a 429 and grows back by {@link #INCREASE} every {@link #INCREASE_EVERY}
+ * without one, counted from the end of the pause a 429 imposes until its Retry-After.
  *
  * <p>Each limit is a GCRA (generic cell rate algorithm) schedule: a call of cost {@code c} may start once the
  * schedule's next free time less {@link #BURST} has come, and moves that time on by {@code c} emission intervals. A
- * call costing more than a second's allowance still goes alone and pays in the wait of those after it. Tokens are
+ * call costing more than the burst's allowance still goes alone and pays in the wait of those after it. Tokens are
  * reserved at the call's estimate and {@linkplain #settle settled} once the provider reports the usage. Pure and
  * clock-driven: {@link #tryAcquire} says how long to wait, the caller waits.
+ *
+ * <p>Why the burst is short: over any window {@code T} a worker sends at most {@code rate × T + burst}, and the
+ * fleet's bursts add up (their sum is {@code BURST} of the fleet's rate, since the shares add up to one). A provider
+ * that counts over a sliding window {@code T} refuses nothing while {@code target × (T + BURST) ≤ T}, i.e.
+ * {@code BURST ≤ T × (1 − target) / target}: with the default target of 0.95 and a burst of 0.2 s, any window of
+ * 3.8 s or more.
  */
 public final class RateLimiter {
 
-    /** How much of the allowance a worker may spend at once after a quiet spell. */
-    static final Duration BURST = Duration.ofSeconds(1);
+    /**
+     * How far ahead of its rate a worker may spend after a quiet spell: a fifth of a second, so that the fleet's
+     * bursts fit the gap between the default target and the limit (see the class comment). It still lets a worker
+     * start calls back to back when they arrive together, instead of one per emission interval.
+     */
+    static final Duration BURST = Duration.ofMillis(200);
     /** The factor a 429 multiplies the rate by. */
     static final double DECREASE = 0.5;
-    /** What the factor grows by, every {@link #INCREASE_EVERY} without a 429. */
-    static final double INCREASE = 0.1;
-    static final Duration INCREASE_EVERY = Duration.ofSeconds(5);
+    /**
+     * What the factor grows by, every {@link #INCREASE_EVERY} without a 429: from a halving back to the whole share
+     * in 5 s. Fast enough that a 429 of a transient (a worker joining, a burst) costs a few seconds of half rate,
+     * not half a minute. A limit set above what the provider really allows gives a saw-tooth (each 429 halves the
+     * rate and pauses the model until its Retry-After, the calls already sent do not halve it again), not a storm.
+     */
+    static final double INCREASE = 0.05;
+    /** How often the factor grows: in small steps, so the rate climbs smoothly rather than a tenth at once. */
+    static final Duration INCREASE_EVERY = Duration.ofMillis(500);
     /** The factor never goes below this: one 429 storm does not stop a model for good. */
     static final double MIN_FACTOR = 1.0 / 64;
     /** The pause after a 429 that says no Retry-After. */
@@ -38,6 +55,7 @@ public final class RateLimiter {
     private final RateLimitSpec limit;
     private final Clock clock;
     private final Instant origin;
+    private final double target;
     private double share = 1;
     private double factor = 1;
     private double requestsDue;
@@ -49,6 +67,7 @@ public final class RateLimiter {
         this.model = model;
         this.limit = limit;
         this.clock = clock;
+        this.target = limit.targetOrDefault();
         this.origin = clock.instant();
     }
 
@@ -115,13 +134,13 @@ public final class RateLimiter {
     /** The requests per minute this worker allows itself now; null without a request limit. */
     public synchronized Double allowedRequestsPerMinute() {
         growBack(now());
-        return limit.requestsPerMinute() == null ? null : limit.requestsPerMinute() * share * factor;
+        return limit.requestsPerMinute() == null ? null : limit.requestsPerMinute() * target * share * factor;
     }
 
     /** The tokens per minute this worker allows itself now; null without a token limit. */
     public synchronized Double allowedTokensPerMinute() {
         growBack(now());
-        return limit.tokensPerMinute() == null ? null : limit.tokensPerMinute() * share * factor;
+        return limit.tokensPerMinute() == null ? null : limit.tokensPerMinute() * target * share * factor;
     }
 
     /** The AIMD factor, 1 when no 429 came lately. */
@@ -141,7 +160,7 @@ public final class RateLimiter {
 
     /** Nanoseconds per request (or token) at the current rate. */
     private double interval(long perMinute) {
-        return NANOS_PER_MINUTE / (perMinute * share * factor);
+        return NANOS_PER_MINUTE / (perMinute * target * share * factor);
     }
 
     private double now() {

@@ -12,7 +12,10 @@ import io.braid.schema.TokenUsage;
 /** Token counts before a call (an estimate from the prompt) and after it (from the provider's usage). */
 public final class Tokens {
 
-    /** The output a call is assumed to produce when neither it nor its model sets a limit. */
+    /**
+     * The output a call is assumed to produce when neither it nor its model sets a limit, until the model's calls
+     * have reported their usage ({@link OutputEstimate}).
+     */
     static final int DEFAULT_OUTPUT_ESTIMATE = 256;
     /** Characters per token of the estimate: the usual rule of thumb for English text. */
     static final int CHARS_PER_TOKEN = 4;

@@ -71,13 +71,13 @@ class FlowChatModelTest {
         assertThat(rateLimited).hasValue(1);
         RateLimiter limiter = flow.limiter("fast");
         assertThat(limiter.factor()).isEqualTo(0.5);
-        assertThat(limiter.allowedRequestsPerMinute()).isEqualTo(300.0);
+        assertThat(limiter.allowedRequestsPerMinute()).as("600 × the 0.95 target × 0.5").isEqualTo(285.0);
         assertThat(limiter.tryAcquire(1)).isEqualTo(Duration.ofSeconds(7));
     }
 
     @Test
     void calls_wait_their_turn_parked_and_bill_the_branch_with_reported_usage() throws Exception {
-        ModelFlow flow = flow(new RateLimitSpec(60L, null)); // one a second, a second of burst
+        ModelFlow flow = flow(new RateLimitSpec(60L, null, 1.0)); // one a second, a fifth of a second of burst
         server.fallback(request -> FakeModelServer.openAiAnswer("gpt-fake", "ok", 1_000, 250));
         BranchCalls calls = new BranchCalls(null);
         ModelRegistry models = models(flow);
@@ -89,8 +89,9 @@ class FlowChatModelTest {
             return null;
         });
 
-        assertThat(slept).as("the third call waited one second").containsExactly(Duration.ofSeconds(1));
-        assertThat(calls.waitedNanos()).isEqualTo(Duration.ofSeconds(1).toNanos());
+        assertThat(slept).as("the second call waited 0.8 s (1 s less the burst), the third one second more")
+                .containsExactly(Duration.ofMillis(800), Duration.ofSeconds(1));
+        assertThat(calls.waitedNanos()).isEqualTo(Duration.ofMillis(1_800).toNanos());
         assertThat(calls.usage().getInputTokens()).isEqualTo(3_000);
         assertThat(calls.usage().getOutputTokens()).isEqualTo(750);
         assertThat(calls.cost()).isCloseTo((3_000 * 2.0 + 750 * 8.0) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
