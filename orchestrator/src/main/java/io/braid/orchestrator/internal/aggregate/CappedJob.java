@@ -82,7 +82,8 @@ final class CappedJob {
             next.setPublishedTasks(place + 1);
             BranchSpec spec = index.task(manifest, place);
             if (next.getResults().containsKey(spec.getBranchId())) {
-                unused++;
+                unused++; // a result came before its task was published: its place is done now (as JobWindow)
+                next.setFinishedTasks(next.getFinishedTasks() + 1);
             } else {
                 tasks.add(JobWindow.task(manifest, spec, now));
             }

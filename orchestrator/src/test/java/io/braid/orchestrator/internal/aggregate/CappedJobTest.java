@@ -108,6 +108,20 @@ class CappedJobTest {
     }
 
     @Test
+    void a_branch_with_a_result_before_its_grant_is_passed_over_and_its_slot_given_back() {
+        JobJoinState state = JoinWindowTest.apply(JobJoin.empty("c7"), cappedManifest("c7", 3, null,
+                Priority.NORMAL)).state();
+        JobJoin.Step early = JoinWindowTest.apply(state, JoinWindowTest.result("c7", "b1", BranchStatus.SUCCEEDED));
+        assertThat(early.slots()).as("no slot was held for it").isEmpty();
+
+        JobJoin.Step granted = grant(early.state(), 1, 2);
+        assertThat(granted.tasks()).extracting(t -> t.getBranch().getBranchId()).containsExactly("b2");
+        assertThat(releases(granted)).singleElement().satisfies(r -> assertThat(r.getSlots()).isEqualTo(1));
+        assertThat(granted.state().getHeldSlots()).isEqualTo(1);
+        assertThat(granted.state().getFinishedTasks()).isEqualTo(1);
+    }
+
+    @Test
     void a_job_ending_early_withdraws_and_a_late_grant_changes_nothing() {
         JobRequest job = JobFixtures.llmJob("c5", 4);
         job.getCompletion().setMode(CompletionMode.FIRST);
