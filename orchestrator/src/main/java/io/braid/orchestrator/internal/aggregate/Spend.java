@@ -56,8 +56,12 @@ final class Spend {
         if (a == null || b == null) {
             return a == null ? b : a;
         }
-        Double cost = a.getCost() == null ? b.getCost() : b.getCost() == null ? a.getCost()
-                : Math.max(a.getCost(), b.getCost());
+        Double cost;
+        if (a.getCost() == null || b.getCost() == null) {
+            cost = a.getCost() == null ? b.getCost() : a.getCost();
+        } else {
+            cost = Math.max(a.getCost(), b.getCost());
+        }
         return new JobUsage(Math.max(a.getInputTokens(), b.getInputTokens()),
                 Math.max(a.getOutputTokens(), b.getOutputTokens()), cost);
     }

@@ -93,6 +93,16 @@ class HostileWindowTest {
         assertThat(again.getSpent().getCost()).as("both calls were billed").isEqualTo(0.75);
     }
 
+    @Test
+    void the_larger_spend_takes_each_part_from_either_side_when_the_other_has_none() {
+        io.braid.schema.JobUsage priced = new io.braid.schema.JobUsage(5L, 1L, 0.5);
+        io.braid.schema.JobUsage unpriced = new io.braid.schema.JobUsage(3L, 9L, null);
+
+        assertThat(Spend.larger(priced, unpriced)).isEqualTo(new io.braid.schema.JobUsage(5L, 9L, 0.5));
+        assertThat(Spend.larger(unpriced, priced)).isEqualTo(new io.braid.schema.JobUsage(5L, 9L, 0.5));
+        assertThat(Spend.larger(unpriced, unpriced).getCost()).isNull();
+    }
+
     private static BranchResult costing(String jobId, String branchId, double cost) {
         BranchResult result = result(jobId, branchId, BranchStatus.SUCCEEDED);
         result.setUsage(new TokenUsage(10, 10));
