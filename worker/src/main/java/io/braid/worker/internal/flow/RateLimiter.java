@@ -48,6 +48,12 @@ public final class RateLimiter {
     static final double MIN_FACTOR = 1.0 / 64;
     /** The pause after a 429 that says no Retry-After. */
     static final Duration DEFAULT_PAUSE = Duration.ofSeconds(1);
+    /**
+     * The most of this worker's token allowance one call reserves: 5 s of it. A call asking for more (a huge
+     * {@code maxOutputTokens}) reserves this much and settles the rest from the usage the provider reports, so no
+     * single call moves the schedule far ahead of the calls after it.
+     */
+    static final Duration MAX_RESERVATION = Duration.ofSeconds(5);
 
     private static final double NANOS_PER_MINUTE = 60e9;
 
@@ -84,10 +90,31 @@ public final class RateLimiter {
     }
 
     /**
+     * A call's turn: {@link #granted()} when it may start now — its request is counted and {@code tokens} are
+     * reserved at {@code nanosPerToken}, the token interval at that moment — else how long to wait ({@code delay})
+     * before asking again (nothing counted). A granted turn is {@linkplain #settle settled} exactly once, whatever
+     * the call's outcome.
+     */
+    public record Turn(Duration delay, long tokens, double nanosPerToken) {
+
+        public boolean granted() {
+            return delay.isZero();
+        }
+    }
+
+    /**
      * Takes a turn for a call estimated at {@code tokens}: {@link Duration#ZERO} when it may start now (its request
      * and tokens are counted), else how long to wait before asking again (nothing is counted).
      */
-    public synchronized Duration tryAcquire(long tokens) {
+    public Duration tryAcquire(long tokens) {
+        return take(tokens).delay();
+    }
+
+    /**
+     * As {@link #tryAcquire}, returning the {@link Turn} to settle. The reservation is the estimate clamped to
+     * {@code [0, }{@link #MAX_RESERVATION} of the current allowance{@code ]}.
+     */
+    public synchronized Turn take(long tokens) {
         double now = now();
         growBack(now);
         double burst = BURST.toNanos();
@@ -99,22 +126,38 @@ public final class RateLimiter {
             wait = Math.max(wait, tokensDue - burst - now);
         }
         if (wait > 0) {
-            return Duration.ofNanos((long) Math.ceil(wait));
+            return new Turn(Duration.ofNanos((long) Math.ceil(wait)), 0, 0);
         }
         if (limit.requestsPerMinute() != null) {
             requestsDue = Math.max(requestsDue, now) + interval(limit.requestsPerMinute());
         }
-        if (limit.tokensPerMinute() != null) {
-            tokensDue = Math.max(tokensDue, now) + tokens * interval(limit.tokensPerMinute());
+        if (limit.tokensPerMinute() == null) {
+            return new Turn(Duration.ZERO, 0, 0);
         }
-        return Duration.ZERO;
+        double perToken = interval(limit.tokensPerMinute());
+        long reserved = (long) Math.min(Math.max(0, tokens), Math.max(1, MAX_RESERVATION.toNanos() / perToken));
+        tokensDue = Math.max(tokensDue, now) + reserved * perToken;
+        return new Turn(Duration.ZERO, reserved, perToken);
     }
 
-    /** A call reserved at {@code estimated} tokens used {@code actual}: the schedule moves by the difference. */
-    public synchronized void settle(long estimated, long actual) {
-        if (limit.tokensPerMinute() != null) {
-            tokensDue += (actual - estimated) * interval(limit.tokensPerMinute());
+    /**
+     * A call of a granted {@code turn} used {@code actual} tokens (a call that failed after it was sent: its input; a
+     * 429 or a call never sent: 0): the schedule moves by the difference from the reservation, at the interval the
+     * reservation was made at — a rate halved in between does not double the refund.
+     */
+    public synchronized void settle(Turn turn, long actual) {
+        if (limit.tokensPerMinute() != null && turn.granted()) {
+            tokensDue += (Math.max(0, actual) - turn.tokens()) * turn.nanosPerToken();
         }
+    }
+
+    /**
+     * As {@link #rateLimited(Optional)} for the call of {@code turn}, which the provider refused: its token
+     * reservation is given back (its request still counts: providers count refused requests).
+     */
+    public synchronized void rateLimited(Optional<Duration> retryAfter, Turn turn) {
+        settle(turn, 0);
+        rateLimited(retryAfter);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.braid.worker.internal.flow;
 
+import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import io.braid.testing.FakeModelServer;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.ManualClock;
@@ -96,5 +98,41 @@ class FlowChatModelTest {
         assertThat(calls.usage().getOutputTokens()).isEqualTo(750);
         assertThat(calls.cost()).isCloseTo((3_000 * 2.0 + 750 * 8.0) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(server.received()).hasSize(3);
+    }
+
+    @Test
+    void a_call_asking_for_two_billion_output_tokens_that_fails_400_holds_nothing_back() {
+        ModelFlow flow = flow(new RateLimitSpec(null, 60_000L, 1.0)); // 1,000 tokens a second
+        server.enqueue(FakeModelServer.openAiError(400, "invalid_request_error", "max_tokens is too large"));
+        ChatRequest hostile = ChatRequest.builder().messages(UserMessage.from("hello"))
+                .maxOutputTokens(Integer.MAX_VALUE).build();
+
+        assertThatThrownBy(() -> models(flow).model("fast").chat(hostile)).isInstanceOf(RuntimeException.class);
+
+        assertThat(flow.limiter("fast").tryAcquire(300))
+                .as("another job's call starts at once: the failed call was settled at its 2 tokens of input")
+                .isZero();
+    }
+
+    @Test
+    void a_call_gets_its_turn_only_while_the_run_budget_leaves_room_for_its_attempt() throws Exception {
+        ModelFlow flow = flow(new RateLimitSpec(6L, null, 1.0)); // one call every 10 s
+        server.fallback(request -> FakeModelServer.openAiAnswer("gpt-fake", "ok", 10, 5));
+        ModelRegistry models = models(flow);
+        BranchCalls calls = new BranchCalls(clock.instant().plusSeconds(12));
+        calls.attemptStarted(Duration.ofSeconds(5).toNanos());
+        BranchCalls.bind(calls, () -> models.model("fast").chat("first"));
+
+        assertThatThrownBy(() -> BranchCalls.bind(calls, () -> models.model("fast").chat("second")))
+                .as("its turn comes 9.8 s on, with 2.2 s of the budget left: too little for a 5 s attempt")
+                .isInstanceOf(NoTurnException.class);
+        assertThat(slept).isEmpty();
+
+        for (int i = 0; i < LatencyReservoir.MIN_SAMPLES; i++) {
+            flow.latencies("fast").record(Duration.ofMillis(200));
+        }
+        BranchCalls.bind(calls, () -> models.model("fast").chat("third"));
+        assertThat(slept).as("calls of the model take 0.2 s: 2.2 s left is room enough (1 s at least)")
+                .containsExactly(Duration.ofMillis(9_800));
     }
 }
