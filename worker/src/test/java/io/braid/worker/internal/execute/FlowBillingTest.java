@@ -159,4 +159,34 @@ class FlowBillingTest {
         assertThat(result.getUsage()).as("the cut-off call's input, billed before the result was built").isNotNull();
         assertThat(result.getUsage().getInputTokens()).isEqualTo(4); // "one two three": 13 characters
     }
+
+    @Test
+    void a_task_written_straight_to_the_topic_with_an_absurd_max_output_fails_non_retriably_naming_it()
+            throws Exception {
+        AtomicInteger sent = new AtomicInteger();
+        ChatModel simulated = new SimulatedChatModel("sim", Duration.ZERO, Duration.ZERO);
+        ChatModel counting = new ChatModel() {
+            @Override
+            public dev.langchain4j.model.chat.response.ChatResponse chat(ChatRequest request) {
+                sent.incrementAndGet();
+                return simulated.chat(request);
+            }
+        };
+        ModelRegistry models = flow(Map.of("sim", new RateLimitSpec(null, 60_000L)))
+                .wrap(new ModelRegistry(Map.of("sim", counting), "sim"));
+        BranchRunner runner = runner(new LlmBranchExecutor(models), Duration.ofMinutes(1));
+        for (int hostile : new int[] {Integer.MAX_VALUE, 1_000_001, 0, -1}) {
+            BranchTask task = task("hostile");
+            task.getBranch().getLlm().setMaxOutputTokens(hostile);
+
+            BranchResult result = runner.run(task);
+
+            assertThat(result.getStatus()).isEqualTo(BranchStatus.FAILED);
+            assertThat(result.getAttempt()).as("not retried").isEqualTo(1);
+            assertThat(result.getError().getRetriable()).isFalse();
+            assertThat(result.getError().getMessage())
+                    .contains("llm.maxOutputTokens " + hostile + " is outside 1..1000000");
+        }
+        assertThat(sent).as("no call was sent").hasValue(0);
+    }
 }
