@@ -306,7 +306,7 @@ public class WorkerModule {
             taskHandler = new TaskHandler(options.topics(), new AvroDeserializer<>(schemaRegistry(), BranchTask.class),
                     serializer(), producer(), runner, metrics(), progress(), options.maxResultBytes(),
                     new RegistryRetry(problems(), options.clock(), duration -> Thread.sleep(duration),
-                            options.registryWait()));
+                            options.registryWait()), options.shareDeliveryLimit());
         }
         return taskHandler;
     }
