@@ -315,7 +315,9 @@ public class WorkerModule {
     protected TaskConsumerLoop consumerLoop(int index, TaskHandler handler) {
         KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(
                 KafkaClients.consumerConfig(options, index), new StringDeserializer(), new ByteArrayDeserializer());
-        return new TaskConsumerLoop(consumer, options.topics().tasks(), branches(), handler, metrics(), problems());
+        Duration halfLock = options.recordLockDuration().dividedBy(2);
+        return new TaskConsumerLoop(consumer, options.topics().tasks(), branches(), handler, metrics(), problems(),
+                () -> flow().backlog().compareTo(halfLock) > 0);
     }
 
     /** The health and metrics endpoint ({@link WorkerOptions#httpPort()}), answering with {@code health}. */

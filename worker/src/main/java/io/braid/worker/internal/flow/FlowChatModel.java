@@ -90,25 +90,33 @@ final class FlowChatModel implements ChatModel {
     private RateLimiter.Turn awaitTurn(long estimate, BranchCalls calls) {
         Instant deadline = calls == null ? null : calls.turnDeadline(flow.p95(name));
         long waitedFrom = System.nanoTime();
-        RateLimiter.Turn turn;
-        for (turn = limiter.take(estimate); !turn.granted(); turn = limiter.take(estimate)) {
-            Duration wait = turn.delay();
-            if (deadline != null && flow.clock().instant().plus(wait).isAfter(deadline)) {
-                flow.listener().noTurn(name);
-                throw new NoTurnException("model '" + name + "' has no turn under its rate limit (rateLimits." + name
-                        + ") while enough of the record lock is left for the call; the task is given back for a "
-                        + "later delivery");
+        RateLimiter.Turn turn = limiter.take(estimate);
+        if (turn.granted()) {
+            return turn;
+        }
+        long counted = limiter.waiting(estimate);
+        try {
+            for (; !turn.granted(); turn = limiter.take(estimate)) {
+                Duration wait = turn.delay();
+                if (deadline != null && flow.clock().instant().plus(wait).isAfter(deadline)) {
+                    flow.listener().noTurn(name);
+                    throw new NoTurnException("model '" + name + "' has no turn under its rate limit (rateLimits."
+                            + name + ") while enough of the record lock is left for the call; the task is given back "
+                            + "for a later delivery");
+                }
+                if (calls != null) {
+                    calls.waited(wait.toNanos()); // counted as it starts: the attempt and a hedge's delay extend now
+                }
+                try {
+                    flow.sleeper().sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new dev.langchain4j.exception.RetriableException("interrupted waiting for a turn of model '"
+                            + name + "'", e);
+                }
             }
-            if (calls != null) {
-                calls.waited(wait.toNanos()); // counted as it starts, so the attempt and a hedge's delay extend now
-            }
-            try {
-                flow.sleeper().sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new dev.langchain4j.exception.RetriableException("interrupted waiting for a turn of model '"
-                        + name + "'", e);
-            }
+        } finally {
+            limiter.doneWaiting(counted);
         }
         long waited = System.nanoTime() - waitedFrom;
         if (waited > Duration.ofMillis(1).toNanos()) {

@@ -68,6 +68,8 @@ public final class RateLimiter {
     private double tokensDue;
     private double pausedUntil;
     private double lastChange;
+    private long waitingCalls;
+    private long waitingTokens;
 
     public RateLimiter(String model, RateLimitSpec limit, Clock clock) {
         this.model = model;
@@ -172,6 +174,42 @@ public final class RateLimiter {
         }
         pausedUntil = Math.max(pausedUntil, now + retryAfter.orElse(DEFAULT_PAUSE).toNanos());
         lastChange = pausedUntil; // the rate grows back from the end of the pause, however long it was
+    }
+
+    /**
+     * A call estimated at {@code tokens} starts waiting for its turn (it counts in the {@link #backlog()}); returns
+     * the tokens it is counted at (capped as {@link #take} caps a reservation), to hand to {@link #doneWaiting}.
+     */
+    public synchronized long waiting(long tokens) {
+        long counted = limit.tokensPerMinute() == null ? 0 : (long) Math.min(Math.max(0, tokens),
+                Math.max(1, MAX_RESERVATION.toNanos() / interval(limit.tokensPerMinute())));
+        waitingCalls++;
+        waitingTokens += counted;
+        return counted;
+    }
+
+    /** A call that was {@link #waiting} (counted at {@code counted} tokens) got its turn or gave up. */
+    public synchronized void doneWaiting(long counted) {
+        waitingCalls--;
+        waitingTokens -= counted;
+    }
+
+    /**
+     * How long until every call now waiting has had its turn at the current rate: the time to the schedule's next
+     * free turn (or the end of a 429's pause) plus the waiting calls' requests and tokens. What the consumer loop compares with the record lock before it takes more tasks.
+     */
+    public synchronized Duration backlog() {
+        double now = now();
+        growBack(now);
+        double burst = BURST.toNanos();
+        double until = pausedUntil - now;
+        if (limit.requestsPerMinute() != null) {
+            until = Math.max(until, requestsDue - burst - now + waitingCalls * interval(limit.requestsPerMinute()));
+        }
+        if (limit.tokensPerMinute() != null) {
+            until = Math.max(until, tokensDue - burst - now + waitingTokens * interval(limit.tokensPerMinute()));
+        }
+        return until <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.min(Long.MAX_VALUE, Math.ceil(until)));
     }
 
     /** The requests per minute this worker allows itself now; null without a request limit. */

@@ -33,6 +33,9 @@ class FlowChatModelTest {
     private final ManualClock clock = new ManualClock(JobFixtures.T0);
     private final List<Duration> slept = new ArrayList<>();
     private final AtomicInteger rateLimited = new AtomicInteger();
+    private final List<Duration> backlogs = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<ModelFlow> current =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     @AfterEach
     void tearDown() {
@@ -46,8 +49,9 @@ class FlowChatModelTest {
     }
 
     private ModelFlow flow(RateLimitSpec limit) {
-        return new ModelFlow(config(limit), clock, wait -> {
+        ModelFlow flow = new ModelFlow(config(limit), clock, wait -> {
             slept.add(wait);
+            backlogs.add(current.get().backlog());
             clock.advance(wait);
         }, new FlowListener() {
             @Override
@@ -56,6 +60,8 @@ class FlowChatModelTest {
             }
 
         });
+        current.set(flow);
+        return flow;
     }
 
     private ModelRegistry models(ModelFlow flow) {
@@ -94,6 +100,9 @@ class FlowChatModelTest {
         assertThat(slept).as("the second call waited 0.8 s (1 s less the burst), the third one second more")
                 .containsExactly(Duration.ofMillis(800), Duration.ofSeconds(1));
         assertThat(calls.waitedNanos()).isEqualTo(Duration.ofMillis(1_800).toNanos());
+        assertThat(backlogs).as("while a call waits, the model's backlog counts it: its wait plus its own second")
+                .containsExactly(Duration.ofMillis(1_800), Duration.ofSeconds(2));
+        assertThat(flow.backlog()).as("nobody waits now: the next turn only").isEqualTo(Duration.ofSeconds(1));
         assertThat(calls.usage().getInputTokens()).isEqualTo(3_000);
         assertThat(calls.usage().getOutputTokens()).isEqualTo(750);
         assertThat(calls.cost()).isCloseTo((3_000 * 2.0 + 750 * 8.0) / 1e6, org.assertj.core.data.Offset.offset(1e-12));

@@ -293,4 +293,32 @@ class RateLimiterTest {
         assertThat(limiter.tryAcquire(10)).as("4 s of schedule left, less the burst, at 0.9 s")
                 .isEqualTo(Duration.ofMillis(2_900));
     }
+
+    @Test
+    void the_backlog_counts_the_calls_waiting_for_their_turn_not_only_the_next_free_turn() {
+        RateLimiter limiter = new RateLimiter("slow", new RateLimitSpec(60L, null, 1.0), clock); // one a second
+        assertThat(limiter.backlog()).isZero();
+        assertThat(limiter.take(1).granted()).isTrue();
+        for (int i = 0; i < 300; i++) {
+            assertThat(limiter.waiting(1)).as("no token limit: counted as a request only").isZero();
+        }
+
+        assertThat(limiter.backlog()).as("0.8 s to the next turn, then 300 calls at one a second")
+                .isEqualTo(Duration.ofMillis(300_800));
+
+        for (int i = 0; i < 300; i++) {
+            limiter.doneWaiting(0);
+        }
+        assertThat(limiter.backlog()).isEqualTo(Duration.ofMillis(800));
+    }
+
+    @Test
+    void the_token_backlog_caps_each_waiting_call_as_its_reservation_is_capped() {
+        RateLimiter limiter = new RateLimiter("fast", new RateLimitSpec(null, 60_000L, 1.0), clock);
+        assertThat(limiter.waiting(Integer.MAX_VALUE)).isEqualTo(5_000);
+        assertThat(limiter.waiting(1_000)).isEqualTo(1_000);
+
+        assertThat(limiter.backlog()).as("5 s for the huge one, 1 s for the other, less the burst")
+                .isEqualTo(Duration.ofMillis(5_800));
+    }
 }
