@@ -128,15 +128,7 @@ public final class BranchRunner {
                 return result(task, attempt, startedAt, BranchStatus.CANCELLED, branchCalls).build();
             } catch (ExecutionException | TimeoutException e) {
                 if (e.getCause() instanceof NoTurnException noTurn) {
-                    if (!lastDelivery && !branchCalls.anySent()) {
-                        throw noTurn; // nothing spent, not the branch's failure: its record is given back
-                    }
-                    // on the last delivery, or after calls already spent tokens (a later delivery would bill them
-                    // again): answered, retriable, carrying the spend; no retry here, the turn only gets further
-                    return result(task, attempt, startedAt, BranchStatus.FAILED, branchCalls)
-                            .setError(Failures.describe(noTurn))
-                            .setFirstFailedAt(firstFailedAt != null ? firstFailedAt
-                                    : clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
+                    return noTurn(task, attempt, startedAt, noTurn, lastDelivery, firstFailedAt, branchCalls);
                 }
                 if (calls.isShutdown()) {
                     // The worker is stopping and interrupted the call: not the branch's failure. Its record is
@@ -167,6 +159,21 @@ public final class BranchRunner {
                 sleeper.sleep(wait);
             }
         }
+    }
+
+    /**
+     * A call got no turn in time: rethrown (the record is given back) while nothing was spent in this delivery;
+     * on the last delivery, or after calls already spent tokens (a later delivery would bill them again), the branch
+     * is answered FAILED, retriable, carrying the spend. Never retried here: the turn only gets further away.
+     */
+    private BranchResult noTurn(BranchTask task, int attempt, Instant startedAt, NoTurnException noTurn,
+                                boolean lastDelivery, Instant firstFailedAt, BranchCalls branchCalls) {
+        if (!lastDelivery && !branchCalls.anySent()) {
+            throw noTurn;
+        }
+        return result(task, attempt, startedAt, BranchStatus.FAILED, branchCalls).setError(Failures.describe(noTurn))
+                .setFirstFailedAt(firstFailedAt != null ? firstFailedAt
+                        : clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
     }
 
     private BranchResult succeeded(BranchTask task, int attempt, Instant startedAt, BranchOutput output,
