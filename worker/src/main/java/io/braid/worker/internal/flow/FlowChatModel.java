@@ -55,7 +55,9 @@ final class FlowChatModel implements ChatModel {
             ChatResponse response = delegate.chat(request);
             latencies.record(Duration.ofNanos(System.nanoTime() - start));
             TokenUsage usage = Tokens.usage(response.tokenUsage());
-            used = usage == null ? estimate : (long) usage.getInputTokens() + usage.getOutputTokens();
+            // without reported usage the reservation stands (capped: an estimate is not a spend)
+            used = usage != null ? (long) usage.getInputTokens() + usage.getOutputTokens()
+                    : turn != null ? turn.tokens() : 0;
             if (usage != null) {
                 flow.produced(name, usage.getOutputTokens());
             }
