@@ -48,7 +48,9 @@ import java.util.Objects;
  * @param workerGroupId      the workers' share group, whose task backlog the orchestrator measures
  * @param standbyReplicas    warm copies of each aggregator state store kept on other instances, for fast failover
  * @param policy             which tools and models each tenant's jobs may use (the workers' {@code policy}); the
- *                           dispatcher refuses a job naming one its tenant may not use ({@code PolicyRefused})
+ *                           dispatcher refuses a job naming one its tenant may not use ({@code PolicyRefused});
+ *                           its {@code tenants.<tenant>.maxConcurrency} caps a tenant's tasks out at once (checked
+ *                           by {@link #validate()})
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
@@ -120,6 +122,10 @@ public record OrchestratorOptions(
 
     /** Checks fields against each other; throws with a message that says how to fix the value. */
     public OrchestratorOptions validate() {
+        String policyProblem = policy.problem(null);
+        if (policyProblem != null) {
+            throw new IllegalArgumentException("--policy-file: " + policyProblem);
+        }
         if (bootstrapServers.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers are empty; pass host:port, e.g. 127.0.0.1:9092");
         }

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The names of Braid's topics, all under one configurable prefix (default {@code "braid."}).
  *
- * <p>Every record on these topics is keyed by jobId.
+ * <p>Every record on these topics is keyed by jobId, but those of {@link #tenantSlots()}, keyed by tenant.
  */
 public record Topics(String prefix) {
 
@@ -74,9 +74,22 @@ public record Topics(String prefix) {
         return prefix + "control";
     }
 
+    /**
+     * Slot requests and releases of capped tenants' jobs, keyed by tenant: the join writes them, the orchestrator's
+     * admission reads them (see the policy's {@code maxConcurrency}).
+     */
+    public String tenantSlots() {
+        return prefix + "tenant-slots";
+    }
+
+    /** Slots the admission granted to a capped tenant's job, keyed by jobId: the join reads them. */
+    public String tenantGrants() {
+        return prefix + "tenant-grants";
+    }
+
     /** Every topic Braid reads or writes, for creating them up front. */
     public List<String> all() {
         return List.of(jobs(), jobsDeadLetter(), manifests(), tasks(), tasksDeadLetter(), results(),
-                aggregatorDeadLetter(), jobResults(), jobEvents(), control());
+                aggregatorDeadLetter(), jobResults(), jobEvents(), control(), tenantSlots(), tenantGrants());
     }
 }

@@ -124,7 +124,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
     @Option(names = "--policy-file", defaultValue = "${env:BRAID_POLICY_FILE}", paramLabel = "FILE",
             description = "The tool and model policy: the 'policy' section of this YAML file, which may be the "
                     + "workers' config itself. Jobs naming a tool or model their metadata.tenant may not use are "
-                    + "refused at submission (PolicyRefused). Default: every job may use everything")
+                    + "refused at submission (PolicyRefused); policy.tenants.<tenant>.maxConcurrency caps the "
+                    + "tenant's tasks queued or running over all its jobs. Default: every job may use everything, "
+                    + "no caps")
     Path policyFile;
 
     /** The tokens file's tokens plus BRAID_API_TOKEN (operate) and BRAID_API_READ_TOKEN (read). */

@@ -125,6 +125,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.append(String.format("%n"));
         out.append(spend(status));
+        out.append(admission(status));
         for (JsonNode branch : status.path("branches")) {
             out.append(String.format("  %-16s %-5s %-13s %-14s %s%n", branch.path("branchId").asText(),
                     branch.path("kind").asText(), branch.path("status").asText(),
@@ -133,6 +134,21 @@ public final class StatusCommand implements Callable<Integer> {
         }
         out.append(String.format("(answered by %s)%n", status.path("answeredBy").asText()));
         return out.toString();
+    }
+
+    /**
+     * "  priority HIGH; waiting for tenant acme's cap: 0 of 10 tasks admitted" — the line of a job whose tenant has a
+     * concurrency cap ("... 10 of 10 tasks admitted" once all are); empty for any other job.
+     */
+    static String admission(JsonNode status) {
+        JsonNode admission = status.path("admission");
+        if (!admission.isObject()) {
+            return "";
+        }
+        return String.format("  priority %s; %s%n", status.path("priority").asText("NORMAL"),
+                admission.hasNonNull("message") ? admission.path("message").asText()
+                        : String.format("tenant %s's cap: %d of %d tasks admitted", admission.path("tenant").asText(),
+                        admission.path("admitted").asInt(), admission.path("tasks").asInt()));
     }
 
     /**

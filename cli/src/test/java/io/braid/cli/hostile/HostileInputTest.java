@@ -71,8 +71,9 @@ class HostileInputTest {
 
     @BeforeAll
     static void startFleet() {
-        fleet = LocalFleet.start(1, w -> w.simulatedLatency(Duration.ofMillis(1500), Duration.ofMillis(1500)))
-                .awaitReady(Duration.ofSeconds(60));
+        // --max-branches 1000 (the default is 10,000): the branch-product attack multiplies past it cheaply
+        fleet = LocalFleet.start(1, w -> w.simulatedLatency(Duration.ofMillis(1500), Duration.ofMillis(1500)),
+                o -> o.maxBranches(1000)).awaitReady(Duration.ofSeconds(60));
         raw = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers(),
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024), new StringSerializer(),
                 new ByteArraySerializer());

@@ -62,6 +62,7 @@ class LeastPrivilegeTest {
     private static String registryUrl;
     private static User submitter;
     private static User operator;
+    private static User worker;
     private static User orchestrator;
     private static Orchestrator orchestratorProcess;
     private static Worker workerProcess;
@@ -74,7 +75,7 @@ class LeastPrivilegeTest {
         kafka = SecureTestKafka.start(true, Map.of());
         User registry = kafka.addScramUser("registry", "registry-secret", "SCRAM-SHA-512");
         orchestrator = kafka.addScramUser("orchestrator", "orchestrator-secret", "SCRAM-SHA-512");
-        User worker = kafka.addScramUser("worker", "worker-secret", "SCRAM-SHA-512");
+        worker = kafka.addScramUser("worker", "worker-secret", "SCRAM-SHA-512");
         submitter = kafka.addScramUser("submitter", "submitter-secret", "SCRAM-SHA-512");
         operator = kafka.addScramUser("operator", "operator-secret", "SCRAM-SHA-512");
         grantWithTheDeployScript(List.of(registry, orchestrator, worker, submitter, operator));
@@ -159,6 +160,21 @@ class LeastPrivilegeTest {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>(TOPICS.results(), "forged", new byte[] {0}))
                     .get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
+    void only_the_orchestrator_writes_tenant_slots_and_grants() {
+        for (User user : List.of(submitter, operator, worker)) {
+            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.connection(user).config(
+                    Map.of("max.block.ms", 10_000)), new StringSerializer(), new ByteArraySerializer())) {
+                for (String topic : List.of(TOPICS.tenantSlots(), TOPICS.tenantGrants())) {
+                    assertThatThrownBy(() -> producer.send(new ProducerRecord<>(topic, "forged", new byte[] {0}))
+                            .get(10, TimeUnit.SECONDS)).as(user + " writing " + topic)
+                            .isInstanceOf(ExecutionException.class)
+                            .hasCauseInstanceOf(TopicAuthorizationException.class);
+                }
+            }
         }
     }
 

@@ -53,6 +53,14 @@ final class Operations {
                 .register(metrics);
         FunctionCounter.builder("braid.jobs.completed", spend, JobMeters::completedJobs)
                 .description("job results this instance emitted").register(metrics);
+        spend.onTenant(tenant -> {
+            Gauge.builder("braid.tenant.slots.in.use", spend, m -> m.tenantSlotsInUse(tenant)).tag("tenant", tenant)
+                    .description("a capped tenant's tasks queued or running (its admission's count)")
+                    .strongReference(true).register(metrics);
+            Gauge.builder("braid.tenant.waiting", spend, m -> m.tenantWaiting(tenant)).tag("tenant", tenant)
+                    .description("a capped tenant's job rounds waiting for a slot").strongReference(true)
+                    .register(metrics);
+        });
         status.serveOperations(() -> health(aggregator, dispatcher.health(), deadLetters), metrics::scrape,
                 () -> backlogJson(backlog));
     }

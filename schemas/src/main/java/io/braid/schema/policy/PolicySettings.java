@@ -15,7 +15,7 @@ import java.util.Set;
  * policy:
  *   default: deny                      # jobs with no metadata.tenant, or one not listed: allow = all, deny = none
  *   tenants:
- *     teamA:    { tools: [calculator, json_extract], models: [fast] }
+ *     teamA:    { tools: [calculator, json_extract], models: [fast], maxConcurrency: 50 }
  *     research: { tools: ["*"] }       # models left out: as 'default' says
  *   models:
  *     local:    { tools: [calculator] } # what an AGENT on this model may call, whoever the tenant
@@ -56,13 +56,23 @@ public record PolicySettings(
         }
     }
 
+    /** The largest {@code policy.tenants.<tenant>.maxConcurrency} accepted: more limits nothing. */
+    public static final int MAX_TENANT_CONCURRENCY = 1_000_000;
+
     /**
      * What one tenant's jobs may use.
      *
-     * @param tools  tool names, or {@code "*"}; null = as {@code policy.default} says
-     * @param models model names, or {@code "*"}; null = as {@code policy.default} says
+     * @param tools          tool names, or {@code "*"}; null = as {@code policy.default} says
+     * @param models         model names, or {@code "*"}; null = as {@code policy.default} says
+     * @param maxConcurrency at most this many of the tenant's tasks, over all its jobs, queued or running at once (the
+     *                       orchestrator's admission enforces it); null = no cap
      */
-    public record Grant(List<String> tools, List<String> models) {
+    public record Grant(List<String> tools, List<String> models, Integer maxConcurrency) {
+
+        /** A grant of tools and models, without a concurrency cap. */
+        public Grant(List<String> tools, List<String> models) {
+            this(tools, models, null);
+        }
     }
 
     /**
@@ -95,6 +105,11 @@ public record PolicySettings(
             if (tenant.getValue() == null) {
                 return at + " has no settings; give it tools: [...] and/or models: [...]";
             }
+            Integer cap = tenant.getValue().maxConcurrency();
+            if (cap != null && (cap < 1 || cap > MAX_TENANT_CONCURRENCY)) {
+                return at + ".maxConcurrency " + cap + " must be between 1 and " + MAX_TENANT_CONCURRENCY
+                        + " (the tenant's tasks queued or running at once); leave it out for no cap";
+            }
             String unknown = modelNames == null ? null : unknown(tenant.getValue().models(), modelNames);
             if (unknown != null) {
                 return at + ".models names '" + unknown + "', which is not among the models " + modelNames;
@@ -109,6 +124,12 @@ public record PolicySettings(
             }
         }
         return null;
+    }
+
+    /** {@code tenant}'s concurrency cap ({@code policy.tenants.<tenant>.maxConcurrency}), or null: none. */
+    public Integer maxConcurrency(String tenant) {
+        Grant grant = tenant == null ? null : tenants.get(tenant);
+        return grant == null ? null : grant.maxConcurrency();
     }
 
     /** The first tool a list of this policy names that the worker does not have, with where, or null. */

@@ -63,6 +63,7 @@ public final class AggregatorErrors {
             case JoinInput.Manifest m -> m.manifest();
             case JoinInput.Result r -> r.result();
             case JoinInput.Control c -> c.control();
+            case JoinInput.Grant g -> g.grant();
         };
         try {
             return AvroJson.toJson(record).toString().getBytes(StandardCharsets.UTF_8);

@@ -10,6 +10,9 @@ import io.braid.schema.JobEventType;
 import io.braid.schema.JobJoinState;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
+import io.braid.schema.SlotGrant;
+import io.braid.schema.SlotMessage;
+import io.braid.schema.TenantSlots;
 import io.braid.schema.Topics;
 import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.serde.AvroSerde;
@@ -34,13 +37,17 @@ import java.util.function.Supplier;
  * <pre>
  *   manifests ──┐                                                     ┌─▶ job-results
  *   results ────┼─▶ job-join (stores: JobJoinState per jobId, timers) ─┼─▶ job-events (JOB_COMPLETED)
- *   control ────┘      (punctuation: deadlines, expiries)             ├─▶ control (CANCEL what is left)
+ *   control ────┤      (punctuation: deadlines, expiries)             ├─▶ control (CANCEL what is left)
+ *   tenant-grants ┘                                                    ├─▶ tenant-slots (capped jobs' requests,
+ *                                                                      │                 releases, withdrawals)
  *                                                                      ├─▶ tasks (SYNTHESIZE / SELECT final task,
  *                                                                      │          replayed branches)
  *                                                                      ├─▶ results (a child job's result, as its
  *                                                                      │         parent's JOB branch result)
  *                                                                      └─▶ aggregator.dlq (inputs refused or not
  *                                                                                processed, reason in headers)
+ *
+ *   tenant-slots (key: tenant) ─▶ tenant-admission (store: TenantSlots per tenant) ─▶ tenant-grants (key: jobId)
  * </pre>
  */
 public final class AggregatorTopology {
@@ -52,6 +59,8 @@ public final class AggregatorTopology {
     public static final String RESULTS_STORE_NAME = "job-join-results";
     /** Each job's manifest, written once per round, apart from its small, often written state. */
     public static final String MANIFESTS_STORE_NAME = "job-join-manifests";
+    /** Each capped tenant's admission ({@link TenantAdmission}), keyed by tenant. */
+    public static final String ADMISSION_STORE_NAME = "tenant-admission";
 
     private AggregatorTopology() {
     }
@@ -104,8 +113,14 @@ public final class AggregatorTopology {
                 .stream(topics.control(), Consumed.with(Serdes.String(), AvroSerde.of(registry, JobControl.class)))
                 .mapValues(control -> (JoinInput) new JoinInput.Control(control), named("control-input"));
 
+        KStream<String, JoinInput> grants = builder
+                .stream(topics.tenantGrants(), Consumed.with(Serdes.String(), AvroSerde.of(registry, SlotGrant.class)))
+                .mapValues(grant -> (JoinInput) new JoinInput.Grant(grant), named("grant-input"));
+        addAdmission(builder, topics, registry, settings, meters);
+
         KStream<String, JoinOutput> outputs = manifests.merge(results, Named.as("join-inputs"))
                 .merge(controls, Named.as("join-inputs-and-controls"))
+                .merge(grants, Named.as("join-inputs-and-grants"))
                 .process(() -> new JobJoinProcessor(clock, settings, time, commits.get(), deadLetters, meters),
                         Named.as("job-join"), STORE_NAME, MANIFESTS_STORE_NAME, RESULTS_STORE_NAME,
                         TIMERS_STORE_NAME);
@@ -119,6 +134,12 @@ public final class AggregatorTopology {
                         .withStreamPartitioner((topic, jobId, task, partitions) -> java.util.Optional.of(
                                 java.util.Set.of(io.braid.orchestrator.TaskPartitions.partition(jobId,
                                         task.getBranch().getBranchId(), partitions)))));
+        outputs.filter((jobId, output) -> output instanceof JoinOutput.Slot, named("join-slots"))
+                .map((jobId, output) -> {
+                    SlotMessage message = ((JoinOutput.Slot) output).message();
+                    return KeyValue.pair(TenantAdmissionProcessor.tenantOf(message), message);
+                }, named("join-slot-by-tenant"))
+                .to(topics.tenantSlots(), Produced.with(Serdes.String(), AvroSerde.of(registry, SlotMessage.class)));
         outputs.filter((jobId, output) -> output instanceof JoinOutput.Event, named("join-events"))
                 .mapValues(output -> ((JoinOutput.Event) output).event(), named("join-event"))
                 .to(topics.jobEvents(), Produced.with(Serdes.String(), AvroSerde.of(registry, JobEvent.class)));
@@ -138,6 +159,20 @@ public final class AggregatorTopology {
                         ChildResults.asParentBranchResult(result)), named("child-result-to-parent-branch"))
                 .to(topics.results(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchResult.class)));
         return builder.build();
+    }
+
+    /**
+     * The admission of capped tenants: slot messages keyed by tenant in, grants keyed by jobId out, one tenant's
+     * state per key — in the same application, so in the same exactly-once transactions as the join.
+     */
+    private static void addAdmission(StreamsBuilder builder, Topics topics, SchemaRegistry registry,
+                                     JoinSettings settings, JobMeters meters) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ADMISSION_STORE_NAME),
+                Serdes.String(), AvroSerde.of(registry, TenantSlots.class)));
+        builder.stream(topics.tenantSlots(), Consumed.with(Serdes.String(), AvroSerde.of(registry, SlotMessage.class)))
+                .process(() -> new TenantAdmissionProcessor(settings.policy().settings(), meters),
+                        Named.as("tenant-admission"), ADMISSION_STORE_NAME)
+                .to(topics.tenantGrants(), Produced.with(Serdes.String(), AvroSerde.of(registry, SlotGrant.class)));
     }
 
     private static boolean hasUnfinishedBranches(JobResult result) {

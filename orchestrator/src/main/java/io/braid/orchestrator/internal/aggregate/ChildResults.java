@@ -29,6 +29,10 @@ final class ChildResults {
      * The parent branch's result: SUCCEEDED with the child's output when the child SUCCEEDED, or ended PARTIAL
      * with an output (its own policy accepted what arrived); CANCELLED when it was cancelled; FAILED otherwise.
      */
+    private static int clamp(long tokens) {
+        return (int) Math.max(0, Math.min(Integer.MAX_VALUE, tokens));
+    }
+
     static BranchResult asParentBranchResult(JobResult child) {
         boolean answered = child.getOutput() != null
                 && (child.getStatus() == io.braid.schema.JobStatus.SUCCEEDED
@@ -47,6 +51,11 @@ final class ChildResults {
                 .setDispatchId(child.getMetadata().get(ChildJobs.PARENT_DISPATCH))
                 .setStartedAt(child.getSubmittedAt())
                 .setFinishedAt(child.getCompletedAt());
+        if (child.getUsage() != null) { // what the child spent is its parent branch's spend: budgets and sums see it
+            result.setUsage(new io.braid.schema.TokenUsage(clamp(child.getUsage().getInputTokens()),
+                    clamp(child.getUsage().getOutputTokens())));
+            result.setCost(Spend.validCost(child.getUsage().getCost()));
+        }
         if (status == BranchStatus.FAILED) {
             result.setError(new BranchError(ErrorClass.ChildJobFailed.name(), "child job " + child.getJobId() + " ended "
                     + child.getStatus() + " (by " + child.getCompletedBy() + ")"

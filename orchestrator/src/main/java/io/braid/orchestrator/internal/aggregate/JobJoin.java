@@ -15,6 +15,7 @@ import io.braid.schema.JobJoinState;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobUsage;
+import io.braid.schema.SlotMessage;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +46,12 @@ public final class JobJoin {
      * input completed the branches of a SYNTHESIZE / SELECT-by-judge job.
      */
     public record Step(JobJoinState state, Optional<JobResult> completed, List<BranchTask> tasks,
-                       List<JobEvent> events, List<JoinAdmission.Refusal> refusals) {
+                       List<JobEvent> events, List<JoinAdmission.Refusal> refusals, List<SlotMessage> slots) {
+
+        public Step(JobJoinState state, Optional<JobResult> completed, List<BranchTask> tasks, List<JobEvent> events,
+                    List<JoinAdmission.Refusal> refusals) {
+            this(state, completed, tasks, events, refusals, List.of());
+        }
 
         public Step(JobJoinState state, Optional<JobResult> completed, List<BranchTask> tasks, List<JobEvent> events) {
             this(state, completed, tasks, events, List.of());
@@ -67,7 +73,17 @@ public final class JobJoin {
             }
             List<JoinAdmission.Refusal> all = new ArrayList<>(refusals);
             reasons.forEach(reason -> all.add(new JoinAdmission.Refusal(ErrorClass.RefusedInput, reason)));
-            return new Step(state, completed, tasks, events, all);
+            return new Step(state, completed, tasks, events, all, slots);
+        }
+
+        /** This step also sending {@code more} to the tenant's admission (see {@link CappedJob}). */
+        Step withSlots(List<SlotMessage> more) {
+            if (more.isEmpty()) {
+                return this;
+            }
+            List<SlotMessage> all = new ArrayList<>(slots);
+            all.addAll(more);
+            return new Step(state, completed, tasks, events, refusals, all);
         }
     }
 
@@ -105,12 +121,17 @@ public final class JobJoin {
         return switch (input) {
             case JoinInput.Manifest m -> manifest(next, m.manifest(), now, settings);
             case JoinInput.Result r -> {
+                int finishedBefore = next.getFinishedTasks();
                 keep(next, r.result());
                 if (next.getManifest() == null && next.getExpiresAt() == null) {
                     next.setExpiresAt(now.plus(settings.orphanRetention()));
                 }
-                yield advance(next, now, settings);
+                yield CappedJob.released(advance(next, now, settings), finishedBefore);
             }
+            case JoinInput.Grant g -> state.getManifest() == null
+                    ? Step.refused(state, ErrorClass.RefusedInput, "grant of slots for job '" + state.getJobId()
+                            + "', which has no manifest: ignored")
+                    : CappedJob.granted(state, g.grant(), now);
             case JoinInput.Control c -> c.control().getAction() == ControlAction.REPLAY
                     ? Replay.apply(state, c.control(), now, settings)
                     : cancel(state, next, c.control(), now, settings);
@@ -124,13 +145,13 @@ public final class JobJoin {
         next.setDeadlineAt(deadline(manifest, settings));
         next.setExpiresAt(null);
         next.setResults(JoinAdmission.admitted(manifest, next.getResults(), refused));
-        JobWindow.recount(next);
         next.setPublishedTasks(Math.max(next.getPublishedTasks(), JobWindow.firstWindow(manifest)));
+        JobWindow.recount(next);
         JobUsage spent = null;
         for (BranchResult admitted : next.getResults().values()) {
             spent = Spend.add(spent, admitted);
         }
-        next.setSpent(spent);
+        next.setSpent(Spend.larger(next.getSpent(), spent)); // a manifest again must not hand back what was spent
         if (manifest.getRejection() != null) {
             return complete(next, CompletedBy.REJECTED, now, settings).refusing(refused);
         }
@@ -145,7 +166,8 @@ public final class JobJoin {
                 return complete(next, CompletedBy.CANCELLED, now, settings).refusing(refused);
             }
         }
-        return advance(next, now, settings).refusing(refused);
+        Step step = advance(next, now, settings).refusing(refused);
+        return step.completed().isPresent() ? step : step.withSlots(CappedJob.ask(step.state()));
     }
 
     /** A cancel: ends the open round, or — before the manifest — is remembered, and the manifest ends the job. */
@@ -244,7 +266,7 @@ public final class JobJoin {
         next.setDeadlineAt(null);
         next.setAggregatingFor(null);
         next.setExpiresAt(now.plus(settings.finishedRetention()));
-        return new Step(next, Optional.of(result));
+        return new Step(next, Optional.of(result)).withSlots(CappedJob.withdraw(next));
     }
 
     private static Instant deadline(JobManifest manifest, JoinSettings settings) {
@@ -258,6 +280,7 @@ public final class JobJoin {
             case JoinInput.Manifest m -> m.manifest().getRound();
             case JoinInput.Result r -> r.result().getRound();
             case JoinInput.Control c -> c.control().getRound() == 0 ? Integer.MAX_VALUE : c.control().getRound();
+            case JoinInput.Grant g -> g.grant().getRound();
         };
         return round <= state.getCompletedRound();
     }

@@ -216,6 +216,8 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
                 new Record<>(jobId, new JoinOutput.Task(task), task.getDispatchedAt().toEpochMilli())));
         step.events().forEach(event -> context.forward(
                 new Record<>(jobId, new JoinOutput.Event(event), event.getAt().toEpochMilli())));
+        step.slots().forEach(slot -> context.forward(
+                new Record<>(jobId, new JoinOutput.Slot(slot), clock.millis())));
     }
 
     /**
@@ -249,6 +251,11 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         }
         JobJoinState stored = JoinStores.assemble(store, manifestsStore, resultsStore, jobId);
         if (stored != null) {
+            if (stored.getManifest() != null && manifestsStore.get(jobId) == null) {
+                // a state from before the manifest was stored apart holds its own: keep it where the next save,
+                // which writes the state without it, will not lose it
+                manifestsStore.put(jobId, stored.getManifest());
+            }
             cache.put(jobId, stored);
         }
         return stored;

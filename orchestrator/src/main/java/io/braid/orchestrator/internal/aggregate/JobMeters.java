@@ -17,6 +17,8 @@ public final class JobMeters {
     private final LongAdder outputTokens = new LongAdder();
     private final DoubleAdder cost = new DoubleAdder();
     private final LongAdder completed = new LongAdder();
+    private final java.util.Map<String, int[]> tenants = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<String> newTenant = tenant -> { };
 
     void completed(JobResult result) {
         completed.increment();
@@ -27,6 +29,36 @@ public final class JobMeters {
                 cost.add(result.getUsage().getCost());
             }
         }
+    }
+
+    /** A capped tenant's admission after a step, as this instance processed it: slots in use, rounds waiting. */
+    void tenant(String tenant, int inUse, int waiting) {
+        int[] counts = tenants.computeIfAbsent(tenant, t -> new int[2]);
+        counts[0] = inUse;
+        counts[1] = waiting;
+        if (announced.add(tenant)) {
+            newTenant.accept(tenant);
+        }
+    }
+
+    private final java.util.Set<String> announced = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Calls {@code listener} with each tenant this instance's admission has seen, now and as new ones come. */
+    public void onTenant(java.util.function.Consumer<String> listener) {
+        newTenant = listener;
+        announced.forEach(listener);
+    }
+
+    /** Slots in use by {@code tenant}'s jobs, as this instance's admission last counted them (0: unknown). */
+    public int tenantSlotsInUse(String tenant) {
+        int[] counts = tenants.get(tenant);
+        return counts == null ? 0 : counts[0];
+    }
+
+    /** {@code tenant}'s job rounds waiting for a slot, as this instance's admission last counted them. */
+    public int tenantWaiting(String tenant) {
+        int[] counts = tenants.get(tenant);
+        return counts == null ? 0 : counts[1];
     }
 
     public long inputTokens() {

@@ -26,6 +26,9 @@ final class JobWindow {
 
     /** How many of the round's tasks the first window publishes: all of them without a window. */
     static int firstWindow(JobManifest manifest) {
+        if (CappedJob.capped(manifest)) {
+            return 0; // its tenant's admission grants its tasks
+        }
         int tasks = ManifestIndex.of(manifest).taskCount();
         Integer window = manifest.getMaxConcurrency();
         return window == null ? tasks : Math.min(window, tasks);
@@ -38,19 +41,23 @@ final class JobWindow {
     static List<BranchTask> topUp(JobJoinState next, Instant now) {
         JobManifest manifest = next.getManifest();
         Integer window = manifest.getMaxConcurrency();
-        if (window == null) {
+        if (window == null || CappedJob.capped(manifest)) {
             return List.of();
         }
         ManifestIndex index = ManifestIndex.of(manifest);
-        long target = Math.min(index.taskCount(), (long) window + next.getFinishedTasks());
+        int finished = next.getFinishedTasks();
+        int place = next.getPublishedTasks();
         List<BranchTask> published = new ArrayList<>();
-        for (int place = next.getPublishedTasks(); place < target; place++) {
-            BranchSpec spec = index.task(manifest, place);
-            if (!next.getResults().containsKey(spec.getBranchId())) {
+        while (place < Math.min(index.taskCount(), (long) window + finished)) {
+            BranchSpec spec = index.task(manifest, place++);
+            if (next.getResults().containsKey(spec.getBranchId())) {
+                finished++; // a result came before its task was published here: its place is done now
+            } else {
                 published.add(task(manifest, spec, now));
             }
         }
-        next.setPublishedTasks((int) Math.max(next.getPublishedTasks(), target));
+        next.setPublishedTasks(place);
+        next.setFinishedTasks(finished);
         return published;
     }
 
@@ -69,8 +76,8 @@ final class JobWindow {
 
     /**
      * Counts what the join needs per result from scratch, once per round (a manifest admitted, a replay opened, a
-     * state of an older Braid): the manifest's branches with a result, those that succeeded, and the round's task
-     * branches with a result.
+     * state of an older Braid): the manifest's branches with a result, those that succeeded, and the round's
+     * published task branches with a result (so {@code publishedTasks} is set first).
      */
     static void recount(JobJoinState next) {
         ManifestIndex index = ManifestIndex.of(next.getManifest());
@@ -85,7 +92,8 @@ final class JobWindow {
             if (entry.getValue().getStatus() == BranchStatus.SUCCEEDED) {
                 succeeded++;
             }
-            if (index.taskPlace(entry.getKey()) >= 0) {
+            int place = index.taskPlace(entry.getKey());
+            if (place >= 0 && place < next.getPublishedTasks()) {
                 finishedTasks++;
             }
         }
@@ -104,7 +112,10 @@ final class JobWindow {
         boolean succeeded = result.getStatus() == BranchStatus.SUCCEEDED;
         if (kept == null) {
             next.setFinishedBranches(next.getFinishedBranches() + 1);
-            if (index.taskPlace(branchId) >= 0) {
+            int place = index.taskPlace(branchId);
+            if (place >= 0 && place < next.getPublishedTasks()) {
+                // only a published task frees a place in the window; an early result is counted when topUp
+                // reaches its place, so a result for an unpublished branch cannot widen the window
                 next.setFinishedTasks(next.getFinishedTasks() + 1);
             }
         }

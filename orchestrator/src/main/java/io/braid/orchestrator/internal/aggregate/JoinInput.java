@@ -13,6 +13,10 @@ public sealed interface JoinInput {
     record Result(BranchResult result) implements JoinInput {
     }
 
+    /** Slots the job's tenant's admission granted it (a capped job, see {@link CappedJob}). */
+    record Grant(io.braid.schema.SlotGrant grant) implements JoinInput {
+    }
+
     /** A command about the job, e.g. cancel it. */
     record Control(JobControl control) implements JoinInput {
     }

@@ -21,6 +21,7 @@ final class JoinInputs {
             case JoinInput.Manifest m -> m.manifest().getJobId();
             case JoinInput.Result r -> r.result().getJobId();
             case JoinInput.Control c -> c.control().getJobId();
+            case JoinInput.Grant g -> g.grant().getJobId();
         };
     }
 
@@ -31,6 +32,7 @@ final class JoinInputs {
             case JoinInput.Manifest m -> "manifest";
             case JoinInput.Result r -> "result";
             case JoinInput.Control c -> "control";
+            case JoinInput.Grant g -> "grant";
         };
     }
 

@@ -19,6 +19,10 @@ sealed interface JoinOutput {
     record Event(JobEvent event) implements JoinOutput {
     }
 
+    /** A slot request, release or withdrawal for a capped job's tenant admission (keyed by tenant). */
+    record Slot(io.braid.schema.SlotMessage message) implements JoinOutput {
+    }
+
     /** An input the join refused or could not process, for the aggregator's dead-letter topic (reason in headers). */
     record DeadLetter(JoinInput input) implements JoinOutput {
     }

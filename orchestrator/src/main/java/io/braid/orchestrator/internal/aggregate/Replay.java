@@ -62,7 +62,8 @@ public final class Replay {
             return rejected(state, now, "the job's manifest has no branch specs (dispatched by an older Braid); "
                     + "submit it again instead");
         }
-        List<String> requested = control.getBranches().isEmpty() ? List.copyOf(specs.keySet()) : control.getBranches();
+        List<String> requested = List.copyOf(new java.util.LinkedHashSet<>(control.getBranches().isEmpty()
+                ? specs.keySet() : control.getBranches())); // a branch named twice runs once
         List<String> unknown = requested.stream().filter(id -> !specs.containsKey(id)).toList();
         if (!unknown.isEmpty()) {
             return rejected(state, now, "unknown branch " + String.join(", ", unknown) + "; the job's branches are "
@@ -104,10 +105,14 @@ public final class Replay {
         next.setExpiresAt(null);
         Long deadlineMs = manifest.getCompletion().getDeadlineMs();
         next.setDeadlineAt(now.plus(deadlineMs != null ? Duration.ofMillis(deadlineMs) : settings.defaultDeadline()));
-        JobWindow.recount(next);
         next.setPublishedTasks(0);
+        JobWindow.recount(next);
         List<BranchTask> tasks;
-        if (next.getManifest().getMaxConcurrency() == null) { // no window: every replayed branch at once
+        List<io.braid.schema.SlotMessage> slots = List.of();
+        if (CappedJob.capped(next.getManifest())) { // its tenant's admission grants its tasks, as in round 1
+            tasks = List.of();
+            slots = CappedJob.ask(next);
+        } else if (next.getManifest().getMaxConcurrency() == null) { // no window: every replayed branch at once
             ManifestIndex index = ManifestIndex.of(next.getManifest());
             tasks = java.util.stream.IntStream.range(0, index.taskCount())
                     .mapToObj(place -> JobWindow.task(next.getManifest(), index.task(next.getManifest(), place), now))
@@ -120,7 +125,7 @@ public final class Replay {
                 + (control.getModel() != null ? " on model " + control.getModel() : "")
                 + (succeeded.isEmpty() ? "" : "; kept " + String.join(", ", succeeded) + " (already succeeded)");
         return new JobJoin.Step(next, Optional.empty(), tasks, List.of(event(state.getJobId(), round,
-                JobEventType.JOB_REPLAYED, message, now)));
+                JobEventType.JOB_REPLAYED, message, now))).withSlots(slots);
     }
 
     /**

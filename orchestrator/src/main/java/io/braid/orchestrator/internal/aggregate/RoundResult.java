@@ -121,7 +121,7 @@ final class RoundResult {
                 .setLatencyMs(result.getLatencyMs())
                 .setProviderModel(result.getProviderModel())
                 .setToolCalls(result.getToolCalls())
-                .setCost(result.getCost())
+                .setCost(Spend.validCost(result.getCost()))
                 .setHedgedCalls(result.getHedgedCalls())
                 .build();
     }

@@ -24,9 +24,7 @@ final class Spend {
      * must not give a job its budget back or make it uncountable.
      */
     static JobUsage add(JobUsage total, TokenUsage usage, Double cost) {
-        if (cost != null && (cost.isNaN() || cost.isInfinite() || cost < 0)) {
-            cost = null;
-        }
+        cost = validCost(cost);
         if (usage == null && cost == null) {
             return total;
         }
@@ -39,6 +37,33 @@ final class Spend {
             sum.setCost((sum.getCost() == null ? 0 : sum.getCost()) + cost);
         }
         return sum;
+    }
+
+    /**
+     * The most one result may cost: every token a result can report (2 × 2^31) at a price of 1,000 per token, far
+     * above any real price table. A larger cost is a hostile or broken result, and summing a few of them would make a
+     * job's total (and the cost metric) infinite.
+     */
+    static final double MAX_RESULT_COST = 2.0 * Integer.MAX_VALUE * 1000;
+
+    /** {@code cost} when a price table could have yielded it (finite, 0 to {@link #MAX_RESULT_COST}), else null. */
+    static Double validCost(Double cost) {
+        return cost == null || cost.isNaN() || cost < 0 || cost > MAX_RESULT_COST ? null : cost;
+    }
+
+    /** The larger of two spends, by tokens and by cost each (either may be null). */
+    static JobUsage larger(JobUsage a, JobUsage b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        Double cost;
+        if (a.getCost() == null || b.getCost() == null) {
+            cost = a.getCost() == null ? b.getCost() : a.getCost();
+        } else {
+            cost = Math.max(a.getCost(), b.getCost());
+        }
+        return new JobUsage(Math.max(a.getInputTokens(), b.getInputTokens()),
+                Math.max(a.getOutputTokens(), b.getOutputTokens()), cost);
     }
 
     static JobUsage add(JobUsage total, BranchResult result) {

@@ -57,6 +57,7 @@ public record FanOut(JobManifest manifest, List<BranchTask> tasks, List<BranchTa
                 .setDispatchId(dispatchId)
                 .setMaxConcurrency(window)
                 .setBudget(job.getBudget())
+                .setPriority(job.getPriority())
                 .build();
         List<BranchTask> all = specs.stream()
                 .filter(branch -> branch.getKind() != BranchKind.JOB)
@@ -77,10 +78,22 @@ public record FanOut(JobManifest manifest, List<BranchTask> tasks, List<BranchTa
                     JobRequest child = ChildJobs.child(job, branch, round);
                     Map<String, String> metadata = new HashMap<>(child.getMetadata());
                     metadata.put(ChildJobs.PARENT_DISPATCH, dispatchId);
-                    return JobRequest.newBuilder(child).setSubmittedAt(now).setMetadata(metadata).build();
+                    return JobRequest.newBuilder(child).setSubmittedAt(now).setMetadata(metadata)
+                            .setPriority(job.getPriority()).build();
                 })
                 .toList();
         return new FanOut(manifest, all.subList(0, first), all.subList(first, all.size()), childJobs);
+    }
+
+    /**
+     * This fan-out for a job whose tenant has a concurrency cap: no task published now — the manifest names the
+     * tenant, and the aggregator publishes each task as the tenant's admission grants it a slot.
+     */
+    public FanOut awaitingAdmission(String tenant) {
+        List<BranchTask> all = new ArrayList<>(tasks);
+        all.addAll(laterTasks);
+        return new FanOut(JobManifest.newBuilder(manifest).setAdmissionTenant(tenant).build(), List.of(), all,
+                childJobs);
     }
 
     /** {@code branch} with the job's hedge when it is an LLM or AGENT branch that sets none of its own. */

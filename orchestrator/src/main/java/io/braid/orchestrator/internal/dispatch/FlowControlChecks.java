@@ -17,6 +17,14 @@ final class FlowControlChecks {
     private FlowControlChecks() {
     }
 
+    /** The longest hedge delay: a day, beyond any attempt's timeout. */
+    static final long MAX_HEDGE_AFTER_MS = 24L * 60 * 60 * 1000;
+    /**
+     * The most output tokens an LLM branch may ask for. Far above any model's output limit today; a larger value is
+     * a mistake or an attack on the workers' token schedule (each call reserves its output limit before it runs).
+     */
+    static final int MAX_OUTPUT_TOKENS = 1_000_000;
+
     static void check(JobRequest job, int maxBranches, List<String> problems) {
         Integer window = job.getMaxConcurrency();
         if (window != null && window < 1) {
@@ -33,6 +41,11 @@ final class FlowControlChecks {
         for (int i = 0; i < job.getBranches().size(); i++) {
             BranchSpec branch = job.getBranches().get(i);
             hedge("branches[" + i + "].hedge", branch.getHedge(), problems);
+            Integer maxOutput = branch.getLlm() == null ? null : branch.getLlm().getMaxOutputTokens();
+            if (maxOutput != null && (maxOutput < 1 || maxOutput > MAX_OUTPUT_TOKENS)) {
+                problems.add("branches[" + i + "].llm.maxOutputTokens " + maxOutput + " must be from 1 to "
+                        + MAX_OUTPUT_TOKENS + ": the most tokens the model may answer with");
+            }
         }
     }
 
@@ -74,9 +87,10 @@ final class FlowControlChecks {
         if (hedge == null) {
             return;
         }
-        if (hedge.getAfterMs() != null && hedge.getAfterMs() <= 0) {
-            problems.add(where + ".afterMs " + hedge.getAfterMs() + " must be positive: how long the first call may "
-                    + "run before a second starts (leave it out for the model's observed p95)");
+        if (hedge.getAfterMs() != null && (hedge.getAfterMs() <= 0 || hedge.getAfterMs() > MAX_HEDGE_AFTER_MS)) {
+            problems.add(where + ".afterMs " + hedge.getAfterMs() + " must be from 1 to " + MAX_HEDGE_AFTER_MS
+                    + " (a day): how long the first call may run before a second starts (leave it out for the "
+                    + "model's observed p95)");
         }
         if (hedge.getModel() != null && hedge.getModel().isBlank()) {
             problems.add(where + ".model is blank: name the second call's model, or leave it out for the same model");

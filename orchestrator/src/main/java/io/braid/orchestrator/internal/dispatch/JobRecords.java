@@ -14,6 +14,7 @@ import io.braid.schema.JobManifest;
 import io.braid.schema.JobRequest;
 import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
+import io.braid.schema.policy.UsePolicy;
 import io.braid.schema.serde.AvroSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -96,8 +97,10 @@ final class JobRecords {
                                                         int taskPartitions, Instant now) {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
         long bytes = 0;
-        for (FanOut fanOut : FanOut.tree(job, Instant.ofEpochMilli(record.timestamp()), now, dispatchId(record),
+        String cappedTenant = validator.tenantCap(job) == null ? null : UsePolicy.tenantOf(job.getMetadata());
+        for (FanOut uncapped : FanOut.tree(job, Instant.ofEpochMilli(record.timestamp()), now, dispatchId(record),
                 defaultWindow)) {
+            FanOut fanOut = cappedTenant == null ? uncapped : uncapped.awaitingAdmission(cappedTenant);
             String jobId = fanOut.manifest().getJobId();
             out.add(serialized(topics.manifests(), null, jobId, fanOut.manifest(), job));
             for (int i = 0; i < fanOut.tasks().size(); i++) {
@@ -114,8 +117,10 @@ final class JobRecords {
                     .setRound(fanOut.manifest().getRound()).setType(JobEventType.JOB_DISPATCHED).setAt(now)
                     .setMessage(fanOut.manifest().getBranches().size() + " branches" + (fanOut.childJobs().isEmpty()
                             ? "" : ", " + fanOut.childJobs().size() + " as child jobs") + (fanOut.laterTasks().isEmpty()
-                            ? "" : "; window " + fanOut.manifest().getMaxConcurrency() + ": " + fanOut.tasks().size()
-                            + " published, " + fanOut.laterTasks().size() + " as branches finish")).build(), job));
+                            ? "" : cappedTenant != null ? "; " + fanOut.laterTasks().size() + " tasks wait for the cap of tenant '"
+                            + cappedTenant + "'" : "; window " + fanOut.manifest().getMaxConcurrency() + ": "
+                            + fanOut.tasks().size() + " published, " + fanOut.laterTasks().size()
+                            + " as branches finish")).build(), job));
         }
         return out;
     }

@@ -22,6 +22,7 @@ public final class JobValidator {
     private final Set<AggregationStrategy> supportedAggregations;
     private final int maxBranches;
     private final JobPolicy policy;
+    private final UsePolicy usePolicy;
 
     /** Under no tool policy: every job may use every tool and model. */
     public JobValidator(Set<AggregationStrategy> supportedAggregations, int maxBranches) {
@@ -33,6 +34,12 @@ public final class JobValidator {
         this.supportedAggregations = Set.copyOf(supportedAggregations);
         this.maxBranches = maxBranches;
         this.policy = new JobPolicy(policy);
+        this.usePolicy = policy;
+    }
+
+    /** The concurrency cap of the job's tenant ({@code policy.tenants.<tenant>.maxConcurrency}), or null: none. */
+    public Integer tenantCap(JobRequest job) {
+        return usePolicy.settings().maxConcurrency(UsePolicy.tenantOf(job.getMetadata()));
     }
 
     /**

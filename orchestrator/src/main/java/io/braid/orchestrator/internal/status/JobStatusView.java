@@ -16,7 +16,9 @@ import java.time.Instant;
  * "submittedAt", "deadlineAt", "completedAt", "maxConcurrency", "inFlight" (task branches published and not
  * finished, when the job has a window), "usage": {"inputTokens", "outputTokens", "cost"} (what the join counted
  * against the budget, all rounds), "budget": {"tokens", "cost"}, "branches": [{"branchId", "kind", "status": PENDING
- * | SUCCEEDED | ..., "attempt", "workerId", "startedAt", "finishedAt", "tokens", "cost", "error"}], "answeredBy"}}.
+ * | SUCCEEDED | ..., "attempt", "workerId", "startedAt", "finishedAt", "tokens", "cost", "error"}], "answeredBy"}};
+ * a job whose tenant has a concurrency cap adds {@code "priority", "admission": {"tenant", "admitted", "tasks",
+ * "message"}} (how many of the round's tasks its tenant's admission has let in so far).
  */
 final class JobStatusView {
 
@@ -47,6 +49,9 @@ final class JobStatusView {
             job.put("maxConcurrency", manifest.getMaxConcurrency());
             job.put("inFlight", completed ? 0 : Math.max(0, state.getPublishedTasks() - state.getFinishedTasks()));
         }
+        if (manifest.getAdmissionTenant() != null) {
+            admission(job, state, manifest, completed);
+        }
         if (state.getSpent() != null) {
             ObjectNode usage = job.putObject("usage");
             usage.put("inputTokens", state.getSpent().getInputTokens());
@@ -73,7 +78,7 @@ final class JobStatusView {
             branch.put("startedAt", text(result.getStartedAt()));
             branch.put("finishedAt", text(result.getFinishedAt()));
             if (result.getUsage() != null) {
-                branch.put("tokens", result.getUsage().getInputTokens() + result.getUsage().getOutputTokens());
+                branch.put("tokens", (long) result.getUsage().getInputTokens() + result.getUsage().getOutputTokens());
             }
             if (result.getCost() != null) {
                 branch.put("cost", result.getCost());
@@ -84,6 +89,22 @@ final class JobStatusView {
         }
         job.put("answeredBy", answeredBy);
         return job.toString();
+    }
+
+    private static void admission(ObjectNode job, JobJoinState state, JobManifest manifest, boolean completed) {
+        java.util.List<String> replayed = manifest.getReplayedBranches();
+        int tasks = (int) manifest.getBranches().stream().filter(b -> b.getKind() != io.braid.schema.BranchKind.JOB
+                && (replayed.isEmpty() || replayed.contains(b.getBranchId()))).count();
+        int admitted = Math.min(tasks, state.getPublishedTasks());
+        job.put("priority", manifest.getPriority().name());
+        ObjectNode admission = job.putObject("admission");
+        admission.put("tenant", manifest.getAdmissionTenant());
+        admission.put("admitted", admitted);
+        admission.put("tasks", tasks);
+        if (!completed && admitted < tasks) {
+            admission.put("message", "waiting for tenant " + manifest.getAdmissionTenant() + "'s cap: " + admitted
+                    + " of " + tasks + " tasks admitted");
+        }
     }
 
     private static String text(Instant instant) {

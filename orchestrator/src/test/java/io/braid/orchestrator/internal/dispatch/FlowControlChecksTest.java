@@ -53,10 +53,17 @@ class FlowControlChecksTest {
                 arguments("completion.toleratedFailurePercent NaN must be a percentage",
                         (Consumer<JobRequest>) j -> j.setCompletion(CompletionPolicy.newBuilder()
                                 .setToleratedFailurePercent(Double.NaN).build())),
-                arguments("hedge.afterMs 0 must be positive",
+                arguments("hedge.afterMs 0 must be from 1 to 86400000",
                         (Consumer<JobRequest>) j -> j.setHedge(Hedge.newBuilder().setAfterMs(0L).build())),
-                arguments("branches[2].hedge.afterMs -5 must be positive", (Consumer<JobRequest>) j -> j.getBranches()
-                        .get(2).setHedge(Hedge.newBuilder().setAfterMs(-5L).build())));
+                arguments("hedge.afterMs 9223372036854775807 must be from 1 to 86400000", (Consumer<JobRequest>) j ->
+                        j.setHedge(Hedge.newBuilder().setAfterMs(Long.MAX_VALUE).build())),
+                arguments("branches[2].hedge.afterMs -5 must be from 1", (Consumer<JobRequest>) j -> j.getBranches()
+                        .get(2).setHedge(Hedge.newBuilder().setAfterMs(-5L).build())),
+                arguments("branches[1].llm.maxOutputTokens 2147483647 must be from 1 to 1000000",
+                        (Consumer<JobRequest>) j -> j.getBranches().get(1).getLlm()
+                                .setMaxOutputTokens(Integer.MAX_VALUE)),
+                arguments("branches[0].llm.maxOutputTokens -1 must be from 1",
+                        (Consumer<JobRequest>) j -> j.getBranches().get(0).getLlm().setMaxOutputTokens(-1)));
     }
 
     @ParameterizedTest(name = "{0}")
