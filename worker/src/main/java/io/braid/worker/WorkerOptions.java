@@ -62,6 +62,10 @@ import java.util.Objects;
  * @param memberShareRefresh  the longest interval between two reads of the share group's members for this worker's
  *                            share of the {@code rateLimits} (default {@link #DEFAULT_MEMBER_SHARE_REFRESH}; 1 s to
  *                            5 min): reads come every 0.5 s while the membership changes, then slow down to this
+ * @param shareDeliveryLimit  the share group's {@code group.share.delivery.count.limit} on the broker (default
+ *                            {@link #DEFAULT_SHARE_DELIVERY_LIMIT}, Kafka's; 2 to 10, Kafka's range): on a record's
+ *                            last delivery a branch that cannot get its turn is answered FAILED rather than released,
+ *                            since the group would archive the record unanswered. Set it to the broker's value
  * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
@@ -89,6 +93,7 @@ public record WorkerOptions(
         boolean progressEvents,
         int maxResultBytes,
         Duration memberShareRefresh,
+        int shareDeliveryLimit,
         Clock clock) {
 
     /** The health and metrics endpoint's address unless configured: loopback, reachable only from this machine. */
@@ -100,6 +105,8 @@ public record WorkerOptions(
     public static final Duration DEFAULT_MEMBER_SHARE_REFRESH = Duration.ofSeconds(5);
     /** The most {@link #memberShareRefresh()} may be: longer leaves a joiner's share wrong for too long. */
     public static final Duration MAX_MEMBER_SHARE_REFRESH = Duration.ofMinutes(5);
+    /** Kafka's default {@code group.share.delivery.count.limit}: deliveries of a record before it is archived. */
+    public static final int DEFAULT_SHARE_DELIVERY_LIMIT = 5;
 
     public WorkerOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -211,6 +218,11 @@ public record WorkerOptions(
                     + MAX_MEMBER_SHARE_REFRESH.toMinutes() + " min (default " + DEFAULT_MEMBER_SHARE_REFRESH
                     .toSeconds() + " s)");
         }
+        if (shareDeliveryLimit < 2 || shareDeliveryLimit > 10) {
+            throw new IllegalArgumentException("share delivery limit " + shareDeliveryLimit + " (shareDeliveryLimit) "
+                    + "is outside Kafka's 2 to 10 for group.share.delivery.count.limit (default "
+                    + DEFAULT_SHARE_DELIVERY_LIMIT + ")");
+        }
         recordLimits(); // refuses a result limit no record could hold
         String problem = effectiveConfig().problem();
         if (problem != null) {
@@ -250,6 +262,7 @@ public record WorkerOptions(
         private boolean progressEvents = true;
         private int maxResultBytes = RecordLimits.DEFAULT_MAX_RESULT_BYTES;
         private Duration memberShareRefresh = DEFAULT_MEMBER_SHARE_REFRESH;
+        private int shareDeliveryLimit = DEFAULT_SHARE_DELIVERY_LIMIT;
         private Clock clock = Clock.systemUTC();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -308,6 +321,9 @@ public record WorkerOptions(
 
         public Builder memberShareRefresh(Duration value) { this.memberShareRefresh = value; return this; }
 
+        /** The broker's {@code group.share.delivery.count.limit} for the share group, if not Kafka's default 5. */
+        public Builder shareDeliveryLimit(int value) { this.shareDeliveryLimit = value; return this; }
+
         public Builder clock(Clock value) { this.clock = value; return this; }
 
         public WorkerOptions build() {
@@ -315,7 +331,7 @@ public record WorkerOptions(
                     recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, httpBind,
                     metricsToken, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
-                    kafkaProperties, progressEvents, maxResultBytes, memberShareRefresh, clock)
+                    kafkaProperties, progressEvents, maxResultBytes, memberShareRefresh, shareDeliveryLimit, clock)
                     .validate();
         }
     }

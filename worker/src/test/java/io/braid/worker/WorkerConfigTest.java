@@ -88,6 +88,8 @@ class WorkerConfigTest {
                         "tools.http_get.maxBytes 0 must be 1 to 67108864"),
                 new Case("models:\n  a: { provider: simulated }\ntools:\n  agent: { maxToolCalls: -1 }\n",
                         "tools.agent.maxSteps and tools.agent.maxToolCalls must not be negative"),
+                new Case("models:\n  a: { provider: simulated, maxOutputTokens: 2147483647 }\n",
+                        "models.a.maxOutputTokens 2147483647 is outside 1..1000000"),
                 new Case("models: [a, b]\n", "at models: expected a mapping of names to settings"),
                 new Case("models:\n  a: { provider: simulated, maxLatency: [1] }\n", "at models.a.maxLatency: expected a single value such as 30s"),
                 new Case("", "is empty"))) {

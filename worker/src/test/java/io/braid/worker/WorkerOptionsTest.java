@@ -54,6 +54,16 @@ class WorkerOptionsTest {
     }
 
     @Test
+    void the_share_delivery_limit_defaults_to_kafkas_5_and_a_value_outside_kafkas_range_is_refused_naming_it() {
+        assertThat(builder().build().shareDeliveryLimit()).isEqualTo(5);
+        assertThat(builder().shareDeliveryLimit(10).build().shareDeliveryLimit()).isEqualTo(10);
+        assertThatThrownBy(() -> builder().shareDeliveryLimit(1).build())
+                .hasMessageContaining("share delivery limit 1 (shareDeliveryLimit) is outside Kafka's 2 to 10");
+        assertThatThrownBy(() -> builder().shareDeliveryLimit(11).build())
+                .hasMessageContaining("group.share.delivery.count.limit");
+    }
+
+    @Test
     void a_task_waits_for_the_registry_half_its_run_budget_and_at_most_a_minute() {
         assertThat(builder().build().registryWait()).isEqualTo(Duration.ofMinutes(1));
         assertThat(builder().recordLockDuration(Duration.ofSeconds(10)).defaultTimeout(Duration.ofSeconds(5)).build()

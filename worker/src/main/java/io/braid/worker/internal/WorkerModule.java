@@ -306,7 +306,7 @@ public class WorkerModule {
             taskHandler = new TaskHandler(options.topics(), new AvroDeserializer<>(schemaRegistry(), BranchTask.class),
                     serializer(), producer(), runner, metrics(), progress(), options.maxResultBytes(),
                     new RegistryRetry(problems(), options.clock(), duration -> Thread.sleep(duration),
-                            options.registryWait()));
+                            options.registryWait()), options.shareDeliveryLimit());
         }
         return taskHandler;
     }
@@ -315,7 +315,9 @@ public class WorkerModule {
     protected TaskConsumerLoop consumerLoop(int index, TaskHandler handler) {
         KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(
                 KafkaClients.consumerConfig(options, index), new StringDeserializer(), new ByteArrayDeserializer());
-        return new TaskConsumerLoop(consumer, options.topics().tasks(), branches(), handler, metrics(), problems());
+        Duration halfLock = options.recordLockDuration().dividedBy(2);
+        return new TaskConsumerLoop(consumer, options.topics().tasks(), branches(), handler, metrics(), problems(),
+                () -> flow().backlog().compareTo(halfLock) > 0);
     }
 
     /** The health and metrics endpoint ({@link WorkerOptions#httpPort()}), answering with {@code health}. */

@@ -100,8 +100,10 @@ public record ModelSpec(
         if (temperature != null && (temperature < 0 || temperature > 2)) {
             return at + ".temperature " + temperature + " is outside 0..2";
         }
-        if (maxOutputTokens != null && maxOutputTokens < 1) {
-            return at + ".maxOutputTokens must be at least 1";
+        if (maxOutputTokens != null && (maxOutputTokens < 1
+                || maxOutputTokens > io.braid.worker.internal.flow.Tokens.MAX_OUTPUT_TOKENS)) {
+            return at + ".maxOutputTokens " + maxOutputTokens + " is outside 1.."
+                    + io.braid.worker.internal.flow.Tokens.MAX_OUTPUT_TOKENS;
         }
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             return at + ".timeout must be positive";

@@ -29,6 +29,13 @@ import java.util.concurrent.TimeUnit;
  * one loop holds at most {@code max.poll.records} branches, and a worker's in-flight limit is the sum over its
  * loops: when all are busy the worker fetches nothing.
  *
+ * <p>Taking tasks by rate, not only by capacity: before each poll the loop asks {@code throttled} (in the worker:
+ * some rate-limited model's {@linkplain io.braid.worker.internal.flow.ModelFlow#backlog() backlog} exceeds half the
+ * record lock) and, while it says so, does not poll — for at most {@link #MAX_PAUSE} at a time, so the consumer
+ * stays within {@code max.poll.interval.ms}. Records this worker could not start within their lock would loop
+ * through releases to their last delivery and fail there; left on the topic, another worker or a later poll takes
+ * them.
+ *
  * <p>Stopping: {@link #stopFetching()} ends polling; the loop keeps acknowledging its running branches as they
  * finish (interrupted ones are released, see {@link TaskHandler}), then closes the consumer. Records that arrive
  * in the poll that was under way are released at once, so other workers take them.
@@ -38,6 +45,8 @@ public final class TaskConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(TaskConsumerLoop.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(250);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    /** The longest the loop goes without polling while throttled: well within the default max.poll.interval.ms. */
+    static final Duration MAX_PAUSE = Duration.ofMinutes(1);
 
     private record Finished(ConsumerRecord<String, byte[]> record, AcknowledgeType type) {
     }
@@ -48,6 +57,7 @@ public final class TaskConsumerLoop implements Runnable {
     private final TaskHandler handler;
     private final WorkerMetrics metrics;
     private final HealthProblems health;
+    private final java.util.function.BooleanSupplier throttled;
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private volatile boolean fetching = true;
     private volatile boolean abandoned;
@@ -56,6 +66,14 @@ public final class TaskConsumerLoop implements Runnable {
 
     public TaskConsumerLoop(ShareConsumer<String, byte[]> consumer, String topic, Executor branches,
                             TaskHandler handler, WorkerMetrics metrics, HealthProblems health) {
+        this(consumer, topic, branches, handler, metrics, health, () -> false);
+    }
+
+    /** @param throttled whether to hold off polling for now (see the class comment) */
+    public TaskConsumerLoop(ShareConsumer<String, byte[]> consumer, String topic, Executor branches,
+                            TaskHandler handler, WorkerMetrics metrics, HealthProblems health,
+                            java.util.function.BooleanSupplier throttled) {
+        this.throttled = throttled;
         this.consumer = consumer;
         this.topic = topic;
         this.branches = branches;
@@ -70,6 +88,7 @@ public final class TaskConsumerLoop implements Runnable {
             consumer.setAcknowledgementCommitCallback(this::acknowledgementsCommitted);
             consumer.subscribe(List.of(topic));
             while (fetching && !abandoned) {
+                holdWhileThrottled();
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
                 polled = true;
                 if (!fetching) {
@@ -115,6 +134,21 @@ public final class TaskConsumerLoop implements Runnable {
         metrics.acknowledgementsFailed(records);
         log.warn("the broker did not take the acknowledgement of {} task record(s) {}: {}; they are delivered again "
                 + "when their record lock expires", records, offsets, exception.toString());
+    }
+
+    /** Waits, polling nothing, while {@code throttled} says so, up to {@link #MAX_PAUSE}. */
+    private void holdWhileThrottled() throws InterruptedException {
+        long start = System.nanoTime();
+        boolean logged = false;
+        while (fetching && !abandoned && System.nanoTime() - start < MAX_PAUSE.toNanos()
+                && throttled.getAsBoolean()) {
+            if (!logged) {
+                log.info("not taking tasks from {} for now: a rate-limited model's backlog exceeds half the record "
+                        + "lock", topic);
+                logged = true;
+            }
+            Thread.sleep(POLL_TIMEOUT);
+        }
     }
 
     private void releaseUnstarted(ConsumerRecords<String, byte[]> records) {

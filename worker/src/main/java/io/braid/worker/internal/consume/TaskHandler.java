@@ -10,6 +10,7 @@ import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.schema.serde.RegistryUnavailableException;
 import io.braid.worker.ProgressListener;
+import io.braid.worker.WorkerOptions;
 import io.braid.worker.internal.execute.BranchRunner;
 import io.braid.worker.internal.flow.NoTurnException;
 import io.braid.worker.internal.observe.WorkerMetrics;
@@ -39,7 +40,8 @@ import java.time.Instant;
  *   <li>RELEASE — nothing could be published for now (the broker or the schema registry unavailable past the
  *   waits, see {@link RegistryRetry}), the worker was interrupted, or a model call could not get its turn under
  *   its rate limit within the record lock ({@link NoTurnException}): another delivery will run it. On the
- *   record's last delivery ({@value #DELIVERY_LIMIT}, Kafka's default limit) the branch is answered FAILED
+ *   record's last delivery (the group's {@code group.share.delivery.count.limit},
+ *   {@link io.braid.worker.WorkerOptions#shareDeliveryLimit()}, Kafka's default 5) the branch is answered FAILED
  *   ({@code NoTurnException}, retriable) instead, so its job is not left waiting for a record the group
  *   archived.</li>
  *   <li>REJECT — the record is not a readable task; it went to the dead-letter topic and must not come back. A
@@ -47,9 +49,6 @@ import java.time.Instant;
  * </ul>
  */
 public final class TaskHandler {
-
-    /** Kafka's default {@code group.share.delivery.count.limit}: deliveries before a record is archived. */
-    static final int DELIVERY_LIMIT = 5;
 
     /** The most characters of an error message a dead letter's header carries. */
     static final int HEADER_MESSAGE_LIMIT = 4096;
@@ -66,10 +65,21 @@ public final class TaskHandler {
     private final ProgressListener progress;
     private final int maxResultBytes;
     private final RegistryRetry registry;
+    private final int deliveryLimit;
 
+    /** At Kafka's default delivery limit ({@link WorkerOptions#DEFAULT_SHARE_DELIVERY_LIMIT}). */
     public TaskHandler(Topics topics, AvroDeserializer<BranchTask> tasks, AvroSerializer<SpecificRecord> serializer,
                        Producer<String, byte[]> producer, BranchRunner runner, WorkerMetrics metrics,
                        ProgressListener progress, int maxResultBytes, RegistryRetry registry) {
+        this(topics, tasks, serializer, producer, runner, metrics, progress, maxResultBytes, registry,
+                WorkerOptions.DEFAULT_SHARE_DELIVERY_LIMIT);
+    }
+
+    /** @param deliveryLimit the share group's {@code group.share.delivery.count.limit} */
+    public TaskHandler(Topics topics, AvroDeserializer<BranchTask> tasks, AvroSerializer<SpecificRecord> serializer,
+                       Producer<String, byte[]> producer, BranchRunner runner, WorkerMetrics metrics,
+                       ProgressListener progress, int maxResultBytes, RegistryRetry registry, int deliveryLimit) {
+        this.deliveryLimit = deliveryLimit;
         this.topics = topics;
         this.tasks = tasks;
         this.serializer = serializer;
@@ -120,11 +130,11 @@ public final class TaskHandler {
     }
 
     /**
-     * Whether this is the record's last delivery before the share group archives it, at Kafka's default
-     * {@code group.share.delivery.count.limit} of {@value #DELIVERY_LIMIT}.
+     * Whether this is the record's last delivery before the share group archives it, at the group's
+     * {@code group.share.delivery.count.limit} ({@link WorkerOptions#shareDeliveryLimit()}).
      */
-    private static boolean lastDelivery(ConsumerRecord<String, byte[]> record) {
-        return record.deliveryCount().map(count -> count >= DELIVERY_LIMIT).orElse(false);
+    private boolean lastDelivery(ConsumerRecord<String, byte[]> record) {
+        return record.deliveryCount().map(count -> count >= deliveryLimit).orElse(false);
     }
 
     /** Dead-letters a record that is not a task; REJECT, unless the dead letter could not be sent for now. */

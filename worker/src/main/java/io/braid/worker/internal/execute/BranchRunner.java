@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -36,9 +37,12 @@ import java.util.concurrent.TimeoutException;
  * finish within it — so a healthy branch is never still running when its record is handed to another worker.
  *
  * <p>A model call waiting for its turn under a rate limit does not use up its attempt's timeout (the attempt is
- * extended by the wait, within the run budget); when the turn cannot come before the run budget leaves too little for
- * an attempt, the run ends with {@link NoTurnException} and the task's record is released, not failed. Every result
- * carries the tokens and cost of all the run's model calls, failed attempts and hedged calls included.
+ * extended by the wait, within the run budget); when the turn cannot come while the run budget still leaves room for
+ * the attempt ({@link BranchCalls#turnDeadline}), the run ends with {@link NoTurnException} and the task's record is
+ * released, not failed — if no model call was sent yet in this delivery. After one was (it spent tokens that a later
+ * delivery would bill again), or on the record's last delivery, the branch is answered FAILED, retriable, with its
+ * spend. Every result carries the tokens and cost of all the run's model calls, failed attempts, hedged calls and
+ * calls cut off by a timeout included (a timed-out attempt gets {@link #BILLING_WAIT} to bill its cut-off call).
  */
 public final class BranchRunner {
 
@@ -50,6 +54,11 @@ public final class BranchRunner {
 
     /** The shortest attempt worth starting when little of the run budget is left. */
     private static final Duration MIN_ATTEMPT = Duration.ofSeconds(1);
+    /**
+     * How long a timed-out or cancelled attempt is given to stop after its interrupt, so that its cut-off model call
+     * has billed its tokens before the result is built.
+     */
+    static final Duration BILLING_WAIT = Duration.ofSeconds(1);
 
     private final Map<BranchKind, BranchExecutor> executors;
     private final ExecutorService calls;
@@ -101,7 +110,7 @@ public final class BranchRunner {
                 ? Duration.ofMillis(task.getBranch().getTimeoutMs()) : defaultTimeout;
         Instant budgetEnd = clock.instant().plus(runBudget).minus(held);
         Duration shortestAttempt = timeout.compareTo(MIN_ATTEMPT) < 0 ? timeout : MIN_ATTEMPT;
-        BranchCalls branchCalls = new BranchCalls(budgetEnd.minus(shortestAttempt));
+        BranchCalls branchCalls = new BranchCalls(budgetEnd);
         Instant firstFailedAt = null;
         for (int attempt = 1; ; attempt++) {
             if (cancellations.isCancelled(task.getJobId(), task.getRound())) {
@@ -118,8 +127,8 @@ public final class BranchRunner {
                 // its job was cancelled while the call ran (see Cancellations)
                 return result(task, attempt, startedAt, BranchStatus.CANCELLED, branchCalls).build();
             } catch (ExecutionException | TimeoutException e) {
-                if (e.getCause() instanceof NoTurnException noTurn && !lastDelivery) {
-                    throw noTurn; // not the branch's failure: its record is given back (see TaskHandler)
+                if (e.getCause() instanceof NoTurnException noTurn) {
+                    return noTurn(task, attempt, startedAt, noTurn, lastDelivery, firstFailedAt, branchCalls);
                 }
                 if (calls.isShutdown()) {
                     // The worker is stopping and interrupted the call: not the branch's failure. Its record is
@@ -150,6 +159,21 @@ public final class BranchRunner {
                 sleeper.sleep(wait);
             }
         }
+    }
+
+    /**
+     * A call got no turn in time: rethrown (the record is given back) while nothing was spent in this delivery;
+     * on the last delivery, or after calls already spent tokens (a later delivery would bill them again), the branch
+     * is answered FAILED, retriable, carrying the spend. Never retried here: the turn only gets further away.
+     */
+    private BranchResult noTurn(BranchTask task, int attempt, Instant startedAt, NoTurnException noTurn,
+                                boolean lastDelivery, Instant firstFailedAt, BranchCalls branchCalls) {
+        if (!lastDelivery && !branchCalls.anySent()) {
+            throw noTurn;
+        }
+        return result(task, attempt, startedAt, BranchStatus.FAILED, branchCalls).setError(Failures.describe(noTurn))
+                .setFirstFailedAt(firstFailedAt != null ? firstFailedAt
+                        : clock.instant().truncatedTo(ChronoUnit.MILLIS)).build();
     }
 
     private BranchResult succeeded(BranchTask task, int attempt, Instant startedAt, BranchOutput output,
@@ -185,7 +209,14 @@ public final class BranchRunner {
         branchCalls.attemptStarted(timeout.toNanos());
         long start = System.nanoTime();
         long waitedBefore = branchCalls.waitedNanos();
-        Future<BranchOutput> call = calls.submit(() -> BranchCalls.bind(branchCalls, () -> executor.execute(task)));
+        CountDownLatch finished = new CountDownLatch(1);
+        Future<BranchOutput> call = calls.submit(() -> {
+            try {
+                return BranchCalls.bind(branchCalls, () -> executor.execute(task));
+            } finally {
+                finished.countDown();
+            }
+        });
         try (Cancellations.Tracked tracked = cancellations.track(task.getJobId(), task.getRound(), call)) {
             while (true) {
                 long allowed = Math.min(timeout.toNanos() + branchCalls.waitedNanos() - waitedBefore, budgetLeft.toNanos());
@@ -199,7 +230,14 @@ public final class BranchRunner {
                     // look again: the call may have waited for its turn meanwhile, which extends the attempt
                 }
             }
-        } catch (TimeoutException | InterruptedException e) {
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            finished.await(BILLING_WAIT.toNanos(), TimeUnit.NANOSECONDS); // the cut-off call bills before the result
+            throw e;
+        } catch (CancellationException e) {
+            finished.await(BILLING_WAIT.toNanos(), TimeUnit.NANOSECONDS);
+            throw e;
+        } catch (InterruptedException e) {
             call.cancel(true);
             throw e;
         }

@@ -27,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Hedging {
 
+    /** A hedge delay longer than this is taken as this (no attempt runs so long): it never overflows. */
+    static final Duration MAX_AFTER = Duration.ofDays(1);
+
     private final ModelRegistry models;
     private final ModelFlow flow;
 
@@ -56,12 +59,13 @@ public final class Hedging {
     public ChatResponse chat(BranchTask task, String modelName, ChatRequest request) throws InterruptedException {
         Hedge hedge = task.getBranch().getHedge();
         ChatModel primary = models.model(modelName);
-        Optional<Duration> after = hedge == null ? Optional.empty() : hedge.getAfterMs() != null
-                ? Optional.of(Duration.ofMillis(hedge.getAfterMs())) : flow.p95(modelName);
-        if (after.isEmpty()) {
-            return primary.chat(request);
-        }
         BranchCalls calls = BranchCalls.current();
+        Optional<Duration> after = hedge == null ? Optional.empty() : hedge.getAfterMs() != null
+                ? Optional.of(Duration.ofMillis(Math.min(hedge.getAfterMs(), MAX_AFTER.toMillis())))
+                : flow.p95(modelName);
+        if (after.isEmpty() || calls != null && after.get().toNanos() > calls.attemptNanosLeft()) {
+            return primary.chat(request); // no hedge, or one that could not start within the attempt
+        }
         Race race = new Race(calls, request);
         try {
             race.start(primary);

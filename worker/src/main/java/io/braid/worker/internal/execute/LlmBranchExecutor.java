@@ -42,6 +42,7 @@ public final class LlmBranchExecutor implements BranchExecutor {
     @Override
     public BranchOutput execute(BranchTask task) throws InterruptedException {
         LlmCall call = task.getBranch().getLlm();
+        Tokens.checkMaxOutput("llm.maxOutputTokens", call.getMaxOutputTokens());
         String modelName = models.resolveName(call.getModel());
         policy.checkModel(task, modelName);
         hedging.check(task, policy);

@@ -2,7 +2,9 @@ package io.braid.worker.internal.flow;
 
 import io.braid.schema.TokenUsage;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -17,7 +19,14 @@ public final class BranchCalls {
 
     private static final ThreadLocal<BranchCalls> CURRENT = new ThreadLocal<>();
 
-    private final Instant turnDeadline;
+    /** The shortest time a call is given when little of the run budget is left. */
+    static final Duration MIN_CALL = Duration.ofSeconds(1);
+    /** A call with an observed p95 needs this many p95s of the run budget left to be worth starting. */
+    static final int P95_FACTOR = 3;
+
+    private final Instant budgetEnd;
+    private volatile long attemptTimeoutNanos = Long.MAX_VALUE;
+    private volatile boolean sent;
     private final AtomicLong waitedNanos = new AtomicLong();
     private final AtomicInteger hedges = new AtomicInteger();
     private volatile long attemptDeadlineNanos = Long.MAX_VALUE;
@@ -28,9 +37,9 @@ public final class BranchCalls {
     private double cost;
     private boolean priced;
 
-    /** @param turnDeadline the latest a call may still start (null = whenever its turn comes) */
-    public BranchCalls(Instant turnDeadline) {
-        this.turnDeadline = turnDeadline;
+    /** @param budgetEnd when the run's budget (so its record lock) ends (null = no bound on a call's turn) */
+    public BranchCalls(Instant budgetEnd) {
+        this.budgetEnd = budgetEnd;
     }
 
     /** The calls bound to this thread, or null outside a branch run. */
@@ -53,13 +62,36 @@ public final class BranchCalls {
         }
     }
 
-    /** The latest a call may still start; null = no bound. */
-    public Instant turnDeadline() {
-        return turnDeadline;
+    /**
+     * The latest a call of a model whose calls took {@code p95} (empty: not known yet) may still get its turn, so that
+     * it can finish within the run budget rather than time out there: the budget's end less the current attempt's
+     * timeout — less only {@value #P95_FACTOR} × the p95 when that is shorter, and never less than {@link #MIN_CALL}.
+     * Null when the run has no budget.
+     */
+    public Instant turnDeadline(Optional<Duration> p95) {
+        if (budgetEnd == null) {
+            return null;
+        }
+        long timeout = attemptTimeoutNanos;
+        long room = p95.map(p -> Math.min(timeout, Math.max(MIN_CALL.toNanos(),
+                p.toNanos() > Long.MAX_VALUE / P95_FACTOR ? Long.MAX_VALUE : p.toNanos() * P95_FACTOR)))
+                .orElse(timeout == Long.MAX_VALUE ? MIN_CALL.toNanos() : timeout);
+        return budgetEnd.minusNanos(room);
+    }
+
+    /** A model call of the run was sent to its provider (it may have spent tokens). */
+    void sent() {
+        sent = true;
+    }
+
+    /** Whether any model call of the run was sent: a run that sent none spent nothing and may be run again. */
+    public boolean anySent() {
+        return sent;
     }
 
     /** An attempt starts now and may run {@code timeoutNanos}, plus whatever its calls wait for their turn. */
     public void attemptStarted(long timeoutNanos) {
+        attemptTimeoutNanos = timeoutNanos;
         attemptWaitedFrom = waitedNanos.get();
         long now = System.nanoTime();
         attemptDeadlineNanos = timeoutNanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + timeoutNanos;

@@ -20,6 +20,10 @@ import java.util.Set;
  * (for hedging after the observed p95) and bills its tokens and cost to the branch's {@link BranchCalls}. A call
  * cut off before it answered (a hedge's loser, a timed-out attempt) is billed its estimated input tokens: the
  * provider had the prompt.
+ *
+ * <p>Every call that got its turn settles it, whatever its outcome: at the reported usage on success, at its
+ * estimated input when it was sent and failed (an error, a timeout, a hedge's loser), at nothing on a 429. A call
+ * that throws thus never leaves its whole reservation on the schedule.
  */
 final class FlowChatModel implements ChatModel {
 
@@ -41,67 +45,86 @@ final class FlowChatModel implements ChatModel {
     public ChatResponse chat(ChatRequest request) {
         BranchCalls calls = BranchCalls.current();
         long estimate = Tokens.estimate(request, flow.defaultOutput(name));
-        if (limiter != null) {
-            awaitTurn(estimate, calls);
+        RateLimiter.Turn turn = limiter == null ? null : awaitTurn(estimate, calls);
+        if (calls != null) {
+            calls.sent();
         }
         long start = System.nanoTime();
-        ChatResponse response;
+        long used = Tokens.input(request); // what a call that was sent and failed is settled at: the provider had it
         try {
-            response = delegate.chat(request);
+            ChatResponse response = delegate.chat(request);
+            latencies.record(Duration.ofNanos(System.nanoTime() - start));
+            TokenUsage usage = Tokens.usage(response.tokenUsage());
+            // without reported usage the reservation stands (capped: an estimate is not a spend)
+            used = usage != null ? (long) usage.getInputTokens() + usage.getOutputTokens()
+                    : turn != null ? turn.tokens() : 0;
+            if (usage != null) {
+                flow.produced(name, usage.getOutputTokens());
+            }
+            if (calls != null && usage != null) {
+                calls.spent(usage, flow.cost(name, usage));
+            }
+            return response;
         } catch (RuntimeException e) {
             if (isRateLimited(e)) {
                 flow.listener().rateLimited(name);
-                if (limiter != null) {
-                    limiter.rateLimited(Failures.retryAfter(e));
+                if (turn != null) {
+                    limiter.rateLimited(Failures.retryAfter(e), turn); // gives its reservation back
+                    turn = null;
                 }
             } else if (Thread.currentThread().isInterrupted() && calls != null) {
-                TokenUsage cutOff = new TokenUsage((int) Math.min(Integer.MAX_VALUE, Tokens.input(request)), 0);
+                TokenUsage cutOff = new TokenUsage((int) Math.min(Integer.MAX_VALUE, used), 0);
                 calls.spent(cutOff, flow.cost(name, cutOff));
             }
             throw e;
+        } finally {
+            if (turn != null) {
+                limiter.settle(turn, used); // every call, whatever its outcome: nothing stays reserved for good
+            }
         }
-        latencies.record(Duration.ofNanos(System.nanoTime() - start));
-        TokenUsage usage = Tokens.usage(response.tokenUsage());
-        if (usage != null) {
-            flow.produced(name, usage.getOutputTokens());
-        }
-        if (limiter != null && usage != null) {
-            limiter.settle(estimate, (long) usage.getInputTokens() + usage.getOutputTokens());
-        }
-        if (calls != null && usage != null) {
-            calls.spent(usage, flow.cost(name, usage));
-        }
-        return response;
     }
 
     /**
-     * Parks this (virtual) thread until the limiter gives the call its turn; throws {@link NoTurnException} as soon
-     * as the turn cannot come before the branch's turn deadline.
+     * Parks this (virtual) thread until the limiter gives the call its turn, and returns it; throws
+     * {@link NoTurnException} as soon as the turn cannot come before the branch's turn deadline
+     * ({@link BranchCalls#turnDeadline}: room left in the run budget for the attempt, or for the model's p95 × 3).
      */
-    private void awaitTurn(long estimate, BranchCalls calls) {
-        Instant deadline = calls == null ? null : calls.turnDeadline();
+    private RateLimiter.Turn awaitTurn(long estimate, BranchCalls calls) {
+        Instant deadline = calls == null ? null : calls.turnDeadline(flow.p95(name));
         long waitedFrom = System.nanoTime();
-        for (Duration wait = limiter.tryAcquire(estimate); !wait.isZero(); wait = limiter.tryAcquire(estimate)) {
-            if (deadline != null && flow.clock().instant().plus(wait).isAfter(deadline)) {
-                flow.listener().noTurn(name);
-                throw new NoTurnException("model '" + name + "' has no turn under its rate limit (rateLimits." + name
-                        + ") within what is left of the record lock; the task is given back for a later delivery");
+        RateLimiter.Turn turn = limiter.take(estimate);
+        if (turn.granted()) {
+            return turn;
+        }
+        long counted = limiter.waiting(estimate);
+        try {
+            for (; !turn.granted(); turn = limiter.take(estimate)) {
+                Duration wait = turn.delay();
+                if (deadline != null && flow.clock().instant().plus(wait).isAfter(deadline)) {
+                    flow.listener().noTurn(name);
+                    throw new NoTurnException("model '" + name + "' has no turn under its rate limit (rateLimits."
+                            + name + ") while enough of the record lock is left for the call; the task is given back "
+                            + "for a later delivery");
+                }
+                if (calls != null) {
+                    calls.waited(wait.toNanos()); // counted as it starts: the attempt and a hedge's delay extend now
+                }
+                try {
+                    flow.sleeper().sleep(wait);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new dev.langchain4j.exception.RetriableException("interrupted waiting for a turn of model '"
+                            + name + "'", e);
+                }
             }
-            if (calls != null) {
-                calls.waited(wait.toNanos()); // counted as it starts, so the attempt and a hedge's delay extend now
-            }
-            try {
-                flow.sleeper().sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new dev.langchain4j.exception.RetriableException("interrupted waiting for a turn of model '"
-                        + name + "'", e);
-            }
+        } finally {
+            limiter.doneWaiting(counted);
         }
         long waited = System.nanoTime() - waitedFrom;
         if (waited > Duration.ofMillis(1).toNanos()) {
             flow.listener().waited(name, Duration.ofNanos(waited));
         }
+        return turn;
     }
 
     /** A 429 anywhere in the failure's cause chain. */

@@ -68,6 +68,19 @@ public final class ModelFlow {
         return !limiters.isEmpty();
     }
 
+    /**
+     * The longest {@linkplain RateLimiter#backlog() backlog} of any rate-limited model: how long until every call now
+     * waiting for its turn has had it. Zero without limits.
+     */
+    public Duration backlog() {
+        Duration longest = Duration.ZERO;
+        for (RateLimiter limiter : limiters.values()) {
+            Duration backlog = limiter.backlog();
+            longest = backlog.compareTo(longest) > 0 ? backlog : longest;
+        }
+        return longest;
+    }
+
     /** The 95th percentile latency of {@code model}'s calls on this worker; empty before enough calls. */
     public Optional<Duration> p95(String model) {
         return latencies(model).p95();

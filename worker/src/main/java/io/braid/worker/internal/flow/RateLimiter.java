@@ -48,6 +48,12 @@ public final class RateLimiter {
     static final double MIN_FACTOR = 1.0 / 64;
     /** The pause after a 429 that says no Retry-After. */
     static final Duration DEFAULT_PAUSE = Duration.ofSeconds(1);
+    /**
+     * The most of this worker's token allowance one call reserves: 5 s of it. A call asking for more (a huge
+     * {@code maxOutputTokens}) reserves this much and settles the rest from the usage the provider reports, so no
+     * single call moves the schedule far ahead of the calls after it.
+     */
+    static final Duration MAX_RESERVATION = Duration.ofSeconds(5);
 
     private static final double NANOS_PER_MINUTE = 60e9;
 
@@ -62,6 +68,8 @@ public final class RateLimiter {
     private double tokensDue;
     private double pausedUntil;
     private double lastChange;
+    private long waitingCalls;
+    private long waitingTokens;
 
     public RateLimiter(String model, RateLimitSpec limit, Clock clock) {
         this.model = model;
@@ -84,10 +92,31 @@ public final class RateLimiter {
     }
 
     /**
+     * A call's turn: {@link #granted()} when it may start now — its request is counted and {@code tokens} are
+     * reserved at {@code nanosPerToken}, the token interval at that moment — else how long to wait ({@code delay})
+     * before asking again (nothing counted). A granted turn is {@linkplain #settle settled} exactly once, whatever
+     * the call's outcome.
+     */
+    public record Turn(Duration delay, long tokens, double nanosPerToken) {
+
+        public boolean granted() {
+            return delay.isZero();
+        }
+    }
+
+    /**
      * Takes a turn for a call estimated at {@code tokens}: {@link Duration#ZERO} when it may start now (its request
      * and tokens are counted), else how long to wait before asking again (nothing is counted).
      */
-    public synchronized Duration tryAcquire(long tokens) {
+    public Duration tryAcquire(long tokens) {
+        return take(tokens).delay();
+    }
+
+    /**
+     * As {@link #tryAcquire}, returning the {@link Turn} to settle. The reservation is the estimate clamped to
+     * {@code [0, }{@link #MAX_RESERVATION} of the current allowance{@code ]}.
+     */
+    public synchronized Turn take(long tokens) {
         double now = now();
         growBack(now);
         double burst = BURST.toNanos();
@@ -99,22 +128,38 @@ public final class RateLimiter {
             wait = Math.max(wait, tokensDue - burst - now);
         }
         if (wait > 0) {
-            return Duration.ofNanos((long) Math.ceil(wait));
+            return new Turn(Duration.ofNanos((long) Math.ceil(wait)), 0, 0);
         }
         if (limit.requestsPerMinute() != null) {
             requestsDue = Math.max(requestsDue, now) + interval(limit.requestsPerMinute());
         }
-        if (limit.tokensPerMinute() != null) {
-            tokensDue = Math.max(tokensDue, now) + tokens * interval(limit.tokensPerMinute());
+        if (limit.tokensPerMinute() == null) {
+            return new Turn(Duration.ZERO, 0, 0);
         }
-        return Duration.ZERO;
+        double perToken = interval(limit.tokensPerMinute());
+        long reserved = (long) Math.min(Math.max(0, tokens), Math.max(1, MAX_RESERVATION.toNanos() / perToken));
+        tokensDue = Math.max(tokensDue, now) + reserved * perToken;
+        return new Turn(Duration.ZERO, reserved, perToken);
     }
 
-    /** A call reserved at {@code estimated} tokens used {@code actual}: the schedule moves by the difference. */
-    public synchronized void settle(long estimated, long actual) {
-        if (limit.tokensPerMinute() != null) {
-            tokensDue += (actual - estimated) * interval(limit.tokensPerMinute());
+    /**
+     * A call of a granted {@code turn} used {@code actual} tokens (a call that failed after it was sent: its input; a
+     * 429 or a call never sent: 0): the schedule moves by the difference from the reservation, at the interval the
+     * reservation was made at — a rate halved in between does not double the refund.
+     */
+    public synchronized void settle(Turn turn, long actual) {
+        if (limit.tokensPerMinute() != null && turn.granted()) {
+            tokensDue += (Math.max(0, actual) - turn.tokens()) * turn.nanosPerToken();
         }
+    }
+
+    /**
+     * As {@link #rateLimited(Optional)} for the call of {@code turn}, which the provider refused: its token
+     * reservation is given back (its request still counts: providers count refused requests).
+     */
+    public synchronized void rateLimited(Optional<Duration> retryAfter, Turn turn) {
+        settle(turn, 0);
+        rateLimited(retryAfter);
     }
 
     /**
@@ -129,6 +174,42 @@ public final class RateLimiter {
         }
         pausedUntil = Math.max(pausedUntil, now + retryAfter.orElse(DEFAULT_PAUSE).toNanos());
         lastChange = pausedUntil; // the rate grows back from the end of the pause, however long it was
+    }
+
+    /**
+     * A call estimated at {@code tokens} starts waiting for its turn (it counts in the {@link #backlog()}); returns
+     * the tokens it is counted at (capped as {@link #take} caps a reservation), to hand to {@link #doneWaiting}.
+     */
+    public synchronized long waiting(long tokens) {
+        long counted = limit.tokensPerMinute() == null ? 0 : (long) Math.min(Math.max(0, tokens),
+                Math.max(1, MAX_RESERVATION.toNanos() / interval(limit.tokensPerMinute())));
+        waitingCalls++;
+        waitingTokens += counted;
+        return counted;
+    }
+
+    /** A call that was {@link #waiting} (counted at {@code counted} tokens) got its turn or gave up. */
+    public synchronized void doneWaiting(long counted) {
+        waitingCalls--;
+        waitingTokens -= counted;
+    }
+
+    /**
+     * How long until every call now waiting has had its turn at the current rate: the time to the schedule's next
+     * free turn (or the end of a 429's pause) plus the waiting calls' requests and tokens. What the consumer loop compares with the record lock before it takes more tasks.
+     */
+    public synchronized Duration backlog() {
+        double now = now();
+        growBack(now);
+        double burst = BURST.toNanos();
+        double until = pausedUntil - now;
+        if (limit.requestsPerMinute() != null) {
+            until = Math.max(until, requestsDue - burst - now + waitingCalls * interval(limit.requestsPerMinute()));
+        }
+        if (limit.tokensPerMinute() != null) {
+            until = Math.max(until, tokensDue - burst - now + waitingTokens * interval(limit.tokensPerMinute()));
+        }
+        return until <= 0 ? Duration.ZERO : Duration.ofNanos((long) Math.min(Long.MAX_VALUE, Math.ceil(until)));
     }
 
     /** The requests per minute this worker allows itself now; null without a request limit. */

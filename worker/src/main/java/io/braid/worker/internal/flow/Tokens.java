@@ -19,6 +19,11 @@ public final class Tokens {
     static final int DEFAULT_OUTPUT_ESTIMATE = 256;
     /** Characters per token of the estimate: the usual rule of thumb for English text. */
     static final int CHARS_PER_TOKEN = 4;
+    /**
+     * The most output tokens a call may ask for ({@code llm.maxOutputTokens}, a model's {@code maxOutputTokens}):
+     * above what any provider produces in one call, far below what would upset the token schedule's arithmetic.
+     */
+    public static final int MAX_OUTPUT_TOKENS = 1_000_000;
 
     private Tokens() {
     }
@@ -35,10 +40,25 @@ public final class Tokens {
         return (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN;
     }
 
-    /** Input and output tokens of a call, estimated: the prompt, plus its output limit or {@code defaultOutput}. */
+    /**
+     * Input and output tokens of a call, estimated: the prompt, plus its output limit or {@code defaultOutput},
+     * clamped to 0..{@link #MAX_OUTPUT_TOKENS} (the branch's limit is checked before, see {@link #checkMaxOutput}).
+     */
     static long estimate(ChatRequest request, Integer defaultOutput) {
         Integer limit = request.maxOutputTokens() != null ? request.maxOutputTokens() : defaultOutput;
-        return input(request) + (limit != null ? limit : DEFAULT_OUTPUT_ESTIMATE);
+        long output = limit != null ? limit : DEFAULT_OUTPUT_ESTIMATE;
+        return input(request) + Math.max(0, Math.min(MAX_OUTPUT_TOKENS, output));
+    }
+
+    /**
+     * Refuses an output limit below 1 or above {@link #MAX_OUTPUT_TOKENS}, naming {@code field}: a task written
+     * straight to the topic is not checked by the orchestrator's validator. Non-retriable: no delivery would do better.
+     */
+    public static void checkMaxOutput(String field, Integer maxOutputTokens) {
+        if (maxOutputTokens != null && (maxOutputTokens < 1 || maxOutputTokens > MAX_OUTPUT_TOKENS)) {
+            throw new dev.langchain4j.exception.NonRetriableException(field + " " + maxOutputTokens
+                    + " is outside 1.." + MAX_OUTPUT_TOKENS);
+        }
     }
 
     /** langchain4j's token usage as the schema's, or null when the provider reported none. */

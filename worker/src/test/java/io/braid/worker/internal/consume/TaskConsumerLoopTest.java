@@ -62,6 +62,20 @@ class TaskConsumerLoopTest {
         }
     }
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final WorkerMetrics metrics = new WorkerMetrics(registry, "w1", 10);
+    private final MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
+            new ByteArraySerializer());
+    private final HealthProblems health = new HealthProblems(Clock.systemUTC());
+
+    /** A handler without a runner: the tests' records are not tasks, each is dead-lettered and rejected. */
+    private TaskHandler handler() {
+        InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
+        return new TaskHandler(Topics.defaults(), new AvroDeserializer<>(schemas, BranchTask.class),
+                new AvroSerializer<>(schemas), producer, null, metrics, ProgressListener.NONE, 1024,
+                new RegistryRetry(health, Clock.systemUTC(), wait -> { }, Duration.ZERO));
+    }
+
     @Test
     void anAcknowledgementTheBrokerRefusedIsCountedAndTheLoopKeepsConsuming() throws Exception {
         RefusingShareConsumer consumer = new RefusingShareConsumer();
@@ -69,15 +83,7 @@ class TaskConsumerLoopTest {
         // unreadable task records: the handler dead-letters each one and acknowledges it as REJECT
         consumer.addRecord(new ConsumerRecord<>(TASKS, 0, 0L, "job-1", new byte[] {1, 2, 3}));
         consumer.addRecord(new ConsumerRecord<>(TASKS, 0, 1L, "job-2", new byte[] {4, 5, 6}));
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        WorkerMetrics metrics = new WorkerMetrics(registry, "w1", 10);
-        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
-                new ByteArraySerializer());
-        InMemorySchemaRegistry schemas = new InMemorySchemaRegistry();
-        HealthProblems health = new HealthProblems(Clock.systemUTC());
-        TaskHandler handler = new TaskHandler(Topics.defaults(), new AvroDeserializer<>(schemas, BranchTask.class),
-                new AvroSerializer<>(schemas), producer, null, metrics, ProgressListener.NONE, 1024,
-                new RegistryRetry(health, Clock.systemUTC(), wait -> { }, Duration.ZERO));
+        TaskHandler handler = handler();
         TaskConsumerLoop loop = new TaskConsumerLoop(consumer, TASKS, Runnable::run, handler, metrics, health);
 
         Thread thread = Thread.ofPlatform().start(loop);
@@ -97,5 +103,40 @@ class TaskConsumerLoopTest {
         assertThat(loop.failure()).isNull();
         assertThat(producer.history()).extracting(record -> record.topic())
                 .containsOnly(Topics.defaults().tasksDeadLetter()).hasSize(3);
+    }
+
+    @Test
+    void aThrottledLoopPollsNothingUntilTheBacklogClears() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        MockShareConsumer<String, byte[]> consumer = new MockShareConsumer<>() {
+            @Override
+            public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<String, byte[]> poll(
+                    Duration timeout) {
+                polls.incrementAndGet();
+                return super.poll(timeout);
+            }
+        };
+        consumer.subscribe(List.of(TASKS));
+        consumer.addRecord(new ConsumerRecord<>(TASKS, 0, 0L, "job-1", new byte[] {1, 2, 3}));
+        TaskHandler handler = handler();
+        java.util.concurrent.atomic.AtomicBoolean backlogged = new java.util.concurrent.atomic.AtomicBoolean(true);
+        TaskConsumerLoop loop = new TaskConsumerLoop(consumer, TASKS, Runnable::run, handler, metrics, health,
+                backlogged::get);
+
+        Thread thread = Thread.ofPlatform().start(loop);
+        try {
+            await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(2))
+                    .untilAsserted(() -> assertThat(polls).hasValue(0));
+            assertThat(producer.history()).as("the record was not taken").isEmpty();
+
+            backlogged.set(false);
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(producer.history()).hasSize(1));
+            assertThat(polls.get()).isPositive();
+        } finally {
+            loop.stopFetching();
+            thread.join(Duration.ofSeconds(10));
+        }
+        assertThat(loop.failure()).isNull();
     }
 }

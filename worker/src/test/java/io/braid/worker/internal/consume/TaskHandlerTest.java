@@ -154,13 +154,37 @@ class TaskHandlerTest {
 
     /** A handler whose TOOL branches never get a turn under a rate limit. */
     private TaskHandler handlerWithoutTurns() {
+        return handlerWithoutTurns(io.braid.worker.WorkerOptions.DEFAULT_SHARE_DELIVERY_LIMIT);
+    }
+
+    /** As {@link #handlerWithoutTurns()}, for a share group archiving records after {@code deliveryLimit}. */
+    private TaskHandler handlerWithoutTurns(int deliveryLimit) {
         BranchRunner runner = new BranchRunner(Map.of(BranchKind.TOOL, task -> {
             throw new io.braid.worker.internal.flow.NoTurnException("model 'fast' has no turn (rateLimits.fast)");
         }), calls, RetryPolicy.defaults(), Duration.ofSeconds(5), Duration.ofMinutes(4), "w1", clock, clock::advance,
                 ProgressListener.NONE, new Cancellations());
         return new TaskHandler(TOPICS, new AvroDeserializer<>(schemas, BranchTask.class),
                 new AvroSerializer<>(schemas), producer, runner, metrics, ProgressListener.NONE, 1_000_000,
-                new RegistryRetry(health, clock, clock::advance, Duration.ofSeconds(30)));
+                new RegistryRetry(health, clock, clock::advance, Duration.ofSeconds(30)), deliveryLimit);
+    }
+
+    private ConsumerRecord<String, byte[]> delivered(int count) {
+        ConsumerRecord<String, byte[]> record = taskRecord();
+        return new ConsumerRecord<>(record.topic(), record.partition(), record.offset(), 0L,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, record.key(), record.value(),
+                new org.apache.kafka.common.header.internals.RecordHeaders(), java.util.Optional.empty(),
+                java.util.Optional.of((short) count));
+    }
+
+    @Test
+    void the_last_delivery_is_the_configured_share_delivery_limit_not_always_five() {
+        assertThat(handlerWithoutTurns().handle(delivered(3))).as("third of Kafka's default five: released")
+                .isEqualTo(AcknowledgeType.RELEASE);
+        assertThat(producer.history()).isEmpty();
+
+        assertThat(handlerWithoutTurns(3).handle(delivered(3))).as("the last of a group limited to three")
+                .isEqualTo(AcknowledgeType.ACCEPT);
+        assertThat(publishedResult().getError().getErrorClass()).isEqualTo("NoTurnException");
     }
 
     @Test
@@ -175,7 +199,7 @@ class TaskHandlerTest {
         ConsumerRecord<String, byte[]> lastDelivery = new ConsumerRecord<>(record.topic(), record.partition(),
                 record.offset(), 0L, org.apache.kafka.common.record.TimestampType.CREATE_TIME, 0, 0, record.key(),
                 record.value(), new org.apache.kafka.common.header.internals.RecordHeaders(),
-                java.util.Optional.empty(), java.util.Optional.of((short) TaskHandler.DELIVERY_LIMIT));
+                java.util.Optional.empty(), java.util.Optional.of((short) io.braid.worker.WorkerOptions.DEFAULT_SHARE_DELIVERY_LIMIT));
 
         assertThat(handlerWithoutTurns().handle(lastDelivery)).isEqualTo(AcknowledgeType.ACCEPT);
 

@@ -108,4 +108,85 @@ class FlowBillingTest {
                 .isLessThan(Duration.ofSeconds(2));
         assertThat(givenBack).hasValue(1);
     }
+
+    @Test
+    void no_turn_after_an_attempt_already_spent_answers_failed_with_the_spend_instead_of_giving_back()
+            throws Exception {
+        ModelRegistry models = flow(Map.of("sim", new RateLimitSpec(1L, null))).wrap(new ModelRegistry(Map.of("sim",
+                new SimulatedChatModel("sim", Duration.ZERO, Duration.ZERO)), "sim"));
+        ChatModel model = models.model("sim");
+        // the first attempt's call is sent, then the attempt fails; the retry's call has no turn for a minute
+        BranchResult result = runner(task -> {
+            model.chat(ChatRequest.builder().messages(UserMessage.from("one two three")).build());
+            throw new RetriableException("503 after the call");
+        }, Duration.ofSeconds(3)).run(task("spent"));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.FAILED);
+        assertThat(result.getError().getErrorClass()).isEqualTo("NoTurnException");
+        assertThat(result.getError().getRetriable()).isTrue();
+        assertThat(result.getUsage().getInputTokens()).as("the first attempt's call, billed once").isEqualTo(3);
+        assertThat(result.getCost()).isPositive();
+        assertThat(givenBack).hasValue(1);
+    }
+
+    @Test
+    void a_timed_out_attempt_waits_for_its_cut_off_call_to_bill_before_the_result() throws Exception {
+        ChatModel slowToStop = new ChatModel() {
+            @Override
+            public dev.langchain4j.model.chat.response.ChatResponse chat(ChatRequest request) {
+                try {
+                    new java.util.concurrent.CountDownLatch(1).await(); // until the attempt times out
+                    throw new IllegalStateException("not reached");
+                } catch (InterruptedException e) {
+                    // the HTTP client takes a while to unwind after the interrupt
+                    long until = System.nanoTime() + Duration.ofMillis(300).toNanos();
+                    for (long now = System.nanoTime(); now < until; now = System.nanoTime()) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(until - now);
+                    }
+                    Thread.currentThread().interrupt();
+                    throw new RetriableException("cut off", e);
+                }
+            }
+        };
+        ModelRegistry models = flow(Map.of()).wrap(new ModelRegistry(Map.of("sim", slowToStop), "sim"));
+        BranchTask task = task("slow");
+        task.getBranch().setTimeoutMs(200L);
+        task.getBranch().setMaxAttempts(1);
+
+        BranchResult result = runner(new LlmBranchExecutor(models), Duration.ofMinutes(1)).run(task);
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.TIMED_OUT);
+        assertThat(result.getUsage()).as("the cut-off call's input, billed before the result was built").isNotNull();
+        assertThat(result.getUsage().getInputTokens()).isEqualTo(4); // "one two three": 13 characters
+    }
+
+    @Test
+    void a_task_written_straight_to_the_topic_with_an_absurd_max_output_fails_non_retriably_naming_it()
+            throws Exception {
+        AtomicInteger sent = new AtomicInteger();
+        ChatModel simulated = new SimulatedChatModel("sim", Duration.ZERO, Duration.ZERO);
+        ChatModel counting = new ChatModel() {
+            @Override
+            public dev.langchain4j.model.chat.response.ChatResponse chat(ChatRequest request) {
+                sent.incrementAndGet();
+                return simulated.chat(request);
+            }
+        };
+        ModelRegistry models = flow(Map.of("sim", new RateLimitSpec(null, 60_000L)))
+                .wrap(new ModelRegistry(Map.of("sim", counting), "sim"));
+        BranchRunner runner = runner(new LlmBranchExecutor(models), Duration.ofMinutes(1));
+        for (int hostile : new int[] {Integer.MAX_VALUE, 1_000_001, 0, -1}) {
+            BranchTask task = task("hostile");
+            task.getBranch().getLlm().setMaxOutputTokens(hostile);
+
+            BranchResult result = runner.run(task);
+
+            assertThat(result.getStatus()).isEqualTo(BranchStatus.FAILED);
+            assertThat(result.getAttempt()).as("not retried").isEqualTo(1);
+            assertThat(result.getError().getRetriable()).isFalse();
+            assertThat(result.getError().getMessage())
+                    .contains("llm.maxOutputTokens " + hostile + " is outside 1..1000000");
+        }
+        assertThat(sent).as("no call was sent").hasValue(0);
+    }
 }

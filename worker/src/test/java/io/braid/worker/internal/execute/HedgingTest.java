@@ -181,4 +181,14 @@ class HedgingTest {
         assertThat(result.getToolCalls()).hasSize(1);
         assertThat(result.getHedgedCalls()).as("the tool-calling turn and the answering turn").isEqualTo(2);
     }
+
+    @Test
+    void a_hedge_after_longer_than_any_duration_in_nanoseconds_is_no_hedge_not_an_exception() throws Exception {
+        BranchResult result = runner(null).run(task("quick", new Hedge(9_300_000_000_000L, "slow"), null));
+
+        assertThat(result.getStatus()).isEqualTo(BranchStatus.SUCCEEDED);
+        assertThat(result.getOutput()).isEqualTo("quick answer");
+        assertThat(result.getHedgedCalls()).isZero();
+        assertThat(server.received()).hasSize(1);
+    }
 }

@@ -1,6 +1,8 @@
 package io.braid.worker.internal.flow;
 
+import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.model.chat.request.ChatRequest;
 import io.braid.testing.FakeModelServer;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.ManualClock;
@@ -31,6 +33,9 @@ class FlowChatModelTest {
     private final ManualClock clock = new ManualClock(JobFixtures.T0);
     private final List<Duration> slept = new ArrayList<>();
     private final AtomicInteger rateLimited = new AtomicInteger();
+    private final List<Duration> backlogs = new ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicReference<ModelFlow> current =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     @AfterEach
     void tearDown() {
@@ -44,8 +49,9 @@ class FlowChatModelTest {
     }
 
     private ModelFlow flow(RateLimitSpec limit) {
-        return new ModelFlow(config(limit), clock, wait -> {
+        ModelFlow flow = new ModelFlow(config(limit), clock, wait -> {
             slept.add(wait);
+            backlogs.add(current.get().backlog());
             clock.advance(wait);
         }, new FlowListener() {
             @Override
@@ -54,6 +60,8 @@ class FlowChatModelTest {
             }
 
         });
+        current.set(flow);
+        return flow;
     }
 
     private ModelRegistry models(ModelFlow flow) {
@@ -92,9 +100,48 @@ class FlowChatModelTest {
         assertThat(slept).as("the second call waited 0.8 s (1 s less the burst), the third one second more")
                 .containsExactly(Duration.ofMillis(800), Duration.ofSeconds(1));
         assertThat(calls.waitedNanos()).isEqualTo(Duration.ofMillis(1_800).toNanos());
+        assertThat(backlogs).as("while a call waits, the model's backlog counts it: its wait plus its own second")
+                .containsExactly(Duration.ofMillis(1_800), Duration.ofSeconds(2));
+        assertThat(flow.backlog()).as("nobody waits now: the next turn only").isEqualTo(Duration.ofSeconds(1));
         assertThat(calls.usage().getInputTokens()).isEqualTo(3_000);
         assertThat(calls.usage().getOutputTokens()).isEqualTo(750);
         assertThat(calls.cost()).isCloseTo((3_000 * 2.0 + 750 * 8.0) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(server.received()).hasSize(3);
+    }
+
+    @Test
+    void a_call_asking_for_two_billion_output_tokens_that_fails_400_holds_nothing_back() {
+        ModelFlow flow = flow(new RateLimitSpec(null, 60_000L, 1.0)); // 1,000 tokens a second
+        server.enqueue(FakeModelServer.openAiError(400, "invalid_request_error", "max_tokens is too large"));
+        ChatRequest hostile = ChatRequest.builder().messages(UserMessage.from("hello"))
+                .maxOutputTokens(Integer.MAX_VALUE).build();
+
+        assertThatThrownBy(() -> models(flow).model("fast").chat(hostile)).isInstanceOf(RuntimeException.class);
+
+        assertThat(flow.limiter("fast").tryAcquire(300))
+                .as("another job's call starts at once: the failed call was settled at its 2 tokens of input")
+                .isZero();
+    }
+
+    @Test
+    void a_call_gets_its_turn_only_while_the_run_budget_leaves_room_for_its_attempt() throws Exception {
+        ModelFlow flow = flow(new RateLimitSpec(6L, null, 1.0)); // one call every 10 s
+        server.fallback(request -> FakeModelServer.openAiAnswer("gpt-fake", "ok", 10, 5));
+        ModelRegistry models = models(flow);
+        BranchCalls calls = new BranchCalls(clock.instant().plusSeconds(12));
+        calls.attemptStarted(Duration.ofSeconds(5).toNanos());
+        BranchCalls.bind(calls, () -> models.model("fast").chat("first"));
+
+        assertThatThrownBy(() -> BranchCalls.bind(calls, () -> models.model("fast").chat("second")))
+                .as("its turn comes 9.8 s on, with 2.2 s of the budget left: too little for a 5 s attempt")
+                .isInstanceOf(NoTurnException.class);
+        assertThat(slept).isEmpty();
+
+        for (int i = 0; i < LatencyReservoir.MIN_SAMPLES; i++) {
+            flow.latencies("fast").record(Duration.ofMillis(200));
+        }
+        BranchCalls.bind(calls, () -> models.model("fast").chat("third"));
+        assertThat(slept).as("calls of the model take 0.2 s: 2.2 s left is room enough (1 s at least)")
+                .containsExactly(Duration.ofMillis(9_800));
     }
 }

@@ -222,10 +222,11 @@ class RateLimiterTest {
     void tokens_are_reserved_at_the_estimate_and_settled_from_the_usage() {
         RateLimiter limiter = new RateLimiter("fast", new RateLimitSpec(null, 60_000L, 1.0), clock);
         // 1,000 tokens a second: a call estimated at 2,000 tokens holds the next one back 2 s less the burst
-        assertThat(limiter.tryAcquire(2_000)).isZero();
+        RateLimiter.Turn turn = limiter.take(2_000);
+        assertThat(turn.granted()).isTrue();
         assertThat(limiter.tryAcquire(10)).isEqualTo(Duration.ofMillis(1_800));
 
-        limiter.settle(2_000, 100); // it used 100: 1.9 s of allowance come back
+        limiter.settle(turn, 100); // it used 100: 1.9 s of allowance come back
 
         assertThat(limiter.tryAcquire(10)).isZero();
         assertThat(limiter.allowedTokensPerMinute()).isEqualTo(60_000.0);
@@ -239,5 +240,85 @@ class RateLimiterTest {
         int calls = callsWithin(limiter, 50, Duration.ofSeconds(10));
 
         assertThat(calls).isBetween(20, 22);
+    }
+
+    @Test
+    void one_call_reserves_at_most_five_seconds_of_the_allowance_however_many_tokens_it_asks() {
+        RateLimiter limiter = new RateLimiter("fast", new RateLimitSpec(null, 60_000L, 1.0), clock);
+
+        RateLimiter.Turn huge = limiter.take(Integer.MAX_VALUE); // a maxOutputTokens of 2,147,483,647
+        assertThat(huge.granted()).isTrue();
+        assertThat(huge.tokens()).as("5 s at 1,000 tokens a second").isEqualTo(5_000);
+        assertThat(limiter.tryAcquire(10)).as("the next call waits those 5 s less the burst, not 25 days")
+                .isEqualTo(Duration.ofMillis(4_800));
+        RateLimiter fresh = new RateLimiter("fast", new RateLimitSpec(null, 60_000L, 1.0), clock);
+        assertThat(fresh.take(-5).tokens()).as("a negative estimate reserves nothing").isZero();
+        assertThat(fresh.tryAcquire(10)).isZero();
+    }
+
+    @Test
+    void a_call_that_failed_after_it_was_sent_is_settled_at_its_input_and_gives_the_rest_back() {
+        RateLimiter limiter = new RateLimiter("fast", new RateLimitSpec(null, 60_000L, 1.0), clock);
+        RateLimiter.Turn turn = limiter.take(3_000);
+
+        limiter.settle(turn, 200); // a 400 after the provider read its 200 tokens of prompt
+
+        assertThat(limiter.tryAcquire(10)).isZero();
+        assertThat(limiter.tryAcquire(10)).as("only the 200 + 10 tokens, less the burst, before it, not 3,000")
+                .isEqualTo(Duration.ofMillis(10));
+    }
+
+    @Test
+    void a_429_gives_its_token_reservation_back() {
+        RateLimiter limiter = new RateLimiter("fast", new RateLimitSpec(null, 60_000L, 1.0), clock);
+        RateLimiter.Turn turn = limiter.take(4_000);
+
+        limiter.rateLimited(Optional.of(Duration.ofSeconds(1)), turn);
+        clock.advance(Duration.ofSeconds(1));
+
+        assertThat(limiter.tryAcquire(10)).as("the pause is over and the 4,000 tokens were never spent").isZero();
+    }
+
+    @Test
+    void a_settle_after_a_halving_refunds_at_the_interval_of_the_reservation() {
+        RateLimiter limiter = new RateLimiter("fast", new RateLimitSpec(null, 60_000L, 1.0), clock);
+        RateLimiter.Turn first = limiter.take(1_000); // 1 s of schedule at 1,000 tokens a second
+        clock.advance(Duration.ofMillis(800));
+        assertThat(limiter.take(4_000).granted()).isTrue(); // the schedule is at 5 s
+        limiter.rateLimited(Optional.of(Duration.ofMillis(100))); // another call's 429: 500 tokens a second now
+        clock.advance(Duration.ofMillis(100));
+
+        limiter.settle(first, 0); // the 1 s it reserved comes back, not 2 s
+
+        assertThat(limiter.tryAcquire(10)).as("4 s of schedule left, less the burst, at 0.9 s")
+                .isEqualTo(Duration.ofMillis(2_900));
+    }
+
+    @Test
+    void the_backlog_counts_the_calls_waiting_for_their_turn_not_only_the_next_free_turn() {
+        RateLimiter limiter = new RateLimiter("slow", new RateLimitSpec(60L, null, 1.0), clock); // one a second
+        assertThat(limiter.backlog()).isZero();
+        assertThat(limiter.take(1).granted()).isTrue();
+        for (int i = 0; i < 300; i++) {
+            assertThat(limiter.waiting(1)).as("no token limit: counted as a request only").isZero();
+        }
+
+        assertThat(limiter.backlog()).as("0.8 s to the next turn, then 300 calls at one a second")
+                .isEqualTo(Duration.ofMillis(300_800));
+
+        for (int i = 0; i < 300; i++) {
+            limiter.doneWaiting(0);
+        }
+        assertThat(limiter.backlog()).isEqualTo(Duration.ofMillis(800));
+    }
+
+    @Test
+    void the_token_backlog_caps_each_waiting_call_as_its_reservation_is_capped() {
+        RateLimiter limiter = new RateLimiter("fast", new RateLimitSpec(null, 60_000L, 1.0), clock);
+        assertThat(limiter.waiting(Integer.MAX_VALUE)).isEqualTo(5_000);
+        assertThat(limiter.waiting(1_000)).isEqualTo(1_000);
+
+        assertThat(limiter.backlog()).as("5 s for the huge one, 1 s for the other, less the burst")
+                .isEqualTo(Duration.ofMillis(5_800));
     }
 }
