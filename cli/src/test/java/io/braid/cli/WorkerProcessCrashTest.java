@@ -69,22 +69,10 @@ class WorkerProcessCrashTest {
             try {
                 List<JobRequest> jobs = IntStream.range(0, JOBS)
                         .mapToObj(i -> JobFixtures.llmJob("crash-" + i, BRANCHES)).toList();
-                try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(),
-                        fleet.topics())) {
-                    jobs.forEach(client::submit);
-                }
+                submitAll(fleet, jobs);
                 // Kill the doomed worker once it has finished some branches and so has a full set running.
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> read(fleet, fleet.topics().jobEvents(), JobEvent.class).stream()
-                                .filter(e -> e.getType() == JobEventType.BRANCH_FINISHED)
-                                .anyMatch(e -> "process-doomed".equals(e.getWorkerId())));
-                doomed.destroyForcibly().waitFor();
-                assertThat(doomed.exitValue()).as("killed by SIGKILL").isEqualTo(137);
-
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
-                        .until(() -> read(fleet, fleet.topics().jobResults(), JobResult.class).stream()
-                                .map(JobResult::getJobId).distinct().count() == JOBS);
-                fleet.orchestrator().close();
+                killOnceItFinishedABranch(fleet, doomed, "process-doomed");
+                awaitResultsOf(fleet, JOBS);
 
                 List<JobResult> results = read(fleet, fleet.topics().jobResults(), JobResult.class);
                 assertThat(results).extracting(JobResult::getJobId).doesNotHaveDuplicates()
@@ -119,6 +107,76 @@ class WorkerProcessCrashTest {
                 survivor.waitFor();
             }
         }
+    }
+
+    /**
+     * The same kill with flow control in play: every job has a window of 3 and hedges each call after 300 ms (the
+     * simulated model answers in 0.5 – 1.5 s, so most calls are hedged). The join publishes each branch's task
+     * exactly once whatever the workers do, every job completes with exactly one result, and the hedged calls are
+     * counted in it.
+     */
+    @Test
+    void a_worker_killed_while_windows_and_hedges_run_leaves_one_result_per_job_and_one_task_per_branch()
+            throws Exception {
+        int jobs = 10;
+        int branches = 9;
+        try (LocalFleet fleet = LocalFleet.start(0, w -> w)) {
+            fleet.awaitReady(Duration.ofSeconds(60));
+            Process doomed = startBraidProcess(fleet, "flow-doomed");
+            Process survivor = startBraidProcess(fleet, "flow-survivor");
+            try {
+                List<JobRequest> submitted = IntStream.range(0, jobs).mapToObj(i -> {
+                    JobRequest job = JobFixtures.llmJob("flow-crash-" + i, branches);
+                    job.setMaxConcurrency(3);
+                    job.setHedge(io.braid.schema.Hedge.newBuilder().setAfterMs(300L).build());
+                    return job;
+                }).toList();
+                submitAll(fleet, submitted);
+                killOnceItFinishedABranch(fleet, doomed, "flow-doomed");
+                awaitResultsOf(fleet, jobs);
+
+                List<JobResult> results = read(fleet, fleet.topics().jobResults(), JobResult.class);
+                assertThat(results).extracting(JobResult::getJobId).doesNotHaveDuplicates().hasSize(jobs);
+                assertThat(results).allSatisfy(result -> assertThat(result.getBranches())
+                        .extracting(BranchOutcome::getStatus).hasSize(branches).containsOnly(BranchStatus.SUCCEEDED));
+                assertThat(results.stream().flatMap(r -> r.getBranches().stream())
+                        .mapToInt(BranchOutcome::getHedgedCalls).sum()).as("hedges were in play").isPositive();
+                Map<String, Long> tasksPerBranch = read(fleet, fleet.topics().tasks(), io.braid.schema.BranchTask.class)
+                        .stream().collect(Collectors.groupingBy(t -> t.getJobId() + "/" + t.getBranch().getBranchId(),
+                                Collectors.counting()));
+                assertThat(tasksPerBranch).as("each branch's task published once").hasSize(jobs * branches)
+                        .allSatisfy((branch, count) -> assertThat(count).as(branch).isEqualTo(1L));
+            } finally {
+                doomed.destroyForcibly();
+                survivor.destroyForcibly();
+                survivor.waitFor();
+            }
+        }
+    }
+
+    private static void submitAll(LocalFleet fleet, List<JobRequest> jobs) {
+        try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
+            jobs.forEach(client::submit);
+        }
+    }
+
+    /** SIGKILLs {@code worker} once it has finished a branch, and so has a full set running. */
+    private static void killOnceItFinishedABranch(LocalFleet fleet, Process worker, String workerId)
+            throws InterruptedException {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+                .until(() -> read(fleet, fleet.topics().jobEvents(), JobEvent.class).stream()
+                        .filter(e -> e.getType() == JobEventType.BRANCH_FINISHED)
+                        .anyMatch(e -> workerId.equals(e.getWorkerId())));
+        worker.destroyForcibly().waitFor();
+        assertThat(worker.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+    }
+
+    /** Waits for results of {@code jobs} distinct jobs, then stops the orchestrator so nothing more is written. */
+    private static void awaitResultsOf(LocalFleet fleet, int jobs) {
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> read(fleet, fleet.topics().jobResults(), JobResult.class).stream()
+                        .map(JobResult::getJobId).distinct().count() == jobs);
+        fleet.orchestrator().close();
     }
 
     private static Set<String> branchesOf(List<JobEvent> events, JobEventType type, String workerId) {
