@@ -5,7 +5,7 @@
 //
 // Registers the JobRequest schema itself (as a client in another language would), produces the job to
 // braid.jobs, consumes braid.job-results until the job's result arrives, and prints it as JSON. With "v2" it
-// registers and writes a newer JobRequest with one more optional field (priority), as an upgraded client would;
+// registers and writes a newer JobRequest with one more optional field (clientTag), as an upgraded client would;
 // with "latest" it registers nothing (autoRegisterSchemas false, useLatestVersion true).
 const fs = require('fs');
 const { Kafka, Partitioners, logLevel } = require('kafkajs');
@@ -22,7 +22,7 @@ const run = async () => {
   if (variant !== 'latest') {
     const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8'));
     if (variant === 'v2') {
-      schema.fields.push({ name: 'priority', type: ['null', 'int'], default: null });
+      schema.fields.push({ name: 'clientTag', type: ['null', 'string'], default: null });
     }
     const schemaId = await registry.register('braid.jobs-value', { schemaType: 'AVRO', schema: JSON.stringify(schema) });
     console.error(`registered the JobRequest schema as id ${schemaId}`);
@@ -39,7 +39,7 @@ const run = async () => {
   await producer.connect();
   const job = {
     jobId,
-    ...(variant === 'v2' ? { priority: 5 } : {}),
+    ...(variant === 'v2' ? { clientTag: 'upgraded' } : {}),
     inputs: { x: '6' },
     branches: [
       { branchId: 'product', kind: 'TOOL',

@@ -121,7 +121,7 @@ class ConfluentClientInteropTest {
                 assertThat(upgraded.path("status").asText()).isEqualTo("SUCCEEDED");
                 SchemaRegistryClient registry = new SchemaRegistryClient(fleet.registryUrl());
                 assertThat(registry.latest("braid.jobs-value").version()).as("v2 registered").isEqualTo(2);
-                assertThat(registry.latest("braid.jobs-value").schema().getField("priority")).isNotNull();
+                assertThat(registry.latest("braid.jobs-value").schema().getField("clientTag")).isNotNull();
 
                 // the old client keeps submitting with v1
                 old.submit(JobFixtures.llmJob("from-v1-client-again", 2));
