@@ -13,10 +13,7 @@ import io.braid.schema.JobControl;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
-import io.braid.schema.registry.SchemaRegistryClient;
-import io.braid.schema.serde.AvroDeserializer;
 import io.braid.testing.JobFixtures;
-import io.braid.testing.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,8 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -72,33 +67,11 @@ class FlowControlIntegrationTest {
 
     private static <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> read(
             String topic, Class<T> type, String jobId) {
-        return TestKafka.readAll(fleet.bootstrapServers(), topic, new AvroDeserializer<>(
-                        new SchemaRegistryClient(fleet.registryUrl()), type)).stream()
-                .filter(record -> jobId.equals(record.key())).toList();
+        return TasksReadBack.read(fleet, topic, type, Set.of(jobId));
     }
 
-    /** The most task branches of the job ever queued or running at once: tasks published minus branches finished. */
     private static int mostInFlight(String jobId) {
-        record Point(long at, int order, String branchId, boolean task) {
-        }
-        List<Point> points = new ArrayList<>();
-        read(fleet.topics().tasks(), BranchTask.class, jobId).forEach(r -> points.add(
-                new Point(r.timestamp(), 1, r.value().getBranch().getBranchId(), true)));
-        read(fleet.topics().results(), BranchResult.class, jobId).forEach(r -> points.add(
-                new Point(r.timestamp(), 0, r.value().getBranchId(), false)));
-        points.sort(Comparator.comparingLong(Point::at).thenComparingInt(Point::order));
-        Set<String> finished = new HashSet<>();
-        int published = 0;
-        int most = 0;
-        for (Point point : points) {
-            if (point.task()) {
-                published++;
-            } else {
-                finished.add(point.branchId());
-            }
-            most = Math.max(most, published - finished.size());
-        }
-        return most;
+        return TasksReadBack.mostInFlight(fleet, Set.of(jobId));
     }
 
     private static void assertOneResult(String jobId) {

@@ -10,10 +10,7 @@ import io.braid.schema.JobStatus;
 import io.braid.schema.Priority;
 import io.braid.schema.policy.PolicySettings;
 import io.braid.schema.policy.UsePolicy;
-import io.braid.schema.registry.SchemaRegistryClient;
-import io.braid.schema.serde.AvroDeserializer;
 import io.braid.testing.JobFixtures;
-import io.braid.testing.TestKafka;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -21,10 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,33 +73,11 @@ class TenantCapIntegrationTest {
 
     private static <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> read(
             String topic, Class<T> type, Set<String> jobIds) {
-        return TestKafka.readAll(fleet.bootstrapServers(), topic, new AvroDeserializer<>(
-                        new SchemaRegistryClient(fleet.registryUrl()), type)).stream()
-                .filter(record -> jobIds.contains(record.key())).toList();
+        return TasksReadBack.read(fleet, topic, type, jobIds);
     }
 
-    /** The most of these jobs' task branches queued or running at once: tasks published minus branches finished. */
     private static int mostInFlight(Set<String> jobIds) {
-        record Point(long at, int order, String branch, boolean task) {
-        }
-        List<Point> points = new ArrayList<>();
-        read(fleet.topics().tasks(), BranchTask.class, jobIds).forEach(r -> points.add(new Point(r.timestamp(), 1,
-                r.key() + "/" + r.value().getBranch().getBranchId(), true)));
-        read(fleet.topics().results(), BranchResult.class, jobIds).forEach(r -> points.add(new Point(r.timestamp(), 0,
-                r.key() + "/" + r.value().getBranchId(), false)));
-        points.sort(Comparator.comparingLong(Point::at).thenComparingInt(Point::order));
-        Set<String> finished = new HashSet<>();
-        int published = 0;
-        int most = 0;
-        for (Point point : points) {
-            if (point.task()) {
-                published++;
-            } else {
-                finished.add(point.branch());
-            }
-            most = Math.max(most, published - finished.size());
-        }
-        return most;
+        return TasksReadBack.mostInFlight(fleet, jobIds);
     }
 
     /** When the job's first task reached the tasks topic. */
