@@ -37,11 +37,12 @@ class TenantCapIntegrationTest {
     private static final int CAP = 2;
     private static LocalFleet fleet;
 
-    /** Slow enough calls that the capped tenant's jobs are still waiting when the HIGH one comes. */
+    /** Calls slow enough (2 s, longer than a request takes to reach the admission under a loaded CI machine) that the
+     * capped tenant's jobs are still waiting when the HIGH one comes. */
     private static final String CONFIG = """
             defaultModel: sim
             models:
-              sim: { provider: simulated, minLatency: 500ms, maxLatency: 600ms }
+              sim: { provider: simulated, minLatency: 2000ms, maxLatency: 2200ms }
             """;
 
     @BeforeAll
