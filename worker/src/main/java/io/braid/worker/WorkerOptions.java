@@ -18,7 +18,10 @@ import java.util.Objects;
  * {@link #consumers()} share consumers, each acquiring up to {@link #recordsPerPoll()} task records per poll and
  * polling again only when all of them are done; when every consumer is busy the worker fetches nothing. Smaller
  * polls spread a quiet topic over more workers and let a slow branch hold back fewer others; larger polls mean
- * fewer consumers (threads, connections, group members) per worker.
+ * fewer consumers (threads, connections, group members) per worker. Unless set, records per poll is
+ * {@link #automaticRecordsPerPoll(int)}: {@value #DEFAULT_RECORDS_PER_POLL}, or more so that a worker runs at most
+ * {@value #AUTOMATIC_CONSUMERS} consumers (each share consumer has a client thread of its own, busy on every
+ * poll: at 10,000 in flight, 250 consumers kept a core busy and took minutes to join, 20 did not).
  *
  * <p><b>Record lock.</b> The share group's {@code share.record.lock.duration.ms} is set to
  * {@link #recordLockDuration()}: a task record not acknowledged within it is handed to another worker. So a
@@ -107,6 +110,18 @@ public record WorkerOptions(
     public static final Duration MAX_MEMBER_SHARE_REFRESH = Duration.ofMinutes(5);
     /** Kafka's default {@code group.share.delivery.count.limit}: deliveries of a record before it is archived. */
     public static final int DEFAULT_SHARE_DELIVERY_LIMIT = 5;
+    /** Records per poll for up to {@code 16 ×} {@value #AUTOMATIC_CONSUMERS} in flight, unless set. */
+    public static final int DEFAULT_RECORDS_PER_POLL = 16;
+    /** The most share consumers a worker runs when records per poll is not set. */
+    public static final int AUTOMATIC_CONSUMERS = 32;
+
+    /**
+     * Records per poll when not set: {@value #DEFAULT_RECORDS_PER_POLL}, or {@code maxInFlight /}
+     * {@value #AUTOMATIC_CONSUMERS} rounded up when that is more.
+     */
+    public static int automaticRecordsPerPoll(int maxInFlight) {
+        return Math.max(DEFAULT_RECORDS_PER_POLL, (maxInFlight + AUTOMATIC_CONSUMERS - 1) / AUTOMATIC_CONSUMERS);
+    }
 
     public WorkerOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -244,7 +259,7 @@ public record WorkerOptions(
         private String groupId = GroupIds.WORKERS;
         private String workerId = "worker-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         private int maxInFlight = 256;
-        private int recordsPerPoll = 16;
+        private Integer recordsPerPoll;
         private Duration defaultTimeout = Duration.ofSeconds(60);
         private Duration recordLockDuration = Duration.ofMinutes(5);
         private Duration shutdownGrace = Duration.ofSeconds(30);
@@ -278,7 +293,8 @@ public record WorkerOptions(
 
         public Builder maxInFlight(int value) { this.maxInFlight = value; return this; }
 
-        public Builder recordsPerPoll(int value) { this.recordsPerPoll = value; return this; }
+        /** Records one share consumer acquires per poll; null = {@link #automaticRecordsPerPoll(int)}. */
+        public Builder recordsPerPoll(Integer value) { this.recordsPerPoll = value; return this; }
 
         public Builder defaultTimeout(Duration value) { this.defaultTimeout = value; return this; }
 
@@ -328,7 +344,7 @@ public record WorkerOptions(
 
         public WorkerOptions build() {
             return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
-                    recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, httpBind,
+                    recordsPerPoll != null ? recordsPerPoll : automaticRecordsPerPoll(maxInFlight), defaultTimeout, recordLockDuration, shutdownGrace, httpPort, httpBind,
                     metricsToken, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
                     kafkaProperties, progressEvents, maxResultBytes, memberShareRefresh, shareDeliveryLimit, clock)
