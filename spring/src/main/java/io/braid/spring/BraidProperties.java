@@ -32,7 +32,7 @@ public record BraidProperties(
         try {
             new Topics(topicPrefix);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("braid.topic-prefix: " + e.getMessage(), e);
+            throw new IllegalArgumentException("braid.topic-prefix: " + e.getMessage());
         }
     }
 

@@ -61,7 +61,7 @@ public final class BraidWorkerLifecycle implements SmartLifecycle {
             }
             return builder.build();
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("braid.worker: " + e.getMessage(), e);
+            throw new IllegalArgumentException("braid.worker: " + e.getMessage());
         }
     }
 
