@@ -64,7 +64,7 @@ public class BraidAutoConfiguration {
                                 ObjectProvider<TemplateMeters> meters, ObjectProvider<BraidEventListener> listeners) {
         BraidProperties.TemplateProperties settings = properties.template();
         TemplateMeters templateMeters = meters.getIfAvailable(() -> TemplateMeters.NONE);
-        SchemaRegistryClient registry = new SchemaRegistryClient(properties.registryUrl());
+        SchemaRegistryClient registry = new SchemaRegistryClient(kafka.registryUrl(properties.registryUrl()));
         long sendMs = settings.sendTimeout().toMillis();
         Map<String, Object> producer = kafka.producer(Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",

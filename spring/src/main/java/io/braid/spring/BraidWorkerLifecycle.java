@@ -44,7 +44,8 @@ public final class BraidWorkerLifecycle implements SmartLifecycle {
                 : (applicationName != null ? applicationName : "worker") + "-" + UUID.randomUUID().toString()
                 .substring(0, 8);
         try {
-            WorkerOptions.Builder builder = WorkerOptions.builder(kafka.bootstrapServers(), properties.registryUrl())
+            WorkerOptions.Builder builder = WorkerOptions.builder(kafka.bootstrapServers(),
+                            kafka.registryUrl(properties.registryUrl()))
                     .topics(properties.topics())
                     .groupId(settings.groupId())
                     .workerId(workerId)

@@ -26,6 +26,15 @@ public record KafkaSettings(KafkaProperties properties, KafkaConnectionDetails d
         return merge(properties.buildConsumerProperties(), details == null ? null : details.getConsumer(), owned);
     }
 
+    /**
+     * The schema registry's URL: the connection details' when they are a {@code BraidConnectionDetails}, else
+     * {@code fromProperties} ({@code braid.registry-url}).
+     */
+    public String registryUrl(String fromProperties) {
+        return details instanceof io.braid.spring.BraidConnectionDetails braid ? braid.getRegistryUrl()
+                : fromProperties;
+    }
+
     /** The bootstrap servers, as {@code host:port,host:port}. */
     public String bootstrapServers() {
         List<String> servers = details != null ? details.getBootstrapServers() : properties.getBootstrapServers();

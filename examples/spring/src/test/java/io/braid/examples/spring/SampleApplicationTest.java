@@ -10,6 +10,7 @@ import io.braid.schema.JobEventType;
 import io.braid.schema.JobRequest;
 import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
+import io.braid.spring.BraidConnectionDetails;
 import io.braid.spring.BraidTemplate;
 import io.braid.testing.BraidKafka;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,8 +24,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -69,14 +68,14 @@ class SampleApplicationTest {
         }
     }
 
-    @DynamicPropertySource
-    static void braid(DynamicPropertyRegistry registry) {
-        KAFKA.springProperties().forEach((name, value) -> registry.add(name, () -> value));
-    }
-
-    /** The orchestrator and Kafka stop with the context, after its worker and template. */
+    /** Where Kafka and the registry are (the service-connection way), and their end with the context. */
     @TestConfiguration
     static class Infrastructure {
+
+        @Bean
+        BraidConnectionDetails braidConnection() {
+            return BraidConnectionDetails.of(KAFKA.bootstrapServers(), KAFKA.registryUrl());
+        }
 
         @Bean
         AutoCloseable braidInfrastructure() {
