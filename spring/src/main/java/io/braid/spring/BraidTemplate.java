@@ -33,7 +33,9 @@ import java.util.function.Consumer;
  * {@link JobResult#getStatus()}.
  *
  * <p>Progress events (branch started, finished, ...) go to the callback given with a job, and to every
- * {@link BraidEventListener} bean. Thread-safe; one per application (auto-configured).
+ * {@link BraidEventListener} bean, on the listener's thread (they must not block). Futures are completed on
+ * virtual threads of their own, so a dependent stage that blocks holds up no other job's result. Thread-safe; one
+ * per application (auto-configured).
  */
 public final class BraidTemplate implements SmartLifecycle, AutoCloseable {
 

@@ -28,20 +28,28 @@ public final class PendingJobs {
     private final int maxPending;
     private final TemplateMeters meters;
     private final BiFunction<Long, TimeUnit, Executor> delayed;
+    private final Executor completions;
 
     /**
-     * @param maxPending the most jobs waited for at once ({@code braid.template.max-pending-jobs})
-     * @param delayed    an executor that runs a task after a delay (the timeouts); a test passes its own
+     * @param maxPending  the most jobs waited for at once ({@code braid.template.max-pending-jobs})
+     * @param delayed     an executor that runs a task after a delay (the timeouts); a test passes its own
+     * @param completions where futures are completed, and so where their callers' dependent stages run
      */
-    public PendingJobs(int maxPending, TemplateMeters meters, BiFunction<Long, TimeUnit, Executor> delayed) {
+    public PendingJobs(int maxPending, TemplateMeters meters, BiFunction<Long, TimeUnit, Executor> delayed,
+                       Executor completions) {
         this.maxPending = maxPending;
         this.meters = meters;
         this.delayed = delayed;
+        this.completions = completions;
     }
 
-    /** With {@link CompletableFuture#delayedExecutor} for the timeouts. */
+    /**
+     * With {@link CompletableFuture#delayedExecutor} for the timeouts, and a virtual thread per completion, so a
+     * caller's {@code thenApply} that blocks never holds up the results listener.
+     */
     public PendingJobs(int maxPending, TemplateMeters meters) {
-        this(maxPending, meters, CompletableFuture::delayedExecutor);
+        this(maxPending, meters, CompletableFuture::delayedExecutor,
+                task -> Thread.ofVirtual().name("braid-result").start(task));
     }
 
     /**
@@ -63,7 +71,7 @@ public final class PendingJobs {
         delayed.apply(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
             if (pending.remove(jobId, waiting)) {
                 meters.timedOut();
-                future.completeExceptionally(new TimeoutException("no result for job " + jobId + " within "
+                fail(future, new TimeoutException("no result for job " + jobId + " within "
                         + timeout + " (braid.template.result-timeout); is an orchestrator running on these "
                         + "topics, and a worker? The job may still complete: read it with BraidClient.awaitResult"));
             }
@@ -81,7 +89,7 @@ public final class PendingJobs {
         Pending waiting = pending.get(result.getJobId());
         if (waiting != null && pending.remove(result.getJobId(), waiting)) {
             meters.result(result.getStatus().name());
-            waiting.future().complete(result);
+            completions.execute(() -> waiting.future().complete(result));
         }
     }
 
@@ -101,8 +109,12 @@ public final class PendingJobs {
     public void fail(String jobId, Throwable cause) {
         Pending waiting = pending.get(jobId);
         if (waiting != null && pending.remove(jobId, waiting)) {
-            waiting.future().completeExceptionally(cause);
+            fail(waiting.future(), cause);
         }
+    }
+
+    private void fail(CompletableFuture<JobResult> future, Throwable cause) {
+        completions.execute(() -> future.completeExceptionally(cause));
     }
 
     /** Fails every waiting future: the template is closing. */

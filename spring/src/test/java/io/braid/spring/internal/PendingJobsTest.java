@@ -33,7 +33,7 @@ class PendingJobsTest {
             counted.add("timed out");
         }
     };
-    private final PendingJobs pending = new PendingJobs(2, meters, (delay, unit) -> timeouts::add);
+    private final PendingJobs pending = new PendingJobs(2, meters, (delay, unit) -> timeouts::add, Runnable::run);
 
     private static JobResult result(String jobId) {
         return JobResult.newBuilder().setJobId(jobId).setStatus(JobStatus.SUCCEEDED).setCompletedBy("ALL")
