@@ -149,6 +149,18 @@ class SampleApplicationTest {
     }
 
     @Test
+    void a_job_written_as_json_is_submitted_with_a_generated_id() throws Exception {
+        JobResult result = braid.submitJson("""
+                {"branches": [{"branchId": "pack", "kind": "TOOL",
+                               "tool": {"name": "packing_list", "argumentsJson": {"days": 2, "rain": true}}}]}
+                """).get(90, TimeUnit.SECONDS);
+
+        assertThat(result.getJobId()).startsWith("job-");
+        assertThat(result.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(byId(result).get("pack").getOutput()).isEqualTo("{\"shirts\":2,\"trousers\":1,\"umbrella\":true}");
+    }
+
+    @Test
     void bean_tools_obey_the_workers_configuration_and_report_their_errors() throws Exception {
         JobRequest job = JobRequest.newBuilder(TripPlanner.job(List.of("Atlantis"), 2))
                 .setBranches(List.of(TripPlanner.tool("wipe", "wipe_data", "{}"),
