@@ -27,9 +27,9 @@ public final class BeanTools {
     /** The tools of {@code beans}, in a stable order (by bean name, then method name). */
     public static List<BraidTool> of(ListableBeanFactory beans) {
         List<BraidTool> tools = new ArrayList<>(beans.getBeansOfType(BraidTool.class, false, true).values());
-        for (String name : beans.getBeanDefinitionNames()) {
+        for (String name : beans.getBeanNamesForType(Object.class, false, false)) {
             Class<?> type = beans.getType(name, false);
-            if (type == null || BraidTool.class.isAssignableFrom(type) || !beans.isSingleton(name)) {
+            if (type == null || BraidTool.class.isAssignableFrom(type)) {
                 continue;
             }
             Class<?> userType = ClassUtils.getUserClass(type);
@@ -40,7 +40,7 @@ public final class BeanTools {
             }
             Object bean = beans.getBean(name);
             methods.keySet().stream().sorted(Comparator.comparing(Method::getName)).forEach(method ->
-                    tools.add(new MethodTool(bean, AopUtils.selectInvocableMethod(method, bean.getClass()))));
+                    tools.add(new MethodTool(bean, method, AopUtils.selectInvocableMethod(method, bean.getClass()))));
         }
         return tools;
     }

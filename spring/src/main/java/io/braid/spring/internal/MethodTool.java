@@ -36,7 +36,17 @@ final class MethodTool implements BraidTool {
     private final List<JavaType> parameterTypes;
     private final List<String> defaults;
 
+    /** A tool of {@code method}, called on {@code target}. */
     MethodTool(Object target, Method method) {
+        this(target, method, method);
+    }
+
+    /**
+     * A tool described by {@code declared} (the {@code @Tool} method as written) and run by calling {@code invocable}
+     * on {@code target} (the same method on a proxy of the bean, so its advice — transactions, security — applies).
+     */
+    MethodTool(Object target, Method declared, Method invocable) {
+        Method method = declared;
         for (Parameter parameter : method.getParameters()) {
             if (parameter.isAnnotationPresent(ToolMemoryId.class)) {
                 throw new IllegalArgumentException("tool method " + describe(method) + " has a @ToolMemoryId "
@@ -44,8 +54,8 @@ final class MethodTool implements BraidTool {
             }
         }
         this.target = target;
-        this.method = method;
-        this.specification = ToolSpecifications.toolSpecificationFrom(method);
+        this.method = invocable;
+        this.specification = ToolSpecifications.toolSpecificationFrom(declared);
         this.parameterNames = new ArrayList<>();
         this.parameterTypes = new ArrayList<>();
         this.defaults = new ArrayList<>();
@@ -55,7 +65,7 @@ final class MethodTool implements BraidTool {
             parameterTypes.add(JSON.getTypeFactory().constructType(parameter.getParameterizedType()));
             defaults.add(p != null && !P.NO_DEFAULT.equals(p.defaultValue()) ? p.defaultValue() : null);
         }
-        method.setAccessible(true);
+        invocable.setAccessible(true);
     }
 
     @Override
