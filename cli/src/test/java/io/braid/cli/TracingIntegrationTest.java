@@ -72,15 +72,11 @@ class TracingIntegrationTest {
     }
 
     @AfterAll
-    static void stop() {
-        if (fleet != null) {
-            fleet.close();
-        }
-        if (provider != null) {
-            provider.close();
-        }
-        if (sdk != null) {
-            sdk.close();
+    static void stop() throws Exception {
+        for (AutoCloseable part : new AutoCloseable[] {fleet, provider, sdk}) { // the fleet first: it flushes spans
+            if (part != null) {
+                part.close();
+            }
         }
     }
 

@@ -16,8 +16,9 @@ import java.util.Map;
  * {@code none}, or an OTLP endpoint is set ({@code OTEL_EXPORTER_OTLP_ENDPOINT} or
  * {@code OTEL_EXPORTER_OTLP_TRACES_ENDPOINT}), and {@code OTEL_SDK_DISABLED} is not {@code true}. Otherwise the
  * components get {@link OpenTelemetry#noop()}: no span is built and no header added. Only traces are exported
- * (metrics and logs exporters default to {@code none}; Braid's metrics are Prometheus), and the service name defaults
- * to {@code braid-orchestrator} / {@code braid-worker}. A bad setting stops the command at start, naming it.
+ * (metrics and logs exporters default to {@code none}; Braid's metrics are Prometheus), over OTLP/HTTP
+ * ({@code http/protobuf}, the JDK's HTTP client: {@code grpc} is refused), and the service name defaults to
+ * {@code braid-orchestrator} / {@code braid-worker}. A bad setting stops the command at start, naming it.
  */
 public final class Telemetry {
 
@@ -38,8 +39,15 @@ public final class Telemetry {
         if (!enabled(properties)) {
             return OpenTelemetry.noop();
         }
+        for (String protocol : new String[] {"otel.exporter.otlp.protocol", "otel.exporter.otlp.traces.protocol"}) {
+            if ("grpc".equalsIgnoreCase(properties.get(protocol))) {
+                throw new IllegalArgumentException(protocol.toUpperCase(Locale.ROOT).replace('.', '_') + "=grpc: "
+                        + "Braid exports OTLP over HTTP only; use http/protobuf (the collector's port 4318)");
+            }
+        }
         Map<String, String> withDefaults = new HashMap<>(Map.of("otel.service.name", serviceName,
-                "otel.metrics.exporter", "none", "otel.logs.exporter", "none"));
+                "otel.metrics.exporter", "none", "otel.logs.exporter", "none",
+                "otel.exporter.otlp.protocol", "http/protobuf"));
         withDefaults.putAll(properties);
         try {
             return AutoConfiguredOpenTelemetrySdk.builder().addPropertiesSupplier(() -> withDefaults).build()
