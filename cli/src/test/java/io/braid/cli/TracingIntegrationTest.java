@@ -217,6 +217,43 @@ class TracingIntegrationTest {
     }
 
     @Test
+    void a_nested_job_submitted_under_the_applications_current_span_is_one_trace_with_a_dispatch_per_job() {
+        String jobId = "nested-traced-" + System.nanoTime();
+        JobRequest job = io.braid.client.JobFiles.parse("""
+                {"jobId": "%s", "branches": [
+                  {"branchId": "outer", "kind": "TOOL", "tool": {"name": "calculator", "argumentsJson": {"expression": "1 + 1"}}},
+                  {"branchId": "inner", "kind": "JOB", "job": {"branches": [
+                    {"branchId": "deep", "kind": "TOOL", "tool": {"name": "calculator", "argumentsJson": {"expression": "2 * 3"}}}]}}]}
+                """.formatted(jobId), "nested");
+        io.opentelemetry.api.trace.Span request = sdk.getTracer("test-app").spanBuilder("handle request").startSpan();
+        JobResult result;
+        try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics());
+             io.opentelemetry.context.Scope scope = request.makeCurrent()) {
+            client.submit(job); // the current span's traceparent goes with it
+            result = client.awaitResult(jobId, null, Duration.ofSeconds(60), e -> { }).orElseThrow();
+        } finally {
+            request.end();
+        }
+
+        assertThat(result.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        List<SpanData> trace = traceOf(jobId);
+        assertThat(trace).allSatisfy(span -> assertThat(span.getTraceId())
+                .isEqualTo(request.getSpanContext().getTraceId()));
+        List<SpanData> dispatches = trace.stream().filter(s -> s.getName().equals("dispatch")).toList();
+        assertThat(dispatches).hasSize(2);
+        SpanData parent = dispatches.stream().filter(s -> jobId.equals(attr(s, "braid.job.id"))).findFirst()
+                .orElseThrow();
+        SpanData child = dispatches.stream().filter(s -> (jobId + "/inner").equals(attr(s, "braid.job.id")))
+                .findFirst().orElseThrow();
+        assertThat(parent.getParentSpanId()).isEqualTo(request.getSpanContext().getSpanId());
+        assertThat(child.getParentSpanId()).isEqualTo(parent.getSpanId());
+        assertThat(only(trace, "attempt outer").getParentSpanId()).isEqualTo(parent.getSpanId());
+        assertThat(only(trace, "attempt deep").getParentSpanId()).isEqualTo(child.getSpanId());
+        assertThat(trace).filteredOn(s -> s.getName().equals("join")).extracting(SpanData::getParentSpanId)
+                .containsExactlyInAnyOrder(parent.getSpanId(), child.getSpanId());
+    }
+
+    @Test
     void a_garbage_traceparent_is_ignored_the_job_gets_a_new_trace_and_succeeds() {
         String jobId = "garbage-trace-" + System.nanoTime();
 
