@@ -68,6 +68,9 @@ public final class GenAiSpans {
 
     /** Starts the span of one call of tool {@code name} ({@code callId}: the model's id of the call, or null). */
     public static BranchTracing.Traced tool(String name, String callId) {
+        if (!BranchTracing.current().on()) {
+            return BranchTracing.Traced.NONE;
+        }
         return BranchTracing.start("execute_tool " + name, SpanKind.INTERNAL)
                 .attribute(Attributes.OPERATION, "execute_tool")
                 .attribute(Attributes.TOOL_NAME, name)
