@@ -7,6 +7,7 @@ import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.policy.PolicySettings;
+import io.opentelemetry.api.OpenTelemetry;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -51,6 +52,9 @@ import java.util.Objects;
  *                           dispatcher refuses a job naming one its tenant may not use ({@code PolicyRefused});
  *                           its {@code tenants.<tenant>.maxConcurrency} caps a tenant's tasks out at once (checked
  *                           by {@link #validate()})
+ * @param openTelemetry      where the dispatch, join and aggregate spans go (see README "Tracing"); the default,
+ *                           {@link OpenTelemetry#noop()}, traces nothing and adds no header (zero cost). The caller
+ *                           owns it: the orchestrator does not close it
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
@@ -77,6 +81,7 @@ public record OrchestratorOptions(
         String workerGroupId,
         int standbyReplicas,
         PolicySettings policy,
+        OpenTelemetry openTelemetry,
         Clock clock) {
 
     public static final int DEFAULT_MAX_BRANCHES = 10_000;
@@ -113,6 +118,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(limits, "limits");
         policy = policy == null ? PolicySettings.allowAll() : policy;
+        openTelemetry = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
         kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
@@ -217,6 +223,7 @@ public record OrchestratorOptions(
         private int standbyReplicas;
         private PolicySettings policy = PolicySettings.allowAll();
         private Clock clock = Clock.systemUTC();
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder(String bootstrapServers, String registryUrl) {
             this.bootstrapServers = bootstrapServers;
@@ -352,12 +359,18 @@ public record OrchestratorOptions(
             return this;
         }
 
+        /** Traces jobs through {@code value} (default: {@link OpenTelemetry#noop()}, off); see README "Tracing". */
+        public Builder openTelemetry(OpenTelemetry value) {
+            this.openTelemetry = value;
+            return this;
+        }
+
         public OrchestratorOptions build() {
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
                     instanceId, stateDir, delivery, commitInterval, streamsPollTime, join, httpPort, httpBind, apiTokens,
                     advertisedHost,
                     limits, maxFanOutBytes, maxBranches, maxConcurrency, kafkaProperties, workerGroupId,
-                    standbyReplicas, policy, clock).validate();
+                    standbyReplicas, policy, openTelemetry, clock).validate();
         }
     }
 }

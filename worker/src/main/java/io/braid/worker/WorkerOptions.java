@@ -6,6 +6,8 @@ import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
 
+import io.opentelemetry.api.OpenTelemetry;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -69,6 +71,9 @@ import java.util.Objects;
  *                            {@link #DEFAULT_SHARE_DELIVERY_LIMIT}, Kafka's; 2 to 10, Kafka's range): on a record's
  *                            last delivery a branch that cannot get its turn is answered FAILED rather than released,
  *                            since the group would archive the record unanswered. Set it to the broker's value
+ * @param openTelemetry       where the attempt, model call and tool call spans go (see README "Tracing"); the default,
+ *                            {@link OpenTelemetry#noop()}, traces nothing and adds no header (zero cost). The caller
+ *                            owns it: the worker does not close it
  * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
@@ -97,6 +102,7 @@ public record WorkerOptions(
         int maxResultBytes,
         Duration memberShareRefresh,
         int shareDeliveryLimit,
+        OpenTelemetry openTelemetry,
         Clock clock) {
 
     /** The health and metrics endpoint's address unless configured: loopback, reachable only from this machine. */
@@ -138,6 +144,7 @@ public record WorkerOptions(
         Objects.requireNonNull(simulatedLatencyMin, "simulatedLatencyMin");
         Objects.requireNonNull(simulatedLatencyMax, "simulatedLatencyMax");
         Objects.requireNonNull(clock, "clock");
+        openTelemetry = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
         disabledTools = java.util.Set.copyOf(disabledTools);
         toolPlugins = java.util.List.copyOf(toolPlugins);
         kafkaProperties = java.util.Map.copyOf(kafkaProperties);
@@ -279,6 +286,7 @@ public record WorkerOptions(
         private Duration memberShareRefresh = DEFAULT_MEMBER_SHARE_REFRESH;
         private int shareDeliveryLimit = DEFAULT_SHARE_DELIVERY_LIMIT;
         private Clock clock = Clock.systemUTC();
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder(String bootstrapServers, String registryUrl) {
             this.bootstrapServers = bootstrapServers;
@@ -342,12 +350,16 @@ public record WorkerOptions(
 
         public Builder clock(Clock value) { this.clock = value; return this; }
 
+        /** Traces branches through {@code value} (default: {@link OpenTelemetry#noop()}, off); see README "Tracing". */
+        public Builder openTelemetry(OpenTelemetry value) { this.openTelemetry = value; return this; }
+
         public WorkerOptions build() {
             return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
                     recordsPerPoll != null ? recordsPerPoll : automaticRecordsPerPoll(maxInFlight), defaultTimeout, recordLockDuration, shutdownGrace, httpPort, httpBind,
                     metricsToken, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
-                    kafkaProperties, progressEvents, maxResultBytes, memberShareRefresh, shareDeliveryLimit, clock)
+                    kafkaProperties, progressEvents, maxResultBytes, memberShareRefresh, shareDeliveryLimit,
+                    openTelemetry, clock)
                     .validate();
         }
     }

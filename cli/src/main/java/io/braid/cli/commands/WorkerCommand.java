@@ -113,6 +113,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .httpPort(httpPort)
                 .httpBind(httpBind)
                 .metricsToken(System.getenv("BRAID_API_READ_TOKEN"))
+                .openTelemetry(Telemetry.fromEnvironment(System.getenv(), "braid-worker"))
                 .disabledTools(disabledTools)
                 .simulatedOutage(simulatedOutage)
                 .simulatedLatency(durations.convert(range[0]), durations.convert(range[1]));

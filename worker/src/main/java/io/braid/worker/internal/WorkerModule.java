@@ -35,6 +35,7 @@ import io.braid.worker.internal.observe.HealthProblems;
 import io.braid.worker.internal.observe.WorkerHttpServer;
 import io.braid.worker.internal.observe.WorkerMetrics;
 import io.braid.worker.internal.tools.ToolRegistry;
+import io.braid.worker.internal.trace.BranchTracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
@@ -323,7 +324,8 @@ public class WorkerModule {
             taskHandler = new TaskHandler(options.topics(), new AvroDeserializer<>(schemaRegistry(), BranchTask.class),
                     serializer(), producer(), runner, metrics(), progress(), options.maxResultBytes(),
                     new RegistryRetry(problems(), options.clock(), duration -> Thread.sleep(duration),
-                            options.registryWait()), options.shareDeliveryLimit());
+                            options.registryWait()), options.shareDeliveryLimit(),
+                    BranchTracing.of(options.openTelemetry()));
         }
         return taskHandler;
     }
