@@ -162,7 +162,8 @@ public class WorkerModule {
             return null;
         }
         return new MemberShare(Admin.create(options.kafka().config(Map.of())), options.groupId(),
-                options.workerId(), options.consumers(), options.memberShareRefresh(), flow()::share).start();
+                options.workerId(), () -> options.consumers() - groupRefusals().refusedNow(),
+                options.memberShareRefresh(), flow()::share).start();
     }
 
     /** The executor of each branch kind, with the tools switched off by configuration failing at once. */

@@ -111,8 +111,8 @@ public final class WorkerRuntime {
     }
 
     /**
-     * Live unless a part died; ready while running, with no problem reported and every consumer loop either polling
-     * or refused by a full share group — at least one polling: a worker serves with the consumers that joined.
+     * Live unless a part died; ready while running, with no problem reported and every consumer loop either joined
+     * or refused by a full share group — at least one joined: a worker serves with the consumers that joined.
      * {@code refused} (why consumers were refused, else null) joins the problems either way.
      */
     static WorkerHealth health(Worker.State now, List<TaskConsumerLoop> loops, HealthProblems problems,
@@ -120,8 +120,8 @@ public final class WorkerRuntime {
         boolean live = now == Worker.State.STOPPED || loops.stream().allMatch(loop -> loop.failure() == null)
                 && !problems.fatal();
         boolean ready = now == Worker.State.RUNNING && live && problems.none()
-                && loops.stream().allMatch(loop -> loop.hasPolled() || loop.refused())
-                && loops.stream().anyMatch(loop -> loop.hasPolled() && !loop.refused());
+                && loops.stream().allMatch(loop -> loop.joined() || loop.refused())
+                && loops.stream().anyMatch(TaskConsumerLoop::joined);
         String problem = problems.summary();
         if (refused != null) {
             problem = problem == null ? refused : problem + "; " + refused;

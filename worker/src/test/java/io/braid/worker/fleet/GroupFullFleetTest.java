@@ -93,6 +93,7 @@ class GroupFullFleetTest {
     private void fillTheGroupThenMakeRoom() throws Exception {
         Worker first = startWorker("first", 2);
         await().atMost(Duration.ofSeconds(30)).until(() -> first.health().ready());
+        assertThat(memberClientIds()).as("ready means joined").containsExactly("first-0", "first-1");
 
         Worker second = startWorker("second", 4);
         await().atMost(Duration.ofSeconds(30)).until(() -> metric(second, "braid_worker_share_consumers_refused")

@@ -54,7 +54,7 @@ public final class TaskConsumerLoop implements Runnable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** The longest the loop goes without polling while throttled: well within the default max.poll.interval.ms. */
     static final Duration MAX_PAUSE = Duration.ofMinutes(1);
-    /** How long a consumer refused before polls without a refusal to count as joined, lacking a surer sign. */
+    /** How long a consumer polls without being refused to count as joined, lacking a surer sign. */
     static final Duration JOIN_CONFIRMATION = Duration.ofSeconds(3);
 
     private record Finished(ConsumerRecord<String, byte[]> record, AcknowledgeType type) {
@@ -74,9 +74,9 @@ public final class TaskConsumerLoop implements Runnable {
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private volatile boolean fetching = true;
     private volatile boolean abandoned;
-    private volatile boolean polled;
+    private volatile boolean joined;
     private volatile boolean refused;
-    private long firstPollNanos;
+    private long firstPollNanos = -1;
     private volatile Throwable failure;
 
     public TaskConsumerLoop(ShareConsumer<String, byte[]> consumer, String topic, Executor branches,
@@ -129,7 +129,8 @@ public final class TaskConsumerLoop implements Runnable {
                     return;
                 } catch (GroupMaxSizeReachedException e) {
                     refused = true;
-                    polled = false;
+                    joined = false;
+                    firstPollNanos = -1;
                     Duration wait = refusals.refused(index, e, ++refusedInARow);
                     closeConsumer();
                     if (stopping.await(wait.toNanos(), TimeUnit.NANOSECONDS) || abandoned || !fetching) {
@@ -174,19 +175,24 @@ public final class TaskConsumerLoop implements Runnable {
     }
 
     /**
-     * Marks the loop polled; a consumer refused before counts as joined once it is given records or partitions
-     * (Kafka's {@code rebalance-total}), or has polled for {@link #JOIN_CONFIRMATION} without being refused: a poll
-     * may return before the broker's answer to the consumer's first heartbeat.
+     * Marks the consumer joined once it is given records or partitions (Kafka's {@code rebalance-total}), or has
+     * polled for {@link #JOIN_CONFIRMATION} without being refused (an empty assignment, e.g. before the tasks topic
+     * exists): a poll may return before the broker answers the consumer's first heartbeat, so one poll proves nothing.
      */
     private void polled(ConsumerRecords<String, byte[]> records) {
-        if (!polled) {
-            polled = true;
-            firstPollNanos = System.nanoTime();
+        if (joined) {
+            return;
         }
-        if (refused && (!records.isEmpty() || hasAssignment(consumer)
-                || System.nanoTime() - firstPollNanos > JOIN_CONFIRMATION.toNanos())) {
-            refused = false;
-            refusals.joined(index);
+        long now = System.nanoTime();
+        if (firstPollNanos < 0) {
+            firstPollNanos = now;
+        }
+        if (!records.isEmpty() || hasAssignment(consumer) || now - firstPollNanos > JOIN_CONFIRMATION.toNanos()) {
+            joined = true;
+            if (refused) {
+                refused = false;
+                refusals.joined(index);
+            }
         }
     }
 
@@ -301,9 +307,9 @@ public final class TaskConsumerLoop implements Runnable {
         }
     }
 
-    /** True once the consumer has completed a poll (since it was last refused by a full group). */
-    public boolean hasPolled() {
-        return polled;
+    /** True once the consumer has joined the share group (see {@link #polled}), until a full group refuses it. */
+    public boolean joined() {
+        return joined;
     }
 
     /** True while the share group, full, refuses this loop's consumer: it waits to try again. */

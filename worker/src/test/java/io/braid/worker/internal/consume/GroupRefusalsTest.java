@@ -75,8 +75,9 @@ class GroupRefusalsTest {
         TaskConsumerLoop loop = loop(consumers(3), refusals);
         Thread thread = Thread.ofPlatform().start(loop);
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> made.size() == 4 && loop.hasPolled());
+            await().atMost(Duration.ofSeconds(10)).until(() -> made.size() == 4);
             assertThat(loop.refused()).as("until the join is confirmed").isTrue();
+            assertThat(loop.joined()).isFalse();
             assertThat(refusals.refusedNow()).isEqualTo(1);
             assertThat(refusals.problem()).contains("share group braid-workers is full")
                     .contains("refused 1 share consumer of this worker, which runs 1")
@@ -84,6 +85,7 @@ class GroupRefusalsTest {
             assertThat(made.subList(0, 3)).as("each refused consumer is closed").allMatch(c -> c.closed);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> !loop.refused());
+            assertThat(loop.joined()).isTrue();
             assertThat(refusals.refusedNow()).isZero();
             assertThat(refusals.problem()).isNull();
         } finally {
