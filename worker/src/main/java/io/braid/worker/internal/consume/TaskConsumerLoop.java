@@ -117,7 +117,7 @@ public final class TaskConsumerLoop implements Runnable {
      * Consumes until stopped. A share group that is full ({@code group.share.max.size}) refuses the consumer: its
      * poll throws {@link GroupMaxSizeReachedException} and the consumer is done for (Kafka's client turns FATAL), so
      * the loop closes it, waits {@link GroupRefusals#retryAfter(int)} and tries again with a new one. It is the only
-     * failure that does not end the loop; it comes before any record of the consumer is taken.
+     * failure that does not end the loop; it comes from a poll, when the loop holds no unacknowledged record.
      */
     @Override
     public void run() {
