@@ -337,7 +337,8 @@ public class WorkerModule {
     protected TaskConsumerLoop consumerLoop(int index, TaskHandler handler) {
         Duration halfLock = options.recordLockDuration().dividedBy(2);
         return new TaskConsumerLoop(index, () -> new KafkaShareConsumer<>(KafkaClients.consumerConfig(options, index),
-                new StringDeserializer(), new ByteArrayDeserializer()), options.topics().tasks(), branches(), handler,
+                new StringDeserializer(), new ByteArrayDeserializer()),
+                java.util.List.of(options.topics().tasksHigh(), options.topics().tasks()), branches(), handler,
                 metrics(), problems(), () -> flow().backlog().compareTo(halfLock) > 0, groupRefusals());
     }
 

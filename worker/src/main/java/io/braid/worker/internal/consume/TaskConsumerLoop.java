@@ -65,6 +65,8 @@ public final class TaskConsumerLoop implements Runnable {
     private final GroupRefusals refusals;
     private final CountDownLatch stopping = new CountDownLatch(1);
     private volatile ShareConsumer<String, byte[]> consumer;
+    private final List<String> topics;
+    /** The topics, for messages. */
     private final String topic;
     private final Executor branches;
     private final TaskHandler handler;
@@ -88,17 +90,18 @@ public final class TaskConsumerLoop implements Runnable {
     public TaskConsumerLoop(ShareConsumer<String, byte[]> consumer, String topic, Executor branches,
                             TaskHandler handler, WorkerMetrics metrics, HealthProblems health,
                             BooleanSupplier throttled) {
-        this(0, () -> consumer, topic, branches, handler, metrics, health, throttled,
+        this(0, () -> consumer, List.of(topic), branches, handler, metrics, health, throttled,
                 new GroupRefusals("of " + topic, 1, metrics, GroupRefusals.Retries.DEFAULT));
     }
 
     /**
      * @param index     this loop's number in the worker, from 0
      * @param consumers makes the share consumer: once, and again after each refusal by a full group
+     * @param topics    the tasks topics it reads (both lanes: a HIGH job's tasks and the rest)
      * @param throttled whether to hold off polling for now (see the class comment)
      * @param refusals  the worker's consumers refused by a full share group
      */
-    public TaskConsumerLoop(int index, Supplier<ShareConsumer<String, byte[]>> consumers, String topic,
+    public TaskConsumerLoop(int index, Supplier<ShareConsumer<String, byte[]>> consumers, List<String> topics,
                             Executor branches, TaskHandler handler, WorkerMetrics metrics, HealthProblems health,
                             BooleanSupplier throttled, GroupRefusals refusals) {
         this.index = index;
@@ -106,7 +109,8 @@ public final class TaskConsumerLoop implements Runnable {
         this.consumer = consumers.get();
         this.refusals = refusals;
         this.throttled = throttled;
-        this.topic = topic;
+        this.topics = List.copyOf(topics);
+        this.topic = String.join(", ", topics);
         this.branches = branches;
         this.handler = handler;
         this.metrics = metrics;
@@ -155,7 +159,7 @@ public final class TaskConsumerLoop implements Runnable {
 
     private void consume() throws InterruptedException {
         consumer.setAcknowledgementCommitCallback(this::acknowledgementsCommitted);
-        consumer.subscribe(List.of(topic));
+        consumer.subscribe(topics);
         while (fetching && !abandoned) {
             holdWhileThrottled();
             ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);

@@ -64,7 +64,7 @@ class GroupRefusalsTest {
     }
 
     private TaskConsumerLoop loop(Supplier<ShareConsumer<String, byte[]>> consumers, GroupRefusals refusals) {
-        return new TaskConsumerLoop(0, consumers, TASKS, Runnable::run, null, metrics, health, () -> false,
+        return new TaskConsumerLoop(0, consumers, java.util.List.of(TASKS), Runnable::run, null, metrics, health, () -> false,
                 refusals);
     }
 
