@@ -23,6 +23,9 @@ import java.util.Set;
  * @param configFile         the worker's YAML config (models, tool settings, use policy); none = the simulated model
  *                           and the built-in tools with their defaults
  * @param disabledTools      tools switched off: their branches fail at once
+ * @param beanTools          names of langchain4j {@code @Tool} methods of beans to expose as tools, whatever their
+ *                           bean (default none); every {@code @Tool} method of a {@link BraidTools} bean is exposed
+ *                           too, no other. A name no {@code @Tool} method has stops the worker's start
  * @param progressEvents     publish branch progress to the job-events topic (default true)
  */
 public record WorkerProperties(
@@ -35,6 +38,7 @@ public record WorkerProperties(
         @DefaultValue("30s") Duration shutdownGrace,
         Path configFile,
         @DefaultValue Set<String> disabledTools,
+        @DefaultValue Set<String> beanTools,
         @DefaultValue("true") boolean progressEvents) {
 
     public WorkerProperties {
@@ -55,5 +59,6 @@ public record WorkerProperties(
             throw new IllegalArgumentException("braid.worker.group-id is empty (default " + GroupIds.WORKERS + ")");
         }
         disabledTools = disabledTools == null ? Set.of() : Set.copyOf(disabledTools);
+        beanTools = beanTools == null ? Set.of() : Set.copyOf(beanTools);
     }
 }
