@@ -78,7 +78,7 @@ public class BraidAutoConfiguration {
 
         PendingJobs pending = new PendingJobs(settings.maxPendingJobs(), templateMeters);
         ResultsListener listener = new ResultsListener(properties.topics(), registry, pending,
-                Instant.now().minus(READ_BACK).toEpochMilli());
+                Instant.now().minus(READ_BACK).toEpochMilli(), templateMeters);
         ContainerProperties container = new ContainerProperties(properties.topics().jobResults(),
                 properties.topics().jobEvents());
         container.setGroupId("braid-template-" + UUID.randomUUID().toString().substring(0, 8));

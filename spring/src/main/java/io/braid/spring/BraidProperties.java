@@ -5,7 +5,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import io.braid.schema.JobRequest;
+
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Braid's settings in {@code application.yaml} ({@code braid.*}); Kafka itself is Spring's
@@ -58,8 +61,13 @@ public record BraidProperties(
             @DefaultValue("30s") Duration sendTimeout,
             @DefaultValue("10000") int maxPendingJobs) {
 
+        /** The shortest result timeout, of the property and of {@link BraidTemplate#submit(JobRequest, Duration, Consumer)}. */
+        static final Duration MIN_RESULT_TIMEOUT = Duration.ofSeconds(1);
+        /** The longest result timeout. */
+        static final Duration MAX_RESULT_TIMEOUT = Duration.ofDays(7);
+
         public TemplateProperties {
-            within("braid.template.result-timeout", resultTimeout, Duration.ofSeconds(1), Duration.ofDays(7));
+            within("braid.template.result-timeout", resultTimeout, MIN_RESULT_TIMEOUT, MAX_RESULT_TIMEOUT);
             within("braid.template.send-timeout", sendTimeout, Duration.ofSeconds(1), Duration.ofMinutes(10));
             if (maxPendingJobs < 1 || maxPendingJobs > 1_000_000) {
                 throw new IllegalArgumentException("braid.template.max-pending-jobs = " + maxPendingJobs

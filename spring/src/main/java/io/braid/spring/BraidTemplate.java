@@ -73,7 +73,8 @@ public final class BraidTemplate implements SmartLifecycle, AutoCloseable {
      * As {@link #submit(JobRequest, Consumer)}, waiting up to {@code timeout} for the result.
      *
      * @param onEvent the job's progress events, on the listener's thread (must not block); null for none
-     * @throws IllegalArgumentException when the job has no jobId or the timeout is not positive
+     * @param timeout how long the future waits for the result: 1 s to 7 days, as {@code braid.template.result-timeout}
+     * @throws IllegalArgumentException when the job has no jobId or the timeout is out of range
      * @throws IllegalStateException    when the job is awaited already, or {@code braid.template.max-pending-jobs}
      *                                  jobs are
      */
@@ -82,9 +83,12 @@ public final class BraidTemplate implements SmartLifecycle, AutoCloseable {
         if (jobId == null || jobId.isBlank()) {
             throw new IllegalArgumentException("the job has no jobId; set one (it keys its records and its result)");
         }
-        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
-            throw new IllegalArgumentException("the result timeout of job " + jobId + " is " + timeout
-                    + "; give a positive duration");
+        try {
+            BraidProperties.within("the timeout of submit(job, timeout, onEvent)", timeout,
+                    BraidProperties.TemplateProperties.MIN_RESULT_TIMEOUT,
+                    BraidProperties.TemplateProperties.MAX_RESULT_TIMEOUT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (job " + jobId + "; as braid.template.result-timeout)");
         }
         CompletableFuture<JobResult> result = pending.await(jobId, timeout, onEvent);
         send(topics.jobs(), jobId, job, "job").whenComplete((sent, failure) -> {

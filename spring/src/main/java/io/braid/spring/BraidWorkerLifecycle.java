@@ -9,16 +9,19 @@ import io.braid.worker.WorkerConfig;
 import io.braid.worker.WorkerExtensions;
 import io.braid.worker.WorkerHealth;
 import io.braid.worker.WorkerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.context.SmartLifecycle;
 
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * The Braid worker {@link EnableBraidWorker} runs in the application: started once every singleton bean is
- * created (so its tools — {@link BraidTool} beans and the langchain4j {@code @Tool} methods of any bean — are all
- * there) and drained first when the application stops (running branches get {@code braid.worker.shutdown-grace},
+ * created (so its tools — {@link BraidTool} beans and the langchain4j {@code @Tool} methods of {@link BraidTools}
+ * beans and of {@code braid.worker.bean-tools} — are all there; it logs them) and drained first when the application stops (running branches get {@code braid.worker.shutdown-grace},
  * then their records are released to other workers).
  *
  * <p>Its options are built and checked when the bean is created: a bad {@code braid.worker.*} value stops the
@@ -26,7 +29,10 @@ import java.util.UUID;
  */
 public final class BraidWorkerLifecycle implements SmartLifecycle {
 
+    private static final Logger log = LoggerFactory.getLogger(BraidWorkerLifecycle.class);
+
     private final WorkerOptions options;
+    private final Set<String> beanTools;
     private final ListableBeanFactory beans;
     private final List<ProgressListener> listeners;
     private volatile Worker worker;
@@ -34,6 +40,7 @@ public final class BraidWorkerLifecycle implements SmartLifecycle {
     BraidWorkerLifecycle(BraidProperties properties, KafkaSettings kafka, String applicationName,
                          ListableBeanFactory beans, List<ProgressListener> listeners) {
         this.options = options(properties, kafka, applicationName);
+        this.beanTools = properties.worker().beanTools();
         this.beans = beans;
         this.listeners = List.copyOf(listeners);
     }
@@ -77,7 +84,14 @@ public final class BraidWorkerLifecycle implements SmartLifecycle {
         if (worker != null) {
             return;
         }
-        List<BraidTool> tools = BeanTools.of(beans);
+        BeanTools found = BeanTools.of(beans, beanTools);
+        List<BraidTool> tools = found.tools();
+        log.info("Braid worker {}: tools from beans {}", options.workerId(), tools.stream().map(BraidTool::name)
+                .toList());
+        if (!found.hidden().isEmpty()) {
+            log.info("Braid worker {}: @Tool methods not exposed (their bean has no @BraidTools and "
+                    + "braid.worker.bean-tools does not name them): {}", options.workerId(), found.hidden());
+        }
         ProgressListener progress = listeners.isEmpty() ? ProgressListener.NONE
                 : ProgressListener.all(listeners.toArray(ProgressListener[]::new));
         worker = Worker.start(options, new WorkerExtensions(tools, progress));

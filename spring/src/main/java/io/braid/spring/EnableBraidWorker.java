@@ -11,9 +11,10 @@ import java.lang.annotation.Target;
 /**
  * Runs a Braid worker inside this Spring application ({@link BraidWorkerLifecycle}): it joins the workers' share
  * group on the tasks topic and runs branches like any worker. Its tools are the built-in ones, those of plugins on
- * the class path, every bean of type {@link io.braid.tool.BraidTool}, and every langchain4j
- * {@link dev.langchain4j.agent.tool.Tool @Tool} method of any singleton bean — all under the worker's use policy
- * ({@code braid.worker.config-file}) and limits. Settings: {@code braid.worker.*}; health: the
+ * the class path, every bean of type {@link io.braid.tool.BraidTool}, and the langchain4j
+ * {@link dev.langchain4j.agent.tool.Tool @Tool} methods of singleton beans that opted in: those of beans annotated
+ * {@link BraidTools}, and those named in {@code braid.worker.bean-tools} (other {@code @Tool} methods are not
+ * callable by jobs) — all under the worker's use policy ({@code braid.worker.config-file}) and limits. Settings: {@code braid.worker.*}; health: the
  * {@code braidWorker} health indicator; meters: {@code braid.worker.*}.
  */
 @Target(ElementType.TYPE)

@@ -16,25 +16,31 @@ import java.util.Set;
  *                           {@code worker-} and a random suffix)
  * @param groupId            the share group of the workers (default {@code braid-workers})
  * @param maxInFlight        the most branches this worker runs at once (default 256; 1 to 100000)
- * @param recordsPerPoll     task records one share consumer takes per poll (default 16; 1 to max-in-flight)
+ * @param recordsPerPoll     task records one share consumer takes per poll (1 to max-in-flight); unset (the
+ *                           default) = automatic, the worker's own choice for max-in-flight
+ *                           ({@link io.braid.worker.WorkerOptions#automaticRecordsPerPoll(int)})
  * @param defaultTimeout     a branch attempt's timeout when the job sets none (default 60 s)
  * @param recordLockDuration the share group's record lock: a branch's whole run must fit in it (default 5 min)
  * @param shutdownGrace      how long a stopping worker lets running branches finish (default 30 s; 0 to 10 min)
  * @param configFile         the worker's YAML config (models, tool settings, use policy); none = the simulated model
  *                           and the built-in tools with their defaults
  * @param disabledTools      tools switched off: their branches fail at once
+ * @param beanTools          names of langchain4j {@code @Tool} methods of beans to expose as tools, whatever their
+ *                           bean (default none); every {@code @Tool} method of a {@link BraidTools} bean is exposed
+ *                           too, no other. A name no {@code @Tool} method has stops the worker's start
  * @param progressEvents     publish branch progress to the job-events topic (default true)
  */
 public record WorkerProperties(
         String workerId,
         @DefaultValue(GroupIds.WORKERS) String groupId,
         @DefaultValue("256") int maxInFlight,
-        @DefaultValue("16") int recordsPerPoll,
+        Integer recordsPerPoll,
         @DefaultValue("60s") Duration defaultTimeout,
         @DefaultValue("5m") Duration recordLockDuration,
         @DefaultValue("30s") Duration shutdownGrace,
         Path configFile,
         @DefaultValue Set<String> disabledTools,
+        @DefaultValue Set<String> beanTools,
         @DefaultValue("true") boolean progressEvents) {
 
     public WorkerProperties {
@@ -42,9 +48,10 @@ public record WorkerProperties(
             throw new IllegalArgumentException("braid.worker.max-in-flight = " + maxInFlight
                     + " is outside 1 to 100000 (default 256)");
         }
-        if (recordsPerPoll < 1 || recordsPerPoll > maxInFlight) {
+        if (recordsPerPoll != null && (recordsPerPoll < 1 || recordsPerPoll > maxInFlight)) {
             throw new IllegalArgumentException("braid.worker.records-per-poll = " + recordsPerPoll
-                    + " is outside 1 to braid.worker.max-in-flight (" + maxInFlight + ")");
+                    + " is outside 1 to braid.worker.max-in-flight (" + maxInFlight + "); leave it unset for "
+                    + "the automatic value");
         }
         BraidProperties.within("braid.worker.default-timeout", defaultTimeout, Duration.ofMillis(1),
                 Duration.ofHours(1));
@@ -55,5 +62,6 @@ public record WorkerProperties(
             throw new IllegalArgumentException("braid.worker.group-id is empty (default " + GroupIds.WORKERS + ")");
         }
         disabledTools = disabledTools == null ? Set.of() : Set.copyOf(disabledTools);
+        beanTools = beanTools == null ? Set.of() : Set.copyOf(beanTools);
     }
 }

@@ -1,9 +1,12 @@
 package io.braid.spring;
 
+import io.braid.spring.internal.KafkaSettings;
+import io.braid.worker.WorkerOptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import java.io.InputStream;
@@ -33,7 +36,7 @@ class BraidPropertiesTest {
             assertThat(properties.template().maxPendingJobs()).isEqualTo(10_000);
             assertThat(properties.topics().jobs()).isEqualTo("acme.jobs");
             assertThat(properties.worker().maxInFlight()).isEqualTo(32);
-            assertThat(properties.worker().recordsPerPoll()).isEqualTo(16);
+            assertThat(properties.worker().recordsPerPoll()).as("unset: automatic").isNull();
             assertThat(properties.registryUrl()).isEqualTo("http://localhost:8081");
         });
     }
@@ -45,6 +48,23 @@ class BraidPropertiesTest {
         assertStartupFails("braid.topic-prefix=a b", "braid.topic-prefix");
         assertStartupFails("braid.worker.max-in-flight=0", "braid.worker.max-in-flight = 0");
         assertStartupFails("braid.worker.records-per-poll=500", "braid.worker.records-per-poll = 500");
+    }
+
+    @Test
+    void records_per_poll_is_automatic_unless_set_so_a_small_max_in_flight_works() {
+        context.withPropertyValues("braid.worker.max-in-flight=8").run(app -> {
+            WorkerOptions options = workerOptions(app);
+            assertThat(options.maxInFlight()).isEqualTo(8);
+            assertThat(options.recordsPerPoll()).isEqualTo(WorkerOptions.automaticRecordsPerPoll(8)).isBetween(1, 8);
+        });
+        context.withPropertyValues("braid.worker.max-in-flight=64", "braid.worker.records-per-poll=4")
+                .run(app -> assertThat(workerOptions(app).recordsPerPoll()).isEqualTo(4));
+    }
+
+    /** The options the worker of this context would start with (built and checked, not started). */
+    private static WorkerOptions workerOptions(ApplicationContext app) {
+        return BraidWorkerLifecycle.options(app.getBean(BraidProperties.class), app.getBean(KafkaSettings.class),
+                "test");
     }
 
     @Test

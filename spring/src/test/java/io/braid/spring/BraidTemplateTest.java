@@ -12,6 +12,7 @@ import io.braid.testing.JobFixtures;
 import io.braid.testing.TestKafka;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -123,6 +124,31 @@ class BraidTemplateTest {
             assertThat(braid.pendingJobs()).isZero();
             await().atMost(Duration.ofSeconds(20)).until(braid::listening);
             assertThat(braid.resultPartitionsAssigned()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void after_a_rebalance_the_listener_resumes_where_it_was_instead_of_reading_everything_again() {
+        context.run(app -> {
+            createTopics();
+            BraidTemplate braid = app.getBean(BraidTemplate.class);
+            await().atMost(Duration.ofSeconds(30)).until(braid::listening);
+            JobEvent before = JobEvent.newBuilder().setJobId("rebalanced").setType(JobEventType.BRANCH_STARTED)
+                    .setBranchId("b0").setAt(Instant.now()).build();
+            write(topics.jobEvents(), "rebalanced", before);
+            await().atMost(Duration.ofSeconds(30)).until(() -> HEARD.contains(before));
+
+            try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()))) {
+                admin.createPartitions(Map.of(topics.jobResults(), NewPartitions.increaseTo(4))).all()
+                        .get(30, TimeUnit.SECONDS);
+            }
+            await().atMost(Duration.ofSeconds(60)).until(() -> braid.resultPartitionsAssigned() == 4);
+            JobEvent after = JobEvent.newBuilder(before).setType(JobEventType.BRANCH_FINISHED).build();
+            write(topics.jobEvents(), "rebalanced", after);
+            await().atMost(Duration.ofSeconds(30)).until(() -> HEARD.contains(after));
+
+            assertThat(HEARD.stream().filter(e -> e.getJobId().equals("rebalanced")))
+                    .as("each event heard once").containsExactly(before, after);
         });
     }
 

@@ -9,13 +9,15 @@ import java.util.function.IntSupplier;
 /**
  * The template's meters in the application's Micrometer registry: {@code braid.template.jobs.submitted},
  * {@code braid.template.results} (tag {@code status}: SUCCEEDED, PARTIAL, FAILED, CANCELLED),
- * {@code braid.template.results.timed.out} and the gauge {@code braid.template.jobs.pending}.
+ * {@code braid.template.results.timed.out}, {@code braid.template.results.mismatched} and the gauge
+ * {@code braid.template.jobs.pending}.
  */
 public final class MicrometerTemplateMeters implements TemplateMeters {
 
     private final MeterRegistry registry;
     private final Counter submitted;
     private final Counter timedOut;
+    private final Counter mismatched;
 
     public MicrometerTemplateMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -23,6 +25,9 @@ public final class MicrometerTemplateMeters implements TemplateMeters {
                 .description("Jobs the BraidTemplate sent").register(registry);
         this.timedOut = Counter.builder("braid.template.results.timed.out")
                 .description("Jobs whose result did not arrive within braid.template.result-timeout")
+                .register(registry);
+        this.mismatched = Counter.builder("braid.template.results.mismatched")
+                .description("Result records skipped because their key is not the jobId they carry")
                 .register(registry);
     }
 
@@ -35,6 +40,11 @@ public final class MicrometerTemplateMeters implements TemplateMeters {
     public void result(String status) {
         Counter.builder("braid.template.results").description("Job results received, by status")
                 .tag("status", status).register(registry).increment();
+    }
+
+    @Override
+    public void mismatched() {
+        mismatched.increment();
     }
 
     @Override

@@ -9,46 +9,82 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
  * The jobs a template waits for, by jobId: each a future that completes with the job's first {@link JobResult}, or
  * fails when its timeout passes or its submission failed, and the job's event callback. Thread-safe: submissions,
  * the results listener and the timeouts meet here.
+ *
+ * <p>A job's timeout is cancelled (and dropped from the timer's queue) as soon as its result or failure comes, so a
+ * finished job — its result, its callback — is held by nothing here once its future is completed.
  */
 public final class PendingJobs {
 
-    private record Pending(CompletableFuture<JobResult> future, Consumer<JobEvent> onEvent) {
+    /** Runs a task after a delay; the returned future cancels it. {@code ScheduledExecutorService::schedule} fits. */
+    @FunctionalInterface
+    public interface Timer {
+        Future<?> schedule(Runnable task, long delay, TimeUnit unit);
+    }
+
+    private static final class Pending {
+        private final CompletableFuture<JobResult> future;
+        private final Consumer<JobEvent> onEvent;
+        private volatile Future<?> timeout;
+
+        Pending(CompletableFuture<JobResult> future, Consumer<JobEvent> onEvent) {
+            this.future = future;
+            this.onEvent = onEvent;
+        }
+
+        void cancelTimeout() {
+            Future<?> scheduled = timeout;
+            if (scheduled != null) {
+                scheduled.cancel(false);
+            }
+        }
+    }
+
+    /** One daemon thread for the timeouts of every template; a cancelled timeout leaves its queue at once. */
+    private static final class SharedTimer {
+        static final ScheduledThreadPoolExecutor EXECUTOR = create();
+
+        private static ScheduledThreadPoolExecutor create() {
+            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                    Thread.ofPlatform().daemon().name("braid-result-timeouts").factory());
+            executor.setRemoveOnCancelPolicy(true);
+            return executor;
+        }
     }
 
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final int maxPending;
     private final TemplateMeters meters;
-    private final BiFunction<Long, TimeUnit, Executor> delayed;
+    private final Timer timer;
     private final Executor completions;
 
     /**
      * @param maxPending  the most jobs waited for at once ({@code braid.template.max-pending-jobs})
-     * @param delayed     an executor that runs a task after a delay (the timeouts); a test passes its own
+     * @param timer       runs the timeouts; a test passes its own
      * @param completions where futures are completed, and so where their callers' dependent stages run
      */
-    public PendingJobs(int maxPending, TemplateMeters meters, BiFunction<Long, TimeUnit, Executor> delayed,
-                       Executor completions) {
+    public PendingJobs(int maxPending, TemplateMeters meters, Timer timer, Executor completions) {
         this.maxPending = maxPending;
         this.meters = meters;
-        this.delayed = delayed;
+        this.timer = timer;
         this.completions = completions;
     }
 
     /**
-     * With {@link CompletableFuture#delayedExecutor} for the timeouts, and a virtual thread per completion, so a
-     * caller's {@code thenApply} that blocks never holds up the results listener.
+     * With one shared timer thread for the timeouts, and a virtual thread per completion, so a caller's
+     * {@code thenApply} that blocks never holds up the results listener.
      */
     public PendingJobs(int maxPending, TemplateMeters meters) {
-        this(maxPending, meters, CompletableFuture::delayedExecutor,
+        this(maxPending, meters, SharedTimer.EXECUTOR::schedule,
                 task -> Thread.ofVirtual().name("braid-result").start(task));
     }
 
@@ -68,14 +104,17 @@ public final class PendingJobs {
             throw new IllegalStateException("job " + jobId + " was submitted already and its result is awaited; "
                     + "give each job its own jobId");
         }
-        delayed.apply(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+        waiting.timeout = timer.schedule(() -> {
             if (pending.remove(jobId, waiting)) {
                 meters.timedOut();
                 fail(future, new TimeoutException("no result for job " + jobId + " within "
                         + timeout + " (braid.template.result-timeout); is an orchestrator running on these "
                         + "topics, and a worker? The job may still complete: read it with BraidClient.awaitResult"));
             }
-        });
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (pending.get(jobId) != waiting) {
+            waiting.cancelTimeout(); // its result or failure came before the timeout was set
+        }
         return future;
     }
 
@@ -88,17 +127,18 @@ public final class PendingJobs {
     public void result(JobResult result) {
         Pending waiting = pending.get(result.getJobId());
         if (waiting != null && pending.remove(result.getJobId(), waiting)) {
+            waiting.cancelTimeout();
             meters.result(result.getStatus().name());
-            completions.execute(() -> waiting.future().complete(result));
+            completions.execute(() -> waiting.future.complete(result));
         }
     }
 
     /** Passes the event to the job's callback, if it is waited for and has one; a callback that throws is ignored. */
     public void event(JobEvent event) {
         Pending waiting = pending.get(event.getJobId());
-        if (waiting != null && waiting.onEvent() != null) {
+        if (waiting != null && waiting.onEvent != null) {
             try {
-                waiting.onEvent().accept(event);
+                waiting.onEvent.accept(event);
             } catch (RuntimeException e) {
                 // a caller's callback must not stop the results of other jobs
             }
@@ -109,7 +149,8 @@ public final class PendingJobs {
     public void fail(String jobId, Throwable cause) {
         Pending waiting = pending.get(jobId);
         if (waiting != null && pending.remove(jobId, waiting)) {
-            fail(waiting.future(), cause);
+            waiting.cancelTimeout();
+            fail(waiting.future, cause);
         }
     }
 

@@ -13,6 +13,7 @@ import org.springframework.kafka.listener.AcknowledgingMessageListener;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.kafka.support.Acknowledgment;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +28,14 @@ import java.util.function.Consumer;
  * registered listener. Records of other jobs are skipped by their key, unread. A record that cannot be read is
  * logged and skipped (a result's job fails with the reason): no record stops the listener.
  *
- * <p>On assignment it seeks to {@code fromMillis} (when the template started, less a margin), so a result that
- * arrived before the consumer joined its group is still read. It commits nothing.
+ * <p>A result completes the job named by its record key only when the result's own jobId is that key: a record that
+ * disagrees is skipped, logged and counted, so no record can complete another job's future.
+ *
+ * <p>On a partition's first assignment it seeks to {@code fromMillis} (when the template started, less a margin), so
+ * a result that arrived before the consumer joined its group is still read. It commits nothing, so on a later
+ * assignment (after a rebalance) it resumes a partition after the last record it was handed, instead of reading
+ * everything since the start again (or, with no committed offset, skipping to the end and losing what came
+ * meanwhile); a partition it has read nothing from yet is sought to {@code fromMillis} again.
  */
 public final class ResultsListener implements AcknowledgingMessageListener<String, byte[]>, ConsumerSeekAware {
 
@@ -41,10 +48,15 @@ public final class ResultsListener implements AcknowledgingMessageListener<Strin
     private final AvroDeserializer<JobEvent> events;
     private final List<Consumer<JobEvent>> listeners = new CopyOnWriteArrayList<>();
     private final Set<TopicPartition> assigned = ConcurrentHashMap.newKeySet();
+    /** Per partition, the offset after the last record this listener was handed: where it resumes. */
+    private final Map<TopicPartition, Long> resumeAt = new ConcurrentHashMap<>();
+    private final TemplateMeters meters;
 
-    public ResultsListener(Topics topics, SchemaRegistry registry, PendingJobs pending, long fromMillis) {
+    public ResultsListener(Topics topics, SchemaRegistry registry, PendingJobs pending, long fromMillis,
+                           TemplateMeters meters) {
         this.topics = topics;
         this.pending = pending;
+        this.meters = meters;
         this.fromMillis = fromMillis;
         this.results = new AvroDeserializer<>(registry, JobResult.class);
         this.events = new AvroDeserializer<>(registry, JobEvent.class);
@@ -61,6 +73,7 @@ public final class ResultsListener implements AcknowledgingMessageListener<Strin
 
     @Override
     public void onMessage(ConsumerRecord<String, byte[]> record, Acknowledgment acknowledgment) {
+        resumeAt.put(new TopicPartition(record.topic(), record.partition()), record.offset() + 1);
         if (record.value() == null) {
             return;
         }
@@ -82,6 +95,12 @@ public final class ResultsListener implements AcknowledgingMessageListener<Strin
             pending.fail(record.key(), new IllegalStateException("the result of job " + record.key() + " at "
                     + record.topic() + "-" + record.partition() + "@" + record.offset() + " cannot be read: "
                     + e.getMessage(), e));
+            return;
+        }
+        if (!record.key().equals(result.getJobId())) {
+            meters.mismatched();
+            log.warn("skipping the result at {}-{}@{}: its key is job {} but it is the result of job {}",
+                    record.topic(), record.partition(), record.offset(), record.key(), result.getJobId());
             return;
         }
         pending.result(result);
@@ -110,7 +129,18 @@ public final class ResultsListener implements AcknowledgingMessageListener<Strin
     @Override
     public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
         assigned.addAll(assignments.keySet());
-        callback.seekToTimestamp(assignments.keySet(), fromMillis);
+        List<TopicPartition> unread = new ArrayList<>();
+        for (TopicPartition partition : assignments.keySet()) {
+            Long offset = resumeAt.get(partition);
+            if (offset == null) {
+                unread.add(partition);
+            } else {
+                callback.seek(partition.topic(), partition.partition(), offset);
+            }
+        }
+        if (!unread.isEmpty()) {
+            callback.seekToTimestamp(unread, fromMillis);
+        }
     }
 
     @Override

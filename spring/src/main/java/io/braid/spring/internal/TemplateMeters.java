@@ -14,6 +14,10 @@ public interface TemplateMeters {
     default void result(String status) {
     }
 
+    /** A result record was skipped: its key is not the jobId in it (a producer bug, or a forged result). */
+    default void mismatched() {
+    }
+
     /** A job's result did not arrive within the result timeout. */
     default void timedOut() {
     }

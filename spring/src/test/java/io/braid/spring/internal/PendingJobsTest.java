@@ -6,6 +6,7 @@ import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class PendingJobsTest {
 
@@ -33,7 +35,14 @@ class PendingJobsTest {
             counted.add("timed out");
         }
     };
-    private final PendingJobs pending = new PendingJobs(2, meters, (delay, unit) -> timeouts::add, Runnable::run);
+    /** The futures of the scheduled timeouts: cancelled ones were cancelled by PendingJobs. */
+    private final List<CompletableFuture<Void>> scheduled = new ArrayList<>();
+    private final PendingJobs pending = new PendingJobs(2, meters, (task, delay, unit) -> {
+        timeouts.add(task);
+        CompletableFuture<Void> handle = new CompletableFuture<>();
+        scheduled.add(handle);
+        return handle;
+    }, Runnable::run);
 
     private static JobResult result(String jobId) {
         return JobResult.newBuilder().setJobId(jobId).setStatus(JobStatus.SUCCEEDED).setCompletedBy("ALL")
@@ -52,6 +61,39 @@ class PendingJobsTest {
         assertThat(a).isNotDone();
         assertThat(pending.size()).isEqualTo(1);
         assertThat(counted).containsExactly("SUCCEEDED");
+    }
+
+    @Test
+    void a_result_or_a_failure_cancels_the_jobs_timeout() {
+        pending.await("done", Duration.ofMinutes(1), null);
+        pending.await("failed", Duration.ofMinutes(1), null);
+
+        pending.result(result("done"));
+        pending.fail("failed", new IllegalStateException("not sent"));
+
+        assertThat(scheduled).hasSize(2).allMatch(CompletableFuture::isCancelled);
+    }
+
+    @Test
+    void a_completed_jobs_result_is_not_held_until_its_timeout_passes() {
+        PendingJobs real = new PendingJobs(10, TemplateMeters.NONE);
+        WeakReference<JobResult> result = completeOne(real);
+
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            System.gc();
+            return result.get() == null;
+        });
+        assertThat(real.size()).isZero();
+    }
+
+    /** Submits and completes a job whose timeout is 15 min away; only the returned reference is kept. */
+    private static WeakReference<JobResult> completeOne(PendingJobs jobs) {
+        List<JobEvent> heard = new ArrayList<>();
+        CompletableFuture<JobResult> future = jobs.await("big", Duration.ofMinutes(15), heard::add);
+        JobResult result = JobResult.newBuilder(result("big")).setOutput("x".repeat(1_000_000)).build();
+        jobs.result(result);
+        assertThat(future.join()).isSameAs(result);
+        return new WeakReference<>(result);
     }
 
     @Test

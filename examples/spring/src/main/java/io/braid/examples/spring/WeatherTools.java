@@ -2,16 +2,19 @@ package io.braid.examples.spring;
 
 import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
+import io.braid.spring.BraidTools;
 import org.springframework.stereotype.Component;
 
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Tools as a Spring bean: each langchain4j {@code @Tool} method is a tool of the embedded worker, called by jobs'
- * TOOL branches (by its name) and by AGENT branches' models.
+ * Tools as a Spring bean: with {@link BraidTools}, each langchain4j {@code @Tool} method is a tool of the embedded
+ * worker, called by jobs' TOOL branches (by its name) and by AGENT branches' models. Without it (or a
+ * {@code braid.worker.bean-tools} entry) a {@code @Tool} method is not callable by jobs.
  */
 @Component
+@BraidTools
 public class WeatherTools {
 
     private static final Map<String, String> FORECASTS = Map.of(

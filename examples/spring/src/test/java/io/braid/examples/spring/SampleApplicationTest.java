@@ -1,5 +1,6 @@
 package io.braid.examples.spring;
 
+import dev.langchain4j.agent.tool.P;
 import dev.langchain4j.agent.tool.Tool;
 import io.braid.orchestrator.Orchestrator;
 import io.braid.orchestrator.OrchestratorOptions;
@@ -12,6 +13,7 @@ import io.braid.schema.JobResult;
 import io.braid.schema.JobStatus;
 import io.braid.spring.BraidConnectionDetails;
 import io.braid.spring.BraidTemplate;
+import io.braid.spring.BraidTools;
 import io.braid.testing.BraidKafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -49,7 +52,8 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = {SampleApplication.class, SampleApplicationTest.Infrastructure.class}, properties = {
         "example.plan-on-start=false",
         "braid.worker.shutdown-grace=1s",
-        "braid.worker.disabled-tools=wipe_data"})
+        "braid.worker.disabled-tools=wipe_data",
+        "braid.worker.bean-tools=order_status"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class SampleApplicationTest {
 
@@ -92,6 +96,7 @@ class SampleApplicationTest {
 
         /** A tool the worker's configuration switches off (braid.worker.disabled-tools). */
         @Bean
+        @BraidTools
         Object dangerousTools() {
             return new Object() {
                 @Tool(name = "wipe_data", value = "Deletes everything")
@@ -99,6 +104,27 @@ class SampleApplicationTest {
                     return "wiped";
                 }
             };
+        }
+
+        @Bean
+        Orders orders() {
+            return new Orders();
+        }
+    }
+
+    private static final AtomicInteger REFUNDS = new AtomicInteger();
+
+    /** The application's own tools, for its AI services: no @BraidTools; braid.worker.bean-tools names one. */
+    static class Orders {
+        @Tool(name = "refund", value = "Refunds an order")
+        public String refund(@P("the order") String orderId) {
+            REFUNDS.incrementAndGet();
+            return "refunded " + orderId;
+        }
+
+        @Tool(name = "order_status", value = "Where an order is")
+        public String status(@P("the order") String orderId) {
+            return orderId + ": shipped";
         }
     }
 
@@ -176,6 +202,23 @@ class SampleApplicationTest {
         assertThat(branches.get("wipe").getError().getMessage()).contains("'wipe_data' is disabled");
         assertThat(branches.get("forecast_atlantis").getError().getMessage()).contains("no forecast for 'Atlantis'");
         assertThat(branches.get("packing").getError().getMessage()).contains("days");
+    }
+
+    @Test
+    void a_tool_method_of_a_bean_that_did_not_opt_in_is_no_tool_of_the_worker() throws Exception {
+        JobRequest job = JobRequest.newBuilder(TripPlanner.job(List.of("Oslo"), 1))
+                .setBranches(List.of(TripPlanner.tool("refund", "refund", "{\"orderId\": \"o-1\"}"),
+                        TripPlanner.tool("status", "order_status", "{\"orderId\": \"o-1\"}")))
+                .build();
+
+        JobResult result = braid.submit(job).get(90, TimeUnit.SECONDS);
+
+        Map<String, BranchOutcome> branches = byId(result);
+        assertThat(branches.get("refund").getStatus()).isEqualTo(BranchStatus.FAILED);
+        assertThat(branches.get("refund").getError().getMessage()).contains("unknown tool 'refund'");
+        assertThat(REFUNDS).hasValue(0);
+        assertThat(branches.get("status").getStatus()).isEqualTo(BranchStatus.SUCCEEDED);
+        assertThat(branches.get("status").getOutput()).isEqualTo("o-1: shipped");
     }
 
     @Test
