@@ -10,14 +10,18 @@ import io.braid.stack.ClusterNode;
 import io.braid.stack.EmbeddedKafkaBroker;
 import io.braid.stack.ProcessCluster;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Every part a process of its own, as the {@code cluster} and {@code soak} scenarios run them: the broker(s)
@@ -135,5 +139,16 @@ final class ProcessFleet implements AutoCloseable {
         ProcessCluster.stop(processes, Duration.ofSeconds(20));
         registry.close();
         cluster.close();
+        removeTemporary(stateDir);
+        removeTemporary(cluster.layout().baseDir());
+    }
+
+    /** Deletes a directory this fleet created under the temporary directory; one left behind is harmless. */
+    private static void removeTemporary(Path directory) {
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // leave it
+        }
     }
 }
