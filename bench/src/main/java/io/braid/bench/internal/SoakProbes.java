@@ -101,29 +101,33 @@ final class SoakProbes {
         }
     }
 
-    /** Bytes on the brokers' disks in MiB: of the Kafka Streams changelog topics, and of all topics. */
-    static double[] topicMib(Admin admin, List<Integer> brokers) {
+    /**
+     * Bytes on the brokers' disks in MiB: of the Kafka Streams changelog topics, of the topics whose names start with
+     * {@code prefix} (Braid's own), and of the broker's internal topics (offsets, transactions, share-group state).
+     */
+    static double[] topicMib(Admin admin, List<Integer> brokers, String prefix) {
         try {
             Map<Integer, Map<String, LogDirDescription>> dirs = admin.describeLogDirs(brokers).allDescriptions()
                     .get(10, TimeUnit.SECONDS);
-            long changelogs = 0;
-            long all = 0;
+            double[] bytes = new double[3];
             for (Map<String, LogDirDescription> broker : dirs.values()) {
                 for (LogDirDescription dir : broker.values()) {
                     for (Map.Entry<TopicPartition, ReplicaInfo> replica : dir.replicaInfos().entrySet()) {
-                        all += replica.getValue().size();
-                        if (replica.getKey().topic().endsWith("-changelog")) {
-                            changelogs += replica.getValue().size();
+                        String topic = replica.getKey().topic();
+                        int kind = topic.endsWith("-changelog") ? 0 : topic.startsWith(prefix) ? 1
+                                : topic.startsWith("__") ? 2 : -1;
+                        if (kind >= 0) {
+                            bytes[kind] += replica.getValue().size() / MIB;
                         }
                     }
                 }
             }
-            return new double[] {changelogs / MIB, all / MIB};
+            return bytes;
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return new double[] {Double.NaN, Double.NaN};
+            return new double[] {Double.NaN, Double.NaN, Double.NaN};
         }
     }
 

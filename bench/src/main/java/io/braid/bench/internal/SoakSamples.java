@@ -35,7 +35,8 @@ final class SoakSamples {
             new Column("broker_rss_mib", "broker RSS", "MiB", RSS),
             new Column("state_dir_mib", "orchestrator state store on disk", "MiB", STATE),
             new Column("changelog_mib", "changelog bytes", "MiB", TOPICS),
-            new Column("all_topics_mib", "all topics' bytes", "MiB", TOPICS),
+            new Column("braid_topics_mib", "Braid's topics' bytes", "MiB", TOPICS),
+            new Column("internal_topics_mib", "the broker's internal topics' bytes", "MiB", TOPICS),
             new Column("jobs_held", "jobs held", "jobs", HELD),
             new Column(RESULTS_PER_SECOND, "job results/s", "/s", RATE));
 

@@ -155,13 +155,14 @@ final class SoakScenario extends SuiteScenario {
             lastCount = count;
             double minute = (System.nanoTime() - start) / 60e9;
             double[] heap = timed("jstat", () -> SoakProbes.heapMib(orchestrator));
-            double[] topics = timed("log dirs", () -> SoakProbes.topicMib(admin, brokers));
+            double[] topics = timed("log dirs", () -> SoakProbes.topicMib(admin, brokers,
+                    Topics.DEFAULT_PREFIX));
             double state = timed("state dir", () -> SoakProbes.directoryMib(fleet.stateDir()));
             double held = timed("/metrics", () -> SoakProbes.gauge(http, fleet.orchestratorUri().resolve("/metrics"),
                     "braid_jobs_held"));
             samples.add(minute, heap[0], heap[1], SoakProbes.rssMib(orchestrator), SoakProbes.rssMib(workers.get(0)),
                     SoakProbes.rssMib(workers.get(1)), broker < 0 ? Double.NaN : SoakProbes.rssMib(broker), state,
-                    topics[0], topics[1], held, rate);
+                    topics[0], topics[1], topics[2], held, rate);
             if (k % 6 == 0) {
                 progress(samples);
             }
