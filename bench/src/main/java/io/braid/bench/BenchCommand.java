@@ -5,6 +5,7 @@ import io.braid.bench.internal.FlowSizes;
 import io.braid.bench.internal.Measurement;
 import io.braid.bench.internal.BenchPlot;
 import io.braid.bench.internal.ScenarioBenchmark;
+import io.braid.bench.internal.SoakSettings;
 import io.braid.bench.internal.SuiteReport;
 import io.braid.cli.commands.DurationConverter;
 import picocli.CommandLine.Command;
@@ -27,13 +28,14 @@ import java.util.concurrent.Callable;
                 + "JSON + Markdown files in --output.",
                 "Scenarios: fan-in, job-100, speedup, throughput, scale-out, cold-demo, wide-job, and the flow-control "
                         + "ones: rate-limit, fairness, hedging, in-flight, and cluster (1 and 3 broker processes, a "
-                        + "leader killed under load) (all by default)."},
+                        + "leader killed under load) (all by default); and soak (30 minutes at a steady rate: memory, "
+                        + "state and changelog bytes levelling off), only when named."},
         subcommands = {BenchFleetCommand.class, BenchAggregatorCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", paramLabel = "NAME", split = ",",
             description = "Run only these (repeatable): fan-in, job-100, speedup, throughput, scale-out, cold-demo, "
-                    + "wide-job, rate-limit, fairness, hedging, in-flight, cluster")
+                    + "wide-job, rate-limit, fairness, hedging, in-flight, cluster; soak runs only when named")
     List<String> scenarios = List.of();
 
     @Option(names = "--runs", defaultValue = "5", description = "Measured runs per scenario (default: ${DEFAULT-VALUE})")
@@ -80,6 +82,15 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE})")
     int inFlightBranches;
 
+    @Option(names = "--soak-minutes", defaultValue = "30",
+            description = "How long the soak's steady load runs, 1 to 1440 minutes (default: ${DEFAULT-VALUE})")
+    int soakMinutes;
+
+    @Option(names = "--soak-rate", defaultValue = "20",
+            description = "Jobs of 10 calculator branches the soak submits per second, 0.1 to 1000 "
+                    + "(default: ${DEFAULT-VALUE})")
+    double soakRate;
+
     @Option(names = "--commit-interval", converter = DurationConverter.class, paramLabel = "DURATION",
             description = "The aggregator's commit interval in the fleets of fan-in, job-100, speedup and throughput "
                     + "(default: the orchestrator's, 30ms), to measure the tuning")
@@ -103,6 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
         Set<String> chosen = new LinkedHashSet<>(scenarios);
         validate(chosen);
         FlowSizes flow = new FlowSizes(rateLimitBranches, fairnessBranches, hedgingJobs, inFlightBranches);
+        SoakSettings soak = new SoakSettings(soakMinutes, soakRate);
         String machine = machine();
         System.out.println("Braid benchmarks on " + machine + "; each fleet warmed up for "
                 + SuiteReport.warmUpUntil(warmUpTime, maxWarmUpTime) + ", then " + runs + " runs after " + warmups + " warm-up run(s)"
@@ -113,7 +125,8 @@ public final class BenchCommand implements Callable<Integer> {
         Files.createDirectories(logs);
         ScenarioBenchmark benchmark = new ScenarioBenchmark(new ScenarioBenchmark.Settings(runs, warmups, warmUpTime,
                 maxWarmUpTime,
-                chosen, fanInJobs, throughputJobs, logs, celeryScript, commitInterval, pollTime, flow), System.out);
+                chosen, fanInJobs, throughputJobs, logs, celeryScript, commitInterval, pollTime, flow, soak, output),
+                System.out);
         List<Measurement> measurements = benchmark.run();
         Map<String, Object> figures = new LinkedHashMap<>();
         figures.put("machine", machine);
@@ -128,6 +141,9 @@ public final class BenchCommand implements Callable<Integer> {
             figures.put("pollTimeMillis", pollTime.toMillis());
         }
         figures.put("flowSizes", flow);
+        if (chosen.contains("soak")) {
+            figures.put("soak", soak);
+        }
         figures.put("measurements", measurements);
         BenchFiles.report(System.out, output, "suite", figures, SuiteReport.table(measurements, machine));
         Path markdown = output.resolve("suite-latest.md");

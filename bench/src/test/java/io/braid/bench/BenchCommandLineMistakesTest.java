@@ -69,4 +69,11 @@ class BenchCommandLineMistakesTest {
         assertThat(none.exitCode()).isEqualTo(2);
         assertThat(none.err()).contains("braid bench --help");
     }
+
+    @Test
+    void aSoakLongerThanADayIsRefusedNamingTheOptionAndTheRange() {
+        Outcome bench = braid("bench", "--scenario", "soak", "--soak-minutes", "2000");
+        assertThat(bench.exitCode()).isEqualTo(2);
+        assertThat(bench.err()).contains("--soak-minutes 2000 is out of range; choose 1 to 1440");
+    }
 }

@@ -42,18 +42,26 @@ public final class BenchPlot {
     }
 
     public static void write(Curves curves, String title, Path png) throws IOException {
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        draw(WIDTH, HEIGHT, title, png, g -> {
+            scaleOut(g, new Frame(80, 60, 480, 380), curves);
+            overheads(g, new Frame(690, 60, 480, 380), curves);
+        });
+    }
+
+    /** A white image of {@code width} × {@code height} with {@code title}, {@code body} drawn on it, as a PNG. */
+    static void draw(int width, int height, String title, Path png, java.util.function.Consumer<Graphics2D> body)
+            throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
             g.setColor(Color.WHITE);
-            g.fillRect(0, 0, WIDTH, HEIGHT);
+            g.fillRect(0, 0, width, height);
             g.setColor(Color.BLACK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
             g.drawString(title, 20, 26);
-            scaleOut(g, new Frame(80, 60, 480, 380), curves);
-            overheads(g, new Frame(690, 60, 480, 380), curves);
+            body.accept(g);
         } finally {
             g.dispose();
         }

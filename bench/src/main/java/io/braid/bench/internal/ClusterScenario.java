@@ -1,21 +1,12 @@
 package io.braid.bench.internal;
 
-import io.braid.cli.stack.BraidProcess;
-import io.braid.registry.EmbeddedSchemaRegistry;
-import io.braid.registry.RegistryOptions;
 import io.braid.schema.JobRequest;
 import io.braid.schema.Topics;
-import io.braid.schema.registry.SchemaRegistryClient;
-import io.braid.stack.ClusterLayout;
-import io.braid.stack.EmbeddedKafkaBroker;
 import io.braid.stack.ProcessCluster;
 import io.braid.testing.JobFixtures;
 import org.apache.kafka.common.TopicPartition;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +26,6 @@ final class ClusterScenario extends SuiteScenario {
     static final double RECOVERY_GOAL_SECONDS = 30;
     private static final int BRANCHES = 10;
     private static final int JOBS = 3000;
-    private static final int PARTITIONS = 6;
     private static final int DOWN_SECONDS = 10;
     private static final Duration KILL_AT = Duration.ofSeconds(15);
     private static final Duration STEADY = Duration.ofSeconds(60);
@@ -74,7 +64,8 @@ final class ClusterScenario extends SuiteScenario {
 
     private List<Double> throughput(int brokers) throws Exception {
         List<Double> rates = new ArrayList<>();
-        try (Fleet fleet = Fleet.start(brokers, settings.logDir().resolve("cluster-" + brokers), http)) {
+        try (ProcessFleet fleet = ProcessFleet.start(brokers, settings.logDir().resolve("cluster-" + brokers), http,
+                List.of())) {
             for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
                 String prefix = "tp-" + brokers + "-" + run + "-";
                 double branchesPerSecond;
@@ -101,7 +92,7 @@ final class ClusterScenario extends SuiteScenario {
     }
 
     private LeaderKill.Outcome leaderKill(double jobsPerSecond) throws Exception {
-        try (Fleet fleet = Fleet.start(3, settings.logDir().resolve("cluster-kill"), http)) {
+        try (ProcessFleet fleet = ProcessFleet.start(3, settings.logDir().resolve("cluster-kill"), http, List.of())) {
             try (JobSubmitter warm = fleet.submitter();
                  RecordCounter results = new RecordCounter(fleet.bootstrapServers(), Topics.defaults().jobResults())) {
                 IntStream.range(0, 200).forEach(i -> warm.submitAsync(job("kill-warm-" + i)));
@@ -109,7 +100,7 @@ final class ClusterScenario extends SuiteScenario {
                 results.awaitCount(200, Duration.ofMinutes(2), () -> { });
             }
             TopicPartition partition = new TopicPartition(Topics.defaults().jobResults(), 0);
-            LeaderKill run = new LeaderKill(fleet.cluster, partition, fleet.bootstrapServers(), fleet.submitter(),
+            LeaderKill run = new LeaderKill(fleet.cluster(), partition, fleet.bootstrapServers(), fleet.submitter(),
                     ClusterScenario::job, out);
             LeaderKill.Outcome outcome = run.run(jobsPerSecond, STEADY, KILL_AT, Duration.ofSeconds(DOWN_SECONDS));
             out.printf(Locale.ROOT, "  cluster P12: killed broker %d at %d s; %.0f jobs/s before; back to 80 %% after "
@@ -123,60 +114,5 @@ final class ClusterScenario extends SuiteScenario {
         return JobRequest.newBuilder().setJobId(jobId).setBranches(IntStream.range(0, BRANCHES)
                 .mapToObj(i -> JobFixtures.toolBranch("b" + i, "calculator", "{\"expression\": \"" + i + " * 3\"}"))
                 .toList()).build();
-    }
-
-    /** The cluster, the registry, an orchestrator and two workers, each process ready. */
-    private record Fleet(ProcessCluster cluster, EmbeddedSchemaRegistry registry, List<Process> processes)
-            implements AutoCloseable {
-
-        static Fleet start(int brokers, Path logDir, HttpClient http) throws Exception {
-            ClusterLayout layout = ClusterLayout.create(Files.createTempDirectory("braid-bench-cluster"), brokers, 0);
-            ProcessCluster cluster = ProcessCluster.start(layout, logDir, List.of("-Xmx512m"));
-            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
-                    RegistryOptions.defaults(cluster.bootstrapServers()).withPort(0));
-            Fleet fleet = new Fleet(cluster, registry, new ArrayList<>());
-            try {
-                List<URI> ready = new ArrayList<>();
-                fleet.launch(logDir, ready, "orchestrator", "--instance-id", "bench-orchestrator",
-                        "--partitions", Integer.toString(PARTITIONS), "--state-dir",
-                        Files.createTempDirectory("braid-bench-state").toString());
-                for (int i = 1; i <= 2; i++) {
-                    fleet.launch(logDir, ready, "worker", "--worker-id", "bench-worker-" + i,
-                            "--max-in-flight", "256");
-                }
-                Waits.orFail(Duration.ofSeconds(120), () -> ready.stream().allMatch(
-                        uri -> FleetBenchmark.status(http, uri) == 200), "the cluster fleet did not become ready; "
-                        + "see " + logDir);
-                return fleet;
-            } catch (Exception | Error e) {
-                fleet.close();
-                throw e;
-            }
-        }
-
-        private void launch(Path logDir, List<URI> ready, String command, String... extra) {
-            int port = EmbeddedKafkaBroker.freePort();
-            ready.add(URI.create("http://127.0.0.1:" + port + "/health/ready"));
-            List<String> args = new ArrayList<>(List.of(command, "--bootstrap-servers", bootstrapServers(),
-                    "--registry-url", registry.url(), "--http-port", Integer.toString(port)));
-            args.addAll(List.of(extra));
-            processes.add(BraidProcess.start(List.of("-Xmx384m"), args,
-                    logDir.resolve(command + "-" + processes.size() + ".log")));
-        }
-
-        String bootstrapServers() {
-            return cluster.bootstrapServers();
-        }
-
-        JobSubmitter submitter() {
-            return new JobSubmitter(bootstrapServers(), new SchemaRegistryClient(registry.url()), Topics.defaults());
-        }
-
-        @Override
-        public void close() {
-            ProcessCluster.stop(processes, Duration.ofSeconds(20));
-            registry.close();
-            cluster.close();
-        }
     }
 }

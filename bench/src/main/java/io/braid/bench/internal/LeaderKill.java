@@ -93,13 +93,7 @@ final class LeaderKill {
 
     private void submitSteadily(long start, int total, Duration over) {
         for (int i = 0; i < total; i++) {
-            long ahead = start + over.toNanos() * i / total - System.nanoTime();
-            try {
-                if (ahead > 0) {
-                    Thread.sleep(Duration.ofNanos(ahead)); // the load's rate, not a wait for a condition
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!Waits.sleepUntil(start + over.toNanos() * i / total)) {
                 return;
             }
             submitter.submitAsync(jobs.apply("p12-" + i));

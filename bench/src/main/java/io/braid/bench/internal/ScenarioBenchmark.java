@@ -34,22 +34,29 @@ import java.util.TreeMap;
  *       heavy-tailed model, hedged and not, {@link HedgingScenario}) and {@code in-flight} (one worker process
  *       holding 10,000 branches, {@link InFlightScenario}).</li>
  *   <li>Cluster (issue 24): {@code cluster} (broker, orchestrator and workers each in processes of their own, on
- *       1 and 3 brokers, and goal P12: a partition leader killed under load, {@link ClusterScenario}).</li>
+ *       1 and 3 brokers, and goal P12: a partition leader killed under load, {@link ClusterScenario}), and
+ *       {@code soak} (30 minutes at a steady rate with retention on: memory, state and changelog bytes sampled and
+ *       shown to level off, {@link SoakScenario}; only when named, see {@link #ON_REQUEST}).</li>
  * </ol>
  * Branches run on the simulated model: this measures Braid, not a provider.
  */
 public final class ScenarioBenchmark {
 
     public static final List<String> SCENARIOS = List.of("fan-in", "job-100", "speedup", "throughput", "scale-out",
-            "cold-demo", "wide-job", "rate-limit", "fairness", "hedging", "in-flight", "cluster");
+            "cold-demo", "wide-job", "rate-limit", "fairness", "hedging", "in-flight", "cluster", "soak");
+
+    /** Scenarios that run only when named with {@code --scenario}: not part of "all" (the soak takes 30 minutes). */
+    public static final List<String> ON_REQUEST = List.of("soak");
 
     /**
      * How many times and how big; {@code commitInterval} and {@code pollTime} null: the orchestrator's defaults;
-     * {@code flow}: the sizes of the flow-control scenarios.
+     * {@code flow}: the sizes of the flow-control scenarios; {@code soak}: the soak's length and rate;
+     * {@code output}: where the figures go ({@code logDir} is under it).
      */
     public record Settings(int runs, int warmups, Duration warmUpTime, Duration maxWarmUpTime,
                            Set<String> scenarios, int fanInJobs, int throughputJobs, Path logDir, Path celeryScript,
-                           Duration commitInterval, Duration pollTime, FlowSizes flow) {
+                           Duration commitInterval, Duration pollTime, FlowSizes flow, SoakSettings soak,
+                           Path output) {
     }
 
     private final Settings settings;
@@ -98,6 +105,9 @@ public final class ScenarioBenchmark {
         }
         if (suite.wants("cluster")) {
             guarded("cluster", () -> new ClusterScenario(suite).run());
+        }
+        if (suite.wants("soak")) {
+            guarded("soak", () -> new SoakScenario(suite).run());
         }
         return suite.measurements();
     }

@@ -71,8 +71,10 @@ final class SuiteContext {
         return overheadSamples;
     }
 
+    /** Whether this run measures {@code scenario}: the named ones, or all but those run on request only. */
     boolean wants(String scenario) {
-        return settings.scenarios().isEmpty() || settings.scenarios().contains(scenario);
+        return settings.scenarios().isEmpty() ? !ScenarioBenchmark.ON_REQUEST.contains(scenario)
+                : settings.scenarios().contains(scenario);
     }
 
     OrchestratorOptions.Builder tuned(OrchestratorOptions.Builder orchestrator) {

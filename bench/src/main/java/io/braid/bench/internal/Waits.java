@@ -29,4 +29,21 @@ final class Waits {
             throw new IllegalStateException(failure);
         }
     }
+
+    /**
+     * Sleeps until {@code System.nanoTime()} reaches {@code atNanos}: a schedule (a load's rate, a sampling
+     * interval), not a wait for a condition. False when interrupted (the interrupt is kept).
+     */
+    static boolean sleepUntil(long atNanos) {
+        long ahead = atNanos - System.nanoTime();
+        try {
+            if (ahead > 0) {
+                Thread.sleep(Duration.ofNanos(ahead));
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
 }
