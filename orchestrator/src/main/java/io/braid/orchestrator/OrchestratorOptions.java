@@ -51,6 +51,7 @@ import java.util.Objects;
  *                           dispatcher refuses a job naming one its tenant may not use ({@code PolicyRefused});
  *                           its {@code tenants.<tenant>.maxConcurrency} caps a tenant's tasks out at once (checked
  *                           by {@link #validate()})
+ * @param console            the web console's limits ({@link ConsoleSettings}); served when the HTTP API is on
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
@@ -77,6 +78,7 @@ public record OrchestratorOptions(
         String workerGroupId,
         int standbyReplicas,
         PolicySettings policy,
+        ConsoleSettings console,
         Clock clock) {
 
     public static final int DEFAULT_MAX_BRANCHES = 10_000;
@@ -113,6 +115,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(limits, "limits");
         policy = policy == null ? PolicySettings.allowAll() : policy;
+        console = console == null ? ConsoleSettings.defaults() : console;
         kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
@@ -217,6 +220,7 @@ public record OrchestratorOptions(
         private int standbyReplicas;
         private PolicySettings policy = PolicySettings.allowAll();
         private Clock clock = Clock.systemUTC();
+        private ConsoleSettings console = ConsoleSettings.defaults();
 
         private Builder(String bootstrapServers, String registryUrl) {
             this.bootstrapServers = bootstrapServers;
@@ -347,6 +351,11 @@ public record OrchestratorOptions(
             return this;
         }
 
+        public Builder console(ConsoleSettings value) {
+            this.console = value;
+            return this;
+        }
+
         public Builder clock(Clock value) {
             this.clock = value;
             return this;
@@ -357,7 +366,7 @@ public record OrchestratorOptions(
                     instanceId, stateDir, delivery, commitInterval, streamsPollTime, join, httpPort, httpBind, apiTokens,
                     advertisedHost,
                     limits, maxFanOutBytes, maxBranches, maxConcurrency, kafkaProperties, workerGroupId,
-                    standbyReplicas, policy, clock).validate();
+                    standbyReplicas, policy, console, clock).validate();
         }
     }
 }
