@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The web console in a real headless browser (Debian's chromium and chromedriver) against a real broker, registry,
  * orchestrator and two workers: the page refuses a visitor without a token; a running job's timeline bars appear and
- * grow; a branch's detail opens from the keyboard, its huge output cut with the whole a click away; a failed job is
+ * grow while a running branch's output streams in; a branch's detail opens from the keyboard, its huge output cut with the whole a click away; a failed job is
  * replayed from the dead-letters page (dry run first) and its round 2 completes; a job id with markup in it stays
  * text. Screenshots of each page go to {@code target/console-screenshots/}.
  */
@@ -135,18 +135,25 @@ class ConsoleBrowserTest {
                    {"branchId": "big", "kind": "TOOL", "tool": {"name": "json_extract",
                      "argumentsJson": {"document": "{\\"text\\": \\"%s\\"}", "path": "$.text"}}}]}
                 """.formatted(big), "console-live"));
-        browser.get(base + "#/jobs");
-        WebElement link = waitFor(By.linkText("console-live"));
-        shot("jobs");
-        link.click();
-        WebElement bar = waitFor(By.cssSelector(".bar.state-RUNNING[data-branch='summary']"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> apiGet("api/jobs/console-live"),
+                body -> body.contains("\"branchId\":\"facts\""));
+        browser.get(base + "#/jobs/console-live");
+        WebElement bar = waitFor(By.cssSelector(".bar.state-RUNNING[data-branch='facts']"));
         double first = width(bar);
+        browser.findElements(By.cssSelector("button.branch")).stream().filter(b -> b.getText().startsWith("facts"))
+                .findFirst().orElseThrow().click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> text(By.id("partial-facts")).matches("(?s).*\\w.*")
+                && !text(By.id("partial-facts")).startsWith("(nothing yet"));
+        shot("branch-streaming");
         await().atMost(Duration.ofSeconds(10)).until(() -> width(browser.findElement(
-                By.cssSelector(".bar[data-branch='summary']"))) > first + 2);
+                By.cssSelector(".bar[data-branch='facts']"))) > first + 2);
         shot("job-running");
         await().atMost(Duration.ofSeconds(30)).until(() -> text(By.id("job-status")).contains("SUCCEEDED"));
         assertThat(browser.findElements(By.cssSelector(".bar.state-SUCCEEDED"))).hasSize(3);
         shot("job");
+        browser.findElement(By.linkText("Jobs")).click();
+        waitFor(By.linkText("console-live"));
+        shot("jobs");
     }
 
     @Test
@@ -247,12 +254,21 @@ class ConsoleBrowserTest {
                 .filter(WebElement::isDisplayed).findFirst().orElse(null), e -> e != null);
     }
 
+    /** The text of the first element found, "" when there is none (or it was just replaced). */
     private static String text(By by) {
-        return browser.findElements(by).stream().map(WebElement::getText).findFirst().orElse("");
+        try {
+            return browser.findElements(by).stream().map(WebElement::getText).findFirst().orElse("");
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return "";
+        }
     }
 
     private static double width(WebElement element) {
-        return element.getRect().getWidth();
+        try {
+            return element.getRect().getWidth();
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return -1;
+        }
     }
 
     private static void shot(String name) throws IOException {

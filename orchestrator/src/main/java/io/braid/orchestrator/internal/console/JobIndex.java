@@ -67,6 +67,13 @@ final class JobIndex {
     }
 
     synchronized void event(JobEvent event) {
+        if (event.getType() == io.braid.schema.JobEventType.BRANCH_OUTPUT) {
+            if (jobs.containsKey(event.getJobId()) && event.getBranchId() != null && event.getMessage() != null) {
+                tell(event.getJobId(), "partial", JobEntry.JSON.createObjectNode().put("branchId", event.getBranchId())
+                        .put("round", event.getRound()).put("text", event.getMessage()));
+            }
+            return;
+        }
         JobEntry job = entry(event.getJobId());
         fleet.event(event);
         switch (event.getType()) {
