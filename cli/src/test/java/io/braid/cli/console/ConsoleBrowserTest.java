@@ -41,9 +41,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * The web console in a real headless browser (Debian's chromium and chromedriver) against a real broker, registry,
  * orchestrator and two workers: the page refuses a visitor without a token; a running job's timeline bars appear and
- * grow while a running branch's output streams in; a branch's detail opens from the keyboard, its huge output cut with the whole a click away; a failed job is
- * replayed from the dead-letters page (dry run first) and its round 2 completes; a job id with markup in it stays
- * text. Screenshots of each page go to {@code target/console-screenshots/}.
+ * grow while a running branch's output streams in; a branch's detail opens from the keyboard, its huge output cut
+ * with the whole a click away; a failed job is replayed from the dead-letters page (dry run first) and its round 2
+ * completes; unknown and hostile job ids stay text; every control has a label and Tab reaches the skip link first.
+ * Screenshots of each page go to {@code target/console-screenshots/}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
@@ -230,6 +231,25 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(6)
+    void every_control_is_labelled_and_the_keyboard_reaches_the_content_first() {
+        for (String page : new String[] {"#/jobs", "#/dead-letters", "#/jobs/console-failed"}) {
+            browser.get(base + page);
+            waitFor(By.cssSelector("main h1"));
+            Object unlabelled = ((JavascriptExecutor) browser).executeScript("""
+                    return Array.from(document.querySelectorAll('input, select, button'))
+                      .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+                        && !e.textContent.trim()).map(e => e.outerHTML);""");
+            assertThat((java.util.List<?>) unlabelled).as("controls without a label on " + page).isEmpty();
+        }
+        browser.get(base + "#/jobs");
+        browser.navigate().refresh();
+        waitFor(By.id("f-status"));
+        new org.openqa.selenium.interactions.Actions(browser).sendKeys(Keys.TAB).perform();
+        assertThat(browser.switchTo().activeElement().getText()).isEqualTo("Skip to content");
+    }
+
+    @Test
+    @Order(7)
     void the_fleet_page_shows_the_workers_and_the_backlog() throws Exception {
         browser.get(base + "#/fleet");
         await().atMost(Duration.ofSeconds(20)).until(() -> text(By.id("fleet")).contains("worker-1"));
