@@ -54,6 +54,7 @@ class ConsoleBrowserTest {
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     private static final Path SHOTS = Path.of("target", "console-screenshots");
     private static final int MAX_OUTPUT_CHARS = 300;
+    private static final int MAX_STREAMS = 6;
     /** Calls of 2.5 to 3.5 s: long enough to watch a bar grow. */
     private static final String CONFIG = """
             defaultModel: sim
@@ -68,24 +69,26 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-                "ConsoleBrowserTest skipped: needs Debian's chromium and chromium-driver (/usr/bin/chromium, "
-                        + "/usr/bin/chromedriver); .ci/run installs them: apt-get install -y chromium chromium-driver");
         Path config = Files.createTempFile("console-worker", ".yaml");
         Files.writeString(config, CONFIG);
         ApiTokens tokens = ApiTokens.none().with("console-operator", ApiTokens.Scope.OPERATE, TOKEN);
         fleet = LocalFleet.start(2, w -> w.config(io.braid.worker.WorkerConfig.load(config)),
-                o -> o.apiTokens(tokens).console(ConsoleSettings.defaults().withMaxOutputChars(MAX_OUTPUT_CHARS)));
+                o -> o.apiTokens(tokens).console(new ConsoleSettings(true, ConsoleSettings.DEFAULT_MAX_JOBS,
+                        ConsoleSettings.DEFAULT_MAX_BRANCHES, ConsoleSettings.DEFAULT_MAX_DEAD_LETTERS,
+                        ConsoleSettings.DEFAULT_HISTORY, MAX_STREAMS, MAX_OUTPUT_CHARS)));
         fleet.awaitReady(Duration.ofSeconds(60));
         client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics());
         base = "http://127.0.0.1:" + fleet.orchestrator().httpPort().orElseThrow() + "/console/";
+        Files.createDirectories(SHOTS);
+        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
+            return; // the browser tests skip, saying why (assumeBrowser); the data API's test runs
+        }
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                         "--window-size=1280,1000");
         browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                 .build(), options);
         browser.manage().timeouts().implicitlyWait(Duration.ZERO);
-        Files.createDirectories(SHOTS);
     }
 
     @AfterAll
@@ -104,6 +107,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(1)
     void the_page_without_a_token_is_refused() throws Exception {
+        assumeBrowser();
         HttpResponse<String> data = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create(base + "api/jobs")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(data.statusCode()).isEqualTo(401);
@@ -126,6 +130,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(2)
     void a_running_jobs_timeline_bars_appear_and_grow() throws Exception {
+        assumeBrowser();
         signIn();
         String big = "x".repeat(5_000);
         client.submit(JobFiles.parse("""
@@ -160,6 +165,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(3)
     void a_branch_detail_opens_from_the_keyboard_and_a_huge_output_is_cut_with_a_link() throws IOException {
+        assumeBrowser();
         browser.get(base + "#/jobs/console-live");
         waitFor(By.cssSelector(".bar.state-SUCCEEDED"));
         WebElement summaryButton = browser.findElements(By.cssSelector("button.branch")).stream()
@@ -183,6 +189,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(4)
     void a_failed_jobs_replay_from_the_page_completes_in_round_2() throws Exception {
+        assumeBrowser();
         client.submit(JobFiles.parse("""
                 {"jobId": "console-failed", "branches": [
                    {"branchId": "ok", "kind": "TOOL", "tool": {"name": "calculator", "argumentsJson": {"expression": "6*7"}}},
@@ -210,6 +217,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(5)
     void unknown_and_hostile_job_ids_are_answered_as_text() throws Exception {
+        assumeBrowser();
         browser.get(base + "#/jobs/no-such-job");
         await().atMost(Duration.ofSeconds(10)).until(() -> text(By.cssSelector("main .error"))
                 .contains("no job 'no-such-job'"));
@@ -232,6 +240,7 @@ class ConsoleBrowserTest {
     @Test
     @Order(6)
     void every_control_is_labelled_and_the_keyboard_reaches_the_content_first() {
+        assumeBrowser();
         for (String page : new String[] {"#/jobs", "#/dead-letters", "#/jobs/console-failed"}) {
             browser.get(base + page);
             waitFor(By.cssSelector("main h1"));
@@ -251,10 +260,63 @@ class ConsoleBrowserTest {
     @Test
     @Order(7)
     void the_fleet_page_shows_the_workers_and_the_backlog() throws Exception {
+        assumeBrowser();
         browser.get(base + "#/fleet");
         await().atMost(Duration.ofSeconds(20)).until(() -> text(By.id("fleet")).contains("worker-1"));
         assertThat(text(By.id("fleet"))).contains("Task backlog", "Orchestrators");
         shot("fleet");
+    }
+
+    @Test
+    @Order(9)
+    void the_data_api_refuses_bad_input_and_keeps_its_stream_limit() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "api/jobs")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).as("no token").isEqualTo(401);
+        assertThat(get("api/jobs?limit=abc")).satisfies(r -> assertThat(r.statusCode()).isEqualTo(400))
+                .extracting(HttpResponse::body).asString().contains("limit 'abc'");
+        assertThat(get("api/jobs?sinceMinutes=0").body()).contains("sinceMinutes '0' must be");
+        assertThat(get("api/jobs?status=%3Cscript%3E").statusCode()).isEqualTo(400);
+        assertThat(get("%2e%2e/%2e%2e/etc/passwd").statusCode()).isEqualTo(404);
+        HttpResponse<String> unknown = get("api/jobs/" + URLEncoder.encode("<script>\"x", StandardCharsets.UTF_8));
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.headers().firstValue("Content-Type")).contains("application/json");
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(unknown.body()).get("error").asText())
+                .contains("no job '<script>\"x'");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "api/jobs")).header("Authorization",
+                "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+
+        client.submit(JobFiles.parse("""
+                {"jobId": "console-streams", "branches": [
+                   {"branchId": "m", "kind": "TOOL", "tool": {"name": "calculator", "argumentsJson": {"expression": "1+1"}}}]}
+                """, "console-streams"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("api/jobs/console-streams").statusCode() == 200);
+        java.util.List<java.io.InputStream> open = new java.util.ArrayList<>();
+        try {
+            HttpResponse<java.io.InputStream> refused = null;
+            for (int i = 0; i <= MAX_STREAMS + 8 && refused == null; i++) {
+                HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(
+                        URI.create(base + "api/jobs/console-streams/stream")).header("Authorization", "Bearer " + TOKEN)
+                        .build(), HttpResponse.BodyHandlers.ofInputStream());
+                open.add(stream.body());
+                refused = stream.statusCode() == 429 ? stream : null;
+            }
+            assertThat(refused).as("a stream past --console-max-streams " + MAX_STREAMS).isNotNull();
+            assertThat(open).hasSizeLessThanOrEqualTo(MAX_STREAMS + 1);
+            assertThat(new String(refused.body().readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("--console-max-streams");
+        } finally {
+            for (java.io.InputStream stream : open) {
+                stream.close();
+            }
+        }
+    }
+
+    private static void assumeBrowser() {
+        Assumptions.assumeTrue(browser != null, "skipped: needs Debian's chromium and chromium-driver "
+                + "(/usr/bin/chromium, /usr/bin/chromedriver); .ci/run installs them: apt-get install -y chromium "
+                + "chromium-driver");
     }
 
     private static void signIn() {
@@ -265,8 +327,12 @@ class ConsoleBrowserTest {
     }
 
     private static String apiGet(String path) throws Exception {
+        return get(path).body();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + path))
-                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body();
+                .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static WebElement waitFor(By by) {
