@@ -81,6 +81,8 @@
         item('Tokens', String((job.inputTokens || 0) + (job.outputTokens || 0))),
         item('Cost', fmtCost(job.cost)),
         job.tenant ? item('Tenant', job.tenant) : null,
+        job.parentJobId ? item('Child of', el('a', {href: '#/jobs/' + encodeURIComponent(job.parentJobId)},
+          job.parentJobId)) : null,
         item('Submitted', fmtTime(job.submittedAt)));
     }
 
@@ -115,7 +117,8 @@
       const pct = t => ((t - t0) / (t1 - t0) * 100).toFixed(3) + '%';
       for (const b of branches.values()) {
         const row = rowFor(b);
-        const label = b.branchId + ' · ' + b.state + (b.attempt > 1 ? ' · attempt ' + b.attempt : '');
+        const name = b.branchId === '__aggregate' ? 'aggregation step' : b.branchId;
+        const label = name + ' · ' + b.state + (b.attempt > 1 ? ' · attempt ' + b.attempt : '');
         row.button.textContent = label;
         row.button.setAttribute('aria-label', label + (b.workerId ? ', worker ' + b.workerId : '')
           + (b.model ? ', model ' + b.model : '') + '. Show detail');

@@ -116,8 +116,11 @@ final class ConsoleData {
         }
         return BranchDetail.of(state.get(), branchId, settings.maxOutputChars())
                 .map(detail -> new Answer(200, detail.toString()))
-                .orElseGet(() -> new Answer(404, ConsoleServer.error("job '" + jobId + "' has no branch '"
-                        + branchId + "'")));
+                .orElseGet(() -> new Answer(404, ConsoleServer.error(
+                        branchId.equals(io.braid.orchestrator.internal.aggregate.FinalAggregation.BRANCH_ID)
+                        ? "this is the job's final aggregation step: its prompt is the job's aggregation prompt over "
+                        + "the branches' outputs, and its answer is the job's output (see the result)"
+                        : "job '" + jobId + "' has no branch '" + branchId + "'")));
     }
 
     private Answer forward(JoinQueries.Owner.Elsewhere owner, String rawPath, String authorization) {

@@ -230,11 +230,6 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    /** Jobs the console's index holds now (for tests and health). */
-    public int indexedJobs() {
-        return data.jobs().size();
-    }
-
     @Override
     public void close() {
         streams.close();
