@@ -18,6 +18,8 @@ COPY worker/pom.xml worker/
 COPY examples/travel-tools/pom.xml examples/travel-tools/
 COPY cli/pom.xml cli/
 COPY bench/pom.xml bench/
+COPY spring/pom.xml spring/
+COPY examples/spring/pom.xml examples/spring/
 RUN mvn -B -q dependency:go-offline -DexcludeGroupIds=io.braid || true
 COPY . .
 RUN mvn -B -q -DskipTests package -pl cli,examples/travel-tools -am

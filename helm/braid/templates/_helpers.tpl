@@ -49,6 +49,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- end }}
 - name: BRAID_REGISTRY_URL
   value: {{ .Values.schemaRegistry.url | quote }}
+{{- if .Values.tracing.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ .Values.tracing.otlpEndpoint | quote }}
+- name: OTEL_TRACES_SAMPLER
+  value: {{ .Values.tracing.sampler | quote }}
+{{- end }}
 {{- if include "braid.kafkaSecured" . }}
 - name: BRAID_KAFKA_PROPERTIES
   value: /etc/braid/kafka/kafka.properties

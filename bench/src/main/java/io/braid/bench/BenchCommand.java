@@ -26,13 +26,14 @@ import java.util.concurrent.Callable;
                 + "on this machine: each scenario after warm-up, several runs, a table of medians and spreads, and "
                 + "JSON + Markdown files in --output.",
                 "Scenarios: fan-in, job-100, speedup, throughput, scale-out, cold-demo, wide-job, and the flow-control "
-                        + "ones: rate-limit, fairness, hedging, in-flight (all by default)."},
+                        + "ones: rate-limit, fairness, hedging, in-flight, and cluster (1 and 3 broker processes, a "
+                        + "leader killed under load) (all by default)."},
         subcommands = {BenchFleetCommand.class, BenchAggregatorCommand.class})
 public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--scenario", paramLabel = "NAME", split = ",",
             description = "Run only these (repeatable): fan-in, job-100, speedup, throughput, scale-out, cold-demo, "
-                    + "wide-job, rate-limit, fairness, hedging, in-flight")
+                    + "wide-job, rate-limit, fairness, hedging, in-flight, cluster")
     List<String> scenarios = List.of();
 
     @Option(names = "--runs", defaultValue = "5", description = "Measured runs per scenario (default: ${DEFAULT-VALUE})")

@@ -34,7 +34,7 @@ class ArchitectureTest {
             Map.entry("stack", "io.braid.stack"), Map.entry("test-support", "io.braid.testing"),
             Map.entry("orchestrator", "io.braid.orchestrator"), Map.entry("worker", "io.braid.worker"),
             Map.entry("cli", "io.braid.cli"), Map.entry("bench", "io.braid.bench"),
-            Map.entry("examples/travel-tools", "io.braid.examples"));
+            Map.entry("examples/travel-tools", "io.braid.examples"), Map.entry("spring", "io.braid.spring"));
 
     private static final Pattern BRAID_NAME = Pattern.compile("\\bio\\.braid\\.[a-z][a-zA-Z0-9_.]*");
 
@@ -130,5 +130,10 @@ class ArchitectureTest {
     @Test
     void the_cli_does_not_depend_on_the_benchmarks() {
         assertThat(modulesUsedBy("cli")).doesNotContain("bench");
+    }
+
+    @Test
+    void the_spring_starter_wraps_the_client_side_and_the_worker_not_the_orchestrator() {
+        assertThat(modulesUsedBy("spring")).doesNotContain("orchestrator", "cli", "bench");
     }
 }

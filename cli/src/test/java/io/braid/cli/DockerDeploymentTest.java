@@ -38,11 +38,20 @@ class DockerDeploymentTest {
 
     @Test
     void composeFileIsValid() throws Exception {
+        assertComposeConfigValid(Map.of());
+    }
+
+    /** {@code docker-compose config -q} with {@code arguments} (e.g. a profile) and {@code environment} succeeds. */
+    private static void assertComposeConfigValid(Map<String, String> environment, String... arguments)
+            throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("docker-compose", "-f", "docker-compose.yml"));
+        command.addAll(List.of(arguments));
+        command.addAll(List.of("config", "-q"));
         Process config;
         try {
-            ProcessBuilder builder = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config", "-q")
-                    .directory(ROOT.toFile()).redirectErrorStream(true);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
             builder.environment().put("BRAID_API_TOKEN", "test-token"); // required: compose has no default token
+            builder.environment().putAll(environment);
             config = builder.start();
         } catch (IOException e) {
             assumeTrue(false, "docker-compose is not installed (.ci/run installs Debian's docker-compose)");
@@ -67,7 +76,7 @@ class DockerDeploymentTest {
         assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("${BRAID_HEALTH_PORT}/health/live");
         // provider keys passed to workers are ones a model in the mounted worker config can name
         String workerConfig = Files.readString(ROOT.resolve("deploy/compose/worker.yaml"));
-        environment("worker").stream().filter(name -> !name.startsWith("BRAID_"))
+        environment("worker").stream().filter(name -> !name.startsWith("BRAID_") && !name.startsWith("OTEL_"))
                 .forEach(name -> assertThat(workerConfig).as(name).contains("apiKeyEnv: " + name));
     }
 
@@ -98,6 +107,19 @@ class DockerDeploymentTest {
         assertThat(workerEnv.get("BRAID_API_READ_TOKEN")).isEqualTo("${BRAID_API_READ_TOKEN:-}")
                 .isEqualTo(env.get("BRAID_API_READ_TOKEN"));
         assertThat(BraidEnvironment.readBy("worker")).contains("BRAID_API_READ_TOKEN");
+    }
+
+    @Test
+    void theJaegerProfileAddsJaegerAndBothServicesTakeTheOtelVariables() throws Exception {
+        assertThat(service("jaeger").get("profiles")).isEqualTo(List.of("jaeger"));
+        assertThat(service("jaeger").get("image").toString()).startsWith("jaegertracing/all-in-one:");
+        for (String braid : List.of("orchestrator", "worker")) {
+            assertThat(environment(braid)).as(braid).contains("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_TRACES_EXPORTER");
+            // empty unless exported: tracing stays off by default
+            assertThat(((Map<?, ?>) service(braid).get("environment")).get("OTEL_EXPORTER_OTLP_ENDPOINT"))
+                    .isEqualTo("${OTEL_EXPORTER_OTLP_ENDPOINT:-}");
+        }
+        assertComposeConfigValid(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", "http://jaeger:4318"), "--profile", "jaeger");
     }
 
     @Test

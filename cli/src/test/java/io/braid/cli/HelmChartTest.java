@@ -334,6 +334,24 @@ class HelmChartTest {
     }
 
     @Test
+    void tracingSendsBothWorkloadsSpansToTheCollectorAndLetsThemReachIt() throws IOException {
+        Map<String, JsonNode> off = render("default");
+        assertThat(env(off.get("Deployment/braid-worker"))).doesNotContainKey("OTEL_EXPORTER_OTLP_ENDPOINT");
+        assertThat(off.get("NetworkPolicy/braid-worker").at("/spec/egress").toString()).doesNotContain("4318");
+        Path values = Files.createTempFile("braid-tracing-values", ".yaml");
+        Files.writeString(values, "tracing:\n  otlpEndpoint: http://otel-collector.observability:4318\n");
+        Map<String, JsonNode> manifests = render("tracing-values", values);
+        for (String workload : List.of("StatefulSet/braid-orchestrator", "Deployment/braid-worker")) {
+            assertThat(env(manifests.get(workload))).as(workload)
+                    .containsEntry("OTEL_EXPORTER_OTLP_ENDPOINT", "http://otel-collector.observability:4318")
+                    .containsEntry("OTEL_TRACES_SAMPLER", "parentbased_always_on");
+        }
+        for (String policy : List.of("NetworkPolicy/braid-worker", "NetworkPolicy/braid-orchestrator")) {
+            assertThat(manifests.get(policy).at("/spec/egress").toString()).as(policy).contains("\"port\":4318");
+        }
+    }
+
+    @Test
     void aLargeFixedFleetKeepsItsReplicaCount() throws IOException {
         Map<String, JsonNode> manifests = render("many-workers-values");
 

@@ -13,6 +13,8 @@ import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.kafka.Offsets;
 import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
+import io.braid.schema.trace.TraceHeaders;
+import io.opentelemetry.context.Context;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -89,12 +91,29 @@ public final class BraidClient implements AutoCloseable {
     }
 
     /**
-     * Publishes {@code job} to the jobs topic (key: its jobId) and waits for the broker to acknowledge it.
+     * Publishes {@code job} to the jobs topic (key: its jobId) and waits for the broker to acknowledge it. When the
+     * calling thread has a current OpenTelemetry span (an application traced with the OpenTelemetry API or agent),
+     * the record carries its W3C {@code traceparent}, and the job's trace continues it (see README "Tracing").
      *
      * @throws IllegalStateException when Kafka refused the record or did not acknowledge it within 30 s
      */
     public void submit(JobRequest job) {
-        send(topics.jobs(), job.getJobId(), job, "job");
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topics.jobs(), job.getJobId(), job);
+        TraceHeaders.inject(Context.current(), record.headers());
+        send(record, "job");
+    }
+
+    /**
+     * As {@link #submit(JobRequest)}, the job's trace continuing {@code traceparent} (a W3C trace context header
+     * value, e.g. {@code 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01}, from an incoming request) instead
+     * of the current span's. Null sends none. The orchestrator ignores one it cannot read: the job gets a new trace.
+     */
+    public void submit(JobRequest job, String traceparent) {
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topics.jobs(), job.getJobId(), job);
+        if (traceparent != null) {
+            record.headers().add(TraceHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        send(record, "job");
     }
 
     /**
@@ -137,8 +156,14 @@ public final class BraidClient implements AutoCloseable {
     }
 
     private void send(String topic, String key, SpecificRecord value, String what) {
+        send(new ProducerRecord<>(topic, key, value), what);
+    }
+
+    private void send(ProducerRecord<String, SpecificRecord> record, String what) {
+        String topic = record.topic();
+        String key = record.key();
         try {
-            producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
+            producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot send the " + what + " of " + key + " to " + topic + ": "
                     + kafka.describe(e.getCause()), e.getCause());

@@ -7,6 +7,7 @@ import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.policy.PolicySettings;
+import io.opentelemetry.api.OpenTelemetry;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -52,6 +53,9 @@ import java.util.Objects;
  *                           its {@code tenants.<tenant>.maxConcurrency} caps a tenant's tasks out at once (checked
  *                           by {@link #validate()})
  * @param console            the web console's limits ({@link ConsoleSettings}); served when the HTTP API is on
+ * @param openTelemetry      where the dispatch, join and aggregate spans go (see README "Tracing"); the default,
+ *                           {@link OpenTelemetry#noop()}, traces nothing and adds no header (zero cost). The caller
+ *                           owns it: the orchestrator does not close it
  * @param clock              time source for timestamps and deadlines
  */
 public record OrchestratorOptions(
@@ -79,6 +83,7 @@ public record OrchestratorOptions(
         int standbyReplicas,
         PolicySettings policy,
         ConsoleSettings console,
+        OpenTelemetry openTelemetry,
         Clock clock) {
 
     public static final int DEFAULT_MAX_BRANCHES = 10_000;
@@ -116,6 +121,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(limits, "limits");
         policy = policy == null ? PolicySettings.allowAll() : policy;
         console = console == null ? ConsoleSettings.defaults() : console;
+        openTelemetry = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
         kafkaProperties = Map.copyOf(kafkaProperties);
     }
 
@@ -221,6 +227,7 @@ public record OrchestratorOptions(
         private PolicySettings policy = PolicySettings.allowAll();
         private Clock clock = Clock.systemUTC();
         private ConsoleSettings console = ConsoleSettings.defaults();
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder(String bootstrapServers, String registryUrl) {
             this.bootstrapServers = bootstrapServers;
@@ -361,12 +368,18 @@ public record OrchestratorOptions(
             return this;
         }
 
+        /** Traces jobs through {@code value} (default: {@link OpenTelemetry#noop()}, off); see README "Tracing". */
+        public Builder openTelemetry(OpenTelemetry value) {
+            this.openTelemetry = value;
+            return this;
+        }
+
         public OrchestratorOptions build() {
             return new OrchestratorOptions(bootstrapServers, registryUrl, topics, partitions, replicationFactor,
                     instanceId, stateDir, delivery, commitInterval, streamsPollTime, join, httpPort, httpBind, apiTokens,
                     advertisedHost,
                     limits, maxFanOutBytes, maxBranches, maxConcurrency, kafkaProperties, workerGroupId,
-                    standbyReplicas, policy, console, clock).validate();
+                    standbyReplicas, policy, console, openTelemetry, clock).validate();
         }
     }
 }

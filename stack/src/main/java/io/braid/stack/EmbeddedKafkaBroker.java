@@ -69,18 +69,47 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             props.putAll(options.secured().brokerProperties(brokerPort, freePort(), controllerPort));
         }
         props.putAll(options.overrides());
-        KafkaConfig config = new KafkaConfig(props, false);
-        formatIfNeeded(options.dataDir());
-        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        formatIfNeeded(options.dataDir(), NODE_ID, Uuid.randomUuid().toString());
+        return startServer(props, brokerPort, options.dataDir(), "127.0.0.1:" + brokerPort);
+    }
+
+    /**
+     * Starts node {@code nodeId} of a multi-node cluster in this JVM (a combined broker and controller, every node a
+     * voter): internal and new topics replicated {@link ClusterLayout#replicationFactor()} times with
+     * {@link ClusterLayout#minInSyncReplicas()} in sync, so the cluster keeps working with one node down.
+     */
+    public static EmbeddedKafkaBroker startNode(ClusterLayout layout, int nodeId, Map<String, String> overrides) {
+        Path dataDir = layout.dataDir(nodeId);
+        int brokerPort = layout.brokerPort(nodeId);
+        Map<String, String> props = brokerProperties(dataDir, brokerPort, layout.controllerPort(nodeId));
+        props.put("node.id", String.valueOf(nodeId));
+        props.put("controller.quorum.voters", layout.voters());
+        String replicas = String.valueOf(layout.replicationFactor());
+        String inSync = String.valueOf(layout.minInSyncReplicas());
+        props.put("default.replication.factor", replicas);
+        props.put("min.insync.replicas", inSync);
+        props.put("offsets.topic.replication.factor", replicas);
+        props.put("transaction.state.log.replication.factor", replicas);
+        props.put("transaction.state.log.min.isr", inSync);
+        props.put("share.coordinator.state.topic.replication.factor", replicas);
+        props.put("share.coordinator.state.topic.min.isr", inSync);
+        props.putAll(overrides);
+        formatIfNeeded(dataDir, nodeId, layout.clusterId());
+        return startServer(props, brokerPort, dataDir, layout.bootstrapServers());
+    }
+
+    private static EmbeddedKafkaBroker startServer(Map<String, String> props, int brokerPort, Path dataDir,
+                                                   String bootstrapServers) {
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
         try {
             server.startup();
         } catch (RuntimeException e) {
             server.shutdown();
             throw new IllegalStateException("the embedded Kafka broker did not start on 127.0.0.1:" + brokerPort
                     + " (" + e.getMessage() + "); is another broker using that port or data directory "
-                    + options.dataDir() + "?", e);
+                    + dataDir + "?", e);
         }
-        return new EmbeddedKafkaBroker(server, "127.0.0.1:" + brokerPort);
+        return new EmbeddedKafkaBroker(server, bootstrapServers);
     }
 
     /** The broker settings: one combined node, internal topics with replication factor 1 and few partitions. */
@@ -116,7 +145,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return props;
     }
 
-    private static void formatIfNeeded(Path dataDir) {
+    private static void formatIfNeeded(Path dataDir, int nodeId, String clusterId) {
         if (Files.exists(dataDir.resolve("meta.properties"))) {
             return;
         }
@@ -125,8 +154,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             ByteArrayOutputStream formatterOutput = new ByteArrayOutputStream();
             new Formatter()
                     .setPrintStream(new PrintStream(formatterOutput, true))
-                    .setNodeId(NODE_ID)
-                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(nodeId)
+                    .setClusterId(clusterId)
                     .addDirectory(dataDir.toAbsolutePath().toString())
                     .setMetadataLogDirectory(dataDir.toAbsolutePath().toString())
                     .setControllerListenerName("CONTROLLER")

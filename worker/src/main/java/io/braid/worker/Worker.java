@@ -35,6 +35,14 @@ public final class Worker implements AutoCloseable {
         return start(new WorkerModule(options));
     }
 
+    /**
+     * As {@link #start(WorkerOptions)}, with what the embedding code adds: its own tools (under the same policy and
+     * limits as every tool) and a listener of the branches.
+     */
+    public static Worker start(WorkerOptions options, WorkerExtensions extensions) {
+        return start(new WorkerModule(options, extensions));
+    }
+
     /** Starts a worker with the parts {@code module} builds: for tests that replace some of them. */
     public static Worker start(WorkerModule module) {
         return new Worker(module.start());

@@ -6,6 +6,8 @@ import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
 import io.braid.schema.kafka.KafkaConnection;
 
+import io.opentelemetry.api.OpenTelemetry;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,7 +20,10 @@ import java.util.Objects;
  * {@link #consumers()} share consumers, each acquiring up to {@link #recordsPerPoll()} task records per poll and
  * polling again only when all of them are done; when every consumer is busy the worker fetches nothing. Smaller
  * polls spread a quiet topic over more workers and let a slow branch hold back fewer others; larger polls mean
- * fewer consumers (threads, connections, group members) per worker.
+ * fewer consumers (threads, connections, group members) per worker. Unless set, records per poll is
+ * {@link #automaticRecordsPerPoll(int)}: {@value #DEFAULT_RECORDS_PER_POLL}, or more so that a worker runs at most
+ * {@value #AUTOMATIC_CONSUMERS} consumers (each share consumer has a client thread of its own, busy on every
+ * poll: at 10,000 in flight, 250 consumers kept a core busy and took minutes to join, 20 did not).
  *
  * <p><b>Record lock.</b> The share group's {@code share.record.lock.duration.ms} is set to
  * {@link #recordLockDuration()}: a task record not acknowledged within it is handed to another worker. So a
@@ -66,6 +71,9 @@ import java.util.Objects;
  *                            {@link #DEFAULT_SHARE_DELIVERY_LIMIT}, Kafka's; 2 to 10, Kafka's range): on a record's
  *                            last delivery a branch that cannot get its turn is answered FAILED rather than released,
  *                            since the group would archive the record unanswered. Set it to the broker's value
+ * @param openTelemetry       where the attempt, model call and tool call spans go (see README "Tracing"); the default,
+ *                            {@link OpenTelemetry#noop()}, traces nothing and adds no header (zero cost). The caller
+ *                            owns it: the worker does not close it
  * @param clock               time source of result timestamps and run budgets
  */
 public record WorkerOptions(
@@ -94,6 +102,7 @@ public record WorkerOptions(
         int maxResultBytes,
         Duration memberShareRefresh,
         int shareDeliveryLimit,
+        OpenTelemetry openTelemetry,
         Clock clock) {
 
     /** The health and metrics endpoint's address unless configured: loopback, reachable only from this machine. */
@@ -107,6 +116,18 @@ public record WorkerOptions(
     public static final Duration MAX_MEMBER_SHARE_REFRESH = Duration.ofMinutes(5);
     /** Kafka's default {@code group.share.delivery.count.limit}: deliveries of a record before it is archived. */
     public static final int DEFAULT_SHARE_DELIVERY_LIMIT = 5;
+    /** Records per poll for up to {@code 16 ×} {@value #AUTOMATIC_CONSUMERS} in flight, unless set. */
+    public static final int DEFAULT_RECORDS_PER_POLL = 16;
+    /** The most share consumers a worker runs when records per poll is not set. */
+    public static final int AUTOMATIC_CONSUMERS = 32;
+
+    /**
+     * Records per poll when not set: {@value #DEFAULT_RECORDS_PER_POLL}, or {@code maxInFlight /}
+     * {@value #AUTOMATIC_CONSUMERS} rounded up when that is more.
+     */
+    public static int automaticRecordsPerPoll(int maxInFlight) {
+        return Math.max(DEFAULT_RECORDS_PER_POLL, (maxInFlight + AUTOMATIC_CONSUMERS - 1) / AUTOMATIC_CONSUMERS);
+    }
 
     public WorkerOptions {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -123,6 +144,7 @@ public record WorkerOptions(
         Objects.requireNonNull(simulatedLatencyMin, "simulatedLatencyMin");
         Objects.requireNonNull(simulatedLatencyMax, "simulatedLatencyMax");
         Objects.requireNonNull(clock, "clock");
+        openTelemetry = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
         disabledTools = java.util.Set.copyOf(disabledTools);
         toolPlugins = java.util.List.copyOf(toolPlugins);
         kafkaProperties = java.util.Map.copyOf(kafkaProperties);
@@ -244,7 +266,7 @@ public record WorkerOptions(
         private String groupId = GroupIds.WORKERS;
         private String workerId = "worker-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         private int maxInFlight = 256;
-        private int recordsPerPoll = 16;
+        private Integer recordsPerPoll;
         private Duration defaultTimeout = Duration.ofSeconds(60);
         private Duration recordLockDuration = Duration.ofMinutes(5);
         private Duration shutdownGrace = Duration.ofSeconds(30);
@@ -264,6 +286,7 @@ public record WorkerOptions(
         private Duration memberShareRefresh = DEFAULT_MEMBER_SHARE_REFRESH;
         private int shareDeliveryLimit = DEFAULT_SHARE_DELIVERY_LIMIT;
         private Clock clock = Clock.systemUTC();
+        private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder(String bootstrapServers, String registryUrl) {
             this.bootstrapServers = bootstrapServers;
@@ -278,7 +301,8 @@ public record WorkerOptions(
 
         public Builder maxInFlight(int value) { this.maxInFlight = value; return this; }
 
-        public Builder recordsPerPoll(int value) { this.recordsPerPoll = value; return this; }
+        /** Records one share consumer acquires per poll; null = {@link #automaticRecordsPerPoll(int)}. */
+        public Builder recordsPerPoll(Integer value) { this.recordsPerPoll = value; return this; }
 
         public Builder defaultTimeout(Duration value) { this.defaultTimeout = value; return this; }
 
@@ -326,12 +350,16 @@ public record WorkerOptions(
 
         public Builder clock(Clock value) { this.clock = value; return this; }
 
+        /** Traces branches through {@code value} (default: {@link OpenTelemetry#noop()}, off); see README "Tracing". */
+        public Builder openTelemetry(OpenTelemetry value) { this.openTelemetry = value; return this; }
+
         public WorkerOptions build() {
             return new WorkerOptions(bootstrapServers, registryUrl, topics, groupId, workerId, maxInFlight,
-                    recordsPerPoll, defaultTimeout, recordLockDuration, shutdownGrace, httpPort, httpBind,
+                    recordsPerPoll != null ? recordsPerPoll : automaticRecordsPerPoll(maxInFlight), defaultTimeout, recordLockDuration, shutdownGrace, httpPort, httpBind,
                     metricsToken, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
-                    kafkaProperties, progressEvents, maxResultBytes, memberShareRefresh, shareDeliveryLimit, clock)
+                    kafkaProperties, progressEvents, maxResultBytes, memberShareRefresh, shareDeliveryLimit,
+                    openTelemetry, clock)
                     .validate();
         }
     }

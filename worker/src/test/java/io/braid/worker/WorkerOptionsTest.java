@@ -43,6 +43,23 @@ class WorkerOptionsTest {
     }
 
     @Test
+    void records_per_poll_unless_set_keeps_a_worker_at_32_share_consumers_or_fewer() {
+        assertThat(builder().build().recordsPerPoll()).isEqualTo(16);
+        assertThat(builder().build().consumers()).isEqualTo(16);
+        assertThat(builder().maxInFlight(512).build().consumers()).isEqualTo(32);
+        WorkerOptions wide = builder().maxInFlight(10_000).build();
+        assertThat(wide.recordsPerPoll()).isEqualTo(313);
+        assertThat(wide.consumers()).isEqualTo(32);
+        assertThat(builder().maxInFlight(10_000).recordsPerPoll(40).build().consumers()).isEqualTo(250);
+        // 32 × 313 = 10,016: the last consumer takes 297, so the worker never holds more than its limit
+        assertThat(java.util.stream.IntStream.range(0, wide.consumers()).map(i -> (Integer) KafkaClients
+                .consumerConfig(wide, i).get(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG))
+                .sum()).isEqualTo(10_000);
+        assertThatThrownBy(() -> builder().maxInFlight(100_000).recordsPerPoll(16).build())
+                .hasMessageContaining("needs 6250 share consumers; raise records per poll");
+    }
+
+    @Test
     void the_member_share_refresh_defaults_to_5_s_and_a_value_out_of_range_is_refused_naming_it() {
         assertThat(builder().build().memberShareRefresh()).isEqualTo(Duration.ofSeconds(5));
         assertThat(builder().memberShareRefresh(Duration.ofSeconds(2)).build().memberShareRefresh())

@@ -1,6 +1,7 @@
 package io.braid.bench.internal;
 
 import io.braid.cli.stack.LocalFleet;
+import io.braid.worker.WorkerOptions;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,16 +13,13 @@ import java.util.Map;
  * The {@code in-flight} scenario (issue 20, goal 10): one worker process holding {@link FlowSizes#inFlightBranches}
  * (10,000) I/O-bound branches of 1 s simulated latency at once. Twice as many task records as the limit go straight
  * on the tasks topic, so the worker stays full for two waves. Reported: the peak in flight (its health endpoint,
- * sampled every 100 ms), its peak RSS (VmHWM) and its CPU time; the goal is 1 GiB RSS. The worker runs
- * {@value #CONSUMERS} share consumers or fewer (the worker allows 512): records per poll = the limit / that, rounded
- * up, at least {@value #MIN_RECORDS_PER_POLL}.
+ * sampled every 100 ms), its peak RSS (VmHWM) and its CPU time; the goal is 1 GiB RSS. The worker is given only
+ * {@code --max-in-flight}: it chooses its records per poll itself ({@link WorkerOptions#automaticRecordsPerPoll}).
  */
 final class InFlightScenario extends SuiteScenario {
 
     static final double RSS_GOAL_MIB = 1024;
     static final Duration LATENCY = Duration.ofSeconds(1);
-    private static final int CONSUMERS = 250;
-    private static final int MIN_RECORDS_PER_POLL = 20;
     /** The worker's heap cap: what a deployment sets; the RSS goal is for the whole process. */
     private static final String HEAP = "-Xmx640m";
     /**
@@ -39,15 +37,15 @@ final class InFlightScenario extends SuiteScenario {
 
     void run() throws Exception {
         int limit = settings.flow().inFlightBranches();
-        int recordsPerPoll = Math.max(MIN_RECORDS_PER_POLL, (limit + CONSUMERS - 1) / CONSUMERS);
-        out.printf("%n[in-flight: one worker process, --max-in-flight %d, --records-per-poll %d (%d share consumers), "
+        int recordsPerPoll = WorkerOptions.automaticRecordsPerPoll(limit);
+        out.printf("%n[in-flight: one worker process, --max-in-flight %d (so %d records per poll, %d share consumers), "
                 + "%d ms simulated branches, %s]%n", limit, recordsPerPoll, (limit + recordsPerPoll - 1)
                 / recordsPerPoll, LATENCY.toMillis(), HEAP);
         List<Run> runs = new ArrayList<>();
         try (LocalFleet fleet = LocalFleet.start(0, w -> w)) {
             fleet.awaitReady(Duration.ofSeconds(60));
             for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
-                Run measured = measure(fleet, run, limit, recordsPerPoll);
+                Run measured = measure(fleet, run, limit);
                 out.printf(Locale.ROOT, "  in-flight run %2d%s: peak %,d in flight (median %,.0f while busy), peak RSS "
                                 + "%,d MiB, CPU %.1f s over %.1f s%n", run, run < 1 ? " (warm-up)" : "",
                         measured.peak(), measured.medianWhileBusy(), measured.peakRssBytes() >> 20,
@@ -70,14 +68,13 @@ final class InFlightScenario extends SuiteScenario {
                         Stats.median(runs.stream().map(Run::seconds).toList()))));
     }
 
-    private Run measure(LocalFleet fleet, int run, int limit, int recordsPerPoll) throws InterruptedException {
+    private Run measure(LocalFleet fleet, int run, int limit) throws InterruptedException {
         String name = "in-flight-" + (run < 1 ? "w" + (1 - run) : run);
-        List<String> args = List.of("--max-in-flight", Integer.toString(limit), "--records-per-poll",
-                Integer.toString(recordsPerPoll), "--simulated-latency", LATENCY.toMillis() + "ms.." + LATENCY.toMillis()
-                        + "ms");
+        List<String> args = List.of("--max-in-flight", Integer.toString(limit), "--simulated-latency",
+                LATENCY.toMillis() + "ms.." + LATENCY.toMillis() + "ms");
         try (WorkerProcesses worker = WorkerProcesses.start(fleet, "bench-" + name + ".", PARTITIONS, 1,
                 List.of(HEAP), args, Map.of(), settings.logDir(), name)) {
-            worker.awaitReady(Duration.ofMinutes(3), settings.logDir()); // hundreds of share consumers join
+            worker.awaitReady(Duration.ofMinutes(1), settings.logDir());
             Process process = worker.processes().get(0);
             double cpuBefore = WorkerProcesses.cpuTime(process).map(d -> d.toNanos() / 1e9).orElse(Double.NaN);
             List<Integer> samples = new ArrayList<>();

@@ -33,13 +33,15 @@ import java.util.TreeMap;
  *       jobs beside a 10,000-branch job, with a window and without, {@link FairnessScenario}), {@code hedging} (a
  *       heavy-tailed model, hedged and not, {@link HedgingScenario}) and {@code in-flight} (one worker process
  *       holding 10,000 branches, {@link InFlightScenario}).</li>
+ *   <li>Cluster (issue 24): {@code cluster} (broker, orchestrator and workers each in processes of their own, on
+ *       1 and 3 brokers, and goal P12: a partition leader killed under load, {@link ClusterScenario}).</li>
  * </ol>
  * Branches run on the simulated model: this measures Braid, not a provider.
  */
 public final class ScenarioBenchmark {
 
     public static final List<String> SCENARIOS = List.of("fan-in", "job-100", "speedup", "throughput", "scale-out",
-            "cold-demo", "wide-job", "rate-limit", "fairness", "hedging", "in-flight");
+            "cold-demo", "wide-job", "rate-limit", "fairness", "hedging", "in-flight", "cluster");
 
     /**
      * How many times and how big; {@code commitInterval} and {@code pollTime} null: the orchestrator's defaults;
@@ -93,6 +95,9 @@ public final class ScenarioBenchmark {
         }
         if (suite.wants("in-flight")) {
             guarded("in-flight", () -> new InFlightScenario(suite).run());
+        }
+        if (suite.wants("cluster")) {
+            guarded("cluster", () -> new ClusterScenario(suite).run());
         }
         return suite.measurements();
     }

@@ -64,7 +64,7 @@ public final class OptionDefaults implements CommandLine.IDefaultValueProvider {
     private void worker(WorkerOptions o) {
         String command = "worker ";
         put(command + "--max-in-flight", "BRAID_WORKER_MAX_IN_FLIGHT", o.maxInFlight());
-        put(command + "--records-per-poll", "BRAID_WORKER_RECORDS_PER_POLL", o.recordsPerPoll());
+        put(command + "--records-per-poll", "BRAID_WORKER_RECORDS_PER_POLL", WorkerCommand.AUTOMATIC);
         put(command + "--branch-timeout", "BRAID_BRANCH_TIMEOUT", text(o.defaultTimeout()));
         put(command + "--record-lock", "BRAID_RECORD_LOCK", text(o.recordLockDuration()));
         put(command + "--shutdown-grace", "BRAID_SHUTDOWN_GRACE", text(o.shutdownGrace()));

@@ -163,6 +163,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .console(console.settings())
                 .policy(policyFile == null ? PolicySettings.allowAll() : WorkerConfig.loadPolicy(policyFile))
                 .advertisedHost(advertisedHost)
+                .openTelemetry(Telemetry.fromEnvironment(System.getenv(), "braid-orchestrator"))
                 .join(new JoinSettings(defaultJobDeadline, finishedJobRetention, defaultJobDeadline,
                         JoinSettings.defaults().timerInterval()));
         if (instanceId != null) {

@@ -67,7 +67,10 @@ public final class RunCommand implements Callable<Integer> {
                     + "(unset BRAID_KAFKA_PROPERTIES, or add --bootstrap-servers)");
         }
         if (bootstrapServers == null) {
-            try (LocalFleet fleet = LocalFleet.start(workers, workerConfig::applyTo, workerConfig::applyPolicyTo)) {
+            // one SDK for the embedded orchestrator and workers, from OTEL_* (README "Tracing"; off unless set)
+            io.opentelemetry.api.OpenTelemetry tracing = Telemetry.fromEnvironment(System.getenv(), "braid-run");
+            try (LocalFleet fleet = LocalFleet.start(workers, w -> workerConfig.applyTo(w).openTelemetry(tracing),
+                    o -> workerConfig.applyPolicyTo(o).openTelemetry(tracing))) {
                 fleet.awaitReady(Duration.ofSeconds(60));
                 fleet.warmUp(Duration.ofSeconds(60));
                 return runOn(KafkaConnection.plain(fleet.bootstrapServers()), fleet.registryUrl(), fleet.topics(),

@@ -17,6 +17,9 @@ import java.util.concurrent.Callable;
                 + "anywhere; they share the tasks through the share group."})
 public final class WorkerCommand implements Callable<Integer> {
 
+    /** {@code --records-per-poll}'s default: {@link WorkerOptions#automaticRecordsPerPoll(int)}. */
+    static final String AUTOMATIC = "auto";
+
     @Mixin
     KafkaOptions kafka;
 
@@ -34,8 +37,9 @@ public final class WorkerCommand implements Callable<Integer> {
 
     @Option(names = "--records-per-poll",
             description = "Task records one share consumer acquires at once; the worker runs "
-                    + "max-in-flight / this consumers (default: ${DEFAULT-VALUE})")
-    int recordsPerPoll;
+                    + "max-in-flight / this consumers (default: ${DEFAULT-VALUE}: 16, or max-in-flight / 32 when "
+                    + "more, so at most 32 consumers)")
+    String recordsPerPoll;
 
     @Option(names = "--branch-timeout",
             converter = DurationConverter.class,
@@ -102,13 +106,14 @@ public final class WorkerCommand implements Callable<Integer> {
                 .kafkaProperties(kafka.kafkaProperties())
                 .groupId(workerGroup)
                 .maxInFlight(maxInFlight)
-                .recordsPerPoll(recordsPerPoll)
+                .recordsPerPoll(recordsPerPoll(recordsPerPoll))
                 .defaultTimeout(branchTimeout)
                 .recordLockDuration(recordLock)
                 .shutdownGrace(shutdownGrace)
                 .httpPort(httpPort)
                 .httpBind(httpBind)
                 .metricsToken(System.getenv("BRAID_API_READ_TOKEN"))
+                .openTelemetry(Telemetry.fromEnvironment(System.getenv(), "braid-worker"))
                 .disabledTools(disabledTools)
                 .simulatedOutage(simulatedOutage)
                 .simulatedLatency(durations.convert(range[0]), durations.convert(range[1]));
@@ -134,5 +139,17 @@ public final class WorkerCommand implements Callable<Integer> {
             System.out.printf("Worker %s stopped.%n", worker.workerId());
         });
         return 0;
+    }
+
+    /** {@code auto} (null: the worker chooses) or a whole number, refused with the option named otherwise. */
+    static Integer recordsPerPoll(String value) {
+        if (value == null || value.isBlank() || value.strip().equalsIgnoreCase(AUTOMATIC)) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--records-per-poll '" + value + "' must be auto or a whole number");
+        }
     }
 }

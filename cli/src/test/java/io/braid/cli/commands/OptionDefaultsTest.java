@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Each option default is the options object's, unless its environment variable is set. */
 class OptionDefaultsTest {
@@ -76,7 +77,11 @@ class OptionDefaultsTest {
                 .userObject();
 
         assertThat(worker.maxInFlight).isEqualTo(defaults.maxInFlight());
-        assertThat(worker.recordsPerPoll).isEqualTo(defaults.recordsPerPoll());
+        assertThat(worker.recordsPerPoll).isEqualTo("auto");
+        assertThat(WorkerCommand.recordsPerPoll(worker.recordsPerPoll)).isNull();
+        assertThat(WorkerCommand.recordsPerPoll("40")).isEqualTo(40);
+        assertThatThrownBy(() -> WorkerCommand.recordsPerPoll("many"))
+                .hasMessageContaining("--records-per-poll 'many' must be auto or a whole number");
         assertThat(worker.branchTimeout).isEqualTo(defaults.defaultTimeout());
         assertThat(worker.recordLock).isEqualTo(defaults.recordLockDuration());
         assertThat(worker.shutdownGrace).isEqualTo(defaults.shutdownGrace());

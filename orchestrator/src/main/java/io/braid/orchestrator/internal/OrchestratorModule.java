@@ -83,7 +83,12 @@ public class OrchestratorModule {
                 "braid-dispatcher-" + options.instanceId(), options.delivery(), options.topics(), registry(),
                 new JobValidator(Aggregation.SUPPORTED, options.maxBranches(), new UsePolicy(options.policy())),
                 options.limits(),
-                options.maxFanOutBytes(), options.maxConcurrency(), options.clock());
+                options.maxFanOutBytes(), options.maxConcurrency(), options.clock(), tracing());
+    }
+
+    /** Where the dispatch, join and aggregate spans go: off unless the options give an OpenTelemetry. */
+    public io.braid.orchestrator.internal.trace.JobTracing tracing() {
+        return io.braid.orchestrator.internal.trace.JobTracing.of(options.openTelemetry());
     }
 
     /** Writes the job API's cancels and replays to the control topic. */
@@ -120,7 +125,7 @@ public class OrchestratorModule {
     public Topology aggregatorTopology() {
         return AggregatorTopology.build(options.topics(), registry(), options.clock(), joinSettings(),
                 options.delivery(), deadLetters,
-                jobMeters);
+                jobMeters, tracing());
     }
 
     /** The aggregator, not started; {@code self} is where other instances reach this one's API (null: none). */

@@ -21,7 +21,10 @@ public final class KafkaClients {
     private KafkaClients() {
     }
 
-    /** Share consumer {@code index} of the worker: explicit acknowledgement, at most records-per-poll per poll. */
+    /**
+     * Share consumer {@code index} (from 0) of the worker: explicit acknowledgement, at most records-per-poll per
+     * poll, the last consumer fewer when max in flight is not a multiple of it, so the worker never holds more.
+     */
     public static Map<String, Object> consumerConfig(WorkerOptions options, int index) {
         Map<String, Object> config = options.kafka().config(Map.of());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, options.groupId());
@@ -30,7 +33,8 @@ public final class KafkaClients {
         // Acquire at most max.poll.records per poll, so records spread over all workers instead of one
         // consumer taking a whole batch on a quiet topic.
         config.put(ConsumerConfig.SHARE_ACQUIRE_MODE_CONFIG, "record_limit");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, options.recordsPerPoll());
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(1,
+                Math.min(options.recordsPerPoll(), options.maxInFlight() - index * options.recordsPerPoll())));
         config.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                 (int) Math.min(Integer.MAX_VALUE, options.recordLockDuration().toMillis() + 60_000));
         return config;

@@ -9,6 +9,7 @@ import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.serde.AvroSerializer;
 import io.braid.worker.BranchExecutor;
 import io.braid.worker.ProgressListener;
+import io.braid.worker.WorkerExtensions;
 import io.braid.worker.Worker;
 import io.braid.worker.WorkerConfig;
 import io.braid.worker.WorkerHealth;
@@ -34,6 +35,7 @@ import io.braid.worker.internal.observe.HealthProblems;
 import io.braid.worker.internal.observe.WorkerHttpServer;
 import io.braid.worker.internal.observe.WorkerMetrics;
 import io.braid.worker.internal.tools.ToolRegistry;
+import io.braid.worker.internal.trace.BranchTracing;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.avro.specific.SpecificRecord;
@@ -68,6 +70,7 @@ public class WorkerModule {
     private static final Logger log = LoggerFactory.getLogger(WorkerModule.class);
 
     private final WorkerOptions options;
+    private final WorkerExtensions extensions;
     private ModelRegistry models;
     private ModelFlow flow;
     private ToolRegistry tools;
@@ -87,7 +90,13 @@ public class WorkerModule {
 
     /** A module for a worker with {@code options}, which must be valid. */
     public WorkerModule(WorkerOptions options) {
+        this(options, WorkerExtensions.NONE);
+    }
+
+    /** A module for a worker with {@code options} and what its host adds ({@link WorkerExtensions}). */
+    public WorkerModule(WorkerOptions options, WorkerExtensions extensions) {
         this.options = options.validate();
+        this.extensions = java.util.Objects.requireNonNull(extensions, "extensions");
     }
 
     public WorkerOptions options() {
@@ -130,12 +139,16 @@ public class WorkerModule {
         return models;
     }
 
-    /** The built-in tools, those on the class path ({@code ServiceLoader}) and those of the tool plugins. */
+    /**
+     * The built-in tools, those on the class path ({@code ServiceLoader}), those of the tool plugins and those the
+     * host added ({@link WorkerExtensions#tools()}).
+     */
     protected ToolRegistry tools() {
         if (tools == null) {
             tools = ToolRegistry.builtIns(config().tools(), options.clock())
                     .withServiceLoaderTools(Worker.class.getClassLoader())
-                    .withPlugins(options.toolPlugins());
+                    .withPlugins(options.toolPlugins())
+                    .with(extensions.tools());
         }
         return tools;
     }
@@ -265,11 +278,16 @@ public class WorkerModule {
         return progressPublisher;
     }
 
-    /** Who hears of branches starting, retrying and finishing: the metrics, and the progress events if on. */
+    /**
+     * Who hears of branches starting, retrying and finishing: the metrics, the progress events if on, and the host's
+     * listener ({@link WorkerExtensions#progress()}).
+     */
     protected ProgressListener progress() {
         if (progress == null) {
             ProgressPublisher publisher = progressPublisher();
-            progress = publisher != null ? ProgressListener.all(metrics(), publisher) : metrics();
+            ProgressListener own = publisher != null ? ProgressListener.all(metrics(), publisher) : metrics();
+            progress = extensions.progress() == ProgressListener.NONE ? own
+                    : ProgressListener.all(own, extensions.progress());
         }
         return progress;
     }
@@ -306,7 +324,8 @@ public class WorkerModule {
             taskHandler = new TaskHandler(options.topics(), new AvroDeserializer<>(schemaRegistry(), BranchTask.class),
                     serializer(), producer(), runner, metrics(), progress(), options.maxResultBytes(),
                     new RegistryRetry(problems(), options.clock(), duration -> Thread.sleep(duration),
-                            options.registryWait()), options.shareDeliveryLimit());
+                            options.registryWait()), options.shareDeliveryLimit(),
+                    BranchTracing.of(options.openTelemetry()));
         }
         return taskHandler;
     }

@@ -1,6 +1,7 @@
 package io.braid.orchestrator.internal.aggregate;
 
 import io.braid.orchestrator.JoinSettings;
+import io.braid.orchestrator.internal.trace.JobTracing;
 
 import io.braid.schema.BranchResult;
 import io.braid.schema.BranchTask;
@@ -84,6 +85,13 @@ public final class AggregatorTopology {
     /** As above, adding what each completed job spent to {@code meters}. */
     public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings,
                                  Delivery delivery, AggregatorErrors.DeadLetters deadLetters, JobMeters meters) {
+        return build(topics, registry, clock, settings, delivery, deadLetters, meters, JobTracing.OFF);
+    }
+
+    /** As above, tracing each job round's join and final aggregation task (see {@link JobTracing}). */
+    public static Topology build(Topics topics, SchemaRegistry registry, Clock clock, JoinSettings settings,
+                                 Delivery delivery, AggregatorErrors.DeadLetters deadLetters, JobMeters meters,
+                                 JobTracing tracing) {
         JoinTime time = switch (delivery) {
             case EXACTLY_ONCE -> JoinTime.clock(clock);
             case LOW_LATENCY -> JoinTime.inputs();
@@ -121,7 +129,8 @@ public final class AggregatorTopology {
         KStream<String, JoinOutput> outputs = manifests.merge(results, Named.as("join-inputs"))
                 .merge(controls, Named.as("join-inputs-and-controls"))
                 .merge(grants, Named.as("join-inputs-and-grants"))
-                .process(() -> new JobJoinProcessor(clock, settings, time, commits.get(), deadLetters, meters),
+                .process(() -> new JobJoinProcessor(clock, settings, time, commits.get(), deadLetters, meters,
+                        tracing),
                         Named.as("job-join"), STORE_NAME, MANIFESTS_STORE_NAME, RESULTS_STORE_NAME,
                         TIMERS_STORE_NAME);
         outputs.filter((jobId, output) -> output instanceof JoinOutput.DeadLetter, named("join-dead-letters"))

@@ -1,6 +1,7 @@
 package io.braid.orchestrator.internal.aggregate;
 
 import io.braid.orchestrator.JoinSettings;
+import io.braid.orchestrator.internal.trace.JobTracing;
 
 import io.braid.schema.DeadLetterHeaders;
 
@@ -41,6 +42,9 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
     private final AggregatorErrors.DeadLetters deadLetters;
     private final JobMeters meters;
     private final JoinStateCache cache = new JoinStateCache();
+    private final JobTracing tracing;
+    /** The kind of input being processed (or the timer firing), for the join span. */
+    private String trigger = "timer";
     private ProcessorContext<String, JoinOutput> context;
     private KeyValueStore<String, JobJoinState> store;
     private KeyValueStore<String, BranchResult> resultsStore;
@@ -54,6 +58,16 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
 
     JobJoinProcessor(Clock clock, JoinSettings settings, JoinTime time, CommitRequests commits,
                      AggregatorErrors.DeadLetters deadLetters, JobMeters meters) {
+        this(clock, settings, time, commits, deadLetters, meters, JobTracing.OFF);
+    }
+
+    /**
+     * As above, tracing each completed round's join and the final aggregation's task with {@code tracing}. An
+     * exactly-once transaction that aborts processes its inputs again: their spans are then emitted twice.
+     */
+    JobJoinProcessor(Clock clock, JoinSettings settings, JoinTime time, CommitRequests commits,
+                     AggregatorErrors.DeadLetters deadLetters, JobMeters meters, JobTracing tracing) {
+        this.tracing = tracing;
         this.meters = meters;
         this.clock = clock;
         this.settings = settings;
@@ -77,6 +91,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
     @Override
     public void process(Record<String, JoinInput> record) {
         commits.processed();
+        trigger = JoinInputs.kind(record.value());
         String jobId = record.key();
         if (jobId == null || !jobId.equals(JoinInputs.jobId(record.value()))) {
             deadLetter(record, ErrorClass.RefusedInput, "the record's key (" + jobId + ") is not its jobId ("
@@ -172,6 +187,7 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
         if (state == null) {
             return;
         }
+        trigger = timer.kind().name().toLowerCase(java.util.Locale.ROOT);
         switch (timer.kind()) {
             case DEADLINE -> {
                 if (timer.at().equals(state.getDeadlineAt())) {
@@ -207,17 +223,24 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
                     after.getExpiresAt());
         }
         step.completed().ifPresent(result -> {
-            context.forward(new Record<>(jobId, new JoinOutput.Completed(result),
-                    result.getCompletedAt().toEpochMilli()));
+            context.forward(traced(new Record<>(jobId, new JoinOutput.Completed(result),
+                    result.getCompletedAt().toEpochMilli()), tracing.completed(result, trigger)));
             commits.completed();
             meters.completed(result);
         });
-        step.tasks().forEach(task -> context.forward(
-                new Record<>(jobId, new JoinOutput.Task(task), task.getDispatchedAt().toEpochMilli())));
+        step.tasks().forEach(task -> context.forward(traced(
+                new Record<>(jobId, new JoinOutput.Task(task), task.getDispatchedAt().toEpochMilli()),
+                tracing.task(task, FinalAggregation.BRANCH_ID.equals(task.getBranch().getBranchId())))));
         step.events().forEach(event -> context.forward(
                 new Record<>(jobId, new JoinOutput.Event(event), event.getAt().toEpochMilli())));
         step.slots().forEach(slot -> context.forward(
                 new Record<>(jobId, new JoinOutput.Slot(slot), clock.millis())));
+    }
+
+    /** {@code record} with the trace headers, when tracing gave any. */
+    private static Record<String, JoinOutput> traced(Record<String, JoinOutput> record,
+                                                     org.apache.kafka.common.header.Headers headers) {
+        return headers == null ? record : record.withHeaders(headers);
     }
 
     /**

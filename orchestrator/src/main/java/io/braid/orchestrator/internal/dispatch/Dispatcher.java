@@ -7,6 +7,7 @@ import io.braid.schema.ErrorClass;
 import io.braid.orchestrator.Delivery;
 
 import io.braid.orchestrator.internal.aggregate.AggregatorErrors;
+import io.braid.orchestrator.internal.trace.JobTracing;
 import io.braid.schema.JobRequest;
 import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
@@ -74,6 +75,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final JobRecords jobRecords;
+    private final JobTracing tracing;
     private final SendFailures failures = new SendFailures();
     private volatile boolean running = true;
     private volatile boolean alive = true;
@@ -99,6 +101,15 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, Delivery delivery,
                       Topics topics, SchemaRegistry registry, JobValidator validator, RecordLimits limits,
                       long maxFanOutBytes, Integer defaultWindow, Clock clock) {
+        this(kafka, groupId, transactionalId, delivery, topics, registry, validator, limits, maxFanOutBytes,
+                defaultWindow, clock, JobTracing.OFF);
+    }
+
+    /** As above, each job record's dispatch traced by {@code tracing} (see {@link JobTracing}). */
+    public Dispatcher(KafkaConnection kafka, String groupId, String transactionalId, Delivery delivery,
+                      Topics topics, SchemaRegistry registry, JobValidator validator, RecordLimits limits,
+                      long maxFanOutBytes, Integer defaultWindow, Clock clock, JobTracing tracing) {
+        this.tracing = tracing;
         this.batchCommit = BatchCommit.of(delivery);
         this.topics = topics;
         this.clock = clock;
@@ -243,6 +254,27 @@ public final class Dispatcher implements Runnable, AutoCloseable {
      */
     private List<ProducerRecord<String, byte[]>> recordsFor(ConsumerRecord<String, byte[]> record,
                                                             int taskPartitions, Instant now) {
+        JobTracing.Dispatch dispatch = tracing.dispatch(record, JobRecords.dispatchId(record));
+        try {
+            List<ProducerRecord<String, byte[]>> out = recordsFor(record, taskPartitions, now, dispatch);
+            if (!out.isEmpty() && out.get(0).topic().equals(topics.jobsDeadLetter())) {
+                dispatch.refused(header(out.get(0), DeadLetterHeaders.ERROR_CLASS), header(out.get(0),
+                        DeadLetterHeaders.ERROR));
+            }
+            return out;
+        } finally {
+            dispatch.end();
+        }
+    }
+
+    private static String header(ProducerRecord<String, byte[]> record, String name) {
+        org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private List<ProducerRecord<String, byte[]>> recordsFor(ConsumerRecord<String, byte[]> record,
+                                                            int taskPartitions, Instant now,
+                                                            JobTracing.Dispatch dispatch) {
         int refusedBefore = failures.timesRefusedByBroker(record);
         if (refusedBefore > 1) {
             log.error("job record {}-{}@{} skipped: the broker refused both its records and its dead letter ({})",
@@ -257,7 +289,7 @@ public final class Dispatcher implements Runnable, AutoCloseable {
                     null), now);
         } else {
             try {
-                out = jobRecords.recordsFor(record, taskPartitions, now);
+                out = jobRecords.recordsFor(record, taskPartitions, now, dispatch);
             } catch (RuntimeException | StackOverflowError e) {
                 if (e instanceof RuntimeException transientFailure && AggregatorErrors.isRegistryOutage(e)) {
                     throw transientFailure;

@@ -1,6 +1,7 @@
 package io.braid.orchestrator.internal.dispatch;
 
 import io.braid.orchestrator.TaskPartitions;
+import io.braid.orchestrator.internal.trace.JobTracing;
 
 import io.braid.schema.DeadLetterHeaders;
 
@@ -67,8 +68,14 @@ final class JobRecords {
      */
     List<ProducerRecord<String, byte[]>> recordsFor(ConsumerRecord<String, byte[]> record, int taskPartitions,
                                                     Instant now) {
+        return recordsFor(record, taskPartitions, now, JobTracing.Dispatch.NONE);
+    }
+
+    /** As above, the job's trace context put on its manifests and tasks by {@code dispatch}. */
+    List<ProducerRecord<String, byte[]>> recordsFor(ConsumerRecord<String, byte[]> record, int taskPartitions,
+                                                    Instant now, JobTracing.Dispatch dispatch) {
         try {
-            return fanOut(record, decodeValid(record), taskPartitions, now);
+            return fanOut(record, decodeValid(record), taskPartitions, now, dispatch);
         } catch (InvalidJobException e) {
             return refusal(record, e, now);
         }
@@ -94,7 +101,8 @@ final class JobRecords {
     }
 
     private List<ProducerRecord<String, byte[]>> fanOut(ConsumerRecord<String, byte[]> record, JobRequest job,
-                                                        int taskPartitions, Instant now) {
+                                                        int taskPartitions, Instant now,
+                                                        JobTracing.Dispatch dispatch) {
         List<ProducerRecord<String, byte[]>> out = new ArrayList<>();
         long bytes = 0;
         String cappedTenant = validator.tenantCap(job) == null ? null : UsePolicy.tenantOf(job.getMetadata());
@@ -102,10 +110,11 @@ final class JobRecords {
                 defaultWindow)) {
             FanOut fanOut = cappedTenant == null ? uncapped : uncapped.awaitingAdmission(cappedTenant);
             String jobId = fanOut.manifest().getJobId();
-            out.add(serialized(topics.manifests(), null, jobId, fanOut.manifest(), job));
+            out.add(serialized(topics.manifests(), null, jobId, dispatch.traced(fanOut.manifest()), job));
             for (int i = 0; i < fanOut.tasks().size(); i++) {
                 out.add(serialized(topics.tasks(), TaskPartitions.partition(jobId, i, taskPartitions), jobId,
                         fanOut.tasks().get(i), job));
+                dispatch.task(jobId, out.get(out.size() - 1).headers());
                 bytes = addFanOutBytes(bytes, out.get(out.size() - 1).value().length, job);
             }
             // The aggregator publishes these later, as the window frees: measured now, so that one that would not

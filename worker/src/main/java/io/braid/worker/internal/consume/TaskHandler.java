@@ -13,6 +13,8 @@ import io.braid.worker.ProgressListener;
 import io.braid.worker.WorkerOptions;
 import io.braid.worker.internal.execute.BranchRunner;
 import io.braid.worker.internal.flow.NoTurnException;
+import io.braid.worker.internal.trace.BranchTracing;
+import io.opentelemetry.context.Scope;
 import io.braid.worker.internal.observe.WorkerMetrics;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
@@ -66,6 +68,7 @@ public final class TaskHandler {
     private final int maxResultBytes;
     private final RegistryRetry registry;
     private final int deliveryLimit;
+    private final BranchTracing tracing;
 
     /** At Kafka's default delivery limit ({@link WorkerOptions#DEFAULT_SHARE_DELIVERY_LIMIT}). */
     public TaskHandler(Topics topics, AvroDeserializer<BranchTask> tasks, AvroSerializer<SpecificRecord> serializer,
@@ -79,6 +82,16 @@ public final class TaskHandler {
     public TaskHandler(Topics topics, AvroDeserializer<BranchTask> tasks, AvroSerializer<SpecificRecord> serializer,
                        Producer<String, byte[]> producer, BranchRunner runner, WorkerMetrics metrics,
                        ProgressListener progress, int maxResultBytes, RegistryRetry registry, int deliveryLimit) {
+        this(topics, tasks, serializer, producer, runner, metrics, progress, maxResultBytes, registry, deliveryLimit,
+                BranchTracing.OFF);
+    }
+
+    /** As above, each record's run continuing its trace context ({@link BranchTracing}), its result carrying it. */
+    public TaskHandler(Topics topics, AvroDeserializer<BranchTask> tasks, AvroSerializer<SpecificRecord> serializer,
+                       Producer<String, byte[]> producer, BranchRunner runner, WorkerMetrics metrics,
+                       ProgressListener progress, int maxResultBytes, RegistryRetry registry, int deliveryLimit,
+                       BranchTracing tracing) {
+        this.tracing = tracing;
         this.deliveryLimit = deliveryLimit;
         this.topics = topics;
         this.tasks = tasks;
@@ -92,7 +105,7 @@ public final class TaskHandler {
     }
 
     public AcknowledgeType handle(ConsumerRecord<String, byte[]> record) {
-        try {
+        try (Scope traced = tracing.enter(record.headers())) {
             long taken = System.nanoTime();
             BranchTask task;
             try {
@@ -168,7 +181,7 @@ public final class TaskHandler {
                     result.getBranchId(), value.length, maxResultBytes, ResultLimit.OUTPUT_TOO_LARGE);
             return publishAnswer(ResultLimit.outputTooLarge(result, value.length, maxResultBytes));
         }
-        Publisher.Outcome outcome = publisher.send(new ProducerRecord<>(topics.results(), result.getJobId(), value));
+        Publisher.Outcome outcome = publisher.send(resultRecord(result.getJobId(), value));
         if (outcome.sent()) {
             return result;
         }
@@ -178,8 +191,14 @@ public final class TaskHandler {
     /** Publishes a small result standing for one that could not be; null when it could not be published either. */
     private BranchResult publishAnswer(BranchResult answer) throws InterruptedException {
         byte[] value = serialize(answer);
-        return value != null && publisher.send(new ProducerRecord<>(topics.results(), answer.getJobId(), value))
-                .sent() ? answer : null;
+        return value != null && publisher.send(resultRecord(answer.getJobId(), value)).sent() ? answer : null;
+    }
+
+    /** A result record, with the task's trace context when it is traced. */
+    private ProducerRecord<String, byte[]> resultRecord(String jobId, byte[] value) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.results(), jobId, value);
+        tracing.inject(record.headers());
+        return record;
     }
 
     /** The result's bytes, or null when it cannot be serialized now (the registry unavailable past the wait). */

@@ -12,6 +12,8 @@ import dev.langchain4j.exception.NonRetriableException;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.braid.schema.AgentCall;
+import io.braid.worker.internal.trace.BranchTracing;
+import io.braid.worker.internal.trace.GenAiSpans;
 import io.braid.schema.BranchTask;
 import io.braid.schema.TokenUsage;
 import io.braid.schema.ToolInvocation;
@@ -158,7 +160,7 @@ public final class AgentBranchExecutor implements BranchExecutor {
         try (ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<ToolOutcome>> futures = new ArrayList<>();
             for (ToolExecutionRequest request : requests) {
-                futures.add(calls.submit(() -> runTool(request, allowed)));
+                futures.add(calls.submit(BranchTracing.wrap(() -> runTool(request, allowed))));
             }
             List<ToolOutcome> outcomes = new ArrayList<>();
             try {
@@ -180,6 +182,7 @@ public final class AgentBranchExecutor implements BranchExecutor {
         long start = System.nanoTime();
         String output = null;
         String error;
+        BranchTracing.Traced traced = GenAiSpans.tool(request.name(), request.id());
         BraidTool tool = allowed.get(request.name());
         if (tool == null) {
             error = "tool '" + request.name() + "' is not available to this agent; it may call " + allowed.keySet();
@@ -197,6 +200,7 @@ public final class AgentBranchExecutor implements BranchExecutor {
                 error = Redaction.scrub(e.getMessage() == null ? e.toString() : e.getMessage());
             }
         }
+        traced.end(error);
         long durationMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
         ToolInvocation invocation = ToolInvocation.newBuilder()
                 .setName(request.name())

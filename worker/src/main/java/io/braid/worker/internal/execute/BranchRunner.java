@@ -11,6 +11,7 @@ import io.braid.worker.ProgressListener;
 import io.braid.worker.RetryPolicy;
 import io.braid.worker.internal.flow.BranchCalls;
 import io.braid.worker.internal.flow.NoTurnException;
+import io.braid.worker.internal.trace.BranchTracing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -121,7 +122,8 @@ public final class BranchRunner {
             Duration left = Duration.between(startedAt, budgetEnd);
             Duration attemptTimeout = timeout.compareTo(left) <= 0 ? timeout : left;
             try {
-                BranchOutput output = attempt(task, attemptTimeout, Duration.between(startedAt, budgetEnd), branchCalls);
+                BranchOutput output = attempt(task, attempt, attemptTimeout, Duration.between(startedAt, budgetEnd),
+                        branchCalls);
                 return succeeded(task, attempt, startedAt, output, firstFailedAt, branchCalls);
             } catch (CancellationException e) {
                 // its job was cancelled while the call ran (see Cancellations)
@@ -195,11 +197,36 @@ public final class BranchRunner {
                 : " (shortened from " + timeout.toMillis() + " ms to fit the record lock)"), true);
     }
 
+    /** Attempt {@code number}, in a span of its own when the task is traced ({@link BranchTracing}). */
+    private BranchOutput attempt(BranchTask task, int number, Duration timeout, Duration budgetLeft,
+                                 BranchCalls branchCalls)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        BranchTracing.Traced traced = BranchTracing.attempt(task, number, workerId);
+        try {
+            BranchOutput output = attempt(task, timeout, budgetLeft, branchCalls, traced);
+            traced.end(BranchStatus.SUCCEEDED.name(), null);
+            return output;
+        } catch (TimeoutException e) {
+            traced.end(BranchStatus.TIMED_OUT.name(), e);
+            throw e;
+        } catch (CancellationException e) {
+            traced.end(BranchStatus.CANCELLED.name(), null);
+            throw e;
+        } catch (ExecutionException e) {
+            traced.end(BranchStatus.FAILED.name(), e.getCause());
+            throw e;
+        } catch (InterruptedException | RuntimeException e) {
+            traced.end("INTERRUPTED", e);
+            throw e;
+        }
+    }
+
     /**
      * One attempt on its own (virtual) thread, bound to the run's {@code calls}. It may run {@code timeout}, plus the
      * time its model calls wait for their turn under a rate limit, but never past {@code budgetLeft}.
      */
-    private BranchOutput attempt(BranchTask task, Duration timeout, Duration budgetLeft, BranchCalls branchCalls)
+    private BranchOutput attempt(BranchTask task, Duration timeout, Duration budgetLeft, BranchCalls branchCalls,
+                                 BranchTracing.Traced traced)
             throws ExecutionException, TimeoutException, InterruptedException {
         BranchExecutor executor = executors.get(task.getBranch().getKind());
         if (executor == null) {
@@ -210,14 +237,14 @@ public final class BranchRunner {
         long start = System.nanoTime();
         long waitedBefore = branchCalls.waitedNanos();
         CountDownLatch finished = new CountDownLatch(1);
-        Future<BranchOutput> call = calls.submit(() -> {
+        Future<BranchOutput> call = calls.submit(traced.wrap(() -> {
             try {
                 return io.braid.worker.internal.models.PartialOutput.to(text -> listener.partialOutput(task, text),
                         () -> BranchCalls.bind(branchCalls, () -> executor.execute(task)));
             } finally {
                 finished.countDown();
             }
-        });
+        }));
         try (Cancellations.Tracked tracked = cancellations.track(task.getJobId(), task.getRound(), call)) {
             while (true) {
                 long allowed = Math.min(timeout.toNanos() + branchCalls.waitedNanos() - waitedBefore, budgetLeft.toNanos());

@@ -7,6 +7,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import io.braid.schema.BranchTask;
 import io.braid.schema.Hedge;
 import io.braid.worker.internal.flow.BranchCalls;
+import io.braid.worker.internal.trace.BranchTracing;
 import io.braid.worker.internal.flow.ModelFlow;
 import io.braid.worker.internal.models.ModelRegistry;
 
@@ -118,7 +119,7 @@ public final class Hedging {
 
         void start(ChatModel model) {
             int index = threads.size();
-            threads.add(Thread.ofVirtual().start(() -> {
+            threads.add(Thread.ofVirtual().start(BranchTracing.wrap(() -> {
                 Outcome outcome;
                 try {
                     outcome = new Outcome(index, BranchCalls.bind(calls, () -> model.chat(request)), null);
@@ -126,7 +127,7 @@ public final class Hedging {
                     outcome = new Outcome(index, null, e);
                 }
                 outcomes.add(outcome);
-            }));
+            })));
         }
 
         /**

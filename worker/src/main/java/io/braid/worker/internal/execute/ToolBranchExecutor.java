@@ -7,6 +7,8 @@ import io.braid.schema.ToolCall;
 import io.braid.worker.BranchExecutor;
 import io.braid.worker.BranchOutput;
 import io.braid.worker.internal.tools.ToolRegistry;
+import io.braid.worker.internal.trace.BranchTracing;
+import io.braid.worker.internal.trace.GenAiSpans;
 import io.braid.tool.BraidTool;
 import io.braid.tool.ToolArguments;
 
@@ -36,7 +38,15 @@ public final class ToolBranchExecutor implements BranchExecutor {
         BraidTool tool = tools.tool(call.getName());
         String argumentsText = Templates.fill(call.getArgumentsJson(), task, ToolBranchExecutor::jsonStringContent);
         JsonNode arguments = ToolArguments.parse(tool.specification(), argumentsText);
-        return BranchOutput.text(tool.execute(arguments));
+        BranchTracing.Traced traced = GenAiSpans.tool(call.getName(), null);
+        try {
+            String output = tool.execute(arguments);
+            traced.end(null, null);
+            return BranchOutput.text(output);
+        } catch (Exception e) {
+            traced.end(null, e);
+            throw e;
+        }
     }
 
     /** {@code value} escaped for use inside a JSON string literal. */

@@ -9,6 +9,8 @@ import dev.langchain4j.model.chat.request.ChatRequestParameters;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import io.braid.schema.TokenUsage;
 import io.braid.worker.internal.execute.Failures;
+import io.braid.worker.internal.trace.BranchTracing;
+import io.braid.worker.internal.trace.GenAiSpans;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +54,7 @@ final class FlowChatModel implements ChatModel {
         long start = System.nanoTime();
         long used = Tokens.input(request); // what a call that was sent and failed is settled at: the provider had it
         try {
-            ChatResponse response = delegate.chat(request);
+            ChatResponse response = traced(request);
             latencies.record(Duration.ofNanos(System.nanoTime() - start));
             TokenUsage usage = Tokens.usage(response.tokenUsage());
             // without reported usage the reservation stands (capped: an estimate is not a spend)
@@ -81,6 +83,19 @@ final class FlowChatModel implements ChatModel {
             if (turn != null) {
                 limiter.settle(turn, used); // every call, whatever its outcome: nothing stays reserved for good
             }
+        }
+    }
+
+    /** The provider's call, in a GenAI span when the branch is traced. */
+    private ChatResponse traced(ChatRequest request) {
+        BranchTracing.Traced call = GenAiSpans.chat(name, flow.spec(name), request);
+        try {
+            ChatResponse response = delegate.chat(request);
+            GenAiSpans.answered(call, response);
+            return response;
+        } catch (RuntimeException e) {
+            call.end(null, e);
+            throw e;
         }
     }
 

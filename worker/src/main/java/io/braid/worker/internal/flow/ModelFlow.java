@@ -104,6 +104,11 @@ public final class ModelFlow {
         return latencies.computeIfAbsent(model, name -> new LatencyReservoir());
     }
 
+    /** The configured spec of {@code model}, or null (for the model call spans' provider and model name). */
+    ModelSpec spec(String model) {
+        return specs.get(model);
+    }
+
     /** The output tokens to estimate for a call that sets no limit: the model's limit, else what its calls used. */
     Integer defaultOutput(String model) {
         ModelSpec spec = specs.get(model);

@@ -104,6 +104,16 @@ public final class ToolRegistry {
                 ToolRegistry.class.getClassLoader()));
     }
 
+    /** These tools plus {@code more} (e.g. an embedding application's); every name must stay unique. */
+    public ToolRegistry with(List<BraidTool> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        List<BraidTool> all = new ArrayList<>(tools.values());
+        all.addAll(more);
+        return new ToolRegistry(all, disabled);
+    }
+
     /**
      * These tools with {@code names} switched off: calling one fails the branch at once (non-retriable), as when
      * an operator disables a broken tool version; the failed branches can be replayed once it is fixed.

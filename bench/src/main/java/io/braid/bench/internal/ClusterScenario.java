@@ -1,0 +1,182 @@
+package io.braid.bench.internal;
+
+import io.braid.cli.stack.BraidProcess;
+import io.braid.registry.EmbeddedSchemaRegistry;
+import io.braid.registry.RegistryOptions;
+import io.braid.schema.JobRequest;
+import io.braid.schema.Topics;
+import io.braid.schema.registry.SchemaRegistryClient;
+import io.braid.stack.ClusterLayout;
+import io.braid.stack.EmbeddedKafkaBroker;
+import io.braid.stack.ProcessCluster;
+import io.braid.testing.JobFixtures;
+import org.apache.kafka.common.TopicPartition;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * The {@code cluster} scenario (issue 24): every part a process of its own — the broker(s) ({@link ProcessCluster}),
+ * one {@code braid orchestrator}, two {@code braid worker}s — on 1 broker and on 3 (replication 3, 2 in sync), side
+ * by side: jobs of {@value #BRANCHES} calculator branches (real work, little of it: this measures the hops) at full
+ * speed, branches/s sustained. Then, on 3 brokers, goal P12: jobs at half that rate while the leader of a
+ * job-results partition is killed (SIGKILL) and restarted {@value #DOWN_SECONDS} s later; how long until the rate of
+ * job results is back to 80 % of the rate before, and how many jobs were lost or answered twice.
+ */
+final class ClusterScenario extends SuiteScenario {
+
+    static final double RECOVERY_GOAL_SECONDS = 30;
+    private static final int BRANCHES = 10;
+    private static final int JOBS = 3000;
+    private static final int PARTITIONS = 6;
+    private static final int DOWN_SECONDS = 10;
+    private static final Duration KILL_AT = Duration.ofSeconds(15);
+    private static final Duration STEADY = Duration.ofSeconds(60);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    ClusterScenario(SuiteContext suite) {
+        super(suite);
+    }
+
+    void run() throws Exception {
+        out.printf("%n[cluster: 1 and 3 broker processes, 1 orchestrator and 2 worker processes; %,d jobs of %d "
+                + "calculator branches; then on 3 brokers a job-results leader killed under half that load]%n", JOBS,
+                BRANCHES);
+        List<Double> oneBroker = throughput(1);
+        List<Double> threeBrokers = throughput(3);
+        List<Double> ratio = IntStream.range(0, Math.min(oneBroker.size(), threeBrokers.size()))
+                .mapToObj(i -> threeBrokers.get(i) / oneBroker.get(i)).toList();
+        suite.add(new Measurement("cluster", "1 broker process", "branches/s", oneBroker, null, false,
+                "#24; sustained; orchestrator and 2 workers in processes of their own"));
+        suite.add(new Measurement("cluster", "3 broker processes", "branches/s", threeBrokers, null, false,
+                "#24; replication 3, min.insync.replicas 2"));
+        suite.add(new Measurement("cluster", "3 brokers / 1 broker", "×", ratio, null, false,
+                "what replication costs on one machine (every replica on the same 2 cores)"));
+        double rate = Stats.median(threeBrokers) / BRANCHES / 2;
+        LeaderKill.Outcome kill = leaderKill(Math.max(5, rate));
+        suite.add(new Measurement("cluster", "P12 back to 80 % after a broker kill", "s",
+                List.of(kill.recoverySeconds()), RECOVERY_GOAL_SECONDS, true, String.format(Locale.ROOT,
+                "#24; leader of a job-results partition killed, down %d s; %.0f jobs/s before", DOWN_SECONDS,
+                kill.rateBefore())));
+        suite.add(new Measurement("cluster", "P12 jobs lost", "jobs", List.of((double) kill.lost()), 0.0, true,
+                "no result within 3 minutes of the last submission"));
+        suite.add(new Measurement("cluster", "P12 results duplicated", "results",
+                List.of((double) kill.duplicated()), 0.0, true, "more than one committed result for a job"));
+    }
+
+    private List<Double> throughput(int brokers) throws Exception {
+        List<Double> rates = new ArrayList<>();
+        try (Fleet fleet = Fleet.start(brokers, settings.logDir().resolve("cluster-" + brokers), http)) {
+            for (int run = 1 - settings.warmups(); run <= settings.runs(); run++) {
+                String prefix = "tp-" + brokers + "-" + run + "-";
+                double branchesPerSecond;
+                try (JobSubmitter submitter = fleet.submitter();
+                     RecordCounter results = new RecordCounter(fleet.bootstrapServers(), Topics.defaults()
+                             .jobResults())) {
+                    long start = System.nanoTime();
+                    for (int i = 0; i < JOBS; i++) {
+                        submitter.submitAsync(job(prefix + i));
+                    }
+                    submitter.flush();
+                    results.awaitCount(JOBS, Duration.ofMinutes(5), () -> { });
+                    branchesPerSecond = results.sustainedRate(0.1, 0.9) * BRANCHES;
+                    out.printf(Locale.ROOT, "  cluster %d broker(s) run %2d%s: %,.0f branches/s sustained (%.1f s "
+                                    + "for the batch)%n", brokers, run, run < 1 ? " (warm-up)" : "", branchesPerSecond,
+                            (System.nanoTime() - start) / 1e9);
+                }
+                if (run >= 1) {
+                    rates.add(branchesPerSecond);
+                }
+            }
+        }
+        return rates;
+    }
+
+    private LeaderKill.Outcome leaderKill(double jobsPerSecond) throws Exception {
+        try (Fleet fleet = Fleet.start(3, settings.logDir().resolve("cluster-kill"), http)) {
+            try (JobSubmitter warm = fleet.submitter();
+                 RecordCounter results = new RecordCounter(fleet.bootstrapServers(), Topics.defaults().jobResults())) {
+                IntStream.range(0, 200).forEach(i -> warm.submitAsync(job("kill-warm-" + i)));
+                warm.flush();
+                results.awaitCount(200, Duration.ofMinutes(2), () -> { });
+            }
+            TopicPartition partition = new TopicPartition(Topics.defaults().jobResults(), 0);
+            LeaderKill run = new LeaderKill(fleet.cluster, partition, fleet.bootstrapServers(), fleet.submitter(),
+                    ClusterScenario::job, out);
+            LeaderKill.Outcome outcome = run.run(jobsPerSecond, STEADY, KILL_AT, Duration.ofSeconds(DOWN_SECONDS));
+            out.printf(Locale.ROOT, "  cluster P12: killed broker %d at %d s; %.0f jobs/s before; back to 80 %% after "
+                            + "%.1f s; %d lost, %d duplicated%n", outcome.node(), KILL_AT.toSeconds(),
+                    outcome.rateBefore(), outcome.recoverySeconds(), outcome.lost(), outcome.duplicated());
+            return outcome;
+        }
+    }
+
+    static JobRequest job(String jobId) {
+        return JobRequest.newBuilder().setJobId(jobId).setBranches(IntStream.range(0, BRANCHES)
+                .mapToObj(i -> JobFixtures.toolBranch("b" + i, "calculator", "{\"expression\": \"" + i + " * 3\"}"))
+                .toList()).build();
+    }
+
+    /** The cluster, the registry, an orchestrator and two workers, each process ready. */
+    private record Fleet(ProcessCluster cluster, EmbeddedSchemaRegistry registry, List<Process> processes)
+            implements AutoCloseable {
+
+        static Fleet start(int brokers, Path logDir, HttpClient http) throws Exception {
+            ClusterLayout layout = ClusterLayout.create(Files.createTempDirectory("braid-bench-cluster"), brokers, 0);
+            ProcessCluster cluster = ProcessCluster.start(layout, logDir, List.of("-Xmx512m"));
+            EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start(
+                    RegistryOptions.defaults(cluster.bootstrapServers()).withPort(0));
+            Fleet fleet = new Fleet(cluster, registry, new ArrayList<>());
+            try {
+                List<URI> ready = new ArrayList<>();
+                fleet.launch(logDir, ready, "orchestrator", "--instance-id", "bench-orchestrator",
+                        "--partitions", Integer.toString(PARTITIONS), "--state-dir",
+                        Files.createTempDirectory("braid-bench-state").toString());
+                for (int i = 1; i <= 2; i++) {
+                    fleet.launch(logDir, ready, "worker", "--worker-id", "bench-worker-" + i,
+                            "--max-in-flight", "256");
+                }
+                Waits.orFail(Duration.ofSeconds(120), () -> ready.stream().allMatch(
+                        uri -> FleetBenchmark.status(http, uri) == 200), "the cluster fleet did not become ready; "
+                        + "see " + logDir);
+                return fleet;
+            } catch (Exception | Error e) {
+                fleet.close();
+                throw e;
+            }
+        }
+
+        private void launch(Path logDir, List<URI> ready, String command, String... extra) {
+            int port = EmbeddedKafkaBroker.freePort();
+            ready.add(URI.create("http://127.0.0.1:" + port + "/health/ready"));
+            List<String> args = new ArrayList<>(List.of(command, "--bootstrap-servers", bootstrapServers(),
+                    "--registry-url", registry.url(), "--http-port", Integer.toString(port)));
+            args.addAll(List.of(extra));
+            processes.add(BraidProcess.start(List.of("-Xmx384m"), args,
+                    logDir.resolve(command + "-" + processes.size() + ".log")));
+        }
+
+        String bootstrapServers() {
+            return cluster.bootstrapServers();
+        }
+
+        JobSubmitter submitter() {
+            return new JobSubmitter(bootstrapServers(), new SchemaRegistryClient(registry.url()), Topics.defaults());
+        }
+
+        @Override
+        public void close() {
+            ProcessCluster.stop(processes, Duration.ofSeconds(20));
+            registry.close();
+            cluster.close();
+        }
+    }
+}

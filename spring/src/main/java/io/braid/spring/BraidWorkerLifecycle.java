@@ -1,0 +1,117 @@
+package io.braid.spring;
+
+import io.braid.spring.internal.BeanTools;
+import io.braid.spring.internal.KafkaSettings;
+import io.braid.tool.BraidTool;
+import io.braid.worker.ProgressListener;
+import io.braid.worker.Worker;
+import io.braid.worker.WorkerConfig;
+import io.braid.worker.WorkerExtensions;
+import io.braid.worker.WorkerHealth;
+import io.braid.worker.WorkerOptions;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.context.SmartLifecycle;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The Braid worker {@link EnableBraidWorker} runs in the application: started once every singleton bean is
+ * created (so its tools — {@link BraidTool} beans and the langchain4j {@code @Tool} methods of any bean — are all
+ * there) and drained first when the application stops (running branches get {@code braid.worker.shutdown-grace},
+ * then their records are released to other workers).
+ *
+ * <p>Its options are built and checked when the bean is created: a bad {@code braid.worker.*} value stops the
+ * application at once, naming the property.
+ */
+public final class BraidWorkerLifecycle implements SmartLifecycle {
+
+    private final WorkerOptions options;
+    private final ListableBeanFactory beans;
+    private final List<ProgressListener> listeners;
+    private volatile Worker worker;
+
+    BraidWorkerLifecycle(BraidProperties properties, KafkaSettings kafka, String applicationName,
+                         ListableBeanFactory beans, List<ProgressListener> listeners) {
+        this.options = options(properties, kafka, applicationName);
+        this.beans = beans;
+        this.listeners = List.copyOf(listeners);
+    }
+
+    static WorkerOptions options(BraidProperties properties, KafkaSettings kafka, String applicationName) {
+        WorkerProperties settings = properties.worker();
+        String workerId = settings.workerId() != null ? settings.workerId()
+                : (applicationName != null ? applicationName : "worker") + "-" + UUID.randomUUID().toString()
+                .substring(0, 8);
+        try {
+            WorkerOptions.Builder builder = WorkerOptions.builder(kafka.bootstrapServers(),
+                            kafka.registryUrl(properties.registryUrl()))
+                    .topics(properties.topics())
+                    .groupId(settings.groupId())
+                    .workerId(workerId)
+                    .maxInFlight(settings.maxInFlight())
+                    .recordsPerPoll(settings.recordsPerPoll())
+                    .defaultTimeout(settings.defaultTimeout())
+                    .recordLockDuration(settings.recordLockDuration())
+                    .shutdownGrace(settings.shutdownGrace())
+                    .disabledTools(settings.disabledTools())
+                    .progressEvents(settings.progressEvents())
+                    .kafkaProperties(kafka.securitySettings());
+            if (settings.configFile() != null) {
+                builder.config(WorkerConfig.load(settings.configFile()));
+            }
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("braid.worker: " + e.getMessage());
+        }
+    }
+
+    /** The worker's options, as built from {@code braid.worker.*} and {@code spring.kafka.*}. */
+    public WorkerOptions options() {
+        return options;
+    }
+
+    /** Starts the worker with the context's tools. */
+    @Override
+    public synchronized void start() {
+        if (worker != null) {
+            return;
+        }
+        List<BraidTool> tools = BeanTools.of(beans);
+        ProgressListener progress = listeners.isEmpty() ? ProgressListener.NONE
+                : ProgressListener.all(listeners.toArray(ProgressListener[]::new));
+        worker = Worker.start(options, new WorkerExtensions(tools, progress));
+    }
+
+    /** Drains the worker: see {@link Worker#close()}. */
+    @Override
+    public synchronized void stop() {
+        if (worker != null) {
+            worker.close();
+            worker = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return worker != null;
+    }
+
+    /** The running worker, or null when it is not running. */
+    public Worker worker() {
+        return worker;
+    }
+
+    /** The worker's health; not live and not ready when it is not running. */
+    public WorkerHealth health() {
+        Worker running = worker;
+        return running != null ? running.health() : new WorkerHealth(false, false, Worker.State.STOPPED.name(), 0,
+                options.maxInFlight(), "the worker is not running");
+    }
+
+    /** Branches running now. */
+    public int inFlight() {
+        Worker running = worker;
+        return running == null ? 0 : running.inFlight();
+    }
+}
