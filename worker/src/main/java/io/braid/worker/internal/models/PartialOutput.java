@@ -26,6 +26,23 @@ public final class PartialOutput {
         }
     }
 
+    /**
+     * The sink bound to this thread, or null: what a model whose stream arrives on another thread sends its text
+     * to (it is a no-op for text that is empty, and never throws).
+     */
+    static Consumer<String> current() {
+        Consumer<String> sink = SINK.get();
+        return sink == null ? null : text -> {
+            if (text != null && !text.isEmpty()) {
+                try {
+                    sink.accept(text);
+                } catch (RuntimeException e) {
+                    // streamed output is informational
+                }
+            }
+        };
+    }
+
     /** Whether text streamed now would go somewhere. */
     static boolean wanted() {
         return SINK.get() != null;
