@@ -20,6 +20,11 @@ public final class ConsoleOptions {
             description = "Most branches of one job drawn on its timeline (default: ${DEFAULT-VALUE})")
     int maxBranches;
 
+    @Option(names = "--console-max-kept-branches", defaultValue = "" + ConsoleSettings.DEFAULT_MAX_KEPT_BRANCHES,
+            description = "Most branches the console keeps over all jobs; past it the least recently changed jobs "
+                    + "are dropped (default: ${DEFAULT-VALUE})")
+    int maxKeptBranches;
+
     @Option(names = "--console-max-dead-letters", defaultValue = "" + ConsoleSettings.DEFAULT_MAX_DEAD_LETTERS,
             description = "Most dead letters the console keeps for browsing (default: ${DEFAULT-VALUE})")
     int maxDeadLetters;
@@ -39,6 +44,7 @@ public final class ConsoleOptions {
 
     /** The settings, checked (a value out of range is refused naming its option). */
     ConsoleSettings settings() {
-        return new ConsoleSettings(!off, maxJobs, maxBranches, maxDeadLetters, history, maxStreams, maxOutputChars);
+        return new ConsoleSettings(!off, maxJobs, maxBranches, maxKeptBranches, maxDeadLetters, history, maxStreams,
+                maxOutputChars);
     }
 }

@@ -73,9 +73,8 @@ class ConsoleBrowserTest {
         Files.writeString(config, CONFIG);
         ApiTokens tokens = ApiTokens.none().with("console-operator", ApiTokens.Scope.OPERATE, TOKEN);
         fleet = LocalFleet.start(2, w -> w.config(io.braid.worker.WorkerConfig.load(config)),
-                o -> o.apiTokens(tokens).console(new ConsoleSettings(true, ConsoleSettings.DEFAULT_MAX_JOBS,
-                        ConsoleSettings.DEFAULT_MAX_BRANCHES, ConsoleSettings.DEFAULT_MAX_DEAD_LETTERS,
-                        ConsoleSettings.DEFAULT_HISTORY, MAX_STREAMS, MAX_OUTPUT_CHARS)));
+                o -> o.apiTokens(tokens).console(ConsoleSettings.defaults().withMaxStreams(MAX_STREAMS)
+                        .withMaxOutputChars(MAX_OUTPUT_CHARS)));
         fleet.awaitReady(Duration.ofSeconds(60));
         client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics());
         base = "http://127.0.0.1:" + fleet.orchestrator().httpPort().orElseThrow() + "/console/";

@@ -66,7 +66,7 @@ public final class ConsoleServer implements AutoCloseable {
                                       Clock clock, JoinQueries join, TaskBacklog backlog,
                                       Supplier<List<String>> instances) {
         FleetStats fleet = new FleetStats(clock);
-        JobIndex jobs = new JobIndex(settings.maxJobs(), settings.maxBranches(), settings.maxOutputChars(), fleet);
+        JobIndex jobs = new JobIndex(settings, fleet);
         DeadLetterLog deadLetters = new DeadLetterLog(settings.maxDeadLetters());
         ConsoleFeed feed = new ConsoleFeed(kafka, registry, topics, settings.history(), clock, jobs, deadLetters,
                 fleet, () -> backlog == null || backlog.latest() == null ? -1 : backlog.latest().total());

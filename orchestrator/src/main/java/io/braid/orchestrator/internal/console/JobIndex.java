@@ -25,22 +25,26 @@ import java.util.function.BiConsumer;
 /**
  * The console's bounded in-memory index of recent jobs, fed from the manifests, events and job-results topics
  * (every instance reads them all, so any instance's console shows every job). Keeps at most {@code maxJobs} jobs
- * (the least recently changed dropped first) and {@code maxBranches} branches per job; tells the live streams of a
+ * and {@code maxKeptBranches} branches over all of them (the least recently changed jobs dropped first), and
+ * {@code maxBranches} branches per job; tells the live streams of a
  * job's page what changed.
  */
 final class JobIndex {
 
     private final int maxJobs;
     private final int maxBranches;
+    private final int maxKeptBranches;
+    private int keptBranches;
     private final int maxOutputChars;
     private final FleetStats fleet;
     private final LinkedHashMap<String, JobEntry> jobs = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Set<BiConsumer<String, String>>> listeners = new ConcurrentHashMap<>();
 
-    JobIndex(int maxJobs, int maxBranches, int maxOutputChars, FleetStats fleet) {
-        this.maxJobs = maxJobs;
-        this.maxBranches = maxBranches;
-        this.maxOutputChars = maxOutputChars;
+    JobIndex(io.braid.orchestrator.ConsoleSettings settings, FleetStats fleet) {
+        this.maxJobs = settings.maxJobs();
+        this.maxBranches = settings.maxBranches();
+        this.maxKeptBranches = settings.maxKeptBranches();
+        this.maxOutputChars = settings.maxOutputChars();
         this.fleet = fleet;
     }
 
@@ -56,7 +60,7 @@ final class JobIndex {
             job.aggregationError = "rejected: " + manifest.getRejection().getMessage();
         }
         for (BranchRef ref : manifest.getBranches()) {
-            JobEntry.Branch branch = job.branch(ref.getBranchId(), maxBranches);
+            JobEntry.Branch branch = branch(job, ref.getBranchId());
             if (branch != null) {
                 branch.kind = ref.getKind().name();
                 branch.round = branch.round == 0 ? manifest.getRound() : branch.round;
@@ -105,7 +109,7 @@ final class JobIndex {
     }
 
     private void branchEvent(JobEntry job, JobEvent event) {
-        JobEntry.Branch branch = event.getBranchId() == null ? null : job.branch(event.getBranchId(), maxBranches);
+        JobEntry.Branch branch = event.getBranchId() == null ? null : branch(job, event.getBranchId());
         if (branch == null) {
             return;
         }
@@ -177,7 +181,7 @@ final class JobIndex {
         job.outputChars = output == null ? 0 : output.length();
         job.output = output == null || output.length() <= maxOutputChars ? output : output.substring(0, maxOutputChars);
         for (BranchOutcome outcome : result.getBranches()) {
-            JobEntry.Branch branch = job.branch(outcome.getBranchId(), maxBranches);
+            JobEntry.Branch branch = branch(job, outcome.getBranchId());
             if (branch != null) {
                 settle(branch, outcome, result.getRound());
             }
@@ -254,13 +258,37 @@ final class JobIndex {
         tell(job.jobId, name, json);
     }
 
+    /** The job's entry, made (and room made for it) when the index has none. */
     private JobEntry entry(String jobId) {
-        JobEntry job = jobs.computeIfAbsent(jobId, JobEntry::new);
-        Iterator<JobEntry> eldest = jobs.values().iterator();
-        while (jobs.size() > maxJobs && eldest.hasNext()) {
-            eldest.next();
-            eldest.remove();
+        JobEntry job = jobs.get(jobId);
+        if (job == null) {
+            job = new JobEntry(jobId);
+            jobs.put(jobId, job);
+            trim(job);
         }
         return job;
+    }
+
+    /** The branch's entry (null past the job's limit), counted against {@code maxKeptBranches}. */
+    private JobEntry.Branch branch(JobEntry job, String branchId) {
+        int before = job.branches.size();
+        JobEntry.Branch branch = job.branch(branchId, maxBranches);
+        if (job.branches.size() > before) {
+            keptBranches++;
+            trim(job);
+        }
+        return branch;
+    }
+
+    /** Drops the least recently changed jobs, never {@code current}, until the index is within its limits. */
+    private void trim(JobEntry current) {
+        Iterator<JobEntry> eldest = jobs.values().iterator();
+        while ((jobs.size() > maxJobs || keptBranches > maxKeptBranches) && eldest.hasNext()) {
+            JobEntry job = eldest.next();
+            if (job != current) {
+                keptBranches -= job.branches.size();
+                eldest.remove();
+            }
+        }
     }
 }

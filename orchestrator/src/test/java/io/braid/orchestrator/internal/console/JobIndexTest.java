@@ -22,7 +22,8 @@ class JobIndexTest {
 
     private static final Instant T0 = JobFixtures.T0;
 
-    private final JobIndex index = new JobIndex(3, 2, 100, new FleetStats(new ManualClock(T0)));
+    private final JobIndex index = new JobIndex(new ConsoleSettings(true, 3, 2, 5, 10, Duration.ofHours(1), 4, 100),
+            new FleetStats(new ManualClock(T0)));
 
     private static JobEvent event(String jobId, int round, JobEventType type, String branch, BranchStatus status,
                                   long atMs) {
@@ -44,6 +45,17 @@ class JobIndexTest {
         assertThat(index.timeline("c")).isEmpty();
         assertThat(index.timeline("b")).isPresent();
         assertThat(index.timeline("e")).isPresent();
+    }
+
+    @Test
+    void keeps_at_most_max_kept_branches_over_all_jobs_dropping_the_least_recently_changed() {
+        index.manifest(JobFixtures.manifest("one", "x", "y"));
+        index.manifest(JobFixtures.manifest("two", "x", "y"));
+        index.manifest(JobFixtures.manifest("three", "x", "y"));
+
+        assertThat(index.timeline("one")).as("6 branches kept would pass 5").isEmpty();
+        assertThat(index.timeline("two")).isPresent();
+        assertThat(index.timeline("three")).isPresent();
     }
 
     @Test
@@ -107,6 +119,8 @@ class JobIndexTest {
                 .hasMessageContaining("--console-history");
         assertThatThrownBy(() -> ConsoleSettings.defaults().withMaxOutputChars(10))
                 .hasMessageContaining("--console-max-output-chars");
+        assertThatThrownBy(() -> new ConsoleSettings(true, 10, 100, 50, 10, Duration.ofHours(1), 4, 100))
+                .hasMessageContaining("--console-max-kept-branches");
     }
 
     private String state(String jobId, String branchId) {
