@@ -46,7 +46,7 @@
       }
     });
     return el('section', {class: 'replay', 'aria-label': 'Replay of job ' + jobId},
-      el('h2', {}, 'Replay failed branches' + what),
+      el('h2', {}, 'Replay the failed branches of job ' + jobId + what),
       el('p', {class: 'note'}, 'A replay runs the branches that did not succeed again in a new round, keeping every '
         + 'success. The dry run changes nothing.'), check, answer);
   };

@@ -24,9 +24,11 @@
       el('h3', {}, title), svg, el('figcaption', {class: 'note'}, 'now ' + last + ' · peak ' + max));
   }
 
+  /** A table whose columns after the first are numbers (right-aligned, headers too). */
   function table(label, head, rows) {
     return el('table', {'aria-label': label},
-      el('thead', {}, el('tr', {}, head.map(h => el('th', {scope: 'col'}, h)))),
+      el('thead', {}, el('tr', {}, head.map((h, i) => el('th', {scope: 'col', class: i > 0 && h !== 'Last seen'
+        ? 'num' : null}, h)))),
       el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', {colspan: head.length}, 'None seen yet.'))));
   }
 

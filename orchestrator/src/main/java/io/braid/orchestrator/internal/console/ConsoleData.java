@@ -82,7 +82,7 @@ final class ConsoleData {
         ArrayNode hosts = node.putArray("orchestrators");
         instances.get().forEach(hosts::add);
         node.put("jobsIndexed", jobs.size()).put("maxJobs", settings.maxJobs())
-                .put("rateLimits", "each worker's rate-limit state is on its own /metrics "
+                .put("rateLimits", "Each worker's rate-limit state is on its own /metrics "
                         + "(braid_worker_model_rate_allowed, braid_worker_model_rate_limited_total); the rows here "
                         + "count what the job results say");
         return node;
