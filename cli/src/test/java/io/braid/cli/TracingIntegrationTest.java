@@ -254,6 +254,41 @@ class TracingIntegrationTest {
     }
 
     @Test
+    void a_clients_16_kb_tracestate_reaches_no_record_of_the_job() {
+        String jobId = "tracestate-" + System.nanoTime();
+        io.opentelemetry.api.trace.TraceStateBuilder state = io.opentelemetry.api.trace.TraceState.builder();
+        for (int i = 0; i < 32; i++) { // the largest tracestate W3C allows: 32 members of 256 + 256 characters
+            state.put("k" + String.format("%03d", i) + "x".repeat(252), "v".repeat(256));
+        }
+        io.opentelemetry.api.trace.SpanContext caller = io.opentelemetry.api.trace.SpanContext.createFromRemoteParent(
+                "5cf92f3577b34da6a3ce929d0e0e4737", SUBMITTER_SPAN, // a trace of its own: traceOf reads by trace
+                io.opentelemetry.api.trace.TraceFlags.getSampled(), state.build());
+        JobResult result;
+        try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics());
+             io.opentelemetry.context.Scope scope = io.opentelemetry.context.Context.root()
+                     .with(io.opentelemetry.api.trace.Span.wrap(caller)).makeCurrent()) {
+            client.submit(job(jobId)); // the current context, tracestate and all, goes with it
+            result = client.awaitResult(jobId, null, Duration.ofSeconds(60), e -> { }).orElseThrow();
+        }
+
+        assertThat(result.getStatus()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(result.getMetadata()).doesNotContainKey("braid.tracestate");
+        List<SpanData> trace = traceOf(jobId);
+        assertThat(only(trace, "dispatch").getParentSpanId()).isEqualTo(SUBMITTER_SPAN);
+        assertThat(names(trace)).contains("attempt steady", "attempt math", "aggregate", "join");
+        assertThat(trace).allSatisfy(span -> assertThat(span.getSpanContext().getTraceState().isEmpty())
+                .as("trace state of " + span.getName()).isTrue());
+        List<org.apache.kafka.clients.consumer.ConsumerRecord<String, byte[]>> tasks = io.braid.testing.TestKafka
+                .readAll(fleet.bootstrapServers(), fleet.topics().tasks(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .stream().filter(r -> jobId.equals(r.key())).toList();
+        assertThat(tasks).hasSizeGreaterThanOrEqualTo(4).allSatisfy(task -> {
+            assertThat(task.headers().lastHeader("tracestate")).as("tracestate header").isNull();
+            assertThat(task.headers().lastHeader("traceparent")).isNotNull();
+        });
+    }
+
+    @Test
     void a_garbage_traceparent_is_ignored_the_job_gets_a_new_trace_and_succeeds() {
         String jobId = "garbage-trace-" + System.nanoTime();
 

@@ -88,11 +88,20 @@ public final class TaskBacklog implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * The backlog on {@code tasksTopic} and, when it exists, its HIGH-priority lane ({@code <tasksTopic>.high}, see
+     * {@link io.braid.schema.Topics#tasksHigh()}): both count, per partition number summed over the two.
+     */
     private static Measurement measure(Admin admin, String tasksTopic, String shareGroup, Clock clock)
             throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-        List<TopicPartition> partitions = admin.describeTopics(List.of(tasksTopic)).allTopicNames()
-                .get(15, TimeUnit.SECONDS).get(tasksTopic).partitions().stream()
-                .map(p -> new TopicPartition(tasksTopic, p.partition())).toList();
+        String highLane = tasksTopic + ".high";
+        Map<String, org.apache.kafka.clients.admin.TopicDescription> described = new HashMap<>(admin
+                .describeTopics(List.of(tasksTopic)).allTopicNames().get(15, TimeUnit.SECONDS));
+        if (admin.listTopics().names().get(15, TimeUnit.SECONDS).contains(highLane)) {
+            described.putAll(admin.describeTopics(List.of(highLane)).allTopicNames().get(15, TimeUnit.SECONDS));
+        }
+        List<TopicPartition> partitions = described.values().stream().flatMap(topic -> topic.partitions().stream()
+                .map(p -> new TopicPartition(topic.name(), p.partition()))).toList();
         Map<TopicPartition, Long> ends = offsets(admin, partitions, OffsetSpec.latest());
         Map<TopicPartition, SharePartitionOffsetInfo> group = shareOffsets(admin, shareGroup, partitions);
         Map<TopicPartition, Long> starts = group.isEmpty() ? offsets(admin, partitions, OffsetSpec.earliest())
@@ -104,7 +113,7 @@ public final class TaskBacklog implements Runnable, AutoCloseable {
             long end = ends.getOrDefault(partition, 0L);
             long backlog = info != null ? info.lag().orElse(Math.max(0, end - info.startOffset()))
                     : Math.max(0, end - starts.getOrDefault(partition, end));
-            perPartition.put(partition.partition(), backlog);
+            perPartition.merge(partition.partition(), backlog, Long::sum);
             total += backlog;
         }
         return new Measurement(total, perPartition, clock.instant());

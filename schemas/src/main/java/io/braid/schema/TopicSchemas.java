@@ -24,6 +24,7 @@ public final class TopicSchemas {
         schemas.put(topics.jobs(), JobRequest.getClassSchema());
         schemas.put(topics.manifests(), JobManifest.getClassSchema());
         schemas.put(topics.tasks(), BranchTask.getClassSchema());
+        schemas.put(topics.tasksHigh(), BranchTask.getClassSchema());
         schemas.put(topics.results(), BranchResult.getClassSchema());
         schemas.put(topics.jobResults(), JobResult.getClassSchema());
         schemas.put(topics.jobEvents(), JobEvent.getClassSchema());

@@ -44,6 +44,19 @@ public record Topics(String prefix) {
         return prefix + "tasks";
     }
 
+    /**
+     * The tasks of HIGH-priority jobs: a lane of their own, which every worker's share consumers read beside
+     * {@link #tasks()}, so they never queue behind other jobs' tasks.
+     */
+    public String tasksHigh() {
+        return prefix + "tasks.high";
+    }
+
+    /** The tasks topic of a job of {@code priority}: {@link #tasksHigh()} for HIGH, else {@link #tasks()}. */
+    public String tasksFor(Priority priority) {
+        return priority == Priority.HIGH ? tasksHigh() : tasks();
+    }
+
     /** Tasks whose last attempt failed, with the error. */
     public String tasksDeadLetter() {
         return prefix + "tasks.dlq";
@@ -89,7 +102,7 @@ public record Topics(String prefix) {
 
     /** Every topic Braid reads or writes, for creating them up front. */
     public List<String> all() {
-        return List.of(jobs(), jobsDeadLetter(), manifests(), tasks(), tasksDeadLetter(), results(),
+        return List.of(jobs(), jobsDeadLetter(), manifests(), tasks(), tasksHigh(), tasksDeadLetter(), results(),
                 aggregatorDeadLetter(), jobResults(), jobEvents(), control(), tenantSlots(), tenantGrants());
     }
 }

@@ -42,7 +42,8 @@ public record ClusterLayout(Path baseDir, String clusterId, List<Integer> broker
     /**
      * The layout of {@code nodes} nodes under {@code baseDir}: client ports {@code firstPort}, {@code firstPort + 1},
      * ... and controller ports {@value #CONTROLLER_PORT_OFFSET} above them, or free ports when {@code firstPort} is
-     * 0. The cluster id is read from {@code baseDir/cluster.id}, or made and written there.
+     * 0 — below the system's ephemeral range, so that no client connection takes a killed node's port before it
+     * restarts. The cluster id is read from {@code baseDir/cluster.id}, or made and written there.
      */
     public static ClusterLayout create(Path baseDir, int nodes, int firstPort) {
         if (nodes < 1 || nodes > MAX_NODES) {
@@ -56,8 +57,9 @@ public record ClusterLayout(Path baseDir, String clusterId, List<Integer> broker
         List<Integer> brokers = new ArrayList<>();
         List<Integer> controllers = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
-            brokers.add(firstPort == 0 ? EmbeddedKafkaBroker.freePort() : firstPort + i);
-            controllers.add(firstPort == 0 ? EmbeddedKafkaBroker.freePort() : firstPort + i + CONTROLLER_PORT_OFFSET);
+            brokers.add(firstPort == 0 ? LocalPorts.freeOutsideEphemeral(brokers, controllers) : firstPort + i);
+            controllers.add(firstPort == 0 ? LocalPorts.freeOutsideEphemeral(brokers, controllers)
+                    : firstPort + i + CONTROLLER_PORT_OFFSET);
         }
         return new ClusterLayout(baseDir, clusterId(baseDir), brokers, controllers);
     }

@@ -123,10 +123,12 @@ public record WorkerOptions(
 
     /**
      * Records per poll when not set: {@value #DEFAULT_RECORDS_PER_POLL}, or {@code maxInFlight /}
-     * {@value #AUTOMATIC_CONSUMERS} rounded up when that is more.
+     * {@value #AUTOMATIC_CONSUMERS} rounded up when that is more, and never more than {@code maxInFlight} (one
+     * consumer for a worker of fewer than {@value #DEFAULT_RECORDS_PER_POLL}).
      */
     public static int automaticRecordsPerPoll(int maxInFlight) {
-        return Math.max(DEFAULT_RECORDS_PER_POLL, (maxInFlight + AUTOMATIC_CONSUMERS - 1) / AUTOMATIC_CONSUMERS);
+        int perPoll = Math.max(DEFAULT_RECORDS_PER_POLL, (maxInFlight + AUTOMATIC_CONSUMERS - 1) / AUTOMATIC_CONSUMERS);
+        return Math.max(1, Math.min(maxInFlight, perPoll));
     }
 
     public WorkerOptions {

@@ -45,6 +45,8 @@ class WorkerOptionsTest {
     @Test
     void records_per_poll_unless_set_keeps_a_worker_at_32_share_consumers_or_fewer() {
         assertThat(builder().build().recordsPerPoll()).isEqualTo(16);
+        assertThat(builder().maxInFlight(4).build().recordsPerPoll()).isEqualTo(4);
+        assertThat(builder().maxInFlight(4).build().consumers()).isEqualTo(1);
         assertThat(builder().build().consumers()).isEqualTo(16);
         assertThat(builder().maxInFlight(512).build().consumers()).isEqualTo(32);
         WorkerOptions wide = builder().maxInFlight(10_000).build();

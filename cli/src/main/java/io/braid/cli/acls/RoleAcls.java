@@ -87,6 +87,7 @@ public record RoleAcls(Topics topics, String workerGroup, String storeTopic) {
             }
             case WORKER -> {
                 grants.topic(topics.tasks(), AclOperation.READ, AclOperation.DESCRIBE);
+                grants.topic(topics.tasksHigh(), AclOperation.READ, AclOperation.DESCRIBE);
                 grants.group(workerGroup, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.ALTER_CONFIGS);
                 for (String topic : List.of(topics.results(), topics.jobEvents(), topics.tasksDeadLetter())) {
                     grants.topic(topic, AclOperation.WRITE, AclOperation.DESCRIBE);

@@ -40,6 +40,19 @@ public final class TraceHeaders {
         }
     };
 
+    /** {@link #GETTER} blind to the {@value #TRACESTATE} header: the propagator builds a context without one. */
+    private static final TextMapGetter<Headers> TRACEPARENT_ONLY = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Headers headers) {
+            return List.of(TRACEPARENT);
+        }
+
+        @Override
+        public String get(Headers headers, String key) {
+            return TRACESTATE.equals(key) ? null : GETTER.get(headers, key);
+        }
+    };
+
     private static final TextMapSetter<Headers> SETTER = (headers, key, value) -> {
         headers.remove(key);
         headers.add(key, value.getBytes(StandardCharsets.UTF_8));
@@ -53,6 +66,20 @@ public final class TraceHeaders {
         try {
             return headers == null ? parent : W3C.extract(parent, headers, GETTER);
         } catch (RuntimeException e) { // no parser should choke on a header: if one does, still a new trace
+            return parent;
+        }
+    }
+
+    /**
+     * {@code parent} with the span context of {@code headers}' {@value #TRACEPARENT} alone, its trace state empty
+     * whatever {@value #TRACESTATE} they carry; {@code parent} itself when they carry none. For records from outside
+     * Braid (a client's job): a foreign trace state — up to 32 members of 512 characters — would otherwise ride on
+     * every record the job leads to (see docs/TRACING.md).
+     */
+    public static Context extractTraceparent(Context parent, Headers headers) {
+        try {
+            return headers == null ? parent : W3C.extract(parent, headers, TRACEPARENT_ONLY);
+        } catch (RuntimeException e) { // as extract: a header nothing can read is no context
             return parent;
         }
     }

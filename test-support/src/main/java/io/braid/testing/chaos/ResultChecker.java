@@ -15,9 +15,10 @@ import java.util.stream.Collectors;
 /**
  * The chaos suite's checker, a pure function: given the jobs submitted with their known answers, the job results
  * committed on the results topic (read committed, in order) and the dead letters written, it lists every job
- * lost (no result for round 1), every (job, round) with more than one result, every result with a wrong answer,
- * every result of a job nobody submitted, and every dead letter (the suite submits only valid jobs, so a dead
- * letter means a record was broken or refused in transit).
+ * lost (no result for round 1), every (job, round) with more than one result, every result with a wrong answer
+ * (not SUCCEEDED, a branch missing, repeated or answering wrongly, or a round after the first: the suite replays
+ * nothing), every result of a job nobody submitted, and every dead letter (the suite submits only valid jobs, so
+ * a dead letter means a record was broken or refused in transit).
  */
 public final class ResultChecker {
 
@@ -96,12 +97,14 @@ public final class ResultChecker {
         List<String> lost = new ArrayList<>();
         List<String> wrong = new ArrayList<>();
         for (Map.Entry<String, Map<String, Answer>> job : expected.entrySet()) {
-            List<JobResult> first = byJobAndRound.get(job.getKey() + " round 1");
-            if (first == null) {
+            if (!byJobAndRound.containsKey(job.getKey() + " round 1")) {
                 lost.add(job.getKey());
-            } else {
-                first.forEach(result -> wrongness(result, job.getValue()).ifPresent(
-                        what -> wrong.add(job.getKey() + ": " + what)));
+            }
+        }
+        for (List<JobResult> sameRound : byJobAndRound.values()) {
+            for (JobResult result : sameRound) {
+                wrongness(result, expected.get(result.getJobId())).ifPresent(
+                        what -> wrong.add(result.getJobId() + ": " + what));
             }
         }
         List<String> duplicated = byJobAndRound.entrySet().stream().filter(e -> e.getValue().size() > 1)
@@ -113,12 +116,22 @@ public final class ResultChecker {
     }
 
     private static java.util.Optional<String> wrongness(JobResult result, Map<String, Answer> answers) {
+        if (result.getRound() != 1) {
+            return java.util.Optional.of("a result for round " + result.getRound() + ", which nobody asked for");
+        }
         if (result.getStatus() != JobStatus.SUCCEEDED) {
             return java.util.Optional.of("status " + result.getStatus() + " (completed by "
                     + result.getCompletedBy() + ")");
         }
+        Map<String, Long> times = result.getBranches().stream()
+                .collect(Collectors.groupingBy(BranchOutcome::getBranchId, Collectors.counting()));
+        java.util.Optional<String> repeated = times.entrySet().stream().filter(e -> e.getValue() > 1)
+                .map(e -> "branch " + e.getKey() + " appears " + e.getValue() + " times").findFirst();
+        if (repeated.isPresent()) {
+            return repeated;
+        }
         Map<String, BranchOutcome> outcomes = result.getBranches().stream()
-                .collect(Collectors.toMap(BranchOutcome::getBranchId, o -> o, (a, b) -> a));
+                .collect(Collectors.toMap(BranchOutcome::getBranchId, o -> o));
         if (!outcomes.keySet().equals(answers.keySet())) {
             return java.util.Optional.of("branches " + outcomes.keySet() + ", expected " + answers.keySet());
         }

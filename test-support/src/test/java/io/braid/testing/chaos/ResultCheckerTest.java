@@ -59,7 +59,7 @@ class ResultCheckerTest {
     }
 
     @Test
-    void a_planted_duplicate_is_caught_and_a_later_round_is_not_one() {
+    void a_planted_duplicate_is_caught_and_a_later_round_is_wrong_not_a_duplicate() {
         List<JobResult> results = rightResults("a", "b", "c");
         results.add(result("b", 1, "42", "[simulated] about job-x"));
         results.add(result("c", 2, "42", "[simulated] about job-x"));
@@ -68,8 +68,21 @@ class ResultCheckerTest {
 
         assertThat(report.ok()).isFalse();
         assertThat(report.duplicated()).containsExactly("b round 1: 2 results");
+        assertThat(report.wrong()).containsExactly("c: a result for round 2, which nobody asked for");
         assertThat(report.lost()).isEmpty();
         assertThat(report.summary()).contains("1 duplicated");
+    }
+
+    @Test
+    void a_branch_answered_twice_in_one_result_is_caught() {
+        JobResult twice = result("a", 1, "42", "[simulated] about job-x");
+        twice.setBranches(new ArrayList<>(twice.getBranches()));
+        twice.getBranches().add(outcome("sum", "99"));
+
+        Report report = ResultChecker.check(expected("a"), List.of(twice), List.of());
+
+        assertThat(report.ok()).isFalse();
+        assertThat(report.wrong()).containsExactly("a: branch sum appears 2 times");
     }
 
     @Test

@@ -15,6 +15,7 @@ import io.braid.worker.WorkerConfig;
 import io.braid.worker.WorkerHealth;
 import io.braid.worker.WorkerOptions;
 import io.braid.worker.internal.consume.ControlListener;
+import io.braid.worker.internal.consume.GroupRefusals;
 import io.braid.worker.internal.consume.ProgressPublisher;
 import io.braid.worker.internal.consume.RegistryRetry;
 import io.braid.worker.internal.consume.TaskConsumerLoop;
@@ -87,6 +88,7 @@ public class WorkerModule {
     private Cancellations cancellations;
     private BranchRunner runner;
     private TaskHandler taskHandler;
+    private GroupRefusals groupRefusals;
 
     /** A module for a worker with {@code options}, which must be valid. */
     public WorkerModule(WorkerOptions options) {
@@ -173,7 +175,8 @@ public class WorkerModule {
             return null;
         }
         return new MemberShare(Admin.create(options.kafka().config(Map.of())), options.groupId(),
-                options.workerId(), options.consumers(), options.memberShareRefresh(), flow()::share).start();
+                options.workerId(), () -> options.consumers() - groupRefusals().refusedNow(),
+                options.memberShareRefresh(), flow()::share).start();
     }
 
     /** The executor of each branch kind, with the tools switched off by configuration failing at once. */
@@ -332,11 +335,26 @@ public class WorkerModule {
 
     /** Share consumer {@code index}'s loop, handing each record to {@code handler} on {@link #branches()}. */
     protected TaskConsumerLoop consumerLoop(int index, TaskHandler handler) {
-        KafkaShareConsumer<String, byte[]> consumer = new KafkaShareConsumer<>(
-                KafkaClients.consumerConfig(options, index), new StringDeserializer(), new ByteArrayDeserializer());
         Duration halfLock = options.recordLockDuration().dividedBy(2);
-        return new TaskConsumerLoop(consumer, options.topics().tasks(), branches(), handler, metrics(), problems(),
-                () -> flow().backlog().compareTo(halfLock) > 0);
+        return new TaskConsumerLoop(index, () -> new KafkaShareConsumer<>(KafkaClients.consumerConfig(options, index),
+                new StringDeserializer(), new ByteArrayDeserializer()),
+                java.util.List.of(options.topics().tasksHigh(), options.topics().tasks()), branches(), handler,
+                metrics(), problems(), () -> flow().backlog().compareTo(halfLock) > 0, groupRefusals());
+    }
+
+    /** The worker's share consumers refused by a full share group, with the metrics watching them. */
+    protected GroupRefusals groupRefusals() {
+        if (groupRefusals == null) {
+            groupRefusals = new GroupRefusals(options.groupId(), options.consumers(), metrics(),
+                    groupFullRetries());
+            metrics().watchShareConsumers(options.consumers(), groupRefusals::refusedNow);
+        }
+        return groupRefusals;
+    }
+
+    /** How long a consumer refused by a full share group waits before trying again. */
+    protected GroupRefusals.Retries groupFullRetries() {
+        return GroupRefusals.Retries.DEFAULT;
     }
 
     /** The health and metrics endpoint ({@link WorkerOptions#httpPort()}), answering with {@code health}. */

@@ -6,6 +6,7 @@ import io.braid.worker.Worker;
 import io.braid.worker.WorkerHealth;
 import io.braid.worker.WorkerOptions;
 import io.braid.worker.internal.consume.ControlListener;
+import io.braid.worker.internal.consume.GroupRefusals;
 import io.braid.worker.internal.consume.TaskConsumerLoop;
 import io.braid.worker.internal.consume.TaskHandler;
 import io.braid.worker.internal.observe.HealthProblems;
@@ -37,6 +38,7 @@ public final class WorkerRuntime {
     private final PrometheusMeterRegistry meterRegistry;
     private final WorkerMetrics metrics;
     private final HealthProblems problems;
+    private final GroupRefusals refusals;
     private final KafkaProducer<String, byte[]> producer;
     private final ExecutorService branches;
     private final ControlListener control;
@@ -54,6 +56,7 @@ public final class WorkerRuntime {
         meterRegistry = module.meterRegistry();
         metrics = module.metrics();
         problems = module.problems();
+        refusals = module.groupRefusals();
         producer = module.producer();
         branches = module.branches();
         var runner = module.runner(executors);
@@ -104,16 +107,26 @@ public final class WorkerRuntime {
 
     /** See {@link Worker#health()}. */
     public WorkerHealth health() {
-        return health(state, loops, problems, metrics.inFlight(), options.maxInFlight());
+        return health(state, loops, problems, refusals.problem(), metrics.inFlight(), options.maxInFlight());
     }
 
+    /**
+     * Live unless a part died; ready while running, with no problem reported and every consumer loop either joined
+     * or refused by a full share group — at least one joined: a worker serves with the consumers that joined.
+     * {@code refused} (why consumers were refused, else null) joins the problems either way.
+     */
     static WorkerHealth health(Worker.State now, List<TaskConsumerLoop> loops, HealthProblems problems,
-                               int inFlight, int maxInFlight) {
+                               String refused, int inFlight, int maxInFlight) {
         boolean live = now == Worker.State.STOPPED || loops.stream().allMatch(loop -> loop.failure() == null)
                 && !problems.fatal();
         boolean ready = now == Worker.State.RUNNING && live && problems.none()
-                && loops.stream().allMatch(TaskConsumerLoop::hasPolled);
-        return new WorkerHealth(live, ready, now.name(), inFlight, maxInFlight, problems.summary());
+                && loops.stream().allMatch(loop -> loop.joined() || loop.refused())
+                && loops.stream().anyMatch(TaskConsumerLoop::joined);
+        String problem = problems.summary();
+        if (refused != null) {
+            problem = problem == null ? refused : problem + "; " + refused;
+        }
+        return new WorkerHealth(live, ready, now.name(), inFlight, maxInFlight, problem);
     }
 
     /** See {@link Worker#shutdown(Duration)}. */

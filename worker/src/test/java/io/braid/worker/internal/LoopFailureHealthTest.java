@@ -47,7 +47,7 @@ class LoopFailureHealthTest {
     }
 
     private WorkerHealth health(List<TaskConsumerLoop> loops) {
-        return WorkerRuntime.health(Worker.State.RUNNING, loops, problems, 0, 8);
+        return WorkerRuntime.health(Worker.State.RUNNING, loops, problems, null, 0, 8);
     }
 
     @Test

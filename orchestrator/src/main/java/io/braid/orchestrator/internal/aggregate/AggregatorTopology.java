@@ -137,12 +137,17 @@ public final class AggregatorTopology {
                 .mapValues(output -> AggregatorErrors.deadLetterValue(((JoinOutput.DeadLetter) output).input()),
                         named("join-dead-letter"))
                 .to(topics.aggregatorDeadLetter(), Produced.with(Serdes.String(), Serdes.ByteArray()));
-        outputs.filter((jobId, output) -> output instanceof JoinOutput.Task, named("join-tasks"))
-                .mapValues(output -> ((JoinOutput.Task) output).task(), named("join-task"))
-                .to(topics.tasks(), Produced.with(Serdes.String(), AvroSerde.of(registry, BranchTask.class))
-                        .withStreamPartitioner((topic, jobId, task, partitions) -> java.util.Optional.of(
-                                java.util.Set.of(io.braid.orchestrator.TaskPartitions.partition(jobId,
-                                        task.getBranch().getBranchId(), partitions)))));
+        for (boolean high : new boolean[] {false, true}) {
+            String lane = high ? "high-" : "";
+            outputs.filter((jobId, output) -> output instanceof JoinOutput.Task task && task.high() == high,
+                            named("join-" + lane + "tasks"))
+                    .mapValues(output -> ((JoinOutput.Task) output).task(), named("join-" + lane + "task"))
+                    .to(high ? topics.tasksHigh() : topics.tasks(), Produced.with(Serdes.String(),
+                                    AvroSerde.of(registry, BranchTask.class))
+                            .withStreamPartitioner((topic, jobId, task, partitions) -> java.util.Optional.of(
+                                    java.util.Set.of(io.braid.orchestrator.TaskPartitions.partition(jobId,
+                                            task.getBranch().getBranchId(), partitions)))));
+        }
         outputs.filter((jobId, output) -> output instanceof JoinOutput.Slot, named("join-slots"))
                 .map((jobId, output) -> {
                     SlotMessage message = ((JoinOutput.Slot) output).message();

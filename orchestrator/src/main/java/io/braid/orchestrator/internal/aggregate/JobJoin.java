@@ -138,9 +138,17 @@ public final class JobJoin {
         };
     }
 
-    /** The job's manifest: admitted results kept, a rejection or an earlier cancel ending the job at once. */
-    private static Step manifest(JobJoinState next, JobManifest manifest, Instant now, JoinSettings settings) {
+    /**
+     * The job's manifest: admitted results kept, a rejection or an earlier cancel ending the job at once. The same
+     * dispatch again (at least once dispatches again; {@link JoinAdmission} lets no other through) keeps the manifest
+     * held: the repeat differs only in when, and under which dispatch span, it was written, and the job's result and
+     * later tasks must not depend on whether a crash made one. A rejection of it (the broker refused the job's other
+     * records) replaces it and ends the job.
+     */
+    private static Step manifest(JobJoinState next, JobManifest dispatched, Instant now, JoinSettings settings) {
         List<String> refused = new ArrayList<>();
+        JobManifest manifest = next.getManifest() != null && dispatched.getRejection() == null
+                ? next.getManifest() : dispatched;
         next.setManifest(manifest);
         next.setDeadlineAt(deadline(manifest, settings));
         next.setExpiresAt(null);

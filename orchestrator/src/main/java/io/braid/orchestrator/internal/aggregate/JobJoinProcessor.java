@@ -228,8 +228,10 @@ final class JobJoinProcessor implements Processor<String, JoinInput, String, Joi
             commits.completed();
             meters.completed(result);
         });
+        boolean high = after.getManifest() != null
+                && after.getManifest().getPriority() == io.braid.schema.Priority.HIGH;
         step.tasks().forEach(task -> context.forward(traced(
-                new Record<>(jobId, new JoinOutput.Task(task), task.getDispatchedAt().toEpochMilli()),
+                new Record<>(jobId, new JoinOutput.Task(task, high), task.getDispatchedAt().toEpochMilli()),
                 tracing.task(task, FinalAggregation.BRANCH_ID.equals(task.getBranch().getBranchId())))));
         step.events().forEach(event -> context.forward(
                 new Record<>(jobId, new JoinOutput.Event(event), event.getAt().toEpochMilli())));

@@ -13,7 +13,8 @@ sealed interface JoinOutput {
     record Completed(JobResult result) implements JoinOutput {
     }
 
-    record Task(BranchTask task) implements JoinOutput {
+    /** A task, and whether its job is HIGH priority (its lane: the high tasks topic). */
+    record Task(BranchTask task, boolean high) implements JoinOutput {
     }
 
     record Event(JobEvent event) implements JoinOutput {

@@ -236,7 +236,10 @@ public final class Dispatcher implements Runnable, AutoCloseable {
     private Map<TopicPartition, OffsetAndMetadata> dispatchAll(ConsumerRecords<String, byte[]> records) {
         Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
         Instant now = clock.instant();
-        int taskPartitions = producer.partitionsFor(topics.tasks()).size();
+        // Both lanes are created with the same count; an operator's later change to one must not send a task to a
+        // partition the other lacks.
+        int taskPartitions = Math.min(producer.partitionsFor(topics.tasks()).size(),
+                producer.partitionsFor(topics.tasksHigh()).size());
         for (ConsumerRecord<String, byte[]> record : records) {
             for (ProducerRecord<String, byte[]> out : recordsFor(record, taskPartitions, now)) {
                 failures.track(record, out.key(), producer.send(out));

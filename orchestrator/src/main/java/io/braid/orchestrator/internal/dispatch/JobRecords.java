@@ -64,7 +64,7 @@ final class JobRecords {
      * The records to write for {@code record}: its fan-out, or its refusal. A schema registry that cannot be reached
      * is not the record's fault: that exception propagates, and the batch is read again later.
      *
-     * @param taskPartitions the tasks topic's partition count
+     * @param taskPartitions the partition count of the tasks topics (both lanes)
      */
     List<ProducerRecord<String, byte[]>> recordsFor(ConsumerRecord<String, byte[]> record, int taskPartitions,
                                                     Instant now) {
@@ -110,9 +110,10 @@ final class JobRecords {
                 defaultWindow)) {
             FanOut fanOut = cappedTenant == null ? uncapped : uncapped.awaitingAdmission(cappedTenant);
             String jobId = fanOut.manifest().getJobId();
+            String lane = topics.tasksFor(fanOut.manifest().getPriority());
             out.add(serialized(topics.manifests(), null, jobId, dispatch.traced(fanOut.manifest()), job));
             for (int i = 0; i < fanOut.tasks().size(); i++) {
-                out.add(serialized(topics.tasks(), TaskPartitions.partition(jobId, i, taskPartitions), jobId,
+                out.add(serialized(lane, TaskPartitions.partition(jobId, i, taskPartitions), jobId,
                         fanOut.tasks().get(i), job));
                 dispatch.task(jobId, out.get(out.size() - 1).headers());
                 bytes = addFanOutBytes(bytes, out.get(out.size() - 1).value().length, job);

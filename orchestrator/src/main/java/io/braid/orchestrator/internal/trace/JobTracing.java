@@ -56,13 +56,14 @@ public final class JobTracing {
 
     /**
      * The dispatch of one job record: a span continuing the record's {@code traceparent} header — a record without
-     * one, or with one that cannot be read, starts a new trace (never an error).
+     * one, or with one that cannot be read, starts a new trace (never an error). The client's {@code tracestate} is
+     * not passed on: the job's records carry the traceparent only (docs/TRACING.md).
      */
     public Dispatch dispatch(ConsumerRecord<String, byte[]> record, String dispatchId) {
         if (!on()) {
             return Dispatch.NONE;
         }
-        Context parent = TraceHeaders.extract(Context.root(), record.headers());
+        Context parent = TraceHeaders.extractTraceparent(Context.root(), record.headers());
         Span span = tracer.spanBuilder("dispatch").setParent(parent).setSpanKind(SpanKind.CONSUMER)
                 .setAttribute(Attributes.MESSAGING_SYSTEM, "kafka")
                 .setAttribute(Attributes.MESSAGING_OPERATION, "process")

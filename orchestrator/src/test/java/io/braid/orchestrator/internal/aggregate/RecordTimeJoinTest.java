@@ -4,6 +4,7 @@ import io.braid.orchestrator.JoinSettings;
 
 import io.braid.orchestrator.Delivery;
 
+import io.braid.schema.BranchError;
 import io.braid.schema.BranchResult;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 import static io.braid.testing.JobFixtures.manifest;
@@ -103,6 +105,56 @@ class RecordTimeJoinTest {
         });
         assertThat(repeat).hasSize(1);
         assertThat(repeat.getFirst().toString()).isEqualTo(first.getFirst().toString());
+    }
+
+    @Test
+    void aJobDispatchedAgainWhileItsBranchesRunWritesTheSameJobResult() {
+        // A dispatcher crash sends the job record again: the same dispatch, later, under a new dispatch span
+        JobManifest first = traced(dispatchedAtT0("job-t", "a", "b"), "00f067aa0ba902b7");
+        JobManifest again = JobManifest.newBuilder(traced(first, "1111111111111111"))
+                .setDispatchedAt(T0.plusSeconds(2)).build();
+        List<JobResult> before = join(T0.plusSeconds(1), in -> {
+            in.manifests().pipeInput("job-t", first, T0);
+            in.results().pipeInput("job-t", succeeded("job-t", "a", "A"), T0.plusMillis(40));
+            in.results().pipeInput("job-t", succeeded("job-t", "b", "B"), T0.plusMillis(50));
+        });
+        // after an aggregator crash, the same inputs from the committed offsets, the second dispatch among them
+        List<JobResult> repeat = join(T0.plusSeconds(3600), in -> {
+            in.manifests().pipeInput("job-t", first, T0);
+            in.results().pipeInput("job-t", succeeded("job-t", "a", "A"), T0.plusMillis(40));
+            in.manifests().pipeInput("job-t", again, T0.plusMillis(45));
+            in.results().pipeInput("job-t", succeeded("job-t", "b", "B"), T0.plusMillis(50));
+        });
+
+        assertThat(before).singleElement().satisfies(result -> assertThat(result.getMetadata())
+                .containsEntry("braid.traceparent", first.getMetadata().get("braid.traceparent")));
+        assertThat(repeat).hasSize(1);
+        assertThat(repeat.getFirst().toString()).isEqualTo(before.getFirst().toString());
+    }
+
+    @Test
+    void aRejectionOfTheHeldDispatchStillEndsTheJob() {
+        // the broker refused a task of the job after its manifest was written: the record, read again, is refused
+        JobManifest first = traced(dispatchedAtT0("job-x", "a", "b"), "00f067aa0ba902b7");
+        JobManifest refused = JobManifest.newBuilder(traced(first, "1111111111111111")).setDispatchedAt(T0.plusSeconds(2))
+                .setBranches(List.of()).setRejection(new BranchError("TooLarge", "the broker refused", false)).build();
+        List<JobResult> results = join(T0.plusSeconds(1), in -> {
+            in.manifests().pipeInput("job-x", first, T0);
+            in.results().pipeInput("job-x", succeeded("job-x", "a", "A"), T0.plusMillis(40));
+            in.manifests().pipeInput("job-x", refused, T0.plusMillis(45));
+        });
+
+        assertThat(results).singleElement().satisfies(result -> {
+            assertThat(result.getStatus()).isEqualTo(JobStatus.FAILED);
+            assertThat(result.getCompletedBy()).isEqualTo("REJECTED");
+            assertThat(result.getRejection().getErrorClass()).isEqualTo("TooLarge");
+        });
+    }
+
+    /** {@code manifest} as a tracing dispatcher writes it: its dispatch span, {@code spanId}, in its metadata. */
+    private static JobManifest traced(JobManifest manifest, String spanId) {
+        return JobManifest.newBuilder(manifest).setDispatchId("braid.jobs-0@7").setMetadata(Map.of(
+                "braid.traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-" + spanId + "-01")).build();
     }
 
     /** The manifest of {@code jobId} with its branches, submitted and dispatched at {@link #T0}. */

@@ -51,6 +51,7 @@ class TenantCapTopologyTest {
     private TestInputTopic<String, BranchResult> results;
     private TestInputTopic<String, SlotGrant> grantsIn;
     private TestOutputTopic<String, BranchTask> tasks;
+    private TestOutputTopic<String, BranchTask> highTasks;
     private TestOutputTopic<String, JobResult> jobResults;
     private TestOutputTopic<String, byte[]> deadLetters;
 
@@ -66,6 +67,8 @@ class TenantCapTopologyTest {
         grantsIn = driver.createInputTopic(topics.tenantGrants(), new StringSerializer(),
                 new AvroSerializer<>(registry));
         tasks = driver.createOutputTopic(topics.tasks(), new StringDeserializer(),
+                new AvroDeserializer<>(registry, BranchTask.class));
+        highTasks = driver.createOutputTopic(topics.tasksHigh(), new StringDeserializer(),
                 new AvroDeserializer<>(registry, BranchTask.class));
         jobResults = driver.createOutputTopic(topics.jobResults(), new StringDeserializer(),
                 new AvroDeserializer<>(registry, JobResult.class));
@@ -103,9 +106,11 @@ class TenantCapTopologyTest {
 
         manifests.pipeInput("h1", capped("h1", 1, Priority.HIGH, 2));
         assertThat(tasks.readValuesToList()).as("the cap is reached: the HIGH job waits too").isEmpty();
+        assertThat(highTasks.readValuesToList()).isEmpty();
 
         finish(first.get(0));
-        assertThat(tasks.readValuesToList()).as("the freed slot goes to the HIGH job, submitted last")
+        assertThat(tasks.readValuesToList()).isEmpty();
+        assertThat(highTasks.readValuesToList()).as("the freed slot goes to the HIGH job, submitted last, in its lane")
                 .extracting(TenantCapTopologyTest::id).containsExactly("h1/b1");
         finish(first.get(1));
         assertThat(tasks.readValuesToList()).extracting(TenantCapTopologyTest::id).containsExactly("n2/b1");

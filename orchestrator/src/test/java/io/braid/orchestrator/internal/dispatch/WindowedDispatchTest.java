@@ -66,4 +66,22 @@ class WindowedDispatchTest {
         assertThat(new String(out.get(0).headers().lastHeader(DeadLetterHeaders.ERROR).value(),
                 StandardCharsets.UTF_8)).contains("more than 20000 bytes (--max-fan-out-bytes)");
     }
+
+    @Test
+    void a_high_priority_job_and_its_child_jobs_take_the_high_lane_and_the_rest_the_tasks_topic() {
+        JobRequest urgent = JobFixtures.llmJob("urgent", 3);
+        urgent.setPriority(io.braid.schema.Priority.HIGH);
+        JobRequest low = JobFixtures.llmJob("low", 3);
+        low.setPriority(io.braid.schema.Priority.LOW);
+
+        List<ProducerRecord<String, byte[]>> high = dispatch(records(Long.MAX_VALUE, 256), urgent);
+        List<ProducerRecord<String, byte[]>> rest = dispatch(records(Long.MAX_VALUE, 256), low);
+
+        assertThat(high.stream().filter(r -> r.topic().equals(topics.tasksHigh()))).hasSize(3);
+        assertThat(high.stream().filter(r -> r.topic().equals(topics.tasks()))).isEmpty();
+        assertThat(rest.stream().filter(r -> r.topic().equals(topics.tasks()))).hasSize(3);
+        assertThat(rest.stream().filter(r -> r.topic().equals(topics.tasksHigh()))).isEmpty();
+        assertThat(topics.tasksFor(io.braid.schema.Priority.NORMAL)).isEqualTo("braid.tasks");
+        assertThat(topics.tasksFor(io.braid.schema.Priority.HIGH)).isEqualTo("braid.tasks.high");
+    }
 }

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.ShareConsumer;
 import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.errors.GroupMaxSizeReachedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,9 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * One share consumer on its own platform thread. Each poll acquires at most {@code max.poll.records} task records
@@ -36,6 +40,9 @@ import java.util.concurrent.TimeUnit;
  * through releases to their last delivery and fail there; left on the topic, another worker or a later poll takes
  * them.
  *
+ * <p>A full share group (the broker's {@code group.share.max.size}) refuses the consumer: the loop does not end but
+ * tries again with a new consumer after a growing wait, and {@link GroupRefusals} says why (see {@link #run()}).
+ *
  * <p>Stopping: {@link #stopFetching()} ends polling; the loop keeps acknowledging its running branches as they
  * finish (interrupted ones are released, see {@link TaskHandler}), then closes the consumer. Records that arrive
  * in the poll that was under way are released at once, so other workers take them.
@@ -47,21 +54,31 @@ public final class TaskConsumerLoop implements Runnable {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
     /** The longest the loop goes without polling while throttled: well within the default max.poll.interval.ms. */
     static final Duration MAX_PAUSE = Duration.ofMinutes(1);
+    /** How long a consumer polls without being refused to count as joined, lacking a surer sign. */
+    static final Duration JOIN_CONFIRMATION = Duration.ofSeconds(3);
 
     private record Finished(ConsumerRecord<String, byte[]> record, AcknowledgeType type) {
     }
 
-    private final ShareConsumer<String, byte[]> consumer;
+    private final int index;
+    private final Supplier<ShareConsumer<String, byte[]>> consumers;
+    private final GroupRefusals refusals;
+    private final CountDownLatch stopping = new CountDownLatch(1);
+    private volatile ShareConsumer<String, byte[]> consumer;
+    private final List<String> topics;
+    /** The topics, for messages. */
     private final String topic;
     private final Executor branches;
     private final TaskHandler handler;
     private final WorkerMetrics metrics;
     private final HealthProblems health;
-    private final java.util.function.BooleanSupplier throttled;
+    private final BooleanSupplier throttled;
     private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private volatile boolean fetching = true;
     private volatile boolean abandoned;
-    private volatile boolean polled;
+    private volatile boolean joined;
+    private volatile boolean refused;
+    private long firstPollNanos = -1;
     private volatile Throwable failure;
 
     public TaskConsumerLoop(ShareConsumer<String, byte[]> consumer, String topic, Executor branches,
@@ -72,36 +89,59 @@ public final class TaskConsumerLoop implements Runnable {
     /** @param throttled whether to hold off polling for now (see the class comment) */
     public TaskConsumerLoop(ShareConsumer<String, byte[]> consumer, String topic, Executor branches,
                             TaskHandler handler, WorkerMetrics metrics, HealthProblems health,
-                            java.util.function.BooleanSupplier throttled) {
+                            BooleanSupplier throttled) {
+        this(0, () -> consumer, List.of(topic), branches, handler, metrics, health, throttled,
+                new GroupRefusals("of " + topic, 1, metrics, GroupRefusals.Retries.DEFAULT));
+    }
+
+    /**
+     * @param index     this loop's number in the worker, from 0
+     * @param consumers makes the share consumer: once, and again after each refusal by a full group
+     * @param topics    the tasks topics it reads (both lanes: a HIGH job's tasks and the rest)
+     * @param throttled whether to hold off polling for now (see the class comment)
+     * @param refusals  the worker's consumers refused by a full share group
+     */
+    public TaskConsumerLoop(int index, Supplier<ShareConsumer<String, byte[]>> consumers, List<String> topics,
+                            Executor branches, TaskHandler handler, WorkerMetrics metrics, HealthProblems health,
+                            BooleanSupplier throttled, GroupRefusals refusals) {
+        this.index = index;
+        this.consumers = consumers;
+        this.consumer = consumers.get();
+        this.refusals = refusals;
         this.throttled = throttled;
-        this.consumer = consumer;
-        this.topic = topic;
+        this.topics = List.copyOf(topics);
+        this.topic = String.join(", ", topics);
         this.branches = branches;
         this.handler = handler;
         this.metrics = metrics;
         this.health = health;
     }
 
+    /**
+     * Consumes until stopped. A share group that is full ({@code group.share.max.size}) refuses the consumer: its
+     * poll throws {@link GroupMaxSizeReachedException} and the consumer is done for (Kafka's client turns FATAL), so
+     * the loop closes it, waits {@link GroupRefusals#retryAfter(int)} and tries again with a new one. It is the only
+     * failure that does not end the loop; it comes from a poll, when the loop holds no unacknowledged record.
+     */
     @Override
     public void run() {
+        int refusedInARow = 0;
         try {
-            consumer.setAcknowledgementCommitCallback(this::acknowledgementsCommitted);
-            consumer.subscribe(List.of(topic));
-            while (fetching && !abandoned) {
-                holdWhileThrottled();
-                ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
-                polled = true;
-                if (!fetching) {
-                    releaseUnstarted(records);
-                    break;
+            while (true) {
+                try {
+                    consume();
+                    return;
+                } catch (GroupMaxSizeReachedException e) {
+                    refused = true;
+                    joined = false;
+                    firstPollNanos = -1;
+                    Duration wait = refusals.refused(index, e, ++refusedInARow);
+                    closeConsumer();
+                    if (stopping.await(wait.toNanos(), TimeUnit.NANOSECONDS) || abandoned || !fetching) {
+                        return;
+                    }
+                    consumer = consumers.get();
                 }
-                int pending = 0;
-                for (ConsumerRecord<String, byte[]> record : records) {
-                    pending++;
-                    metrics.taskTaken();
-                    branches.execute(() -> finished.add(new Finished(record, handleSafely(record))));
-                }
-                acknowledgeAsTheyFinish(pending);
             }
         } catch (WakeupException e) {
             // abandon() during poll
@@ -113,11 +153,70 @@ public final class TaskConsumerLoop implements Runnable {
             health.died("share consumer loop on " + topic, e);
         } finally {
             // Records still unacknowledged are released when the share session closes, so others pick them up.
-            try {
-                consumer.close(CLOSE_TIMEOUT);
-            } catch (RuntimeException e) {
-                log.warn("closing the share consumer failed: {}", e.toString());
+            closeConsumer();
+        }
+    }
+
+    private void consume() throws InterruptedException {
+        consumer.setAcknowledgementCommitCallback(this::acknowledgementsCommitted);
+        consumer.subscribe(topics);
+        while (fetching && !abandoned) {
+            holdWhileThrottled();
+            ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
+            polled(records);
+            if (!fetching) {
+                releaseUnstarted(records);
+                break;
             }
+            int pending = 0;
+            for (ConsumerRecord<String, byte[]> record : records) {
+                pending++;
+                metrics.taskTaken();
+                branches.execute(() -> finished.add(new Finished(record, handleSafely(record))));
+            }
+            acknowledgeAsTheyFinish(pending);
+        }
+    }
+
+    /**
+     * Marks the consumer joined once it is given records or partitions (Kafka's {@code rebalance-total}), or has
+     * polled for {@link #JOIN_CONFIRMATION} without being refused (an empty assignment, e.g. before the tasks topic
+     * exists): a poll may return before the broker answers the consumer's first heartbeat, so one poll proves nothing.
+     */
+    private void polled(ConsumerRecords<String, byte[]> records) {
+        if (joined) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (firstPollNanos < 0) {
+            firstPollNanos = now;
+        }
+        if (!records.isEmpty() || hasAssignment(consumer) || now - firstPollNanos > JOIN_CONFIRMATION.toNanos()) {
+            joined = true;
+            if (refused) {
+                refused = false;
+                refusals.joined(index);
+            }
+        }
+    }
+
+    /** Whether the consumer's membership has reached an assignment, per its client metrics. */
+    static boolean hasAssignment(ShareConsumer<?, ?> consumer) {
+        return consumer.metrics().entrySet().stream().anyMatch(e -> "rebalance-total".equals(e.getKey().name())
+                && e.getKey().group().endsWith("coordinator-metrics")
+                && e.getValue().metricValue() instanceof Double count && count >= 1);
+    }
+
+    private void closeConsumer() {
+        ShareConsumer<String, byte[]> current = consumer;
+        if (current == null) {
+            return;
+        }
+        consumer = null;
+        try {
+            current.close(CLOSE_TIMEOUT);
+        } catch (RuntimeException e) {
+            log.warn("closing the share consumer failed: {}", e.toString());
         }
     }
 
@@ -199,17 +298,27 @@ public final class TaskConsumerLoop implements Runnable {
     /** Polls no more; running branches are still acknowledged as they finish, then the consumer closes. */
     public void stopFetching() {
         fetching = false;
+        stopping.countDown();
     }
 
     /** Stops waiting for running branches: the consumer closes now and its unacknowledged records are released. */
     public void abandon() {
         abandoned = true;
-        consumer.wakeup();
+        stopping.countDown();
+        ShareConsumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
     }
 
-    /** True once the consumer has joined the share group and completed a poll. */
-    public boolean hasPolled() {
-        return polled;
+    /** True once the consumer has joined the share group (see {@link #polled}), until a full group refuses it. */
+    public boolean joined() {
+        return joined;
+    }
+
+    /** True while the share group, full, refuses this loop's consumer: it waits to try again. */
+    public boolean refused() {
+        return refused;
     }
 
     /** The failure that ended this loop unexpectedly, or null. */

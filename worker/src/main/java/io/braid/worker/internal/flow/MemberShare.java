@@ -14,8 +14,8 @@ import java.util.function.DoubleConsumer;
 
 /**
  * This worker's share of the fleet, from the live members of the workers' share group as the broker describes them:
- * {@code own / (others + own)}, where {@code own} is this worker's share consumers ({@code WorkerOptions.consumers()})
- * and {@code others} the group's members whose client id is not this worker's ({@code <workerId>-<index>}). Every
+ * {@code own / (others + own)}, where {@code own} is this worker's share consumers ({@code WorkerOptions.consumers()},
+ * less those a full share group refuses now) and {@code others} the group's members whose client id is not this worker's ({@code <workerId>-<index>}). Every
  * worker runs the same formula over the same membership, so the shares add up to one without a coordinator. Read
  * on its own daemon thread, first every {@link #FIRST_REFRESH}, then twice as long after each read that finds the
  * membership unchanged, up to {@code refresh}; a change (a worker joining or leaving) goes back to
@@ -36,7 +36,7 @@ public final class MemberShare implements AutoCloseable {
     private final Admin admin;
     private final String groupId;
     private final String workerId;
-    private final int ownConsumers;
+    private final java.util.function.IntSupplier ownConsumers;
     private final Duration refresh;
     private final DoubleConsumer onShare;
     private volatile Thread thread;
@@ -47,6 +47,15 @@ public final class MemberShare implements AutoCloseable {
     /** @param onShare hears each share read (0 exclusive to 1) */
     public MemberShare(Admin admin, String groupId, String workerId, int ownConsumers, Duration refresh,
                        DoubleConsumer onShare) {
+        this(admin, groupId, workerId, () -> ownConsumers, refresh, onShare);
+    }
+
+    /**
+     * @param ownConsumers this worker's share consumers in the group now: those a full group refused do not count
+     * @param onShare      hears each share read (0 exclusive to 1)
+     */
+    public MemberShare(Admin admin, String groupId, String workerId, java.util.function.IntSupplier ownConsumers,
+                       Duration refresh, DoubleConsumer onShare) {
         this.admin = admin;
         this.groupId = groupId;
         this.workerId = workerId;
@@ -101,7 +110,7 @@ public final class MemberShare implements AutoCloseable {
     /** Reads the membership and reports the share; false when interrupted. */
     private boolean readOnce() {
         try {
-            double share = share(members(), workerId, ownConsumers);
+            double share = share(members(), workerId, Math.max(1, ownConsumers.getAsInt()));
             onShare.accept(share);
             lastShare = share;
             described = true;

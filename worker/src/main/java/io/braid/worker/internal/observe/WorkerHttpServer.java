@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  *   <li>{@code GET /health/live} — 200 while the worker's consumer loops are alive, 503 when one died (restart me);</li>
  *   <li>{@code GET /health/ready} — 200 once every consumer has joined the share group and while the worker takes
  *       work, 503 before that, while it drains on shutdown, and while a problem is reported (its {@code problem}
- *       says which: a loop that stopped, the schema registry unreachable);</li>
+ *       says which: a loop that stopped, the schema registry unreachable). Consumers refused by a full share group
+ *       do not count against it while one joined: 200, with {@code problem} saying why;</li>
  *   <li>{@code GET /metrics} — Prometheus text format; with a {@link ReadToken}, only for
  *       {@code Authorization: Bearer <token>} (401 otherwise).</li>
  * </ul>

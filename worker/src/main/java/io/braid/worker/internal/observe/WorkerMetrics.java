@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * A worker's meters, named {@code braid.worker.*} (Prometheus: {@code braid_worker_*}):
@@ -27,6 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code branches.retried} — attempts that failed and are tried again;</li>
  *   <li>{@code branches.dead.lettered} — tasks written to the tasks dead-letter topic;</li>
  *   <li>{@code branch.duration} (histogram) tagged {@code status} — from first attempt to final result;</li>
+ *   <li>{@code share.consumers} (gauge) — the share consumers this worker runs, each a member of the share group;
+ *       {@code share.consumers.refused} (gauge) — of them, those the full share group refused (its broker's
+ *       {@code group.share.max.size}), waiting to try again; {@code share.group.refusals} — refused tries to join;</li>
  *   <li>flow control, tagged {@code model}: {@code model.rate.allowed} and {@code model.tokens.allowed} (gauges,
  *       per minute: this worker's share of the fleet's limit times its AIMD factor), {@code model.rate.waits}
  *       (calls that waited for their turn) and {@code model.rate.wait} (how long, a timer),
@@ -42,6 +46,7 @@ public final class WorkerMetrics implements ProgressListener, FlowListener {
     private final Counter retried;
     private final Counter deadLettered;
     private final Counter acknowledgementsFailed;
+    private final Counter shareGroupRefusals;
     private final Map<BranchStatus, Counter> finished = new EnumMap<>(BranchStatus.class);
     private final Map<BranchStatus, Timer> durations = new EnumMap<>(BranchStatus.class);
     private final MeterRegistry registry;
@@ -65,6 +70,9 @@ public final class WorkerMetrics implements ProgressListener, FlowListener {
                 .description("Task records whose acknowledgement the broker did not take: they stay locked to this "
                         + "worker until the record lock expires, then run again elsewhere")
                 .tag("worker", workerId).register(registry);
+        shareGroupRefusals = Counter.builder("braid.worker.share.group.refusals")
+                .description("Tries of a share consumer to join the share group that the broker refused because the "
+                        + "group was full (group.share.max.size)").tag("worker", workerId).register(registry);
         for (BranchStatus status : new BranchStatus[]{BranchStatus.SUCCEEDED, BranchStatus.FAILED,
                 BranchStatus.TIMED_OUT, BranchStatus.CANCELLED}) {
             finished.put(status, Counter.builder("braid.worker.branches.finished")
@@ -104,6 +112,21 @@ public final class WorkerMetrics implements ProgressListener, FlowListener {
     /** The broker did not take the acknowledgement of {@code records} task records. */
     public void acknowledgementsFailed(int records) {
         acknowledgementsFailed.increment(records);
+    }
+
+    /** Reports the share consumers this worker runs, {@code total}, and how many the full group refuses now. */
+    public void watchShareConsumers(int total, IntSupplier refused) {
+        Gauge.builder("braid.worker.share.consumers", () -> total)
+                .description("Share consumers this worker runs, each a member of the share group")
+                .tag("worker", workerId).register(registry);
+        Gauge.builder("braid.worker.share.consumers.refused", refused::getAsInt)
+                .description("Share consumers of this worker the full share group refused (group.share.max.size), "
+                        + "waiting to try again").tag("worker", workerId).register(registry);
+    }
+
+    /** The full share group refused a share consumer's try to join. */
+    public void shareConsumerRefused() {
+        shareGroupRefusals.increment();
     }
 
     /** A branch reached its final result after {@code elapsed} since its first attempt. */
