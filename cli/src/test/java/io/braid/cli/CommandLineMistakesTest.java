@@ -30,6 +30,13 @@ class CommandLineMistakesTest {
     }
 
     @Test
+    void aConsoleLimitOutOfRangeIsRefusedNamingTheOption() {
+        Outcome orchestrator = braid("orchestrator", "--console-max-jobs", "0");
+        assertThat(orchestrator.exitCode()).isEqualTo(2);
+        assertThat(orchestrator.err()).contains("--console-max-jobs", "between 1 and 1000000");
+    }
+
+    @Test
     void anAggregatorPollTimeOfZeroIsRefusedWithTheValueThatWorks() {
         Outcome orchestrator = braid("orchestrator", "--poll-time", "0ms");
         assertThat(orchestrator.exitCode()).isEqualTo(2);

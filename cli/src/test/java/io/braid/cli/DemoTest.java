@@ -30,7 +30,7 @@ class DemoTest {
         System.setErr(new PrintStream(logged, true, StandardCharsets.UTF_8));
         Optional<JobResult> result;
         try {
-            result = DemoCommand.run(3, out);
+            result = DemoCommand.run(3, out, fleet -> consoleShows(fleet, printed(buffer)));
         } finally {
             System.setErr(originalErr);
         }
@@ -51,6 +51,21 @@ class DemoTest {
         assertThat(logged.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains("ERROR")))
                 .as("start-up and the job log no ERROR").isEmpty();
         reportFirstBranchDelay(printed);
+    }
+
+    private static String printed(ByteArrayOutputStream buffer) {
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    /** What {@code braid demo --console} leaves open: the console's data lists the demo job. */
+    private static void consoleShows(io.braid.cli.stack.LocalFleet fleet, String printed) {
+        String jobId = printed.lines().filter(l -> l.startsWith("Job report-")).findFirst().orElseThrow()
+                .split("[ :]")[1];
+        java.net.URI jobs = java.net.URI.create(DemoCommand.consoleUrl(fleet) + "api/jobs");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(jobs)
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+                        .contains("\"jobId\":\"" + jobId + "\"", "\"status\":\"SUCCEEDED\""));
     }
 
     /**

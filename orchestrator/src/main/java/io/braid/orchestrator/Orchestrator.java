@@ -30,6 +30,7 @@ public final class Orchestrator implements AutoCloseable {
     private final JobStatusServer status;
     private final KafkaProducer<String, byte[]> controlProducer;
     private final TaskBacklog backlog;
+    private final io.braid.orchestrator.internal.console.ConsoleServer console;
 
     private Orchestrator(OrchestratorModule module) {
         OrchestratorOptions options = module.options();
@@ -53,7 +54,10 @@ public final class Orchestrator implements AutoCloseable {
         backlog = api ? module.backlog().start() : null;
         if (api) {
             module.serveOperations(status, aggregator, join, dispatcher, backlog);
+            console = module.console(status, join, backlog, aggregator);
             status.attach(join);
+        } else {
+            console = null;
         }
     }
 
@@ -110,6 +114,9 @@ public final class Orchestrator implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         aggregator.close(Duration.ofSeconds(10));
+        if (console != null) {
+            console.close();
+        }
         if (status != null) {
             status.close();
         }

@@ -52,6 +52,7 @@ import java.util.Objects;
  *                           dispatcher refuses a job naming one its tenant may not use ({@code PolicyRefused});
  *                           its {@code tenants.<tenant>.maxConcurrency} caps a tenant's tasks out at once (checked
  *                           by {@link #validate()})
+ * @param console            the web console's limits ({@link ConsoleSettings}); served when the HTTP API is on
  * @param openTelemetry      where the dispatch, join and aggregate spans go (see README "Tracing"); the default,
  *                           {@link OpenTelemetry#noop()}, traces nothing and adds no header (zero cost). The caller
  *                           owns it: the orchestrator does not close it
@@ -81,6 +82,7 @@ public record OrchestratorOptions(
         String workerGroupId,
         int standbyReplicas,
         PolicySettings policy,
+        ConsoleSettings console,
         OpenTelemetry openTelemetry,
         Clock clock) {
 
@@ -118,6 +120,7 @@ public record OrchestratorOptions(
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(limits, "limits");
         policy = policy == null ? PolicySettings.allowAll() : policy;
+        console = console == null ? ConsoleSettings.defaults() : console;
         openTelemetry = openTelemetry == null ? OpenTelemetry.noop() : openTelemetry;
         kafkaProperties = Map.copyOf(kafkaProperties);
     }
@@ -223,6 +226,7 @@ public record OrchestratorOptions(
         private int standbyReplicas;
         private PolicySettings policy = PolicySettings.allowAll();
         private Clock clock = Clock.systemUTC();
+        private ConsoleSettings console = ConsoleSettings.defaults();
         private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
         private Builder(String bootstrapServers, String registryUrl) {
@@ -354,6 +358,11 @@ public record OrchestratorOptions(
             return this;
         }
 
+        public Builder console(ConsoleSettings value) {
+            this.console = value;
+            return this;
+        }
+
         public Builder clock(Clock value) {
             this.clock = value;
             return this;
@@ -370,7 +379,7 @@ public record OrchestratorOptions(
                     instanceId, stateDir, delivery, commitInterval, streamsPollTime, join, httpPort, httpBind, apiTokens,
                     advertisedHost,
                     limits, maxFanOutBytes, maxBranches, maxConcurrency, kafkaProperties, workerGroupId,
-                    standbyReplicas, policy, openTelemetry, clock).validate();
+                    standbyReplicas, policy, console, openTelemetry, clock).validate();
         }
     }
 }

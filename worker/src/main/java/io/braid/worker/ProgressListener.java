@@ -16,6 +16,13 @@ public interface ProgressListener {
     default void retrying(BranchTask task, int failedAttempt, BranchError error) {
     }
 
+    /**
+     * Text a running branch's model generated since the last call (models that stream: the simulated one); the
+     * branch's result still carries its whole output.
+     */
+    default void partialOutput(BranchTask task, String text) {
+    }
+
     /** The branch's final result, once it is published: its finish never stands in front of its result. */
     default void finished(BranchResult result) {
     }
@@ -35,6 +42,13 @@ public interface ProgressListener {
             public void retrying(BranchTask task, int failedAttempt, BranchError error) {
                 for (ProgressListener listener : copy) {
                     listener.retrying(task, failedAttempt, error);
+                }
+            }
+
+            @Override
+            public void partialOutput(BranchTask task, String text) {
+                for (ProgressListener listener : copy) {
+                    listener.partialOutput(task, text);
                 }
             }
 

@@ -129,6 +129,9 @@ public final class OrchestratorCommand implements Callable<Integer> {
                     + "no caps")
     Path policyFile;
 
+    @Mixin
+    ConsoleOptions console;
+
     /** The tokens file's tokens plus BRAID_API_TOKEN (operate) and BRAID_API_READ_TOKEN (read). */
     private ApiTokens apiTokens() {
         ApiTokens tokens = apiTokensFile == null ? ApiTokens.none() : ApiTokens.load(apiTokensFile);
@@ -157,6 +160,7 @@ public final class OrchestratorCommand implements Callable<Integer> {
                 .maxFanOutBytes(maxFanOutBytes)
                 .maxBranches(maxBranches)
                 .maxConcurrency(maxConcurrency)
+                .console(console.settings())
                 .policy(policyFile == null ? PolicySettings.allowAll() : WorkerConfig.loadPolicy(policyFile))
                 .advertisedHost(advertisedHost)
                 .openTelemetry(Telemetry.fromEnvironment(System.getenv(), "braid-orchestrator"))
@@ -170,6 +174,10 @@ public final class OrchestratorCommand implements Callable<Integer> {
         System.out.printf("Orchestrator running against %s. Ctrl-C to stop.%n", kafka.bootstrapServers());
         orchestrator.httpPort().ifPresent(port -> System.out.printf(
                 "Job status: http://%s:%d/jobs/{jobId}  (braid status JOB_ID)%n", advertisedHost, port));
+        if (!console.off) {
+            orchestrator.httpPort().ifPresent(port -> System.out.printf("Web console: http://%s:%d/console/%n",
+                    advertisedHost, port));
+        }
         Foreground.runUntilStopped(orchestrator);
         return 0;
     }

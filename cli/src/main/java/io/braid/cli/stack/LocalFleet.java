@@ -48,6 +48,7 @@ public final class LocalFleet implements AutoCloseable {
     private final Path dataDir;
     private final EmbeddedStack stack;
     private final Orchestrator orchestrator;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final List<Worker> workers;
 
     private LocalFleet(Path dataDir, EmbeddedStack stack, Orchestrator orchestrator, List<Worker> workers) {
@@ -210,6 +211,9 @@ public final class LocalFleet implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         // The whole fleet stops: no other worker could take over, so branches still running are not waited for.
         workers.forEach(worker -> worker.shutdown(Duration.ZERO));
         orchestrator.close();

@@ -47,6 +47,9 @@ public final class ProgressPrinter {
     }
 
     public synchronized void print(JobEvent event) {
+        if (event.getType() == io.braid.schema.JobEventType.BRANCH_OUTPUT) {
+            return; // a streaming model's partial output: the web console shows it, the terminal waits for the result
+        }
         if (summarised) {
             summarise(event);
         } else {
@@ -115,6 +118,7 @@ public final class ProgressPrinter {
             case JOB_COMPLETED -> "completed";
             case JOB_REPLAYED -> "replay: " + event.getMessage();
             case REPLAY_REJECTED -> "replay refused: " + event.getMessage();
+            case BRANCH_OUTPUT -> String.format("%-14s output: %s", event.getBranchId(), event.getMessage());
         };
     }
 

@@ -152,6 +152,21 @@ public class OrchestratorModule {
         Operations.serve(status, aggregator, join, dispatcher, deadLetters, backlog, jobMeters);
     }
 
+    /**
+     * The web console on the job API's port, its feed started; null when {@code console.enabled} is off.
+     * {@code aggregator} tells which orchestrator instances run.
+     */
+    public io.braid.orchestrator.internal.console.ConsoleServer console(JobStatusServer status, JoinQueries join,
+                                                                     TaskBacklog backlog, KafkaStreams aggregator) {
+        if (!options.console().enabled()) {
+            return null;
+        }
+        return io.braid.orchestrator.internal.console.ConsoleServer.start(status, options.console(), options.kafka(),
+                registry(), options.topics(), options.clock(), join, backlog,
+                () -> aggregator.metadataForAllStreamsClients().stream()
+                        .map(m -> m.hostInfo().host() + ":" + m.hostInfo().port()).sorted().toList());
+    }
+
     /** The aggregator's Kafka Streams settings. */
     public Properties streamsConfig() {
         Properties props = new Properties();

@@ -19,7 +19,7 @@ import java.util.Optional;
  * DNS-rebinding guard), the bearer token and its scope, for POST a JSON content type (no form post or
  * {@code text/plain} from a browser page can pass) and a bounded body. A refused request is answered here.
  */
-final class ApiGuard {
+public final class ApiGuard {
 
     /** The largest request body accepted, in bytes; larger ones are answered 413 without being read whole. */
     static final int MAX_BODY_BYTES = 64 * 1024;
@@ -36,7 +36,7 @@ final class ApiGuard {
      * The caller when the request may go on ({@code "anonymous"} when no tokens are configured), else empty after
      * answering the refusal.
      */
-    Optional<Caller> admit(HttpExchange exchange, Scope needed) throws IOException {
+    public Optional<Caller> admit(HttpExchange exchange, Scope needed) throws IOException {
         if (loopbackOnly && !loopbackHost(exchange.getRequestHeaders().getFirst("Host"))) {
             refuse(exchange, 421, "this orchestrator listens on loopback and answers only Host localhost, "
                     + "127.0.0.1 or [::1]; to serve other names bind it to an address with --http-bind and set "

@@ -89,6 +89,19 @@ public final class JobStatusServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves {@code handler} under {@code path} on the API's port (the web console's pages and data); the handler
+     * checks callers with {@link #guard()}.
+     */
+    public void serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
+    /** The API's checks (Host, bearer token and scope), for other endpoints on its port. */
+    public ApiGuard guard() {
+        return guard;
+    }
+
     /** Where audit lines go instead of the {@code io.braid.audit} logger (tests read them). */
     void auditTo(java.util.function.Consumer<String> lines) {
         this.auditLog = lines;

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param slowCallShare   simulated: the share of calls (0..1, default 0) that take {@code slowCallFactor} times
  *                        their drawn latency — a heavy tail, as real providers have
  * @param slowCallFactor  simulated: how many times slower a slow call is (default {@value #DEFAULT_SLOW_CALL_FACTOR})
+ * @param stream          openai: ask for the answer as a stream, so a running branch's output shows as it is
+ *                        generated (BRANCH_OUTPUT events, the web console); calls offering tools are not streamed
  */
 public record ModelSpec(
         ModelProvider provider,
@@ -34,7 +36,8 @@ public record ModelSpec(
         Duration minLatency,
         Duration maxLatency,
         Double slowCallShare,
-        Double slowCallFactor) {
+        Double slowCallFactor,
+        Boolean stream) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     /** How many times slower a simulated slow call is unless {@code slowCallFactor} says. */
@@ -42,6 +45,14 @@ public record ModelSpec(
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public ModelSpec {
+    }
+
+    /** Not streamed. */
+    public ModelSpec(ModelProvider provider, String baseUrl, String modelName, String apiKeyEnv, String apiKeyFile,
+                     String apiKey, Double temperature, Integer maxOutputTokens, Duration timeout,
+                     Duration minLatency, Duration maxLatency, Double slowCallShare, Double slowCallFactor) {
+        this(provider, baseUrl, modelName, apiKeyEnv, apiKeyFile, apiKey, temperature, maxOutputTokens, timeout,
+                minLatency, maxLatency, slowCallShare, slowCallFactor, null);
     }
 
     /** Without a slow tail. */
@@ -60,7 +71,7 @@ public record ModelSpec(
     /** This simulated model with {@code share} of its calls {@code factor} times slower. */
     public ModelSpec withSlowCalls(double share, double factor) {
         return new ModelSpec(provider, baseUrl, modelName, apiKeyEnv, apiKeyFile, apiKey, temperature,
-                maxOutputTokens, timeout, minLatency, maxLatency, share, factor);
+                maxOutputTokens, timeout, minLatency, maxLatency, share, factor, stream);
     }
 
     public double slowCallShareOrDefault() {
@@ -69,6 +80,11 @@ public record ModelSpec(
 
     public double slowCallFactorOrDefault() {
         return slowCallFactor == null ? DEFAULT_SLOW_CALL_FACTOR : slowCallFactor;
+    }
+
+    /** Whether answers are asked for as a stream. */
+    public boolean streamed() {
+        return Boolean.TRUE.equals(stream);
     }
 
     public Duration timeoutOrDefault() {
@@ -116,6 +132,10 @@ public record ModelSpec(
             }
         } else if (slowCallShare != null || slowCallFactor != null) {
             return at + ": slowCallShare and slowCallFactor are for simulated models only";
+        }
+        if (Boolean.TRUE.equals(stream) && provider != ModelProvider.OPENAI) {
+            return at + ".stream: streaming is supported for provider openai only (the simulated model streams "
+                    + "calls of 1 s or more by itself); remove it";
         }
         if (slowCallShare != null && !(slowCallShare >= 0 && slowCallShare <= 1)) {
             return at + ".slowCallShare " + slowCallShare + " is outside 0..1";

@@ -239,7 +239,8 @@ public final class BranchRunner {
         CountDownLatch finished = new CountDownLatch(1);
         Future<BranchOutput> call = calls.submit(traced.wrap(() -> {
             try {
-                return BranchCalls.bind(branchCalls, () -> executor.execute(task));
+                return io.braid.worker.internal.models.PartialOutput.to(text -> listener.partialOutput(task, text),
+                        () -> BranchCalls.bind(branchCalls, () -> executor.execute(task)));
             } finally {
                 finished.countDown();
             }

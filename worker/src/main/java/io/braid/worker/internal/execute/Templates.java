@@ -5,8 +5,6 @@ import io.braid.schema.BranchTask;
 
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Fills {@code {{name}}} placeholders from a job's inputs and {@code {{metadata.name}}} from its metadata. A
@@ -18,7 +16,6 @@ import java.util.regex.Pattern;
  */
 final class Templates {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z0-9_.-]+)\\s*}}");
     private static final String METADATA = "metadata.";
 
     private Templates() {
@@ -41,27 +38,12 @@ final class Templates {
 
     static String fill(String template, Map<String, String> inputs, Map<String, String> metadata,
                        UnaryOperator<String> escape) {
-        if (template == null) {
-            return null;
-        }
-        Matcher matcher = PLACEHOLDER.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String name = matcher.group(1);
-            String value = inputs.get(name);
-            if (value == null && name.startsWith(METADATA)) {
-                value = metadata.get(name.substring(METADATA.length()));
-            }
-            if (value == null) {
-                throw new NonRetriableException(name.startsWith(METADATA)
-                        ? "the template refers to {{" + name + "}} but the job's metadata has no '"
-                        + name.substring(METADATA.length()) + "'; job metadata: " + metadata.keySet()
-                        : "the template refers to {{" + name + "}} but the job has no input '" + name
-                        + "'; job inputs: " + inputs.keySet());
-            }
-            matcher.appendReplacement(out, Matcher.quoteReplacement(escape.apply(value)));
-        }
-        matcher.appendTail(out);
-        return out.toString();
+        return io.braid.schema.Placeholders.fill(template, inputs, metadata, escape, name -> {
+            throw new NonRetriableException(name.startsWith(METADATA)
+                    ? "the template refers to {{" + name + "}} but the job's metadata has no '"
+                    + name.substring(METADATA.length()) + "'; job metadata: " + metadata.keySet()
+                    : "the template refers to {{" + name + "}} but the job has no input '" + name
+                    + "'; job inputs: " + inputs.keySet());
+        });
     }
 }

@@ -3,7 +3,9 @@ package io.braid.worker.internal.models;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.ollama.OllamaChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
+import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.braid.worker.WorkerConfig;
 import io.braid.worker.internal.config.ModelSpec;
 
@@ -88,8 +90,19 @@ public final class ChatModels {
                     spec.maxLatency() == null ? Duration.ofMillis(600) : spec.maxLatency(), simulatedOutage,
                     spec.slowCallShareOrDefault(), spec.slowCallFactorOrDefault());
         };
-        return spec.provider() == io.braid.worker.internal.config.ModelProvider.SIMULATED ? model
-                : new ProviderChatModel(name, spec.toString(), model);
+        if (spec.provider() == io.braid.worker.internal.config.ModelProvider.SIMULATED) {
+            return model;
+        }
+        StreamingChatModel streaming = spec.streamed() ? OpenAiStreamingChatModel.builder()
+                .httpClientBuilder(http)
+                .baseUrl(spec.baseUrl())
+                .apiKey(key)
+                .modelName(spec.modelName())
+                .temperature(spec.temperature())
+                .maxTokens(spec.maxOutputTokens())
+                .timeout(timeout)
+                .build() : null;
+        return new ProviderChatModel(name, spec.toString(), model, streaming);
     }
 
     /** The model's API key from its environment variable or file; null when it names neither. */

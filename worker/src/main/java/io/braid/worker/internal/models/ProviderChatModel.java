@@ -4,31 +4,50 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.langchain4j.exception.LangChain4jException;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.exception.RetriableException;
+import dev.langchain4j.internal.ExceptionMapper;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
 
 /**
  * A configured model: langchain4j's model for the provider, with failures named after the configured model and
  * the two cases langchain4j leaves unmapped made explicit — a body that is not the API's JSON
  * ({@link MalformedResponseException}, retriable) and an answer without a message (likewise).
- * Everything else keeps langchain4j's mapping (see {@code Failures}).
+ * Everything else keeps langchain4j's mapping (see {@code Failures}). With a streaming model ({@code stream: true}),
+ * a call offering no tools made inside a branch run is streamed: each piece of text goes to the branch's
+ * {@link PartialOutput} as it arrives, and the call answers the whole response as before.
  */
 final class ProviderChatModel implements ChatModel {
 
     private final String name;
     private final String description;
     private final ChatModel delegate;
+    private final StreamingChatModel streaming;
 
     public ProviderChatModel(String name, String description, ChatModel delegate) {
+        this(name, description, delegate, null);
+    }
+
+    /** {@code streaming} (null: none) answers the calls that stream. */
+    public ProviderChatModel(String name, String description, ChatModel delegate, StreamingChatModel streaming) {
         this.name = name;
         this.description = description;
         this.delegate = delegate;
+        this.streaming = streaming;
     }
 
     @Override
     public ChatResponse chat(ChatRequest request) {
         ChatResponse response;
         try {
-            response = delegate.chat(request);
+            Consumer<String> sink = streaming == null || (request.toolSpecifications() != null
+                    && !request.toolSpecifications().isEmpty()) ? null : PartialOutput.current();
+            response = sink == null ? delegate.chat(request) : streamed(request, sink);
         } catch (RuntimeException e) {
             JsonProcessingException malformed = find(e, JsonProcessingException.class);
             if (malformed != null && !(e instanceof LangChain4jException)) {
@@ -42,6 +61,45 @@ final class ProviderChatModel implements ChatModel {
                     + "message", null);
         }
         return response;
+    }
+
+    /** The call as a stream: pieces to {@code sink} as they come, the whole response at the end. */
+    private ChatResponse streamed(ChatRequest request, Consumer<String> sink) {
+        CompletableFuture<ChatResponse> done = new CompletableFuture<>();
+        streaming.chat(request, new StreamingChatResponseHandler() {
+            @Override
+            public void onPartialResponse(String text) {
+                sink.accept(text);
+            }
+
+            @Override
+            public void onCompleteResponse(ChatResponse response) {
+                done.complete(response);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        try {
+            return done.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            done.cancel(true);
+            throw new RetriableException("model '" + name + "': streamed call interrupted", e);
+        } catch (ExecutionException e) {
+            // as the unstreamed call: an error status mapped by langchain4j (429 a RateLimitException, its
+            // ProviderHttpException with the Retry-After kept as the cause), anything else as it was thrown
+            Throwable cause = e.getCause();
+            if (cause instanceof dev.langchain4j.exception.HttpException) {
+                throw ExceptionMapper.DEFAULT.mapException(cause);
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw ExceptionMapper.DEFAULT.mapException(cause);
+        }
     }
 
     private static <T extends Throwable> T find(Throwable failure, Class<T> type) {

@@ -28,7 +28,8 @@ import java.util.Optional;
  * {@code Retry-After} ({@link ProviderHttpException}), a timeout is langchain4j's retriable
  * {@link TimeoutException}, a connection failure stays an {@link UncheckedIOException} (retriable), and an
  * interrupted call (a cancelled or timed-out branch) keeps the thread's interrupt flag. An error body is scrubbed
- * of the model's key and of key-shaped words ({@link Redaction}) before it goes into the exception.
+ * of the model's key and of key-shaped words ({@link Redaction}) before it goes into the exception. A streamed
+ * answer ({@code stream: true}) is read on the calling thread and fails alike.
  */
 public final class ProviderHttpClient implements HttpClient {
 
@@ -58,6 +59,49 @@ public final class ProviderHttpClient implements HttpClient {
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
+        java.net.http.HttpResponse<byte[]> response = send(request, BodyHandlers.ofByteArray());
+        int status = response.statusCode();
+        if (status < 200 || status > 299) {
+            throw refused(request, status, response.body(), response.headers());
+        }
+        return SuccessfulHttpResponse.builder()
+                .statusCode(status)
+                .headers(response.headers().map())
+                .body(response.body())
+                .build();
+    }
+
+    /**
+     * A streamed answer (Server-Sent Events), read on the calling thread: the listener hears every event, then the
+     * close, or the same failure {@link #execute(HttpRequest)} would throw.
+     */
+    @Override
+    public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
+        java.net.http.HttpResponse<java.io.InputStream> response;
+        try {
+            response = send(request, BodyHandlers.ofInputStream());
+        } catch (RuntimeException e) {
+            listener.onError(e);
+            return;
+        }
+        try (java.io.InputStream body = response.body()) {
+            int status = response.statusCode();
+            if (status < 200 || status > 299) {
+                listener.onError(refused(request, status, body.readNBytes(ERROR_BODY_LIMIT * 4),
+                        response.headers()));
+                return;
+            }
+            listener.onOpen(SuccessfulHttpResponse.builder().statusCode(status)
+                    .headers(response.headers().map()).build());
+            parser.parse(body, listener);
+            listener.onClose();
+        } catch (IOException e) {
+            listener.onError(new UncheckedIOException("the stream from " + hostOf(request) + " broke: " + e, e));
+        }
+    }
+
+    private <T> java.net.http.HttpResponse<T> send(HttpRequest request,
+                                                   java.net.http.HttpResponse.BodyHandler<T> handler) {
         java.net.http.HttpRequest.Builder jdk = java.net.http.HttpRequest.newBuilder(URI.create(request.url()))
                 .method(request.method().name(), request.body() == null
                         ? java.net.http.HttpRequest.BodyPublishers.noBody()
@@ -66,9 +110,8 @@ public final class ProviderHttpClient implements HttpClient {
         if (readTimeout != null) {
             jdk.timeout(readTimeout);
         }
-        java.net.http.HttpResponse<byte[]> response;
         try {
-            response = http.send(jdk.build(), BodyHandlers.ofByteArray());
+            return http.send(jdk.build(), handler);
         } catch (HttpTimeoutException e) {
             throw new TimeoutException("no answer from " + hostOf(request) + " within " + readTimeout.toMillis()
                     + " ms");
@@ -78,27 +121,18 @@ public final class ProviderHttpClient implements HttpClient {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reach " + hostOf(request) + ": " + e, e);
         }
-        int status = response.statusCode();
-        if (status < 200 || status > 299) {
-            // a provider may echo the key it refused (a 401 naming "sk-..."): it must not reach results
-            String body = Redaction.scrub(new String(response.body(), StandardCharsets.UTF_8), secrets);
-            if (body.length() > ERROR_BODY_LIMIT) {
-                body = body.substring(0, ERROR_BODY_LIMIT) + "…";
-            }
-            throw new ProviderHttpException(status, "HTTP " + status + " from " + hostOf(request) + ": " + body,
-                    response.headers().firstValue("Retry-After").flatMap(value -> parseRetryAfter(value, clock))
-                            .orElse(null));
-        }
-        return SuccessfulHttpResponse.builder()
-                .statusCode(status)
-                .headers(response.headers().map())
-                .body(response.body())
-                .build();
     }
 
-    @Override
-    public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
-        throw new UnsupportedOperationException("Braid's workers do not stream model answers");
+    /** An error status as {@link ProviderHttpException}, its body scrubbed and cut, its Retry-After kept. */
+    private ProviderHttpException refused(HttpRequest request, int status, byte[] bytes,
+                                          java.net.http.HttpHeaders headers) {
+        // a provider may echo the key it refused (a 401 naming "sk-..."): it must not reach results
+        String body = Redaction.scrub(new String(bytes, StandardCharsets.UTF_8), secrets);
+        if (body.length() > ERROR_BODY_LIMIT) {
+            body = body.substring(0, ERROR_BODY_LIMIT) + "…";
+        }
+        return new ProviderHttpException(status, "HTTP " + status + " from " + hostOf(request) + ": " + body,
+                headers.firstValue("Retry-After").flatMap(value -> parseRetryAfter(value, clock)).orElse(null));
     }
 
     /**

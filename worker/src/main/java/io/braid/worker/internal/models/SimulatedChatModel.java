@@ -39,6 +39,10 @@ import java.util.SplittableRandom;
 public final class SimulatedChatModel implements ChatModel {
 
     public static final String LABEL = "[simulated]";
+    /** Calls at least this long stream their answer (shorter ones answer at once, as before). */
+    static final Duration STREAM_FROM = Duration.ofSeconds(1);
+    /** About how often a streaming call sends the next piece of its answer. */
+    static final Duration STREAM_PIECE = Duration.ofMillis(250);
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final java.util.regex.Pattern CANDIDATE_LINE =
@@ -97,7 +101,15 @@ public final class SimulatedChatModel implements ChatModel {
         }
         String prompt = system + "\n" + user;
         SplittableRandom random = new SplittableRandom(prompt.hashCode());
-        simulateLatency(random, nextCallSlow(prompt) ? slowCallFactor : 1);
+        double factor = nextCallSlow(prompt) ? slowCallFactor : 1;
+        ChatResponse response = respond(request, system, user, prompt);
+        simulateLatency(random, factor, response.finishReason() == FinishReason.STOP ? response.aiMessage().text()
+                : null);
+        return response;
+    }
+
+    /** The answer to {@code request}: a tool call, a judge's pick or a labelled echo of the prompt. */
+    private ChatResponse respond(ChatRequest request, String system, String user, String prompt) {
         List<ToolExecutionResultMessage> toolResults = request.messages().stream()
                 .filter(ToolExecutionResultMessage.class::isInstance).map(ToolExecutionResultMessage.class::cast)
                 .toList();
@@ -166,9 +178,17 @@ public final class SimulatedChatModel implements ChatModel {
         return Optional.empty();
     }
 
-    private void simulateLatency(SplittableRandom random, double factor) {
+    /**
+     * Waits the call's drawn latency; a call of at least {@link #STREAM_FROM} streams {@code answer} (when it is text)
+     * in pieces of words over that time, one piece per {@link #STREAM_PIECE}, the way a streaming provider would.
+     */
+    private void simulateLatency(SplittableRandom random, double factor, String answer) {
         long spread = maxLatency.toMillis() - minLatency.toMillis();
         long millis = (long) (factor * (minLatency.toMillis() + (spread == 0 ? 0 : random.nextLong(spread + 1))));
+        if (answer != null && millis >= STREAM_FROM.toMillis() && PartialOutput.wanted()) {
+            stream(answer, millis);
+            return;
+        }
         if (millis == 0) {
             // No wait, and no Thread.sleep(0) either: on a virtual thread that yields its carrier, a cost a no-op
             // branch should not pay. An interrupted call still fails as it would have in sleep.
@@ -179,6 +199,24 @@ public final class SimulatedChatModel implements ChatModel {
         }
         try {
             Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RetriableException("simulated model call interrupted", e);
+        }
+    }
+
+    private static void stream(String answer, long millis) {
+        String[] words = answer.split("(?<= )");
+        int pieces = (int) Math.max(1, Math.min(words.length, millis / STREAM_PIECE.toMillis()));
+        try {
+            for (int piece = 0; piece < pieces; piece++) {
+                Thread.sleep(millis / pieces);
+                StringBuilder text = new StringBuilder();
+                for (int w = piece * words.length / pieces; w < (piece + 1) * words.length / pieces; w++) {
+                    text.append(words[w]);
+                }
+                PartialOutput.emit(text.toString());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RetriableException("simulated model call interrupted", e);

@@ -127,4 +127,28 @@ class ProgressPublisherTest {
                 tuple(JobEventType.BRANCH_STARTED, "b1"),
                 tuple(JobEventType.BRANCH_STARTED, "b2"));
     }
+
+    @Test
+    void partial_output_goes_out_at_most_every_250_ms_per_branch_in_bounded_chunks() {
+        ProgressPublisher progress = publisher();
+
+        progress.partialOutput(task("b1"), "Hello ");
+        progress.partialOutput(task("b1"), "wor");
+        progress.partialOutput(task("b2"), "other");
+        clock.advance(Duration.ofMillis(249));
+        progress.partialOutput(task("b1"), "ld");
+        assertThat(published()).extracting(JobEvent::getType, JobEvent::getBranchId, JobEvent::getMessage)
+                .containsExactly(tuple(JobEventType.BRANCH_OUTPUT, "b1", "Hello "),
+                        tuple(JobEventType.BRANCH_OUTPUT, "b2", "other"));
+
+        clock.advance(Duration.ofMillis(1));
+        progress.partialOutput(task("b1"), "x".repeat(3 * ProgressPublisher.OUTPUT_CHUNK));
+        assertThat(published().get(2).getMessage()).hasSize(ProgressPublisher.OUTPUT_CHUNK).startsWith("world");
+
+        progress.finished(result("b1", 1, T0));
+        clock.advance(Duration.ofMillis(1));
+        progress.partialOutput(task("b1"), "again");
+        assertThat(published()).last().satisfies(event -> assertThat(event.getMessage())
+                .as("a finished branch's waiting text is dropped: its result has the output").isEqualTo("again"));
+    }
 }

@@ -91,4 +91,17 @@ class SimulatedChatModelTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(100));
     }
+
+    @Test
+    void a_call_of_a_second_or_more_streams_its_answer_in_pieces_that_add_up_to_it() throws Exception {
+        SimulatedChatModel model = new SimulatedChatModel("streamer", Duration.ofMillis(1000), Duration.ofMillis(1000));
+        java.util.List<String> pieces = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        String answer = PartialOutput.to(pieces::add, () -> model.chat(dev.langchain4j.model.chat.request.ChatRequest
+                .builder().messages(dev.langchain4j.data.message.UserMessage.from("stream me please")).build())
+                .aiMessage().text());
+
+        assertThat(pieces).hasSizeGreaterThan(1);
+        assertThat(String.join("", pieces)).isEqualTo(answer).startsWith(SimulatedChatModel.LABEL);
+    }
 }

@@ -1,0 +1,243 @@
+package io.braid.orchestrator.internal.console;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.sun.net.httpserver.HttpExchange;
+import io.braid.orchestrator.ApiTokens;
+import io.braid.orchestrator.ConsoleSettings;
+import io.braid.orchestrator.TaskBacklog;
+import io.braid.orchestrator.internal.aggregate.JoinQueries;
+import io.braid.orchestrator.internal.status.JobStatusServer;
+import io.braid.schema.http.HttpReplies;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The web console on the job API's port: the pages under {@code /console/} (plain HTML, JS and CSS from the jar; no
+ * data, so served without a token) and their data under {@code /console/api/}, which needs a token of scope read
+ * like {@code GET /jobs/{id}} (the page keeps the token the user pasted in sessionStorage and sends it as a bearer
+ * header, never in a URL). Replays go to the job API's own {@code POST /jobs/{id}/replay}. Every answer carries a
+ * Content-Security-Policy without inline scripts, {@code frame-ancestors 'none'} and {@code nosniff}.
+ */
+public final class ConsoleServer implements AutoCloseable {
+
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    /** The most rows a list answers, whatever the page asks. */
+    static final int MAX_ROWS = 500;
+    private static final String JS = "text/javascript; charset=utf-8";
+    private static final Map<String, String> ASSETS = Map.of("index.html", "text/html; charset=utf-8",
+            "app.css", "text/css; charset=utf-8", "favicon.svg", "image/svg+xml", "app.js", JS, "jobs.js", JS,
+            "job.js", JS, "branch.js", JS, "dead-letters.js", JS, "fleet.js", JS);
+
+    private final JobStatusServer status;
+    private final ConsoleSettings settings;
+    private final ConsoleData data;
+    private final ConsoleFeed feed;
+    private final Thread feedThread;
+    private final EventStream streams;
+    private final Map<String, byte[]> assets = new HashMap<>();
+
+    private ConsoleServer(JobStatusServer status, ConsoleSettings settings, ConsoleData data, ConsoleFeed feed) {
+        this.status = status;
+        this.settings = settings;
+        this.data = data;
+        this.feed = feed;
+        this.streams = new EventStream(settings.maxStreams());
+        ASSETS.keySet().forEach(name -> assets.put(name, resource(name)));
+        this.feedThread = Thread.ofPlatform().name("braid-console-feed").daemon().start(feed);
+    }
+
+    /** Starts the console's feed and serves the console on {@code status}'s port. */
+    public static ConsoleServer start(JobStatusServer status, ConsoleSettings settings,
+                                      io.braid.schema.kafka.KafkaConnection kafka,
+                                      io.braid.schema.registry.SchemaRegistry registry, io.braid.schema.Topics topics,
+                                      Clock clock, JoinQueries join, TaskBacklog backlog,
+                                      Supplier<List<String>> instances) {
+        FleetStats fleet = new FleetStats(clock);
+        JobIndex jobs = new JobIndex(settings, fleet);
+        DeadLetterLog deadLetters = new DeadLetterLog(settings.maxDeadLetters());
+        ConsoleFeed feed = new ConsoleFeed(kafka, registry, topics, settings.history(), clock, jobs, deadLetters,
+                fleet, () -> backlog == null || backlog.latest() == null ? -1 : backlog.latest().total());
+        ConsoleData data = new ConsoleData(settings, jobs, deadLetters, fleet, join, backlog, instances, clock);
+        ConsoleServer console = new ConsoleServer(status, settings, data, feed);
+        status.serve("/console", console::handle);
+        return console;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
+            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+            exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
+            exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
+            String path = exchange.getRequestURI().getRawPath();
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                json(exchange, 405, error("the console answers GET only; replays go to POST /jobs/{jobId}/replay"));
+            } else if (path.startsWith("/console/api/")) {
+                api(exchange, path.substring("/console/api/".length()));
+            } else if (path.equals("/console")) {
+                exchange.getResponseHeaders().set("Location", "/console/");
+                exchange.sendResponseHeaders(308, -1);
+            } else {
+                asset(exchange, path.substring("/console/".length()));
+            }
+        }
+    }
+
+    private void asset(HttpExchange exchange, String name) throws IOException {
+        String file = name.isEmpty() ? "index.html" : name;
+        byte[] bytes = assets.get(file);
+        if (bytes == null) {
+            HttpReplies.send(exchange, 404, "text/plain; charset=utf-8", "no such page; the console is at /console/");
+            return;
+        }
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.getResponseHeaders().set("Content-Type", ASSETS.get(file));
+        exchange.sendResponseHeaders(200, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private void api(HttpExchange exchange, String rest) throws IOException {
+        Optional<ApiTokens.Caller> caller = status.guard().admit(exchange, ApiTokens.Scope.READ);
+        if (caller.isEmpty()) {
+            return;
+        }
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        String[] parts = rest.split("/", -1);
+        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+        try {
+            route(exchange, parts, query, caller.get());
+        } catch (IllegalArgumentException e) {
+            json(exchange, 400, error(e.getMessage()));
+        }
+    }
+
+    private void route(HttpExchange exchange, String[] parts, Map<String, String> query, ApiTokens.Caller caller)
+            throws IOException {
+        String first = parts[0];
+        if (parts.length == 1 && first.equals("whoami")) {
+            json(exchange, 200, JobEntry.JSON.createObjectNode().put("name", caller.name())
+                    .put("scope", caller.scope().name().toLowerCase(java.util.Locale.ROOT))
+                    .put("maxOutputChars", settings.maxOutputChars()).toString());
+        } else if (parts.length == 1 && first.equals("jobs")) {
+            json(exchange, 200, data.jobs(query).toString());
+        } else if (parts.length == 1 && first.equals("dead-letters")) {
+            json(exchange, 200, data.deadLetters(query).toString());
+        } else if (parts.length == 1 && first.equals("fleet")) {
+            json(exchange, 200, data.fleet().toString());
+        } else if (parts.length >= 2 && first.equals("jobs") && !parts[1].isEmpty()) {
+            job(exchange, decode(parts[1]), parts, query);
+        } else {
+            json(exchange, 404, error("no such console endpoint"));
+        }
+    }
+
+    private void job(HttpExchange exchange, String jobId, String[] parts, Map<String, String> query)
+            throws IOException {
+        if (parts.length == 2) {
+            Optional<ObjectNode> timeline = data.timeline(jobId);
+            json(exchange, timeline.isPresent() ? 200 : 404, timeline.map(ObjectNode::toString)
+                    .orElseGet(() -> error(unknown(jobId))));
+        } else if (parts.length == 3 && parts[2].equals("stream")) {
+            stream(exchange, jobId);
+        } else if ((parts.length == 4 || parts.length == 5) && parts[2].equals("branches") && !parts[3].isEmpty()) {
+            boolean whole = parts.length == 5 && parts[4].equals("output");
+            if (parts.length == 5 && !whole) {
+                json(exchange, 404, error("no such console endpoint"));
+                return;
+            }
+            ConsoleData.Answer answer = data.branch(jobId, decode(parts[3]), whole, "forwarded".equals(
+                    query.get("from")), exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRequestURI().getRawPath());
+            if (whole && answer.status() == 200) {
+                exchange.getResponseHeaders().set("Content-Disposition", "attachment; filename=\"output.txt\"");
+                HttpReplies.send(exchange, 200, "text/plain; charset=utf-8", answer.body());
+            } else {
+                json(exchange, answer.status(), answer.body());
+            }
+        } else {
+            json(exchange, 404, error("no such console endpoint"));
+        }
+    }
+
+    private void stream(HttpExchange exchange, String jobId) throws IOException {
+        Optional<ObjectNode> timeline = data.timeline(jobId);
+        if (timeline.isEmpty()) {
+            json(exchange, 404, error(unknown(jobId)));
+        } else if (!streams.tryOpen()) {
+            json(exchange, 429, error("already " + streams.maxStreams() + " live streams open (--console-max-streams);"
+                    + " close a job page or try again shortly"));
+        } else {
+            streams.serve(exchange, data.jobs(), jobId, timeline.get().toString());
+        }
+    }
+
+    static String unknown(String jobId) {
+        return "no job '" + jobId + "' among the recent jobs this console knows (it reads the topics back "
+                + "for --console-history and keeps the newest --console-max-jobs)";
+    }
+
+    private static String decode(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> params = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return params;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            if (!value.isBlank()) {
+                params.put(key, value.strip());
+            }
+        }
+        return params;
+    }
+
+    static String error(String message) {
+        return "{\"error\":" + TextNode.valueOf(message) + "}";
+    }
+
+    private static void json(HttpExchange exchange, int status, String body) throws IOException {
+        HttpReplies.send(exchange, status, "application/json", body);
+    }
+
+    private static byte[] resource(String name) {
+        try (InputStream in = ConsoleServer.class.getResourceAsStream("/console/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("the console's " + name + " is missing from the orchestrator's jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        streams.close();
+        feed.close();
+        try {
+            feedThread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+// Braid console: the fleet — workers (running, finished, failed, retries) and models as the events and job results
+// show them, the task backlog, the orchestrator instances, and small charts over the last minutes.
+'use strict';
+
+(() => {
+  const {el, api, show, errorBox, fmtDate, onLeave} = Braid;
+  const SVG = 'http://www.w3.org/2000/svg';
+
+  function chart(title, samples, key, id) {
+    const values = samples.map(s => Math.max(0, s[key]));
+    const max = Math.max(1, ...values);
+    const svg = document.createElementNS(SVG, 'svg');
+    svg.setAttribute('viewBox', '0 0 300 80');
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('role', 'img');
+    const last = values.length ? values[values.length - 1] : 0;
+    svg.setAttribute('aria-label', title + ': ' + values.length + ' samples, now ' + last + ', at most ' + max);
+    const line = document.createElementNS(SVG, 'polyline');
+    const step = values.length > 1 ? 300 / (values.length - 1) : 300;
+    line.setAttribute('points', values.map((v, i) => (i * step).toFixed(1) + ',' + (78 - v / max * 74).toFixed(1))
+      .join(' '));
+    svg.append(line);
+    return el('figure', {class: 'chart', id},
+      el('h3', {}, title), svg, el('figcaption', {class: 'note'}, 'now ' + last + ' · peak ' + max));
+  }
+
+  /** A table whose columns after the first are numbers (right-aligned, headers too). */
+  function table(label, head, rows) {
+    return el('table', {'aria-label': label},
+      el('thead', {}, el('tr', {}, head.map((h, i) => el('th', {scope: 'col', class: i > 0 && h !== 'Last seen'
+        ? 'num' : null}, h)))),
+      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', {colspan: head.length}, 'None seen yet.'))));
+  }
+
+  Braid.views.fleet = async () => {
+    const content = el('div', {id: 'fleet'});
+    show(el('h1', {}, 'Fleet'), el('p', {class: 'note'}, 'What this orchestrator sees on the topics: workers appear '
+      + 'once they run a branch. Charts: one sample every 5 s over the last 10 minutes.'), content);
+    async function refresh() {
+      let fleet;
+      try {
+        fleet = await api('/console/api/fleet');
+      } catch (e) {
+        if (e.status !== 401) content.replaceChildren(errorBox(e.message));
+        return;
+      }
+      const samples = fleet.samples || [];
+      content.replaceChildren(
+        el('ul', {class: 'summary'},
+          el('li', {id: 'fleet-backlog'}, el('span', {}, 'Task backlog'), fleet.backlog
+            ? fleet.backlog.total + ' (measured ' + fmtDate(fleet.backlog.measuredAt) + ')' : 'not measured yet'),
+          el('li', {}, el('span', {}, 'Orchestrators'), (fleet.orchestrators || []).join(', ') || 'unknown'),
+          el('li', {}, el('span', {}, 'Jobs in the console'), fleet.jobsIndexed + ' (at most ' + fleet.maxJobs + ')')),
+        el('div', {class: 'charts'},
+          chart('Backlog (tasks not finished)', samples.filter(s => s.backlog >= 0), 'backlog', 'chart-backlog'),
+          chart('Branches running', samples, 'running', 'chart-running'),
+          chart('Branches finished per 5 s', samples, 'finished', 'chart-finished'),
+          chart('Branches failed per 5 s', samples, 'failed', 'chart-failed')),
+        el('h2', {}, 'Workers'),
+        table('Workers', ['Worker', 'Running now', 'Finished', 'Failed', 'Retries', 'Last seen'],
+          fleet.workers.map(w => el('tr', {}, el('td', {}, w.workerId), el('td', {class: 'num'}, w.running),
+            el('td', {class: 'num'}, w.finished), el('td', {class: 'num'}, w.failed),
+            el('td', {class: 'num'}, w.retries), el('td', {}, fmtDate(w.lastSeen))))),
+        el('h2', {}, 'Models'),
+        table('Models', ['Model', 'Branches finished', 'Failed', 'Failed on a rate limit (429)'],
+          fleet.models.map(m => el('tr', {}, el('td', {}, m.model), el('td', {class: 'num'}, m.finished),
+            el('td', {class: 'num'}, m.failed), el('td', {class: 'num'}, m.rateLimited)))),
+        el('p', {class: 'note'}, fleet.rateLimits));
+    }
+    await refresh();
+    const timer = setInterval(refresh, 5000);
+    onLeave(() => clearInterval(timer));
+  };
+})();
