@@ -28,6 +28,14 @@ final class TasksReadBack {
                 .filter(record -> jobIds.contains(record.key())).toList();
     }
 
+    /** The tasks of {@code jobIds} on both lanes (the tasks topic and the HIGH jobs' one). */
+    static List<ConsumerRecord<String, BranchTask>> tasks(LocalFleet fleet, Set<String> jobIds) {
+        List<ConsumerRecord<String, BranchTask>> tasks = new ArrayList<>(read(fleet, fleet.topics().tasks(),
+                BranchTask.class, jobIds));
+        tasks.addAll(read(fleet, fleet.topics().tasksHigh(), BranchTask.class, jobIds));
+        return tasks;
+    }
+
     /**
      * The most of these jobs' task branches ever queued or running at once: tasks published minus branches finished,
      * in the order the broker stamped them (a result at the same millisecond as a task counts first).
@@ -36,7 +44,7 @@ final class TasksReadBack {
         record Point(long at, int order, String branch, boolean task) {
         }
         List<Point> points = new ArrayList<>();
-        read(fleet, fleet.topics().tasks(), BranchTask.class, jobIds).forEach(r -> points.add(new Point(r.timestamp(),
+        tasks(fleet, jobIds).forEach(r -> points.add(new Point(r.timestamp(),
                 1, r.key() + "/" + r.value().getBranch().getBranchId(), true)));
         read(fleet, fleet.topics().results(), BranchResult.class, jobIds).forEach(r -> points.add(new Point(
                 r.timestamp(), 0, r.key() + "/" + r.value().getBranchId(), false)));

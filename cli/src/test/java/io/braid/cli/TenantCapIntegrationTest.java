@@ -83,7 +83,7 @@ class TenantCapIntegrationTest {
 
     /** When the job's first task reached the tasks topic. */
     private static long firstTaskAt(String jobId) {
-        return read(fleet.topics().tasks(), BranchTask.class, Set.of(jobId)).stream()
+        return TasksReadBack.tasks(fleet, Set.of(jobId)).stream()
                 .mapToLong(ConsumerRecord::timestamp).min().orElseThrow();
     }
 
@@ -117,7 +117,7 @@ class TenantCapIntegrationTest {
             assertThat(read(fleet.topics().jobResults(), JobResult.class, Set.of(jobId))).as("results of " + jobId)
                     .hasSize(1);
         }
-        assertThat(read(fleet.topics().tasks(), BranchTask.class, acme)).as("every branch published once")
+        assertThat(TasksReadBack.tasks(fleet, acme)).as("every branch published once, in its job's lane")
                 .hasSize(9);
         assertThat(mostInFlight(acme)).as("the tenant's tasks queued or running").isEqualTo(CAP);
         assertThat(mostInFlight(Set.of("other-1"))).as("the uncapped tenant's job, all at once").isEqualTo(8);
