@@ -66,12 +66,19 @@ public record PolicySettings(
      * @param models         model names, or {@code "*"}; null = as {@code policy.default} says
      * @param maxConcurrency at most this many of the tenant's tasks, over all its jobs, queued or running at once (the
      *                       orchestrator's admission enforces it); null = no cap
+     * @param highPriority   whether the tenant's jobs may ask for {@code priority: HIGH} (the lane that skips the
+     *                       queue); null = as {@code policy.default} says
      */
-    public record Grant(List<String> tools, List<String> models, Integer maxConcurrency) {
+    public record Grant(List<String> tools, List<String> models, Integer maxConcurrency, Boolean highPriority) {
 
         /** A grant of tools and models, without a concurrency cap. */
         public Grant(List<String> tools, List<String> models) {
-            this(tools, models, null);
+            this(tools, models, null, null);
+        }
+
+        /** A grant of tools, models and a concurrency cap, HIGH priority as {@code policy.default} says. */
+        public Grant(List<String> tools, List<String> models, Integer maxConcurrency) {
+            this(tools, models, maxConcurrency, null);
         }
     }
 

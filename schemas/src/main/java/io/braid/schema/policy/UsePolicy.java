@@ -54,6 +54,28 @@ public final class UsePolicy {
     }
 
     /**
+     * Why {@code tenant} may not ask for {@code priority}, or empty when it may: LOW and NORMAL always; HIGH when the
+     * tenant's grant says {@code highPriority: true}, or it says nothing and {@code policy.default} is allow.
+     */
+    public Optional<Refusal> priority(String tenant, io.braid.schema.Priority priority) {
+        if (priority != io.braid.schema.Priority.HIGH) {
+            return Optional.empty();
+        }
+        PolicySettings.Grant grant = tenant == null ? null : settings.tenants().get(tenant);
+        Boolean high = grant == null ? null : grant.highPriority();
+        if (high == null ? settings.defaultMode() == PolicySettings.Mode.ALLOW : high) {
+            return Optional.empty();
+        }
+        String who = tenant == null ? "jobs without metadata.tenant" : "tenant '" + tenant + "'";
+        String setting = high != null ? "policy.tenants." + tenant + ".highPriority: false"
+                : grant != null ? "policy.tenants." + tenant + " sets no highPriority, so policy.default: deny applies"
+                : tenant != null ? "tenant '" + tenant + "' is not under policy.tenants, so policy.default: deny applies"
+                : "policy.default: deny";
+        return Optional.of(new Refusal("priority HIGH is not allowed for " + who, setting,
+                "use NORMAL, or ask the operator for highPriority: true"));
+    }
+
+    /**
      * Why an agent of {@code tenant} on {@code model} may not call {@code tool}, or empty when it may: the tenant
      * must be allowed the tool, and agents on the model must be allowed to call it.
      */

@@ -43,6 +43,10 @@ final class JobPolicy {
 
     private Optional<Found> refusal(JobRequest job, String prefix) {
         String tenant = UsePolicy.tenantOf(job.getMetadata());
+        Optional<UsePolicy.Refusal> priority = policy.priority(tenant, job.getPriority());
+        if (priority.isPresent()) {
+            return Optional.of(new Found(prefix + "priority", priority.get().message(WHERE)));
+        }
         List<BranchSpec> branches = job.getBranches();
         for (int i = 0; i < branches.size(); i++) {
             BranchSpec branch = branches.get(i);

@@ -31,7 +31,8 @@ class JobPolicyTest {
 
     private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
     private static final PolicySettings POLICY = new PolicySettings(Mode.ALLOW,
-            Map.of("interns", new Grant(List.of("calculator", "text_stats"), List.of("fast"))),
+            Map.of("interns", new Grant(List.of("calculator", "text_stats"), List.of("fast")),
+                    "batch", new Grant(null, null, null, false)),
             Map.of("local", new ModelGrant(List.of("calculator"))));
 
     private final Topics topics = Topics.defaults();
@@ -136,5 +137,34 @@ class JobPolicyTest {
         assertThat(header(out.get(0), DeadLetterHeaders.ERROR_CLASS)).isEqualTo("InvalidJob");
         assertThat(rejection(out).getRejection().getMessage()).contains("branches[0].job",
                 "metadata.tenant 'research'", "runs as its parent's tenant ('interns')");
+    }
+
+    @Test
+    void high_priority_is_refused_where_the_policy_denies_it_naming_the_setting_and_allowed_elsewhere() {
+        List<ProducerRecord<String, byte[]>> denied = dispatch("batch", tool("sum", "calculator"),
+                ", \"priority\": \"HIGH\"");
+        assertThat(header(denied.get(0), io.braid.schema.DeadLetterHeaders.ERROR_CLASS)).isEqualTo("PolicyRefused");
+        assertThat(header(denied.get(0), io.braid.schema.DeadLetterHeaders.ERROR))
+                .contains("priority HIGH is not allowed for tenant 'batch'")
+                .contains("policy.tenants.batch.highPriority: false");
+        rejection(denied);
+
+        assertThat(dispatch("batch", tool("sum", "calculator"), ", \"priority\": \"NORMAL\""))
+                .extracting(ProducerRecord::topic).contains(topics.tasks());
+        assertThat(dispatch("interns", tool("sum", "calculator"), ", \"priority\": \"HIGH\""))
+                .extracting(ProducerRecord::topic).contains(topics.tasksHigh());
+    }
+
+    @Test
+    void under_default_deny_high_priority_needs_the_tenants_grant() {
+        UsePolicy deny = new UsePolicy(new PolicySettings(Mode.DENY, Map.of(
+                "ops", new Grant(List.of("*"), List.of("*"), null, true),
+                "team", new Grant(List.of("*"), List.of("*"))), Map.of()));
+
+        assertThat(deny.priority("ops", io.braid.schema.Priority.HIGH)).isEmpty();
+        assertThat(deny.priority("team", io.braid.schema.Priority.HIGH)).hasValueSatisfying(r -> assertThat(
+                r.setting()).isEqualTo("policy.tenants.team sets no highPriority, so policy.default: deny applies"));
+        assertThat(deny.priority(null, io.braid.schema.Priority.HIGH)).isPresent();
+        assertThat(deny.priority("team", io.braid.schema.Priority.LOW)).isEmpty();
     }
 }
