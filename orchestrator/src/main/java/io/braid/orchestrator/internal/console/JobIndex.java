@@ -2,6 +2,7 @@ package io.braid.orchestrator.internal.console;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.braid.orchestrator.internal.aggregate.FinalAggregation;
 import io.braid.schema.BranchOutcome;
 import io.braid.schema.BranchRef;
 import io.braid.schema.JobEvent;
@@ -11,11 +12,13 @@ import io.braid.schema.JobResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,8 +51,23 @@ final class JobIndex {
         this.fleet = fleet;
     }
 
+    /**
+     * Takes the job's manifest. As the join does ({@code JoinAdmission}), the first manifest of an id claims it: a
+     * later one from another dispatch (a second job or a refused record under the same id) is ignored, so it cannot
+     * rewrite the first job's entry. Later rounds come from the join's events and results, never from a manifest.
+     */
     synchronized void manifest(JobManifest manifest) {
+        JobEntry held = jobs.get(manifest.getJobId());
+        if (manifest.getRound() != 1
+                || held != null && held.manifested && !Objects.equals(held.dispatchId, manifest.getDispatchId())) {
+            return;
+        }
         JobEntry job = entry(manifest.getJobId());
+        if (!job.manifested) {
+            job.manifested = true;
+            job.dispatchId = manifest.getDispatchId();
+            dropBranchesNotIn(job, manifest);
+        }
         job.tenant = manifest.getMetadata().get("tenant");
         job.parentJobId = manifest.getParentJobId();
         job.submittedAt = job.submittedAt == null ? manifest.getSubmittedAt() : job.submittedAt;
@@ -109,7 +127,10 @@ final class JobIndex {
     }
 
     private void branchEvent(JobEntry job, JobEvent event) {
-        JobEntry.Branch branch = event.getBranchId() == null ? null : branch(job, event.getBranchId());
+        String branchId = event.getBranchId();
+        boolean unknown = job.manifested && !job.branches.containsKey(branchId)
+                && !FinalAggregation.BRANCH_ID.equals(branchId);
+        JobEntry.Branch branch = branchId == null || unknown ? null : branch(job, branchId);
         if (branch == null) {
             return;
         }
@@ -267,6 +288,16 @@ final class JobIndex {
             trim(job);
         }
         return job;
+    }
+
+    /** Drops the branches events made before the manifest came that it does not have (a second job's, say). */
+    private void dropBranchesNotIn(JobEntry job, JobManifest manifest) {
+        Set<String> ids = new HashSet<>();
+        manifest.getBranches().forEach(ref -> ids.add(ref.getBranchId()));
+        ids.add(FinalAggregation.BRANCH_ID);
+        int before = job.branches.size();
+        job.branches.keySet().retainAll(ids);
+        keptBranches -= before - job.branches.size();
     }
 
     /** The branch's entry (null past the job's limit), counted against {@code maxKeptBranches}. */
