@@ -67,7 +67,7 @@ public final class ConsoleServer implements AutoCloseable {
                                       Supplier<List<String>> instances) {
         FleetStats fleet = new FleetStats(clock);
         JobIndex jobs = new JobIndex(settings, fleet);
-        DeadLetterLog deadLetters = new DeadLetterLog(settings.maxDeadLetters());
+        DeadLetterLog deadLetters = new DeadLetterLog(settings.maxDeadLetters(), settings.maxOutputChars());
         ConsoleFeed feed = new ConsoleFeed(kafka, registry, topics, settings.history(), clock, jobs, deadLetters,
                 fleet, () -> backlog == null || backlog.latest() == null ? -1 : backlog.latest().total());
         ConsoleData data = new ConsoleData(settings, jobs, deadLetters, fleet, join, backlog, instances, clock);

@@ -59,7 +59,7 @@ final class FleetStats {
         if (event.getWorkerId() == null || event.getBranchId() == null) {
             return;
         }
-        Worker worker = workers.computeIfAbsent(event.getWorkerId(), w -> new Worker());
+        Worker worker = workers.computeIfAbsent(Cut.name(event.getWorkerId()), w -> new Worker());
         worker.lastSeen = event.getAt();
         String key = event.getJobId() + "\u0000" + event.getBranchId();
         switch (event.getType()) {
@@ -85,7 +85,7 @@ final class FleetStats {
             if (outcome.getModel() == null) {
                 continue;
             }
-            Model model = models.computeIfAbsent(outcome.getModel(), m -> new Model());
+            Model model = models.computeIfAbsent(Cut.name(outcome.getModel()), m -> new Model());
             model.finished++;
             if (outcome.getStatus() != io.braid.schema.BranchStatus.SUCCEEDED) {
                 model.failed++;

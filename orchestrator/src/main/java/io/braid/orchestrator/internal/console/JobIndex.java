@@ -68,14 +68,14 @@ final class JobIndex {
             job.dispatchId = manifest.getDispatchId();
             dropBranchesNotIn(job, manifest);
         }
-        job.tenant = manifest.getMetadata().get("tenant");
-        job.parentJobId = manifest.getParentJobId();
+        job.tenant = Cut.name(manifest.getMetadata().get("tenant"));
+        job.parentJobId = Cut.name(manifest.getParentJobId());
         job.submittedAt = job.submittedAt == null ? manifest.getSubmittedAt() : job.submittedAt;
         job.branchesTotal = manifest.getBranches().size();
         job.round = Math.max(job.round, manifest.getRound());
         if (manifest.getRejection() != null) {
             job.status = "FAILED";
-            job.aggregationError = "rejected: " + manifest.getRejection().getMessage();
+            job.aggregationError = message("rejected: " + manifest.getRejection().getMessage());
         }
         for (BranchRef ref : manifest.getBranches()) {
             JobEntry.Branch branch = branch(job, ref.getBranchId());
@@ -144,7 +144,7 @@ final class JobIndex {
             branch.message = null;
         }
         branch.attempt = Math.max(branch.attempt, event.getAttempt());
-        branch.workerId = event.getWorkerId() == null ? branch.workerId : event.getWorkerId();
+        branch.workerId = event.getWorkerId() == null ? branch.workerId : Cut.name(event.getWorkerId());
         switch (event.getType()) {
             case BRANCH_STARTED -> {
                 if (!branch.finished()) {
@@ -154,13 +154,13 @@ final class JobIndex {
             }
             case BRANCH_RETRYING -> {
                 branch.state = "RETRYING";
-                branch.message = event.getMessage();
+                branch.message = message(event.getMessage());
             }
             case BRANCH_FINISHED -> {
                 branch.state = event.getBranchStatus() == null ? "FINISHED" : event.getBranchStatus().name();
                 branch.startedAt = event.getStartedAt() != null ? event.getStartedAt() : branch.startedAt;
                 branch.finishedAt = event.getAt();
-                branch.message = event.getMessage();
+                branch.message = message(event.getMessage());
                 if (event.getUsage() != null) {
                     branch.tokens = (long) event.getUsage().getInputTokens() + event.getUsage().getOutputTokens();
                 }
@@ -179,16 +179,16 @@ final class JobIndex {
         }
         job.round = Math.max(job.round, result.getRound());
         job.status = result.getStatus().name();
-        job.completedBy = result.getCompletedBy();
+        job.completedBy = Cut.name(result.getCompletedBy());
         job.submittedAt = job.submittedAt == null ? result.getSubmittedAt() : job.submittedAt;
         job.completedAt = result.getCompletedAt();
-        job.tenant = result.getMetadata().getOrDefault("tenant", job.tenant);
-        job.parentJobId = result.getParentJobId();
+        job.tenant = Cut.name(result.getMetadata().getOrDefault("tenant", job.tenant));
+        job.parentJobId = Cut.name(result.getParentJobId());
         job.aggregationError = result.getAggregationError() == null ? job.aggregationError
-                : result.getAggregationError().getErrorClass() + ": " + result.getAggregationError().getMessage();
+                : message(result.getAggregationError().getErrorClass() + ": " + result.getAggregationError().getMessage());
         if (result.getRejection() != null) {
-            job.aggregationError = "rejected: " + result.getRejection().getErrorClass() + ": "
-                    + result.getRejection().getMessage();
+            job.aggregationError = message("rejected: " + result.getRejection().getErrorClass() + ": "
+                    + result.getRejection().getMessage());
         }
         if (result.getUsage() != null) {
             job.inputTokens = result.getUsage().getInputTokens();
@@ -211,13 +211,13 @@ final class JobIndex {
         tell(job, "job", job.timeline());
     }
 
-    private static void settle(JobEntry.Branch branch, BranchOutcome outcome, int round) {
+    private void settle(JobEntry.Branch branch, BranchOutcome outcome, int round) {
         branch.kind = outcome.getKind() == null ? branch.kind : outcome.getKind().name();
         branch.state = outcome.getStatus().name();
         branch.round = Math.max(branch.round, round);
         branch.attempt = Math.max(branch.attempt, outcome.getAttempt());
-        branch.workerId = outcome.getWorkerId() == null ? branch.workerId : outcome.getWorkerId();
-        branch.model = outcome.getModel();
+        branch.workerId = outcome.getWorkerId() == null ? branch.workerId : Cut.name(outcome.getWorkerId());
+        branch.model = Cut.name(outcome.getModel());
         branch.startedAt = outcome.getStartedAt() == null ? branch.startedAt : outcome.getStartedAt();
         branch.finishedAt = outcome.getFinishedAt() == null ? branch.finishedAt : outcome.getFinishedAt();
         if (outcome.getUsage() != null) {
@@ -225,7 +225,11 @@ final class JobIndex {
         }
         branch.cost = outcome.getCost();
         branch.message = outcome.getError() == null ? null
-                : outcome.getError().getErrorClass() + ": " + outcome.getError().getMessage();
+                : message(outcome.getError().getErrorClass() + ": " + outcome.getError().getMessage());
+    }
+
+    private String message(String text) {
+        return Cut.cut(text, maxOutputChars);
     }
 
     /** The job's timeline, if the index holds the job. */

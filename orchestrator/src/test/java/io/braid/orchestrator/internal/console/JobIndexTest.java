@@ -137,6 +137,21 @@ class JobIndexTest {
     }
 
     @Test
+    void cuts_every_string_it_keeps_and_marks_the_cut() {
+        String huge = "t".repeat(1_000_000);
+        index.manifest(dispatched(JobFixtures.manifest("big", "x"), "d@1", huge));
+        index.event(JobEvent.newBuilder(event("big", 1, JobEventType.BRANCH_FINISHED, "x", BranchStatus.FAILED, 5))
+                .setWorkerId(huge).setMessage(huge).build());
+
+        JsonNode timeline = index.timeline("big").orElseThrow();
+        assertThat(timeline.get("tenant").asText()).hasSize(Cut.NAME_CHARS + 1).endsWith(Cut.MARK);
+        JsonNode branch = timeline.get("branches").get(0);
+        assertThat(branch.get("workerId").asText()).hasSize(Cut.NAME_CHARS + 1).endsWith(Cut.MARK);
+        assertThat(branch.get("message").asText()).as("cut at --console-max-output-chars")
+                .hasSize(101).endsWith(Cut.MARK);
+    }
+
+    @Test
     void filters_by_status_and_id_text() {
         index.manifest(JobFixtures.manifest("alpha-1", "x"));
         index.manifest(JobFixtures.manifest("beta-2", "x"));
