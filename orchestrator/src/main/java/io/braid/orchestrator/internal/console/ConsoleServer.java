@@ -118,9 +118,8 @@ public final class ConsoleServer implements AutoCloseable {
         }
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         String[] parts = rest.split("/", -1);
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         try {
-            route(exchange, parts, query, caller.get());
+            route(exchange, parts, query(exchange.getRequestURI().getRawQuery()), caller.get());
         } catch (IllegalArgumentException e) {
             json(exchange, 400, error(e.getMessage()));
         }
@@ -195,20 +194,31 @@ public final class ConsoleServer implements AutoCloseable {
         return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static Map<String, String> query(String raw) {
+    /** The query's parameters; a parameter that is not URL-encoded is refused naming it. */
+    static Map<String, String> query(String raw) {
         Map<String, String> params = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
             return params;
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            String rawKey = eq < 0 ? pair : pair.substring(0, eq);
+            String key = decoded(rawKey, rawKey);
+            String value = eq < 0 ? "" : decoded(key, pair.substring(eq + 1));
             if (!value.isBlank()) {
                 params.put(key, value.strip());
             }
         }
         return params;
+    }
+
+    private static String decoded(String parameter, String raw) {
+        try {
+            return decode(raw);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("query parameter '" + Cut.name(parameter)
+                    + "' is not URL-encoded (" + e.getMessage() + ")");
+        }
     }
 
     static String error(String message) {
