@@ -65,7 +65,7 @@ public final class ConsoleServer implements AutoCloseable {
                                       io.braid.schema.registry.SchemaRegistry registry, io.braid.schema.Topics topics,
                                       Clock clock, JoinQueries join, TaskBacklog backlog,
                                       Supplier<List<String>> instances) {
-        FleetStats fleet = new FleetStats(clock);
+        FleetStats fleet = new FleetStats(clock, settings.history());
         JobIndex jobs = new JobIndex(settings, fleet);
         DeadLetterLog deadLetters = new DeadLetterLog(settings.maxDeadLetters(), settings.maxOutputChars());
         ConsoleFeed feed = new ConsoleFeed(kafka, registry, topics, settings.history(), clock, jobs, deadLetters,

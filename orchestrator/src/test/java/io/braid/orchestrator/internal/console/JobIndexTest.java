@@ -25,7 +25,7 @@ class JobIndexTest {
     private static final Instant T0 = JobFixtures.T0;
 
     private final JobIndex index = new JobIndex(new ConsoleSettings(true, 3, 2, 5, 10, Duration.ofHours(1), 4, 100),
-            new FleetStats(new ManualClock(T0)));
+            new FleetStats(new ManualClock(T0), Duration.ofHours(1)));
 
     private static JobEvent event(String jobId, int round, JobEventType type, String branch, BranchStatus status,
                                   long atMs) {
