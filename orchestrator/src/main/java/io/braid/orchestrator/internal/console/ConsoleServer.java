@@ -49,12 +49,13 @@ public final class ConsoleServer implements AutoCloseable {
     private final EventStream streams;
     private final Map<String, byte[]> assets = new HashMap<>();
 
-    private ConsoleServer(JobStatusServer status, ConsoleSettings settings, ConsoleData data, ConsoleFeed feed) {
+    private ConsoleServer(JobStatusServer status, ConsoleSettings settings, ConsoleData data, ConsoleFeed feed,
+                          Clock clock) {
         this.status = status;
         this.settings = settings;
         this.data = data;
         this.feed = feed;
-        this.streams = new EventStream(settings.maxStreams());
+        this.streams = new EventStream(settings.maxStreams(), clock);
         ASSETS.keySet().forEach(name -> assets.put(name, resource(name)));
         this.feedThread = Thread.ofPlatform().name("braid-console-feed").daemon().start(feed);
     }
@@ -71,7 +72,7 @@ public final class ConsoleServer implements AutoCloseable {
         ConsoleFeed feed = new ConsoleFeed(kafka, registry, topics, settings.history(), clock, jobs, deadLetters,
                 fleet, () -> backlog == null || backlog.latest() == null ? -1 : backlog.latest().total());
         ConsoleData data = new ConsoleData(settings, jobs, deadLetters, fleet, join, backlog, instances, clock);
-        ConsoleServer console = new ConsoleServer(status, settings, data, feed);
+        ConsoleServer console = new ConsoleServer(status, settings, data, feed, clock);
         status.serve("/console", console::handle);
         return console;
     }
@@ -139,20 +140,20 @@ public final class ConsoleServer implements AutoCloseable {
         } else if (parts.length == 1 && first.equals("fleet")) {
             json(exchange, 200, data.fleet().toString());
         } else if (parts.length >= 2 && first.equals("jobs") && !parts[1].isEmpty()) {
-            job(exchange, decode(parts[1]), parts, query);
+            job(exchange, decode(parts[1]), parts, query, caller.name());
         } else {
             json(exchange, 404, error("no such console endpoint"));
         }
     }
 
-    private void job(HttpExchange exchange, String jobId, String[] parts, Map<String, String> query)
+    private void job(HttpExchange exchange, String jobId, String[] parts, Map<String, String> query, String caller)
             throws IOException {
         if (parts.length == 2) {
             Optional<ObjectNode> timeline = data.timeline(jobId);
             json(exchange, timeline.isPresent() ? 200 : 404, timeline.map(ObjectNode::toString)
                     .orElseGet(() -> error(unknown(jobId))));
         } else if (parts.length == 3 && parts[2].equals("stream")) {
-            stream(exchange, jobId);
+            stream(exchange, jobId, caller);
         } else if ((parts.length == 4 || parts.length == 5) && parts[2].equals("branches") && !parts[3].isEmpty()) {
             boolean whole = parts.length == 5 && parts[4].equals("output");
             if (parts.length == 5 && !whole) {
@@ -173,15 +174,17 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    private void stream(HttpExchange exchange, String jobId) throws IOException {
+    private void stream(HttpExchange exchange, String jobId, String caller) throws IOException {
         Optional<ObjectNode> timeline = data.timeline(jobId);
         if (timeline.isEmpty()) {
             json(exchange, 404, error(unknown(jobId)));
-        } else if (!streams.tryOpen()) {
-            json(exchange, 429, error("already " + streams.maxStreams() + " live streams open (--console-max-streams);"
-                    + " close a job page or try again shortly"));
+            return;
+        }
+        Optional<String> refused = streams.tryOpen(caller);
+        if (refused.isPresent()) {
+            json(exchange, 429, error(refused.get()));
         } else {
-            streams.serve(exchange, data.jobs(), jobId, timeline.get().toString());
+            streams.serve(exchange, data.jobs(), jobId, timeline.get().toString(), caller);
         }
     }
 
