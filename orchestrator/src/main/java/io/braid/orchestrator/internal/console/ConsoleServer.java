@@ -49,12 +49,13 @@ public final class ConsoleServer implements AutoCloseable {
     private final EventStream streams;
     private final Map<String, byte[]> assets = new HashMap<>();
 
-    private ConsoleServer(JobStatusServer status, ConsoleSettings settings, ConsoleData data, ConsoleFeed feed) {
+    private ConsoleServer(JobStatusServer status, ConsoleSettings settings, ConsoleData data, ConsoleFeed feed,
+                          Clock clock) {
         this.status = status;
         this.settings = settings;
         this.data = data;
         this.feed = feed;
-        this.streams = new EventStream(settings.maxStreams());
+        this.streams = new EventStream(settings.maxStreams(), clock);
         ASSETS.keySet().forEach(name -> assets.put(name, resource(name)));
         this.feedThread = Thread.ofPlatform().name("braid-console-feed").daemon().start(feed);
     }
@@ -65,13 +66,13 @@ public final class ConsoleServer implements AutoCloseable {
                                       io.braid.schema.registry.SchemaRegistry registry, io.braid.schema.Topics topics,
                                       Clock clock, JoinQueries join, TaskBacklog backlog,
                                       Supplier<List<String>> instances) {
-        FleetStats fleet = new FleetStats(clock);
+        FleetStats fleet = new FleetStats(clock, settings.history());
         JobIndex jobs = new JobIndex(settings, fleet);
-        DeadLetterLog deadLetters = new DeadLetterLog(settings.maxDeadLetters());
+        DeadLetterLog deadLetters = new DeadLetterLog(settings.maxDeadLetters(), settings.maxOutputChars());
         ConsoleFeed feed = new ConsoleFeed(kafka, registry, topics, settings.history(), clock, jobs, deadLetters,
                 fleet, () -> backlog == null || backlog.latest() == null ? -1 : backlog.latest().total());
         ConsoleData data = new ConsoleData(settings, jobs, deadLetters, fleet, join, backlog, instances, clock);
-        ConsoleServer console = new ConsoleServer(status, settings, data, feed);
+        ConsoleServer console = new ConsoleServer(status, settings, data, feed, clock);
         status.serve("/console", console::handle);
         return console;
     }
@@ -118,9 +119,8 @@ public final class ConsoleServer implements AutoCloseable {
         }
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         String[] parts = rest.split("/", -1);
-        Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
         try {
-            route(exchange, parts, query, caller.get());
+            route(exchange, parts, query(exchange.getRequestURI().getRawQuery()), caller.get());
         } catch (IllegalArgumentException e) {
             json(exchange, 400, error(e.getMessage()));
         }
@@ -140,20 +140,20 @@ public final class ConsoleServer implements AutoCloseable {
         } else if (parts.length == 1 && first.equals("fleet")) {
             json(exchange, 200, data.fleet().toString());
         } else if (parts.length >= 2 && first.equals("jobs") && !parts[1].isEmpty()) {
-            job(exchange, decode(parts[1]), parts, query);
+            job(exchange, decode(parts[1]), parts, query, caller.name());
         } else {
             json(exchange, 404, error("no such console endpoint"));
         }
     }
 
-    private void job(HttpExchange exchange, String jobId, String[] parts, Map<String, String> query)
+    private void job(HttpExchange exchange, String jobId, String[] parts, Map<String, String> query, String caller)
             throws IOException {
         if (parts.length == 2) {
             Optional<ObjectNode> timeline = data.timeline(jobId);
             json(exchange, timeline.isPresent() ? 200 : 404, timeline.map(ObjectNode::toString)
                     .orElseGet(() -> error(unknown(jobId))));
         } else if (parts.length == 3 && parts[2].equals("stream")) {
-            stream(exchange, jobId);
+            stream(exchange, jobId, caller);
         } else if ((parts.length == 4 || parts.length == 5) && parts[2].equals("branches") && !parts[3].isEmpty()) {
             boolean whole = parts.length == 5 && parts[4].equals("output");
             if (parts.length == 5 && !whole) {
@@ -174,15 +174,17 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
-    private void stream(HttpExchange exchange, String jobId) throws IOException {
+    private void stream(HttpExchange exchange, String jobId, String caller) throws IOException {
         Optional<ObjectNode> timeline = data.timeline(jobId);
         if (timeline.isEmpty()) {
             json(exchange, 404, error(unknown(jobId)));
-        } else if (!streams.tryOpen()) {
-            json(exchange, 429, error("already " + streams.maxStreams() + " live streams open (--console-max-streams);"
-                    + " close a job page or try again shortly"));
+            return;
+        }
+        Optional<String> refused = streams.tryOpen(caller);
+        if (refused.isPresent()) {
+            json(exchange, 429, error(refused.get()));
         } else {
-            streams.serve(exchange, data.jobs(), jobId, timeline.get().toString());
+            streams.serve(exchange, data.jobs(), jobId, timeline.get().toString(), caller);
         }
     }
 
@@ -195,20 +197,31 @@ public final class ConsoleServer implements AutoCloseable {
         return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    private static Map<String, String> query(String raw) {
+    /** The query's parameters; a parameter that is not URL-encoded is refused naming it. */
+    static Map<String, String> query(String raw) {
         Map<String, String> params = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
             return params;
         }
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
-            String key = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            String rawKey = eq < 0 ? pair : pair.substring(0, eq);
+            String key = decoded(rawKey, rawKey);
+            String value = eq < 0 ? "" : decoded(key, pair.substring(eq + 1));
             if (!value.isBlank()) {
                 params.put(key, value.strip());
             }
         }
         return params;
+    }
+
+    private static String decoded(String parameter, String raw) {
+        try {
+            return decode(raw);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("query parameter '" + Cut.name(parameter)
+                    + "' is not URL-encoded (" + e.getMessage() + ")");
+        }
     }
 
     static String error(String message) {

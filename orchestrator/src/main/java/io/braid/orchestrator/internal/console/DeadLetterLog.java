@@ -22,14 +22,19 @@ final class DeadLetterLog {
     }
 
     private final int max;
+    private final int maxMessageChars;
     private final ArrayDeque<Letter> letters = new ArrayDeque<>();
 
-    DeadLetterLog(int max) {
+    /** Keeps at most {@code max} letters, their messages cut at {@code maxMessageChars} and names at {@link Cut}'s. */
+    DeadLetterLog(int max, int maxMessageChars) {
         this.max = max;
+        this.maxMessageChars = maxMessageChars;
     }
 
     synchronized void add(Letter letter) {
-        letters.addLast(letter);
+        letters.addLast(new Letter(letter.at(), Cut.name(letter.jobId()), Cut.name(letter.branchId()), letter.round(),
+                Cut.name(letter.errorClass()), Cut.cut(letter.message(), maxMessageChars), letter.retriable(),
+                letter.attempts()));
         while (letters.size() > max) {
             letters.removeFirst();
         }

@@ -5,48 +5,76 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A job page's live updates as Server-Sent Events ({@code text/event-stream}): the job's timeline first, then each
  * change the index tells ({@code job}, {@code branch}, {@code note}, {@code partial}), a comment line every
  * {@link #KEEP_ALIVE} so proxies keep the connection. A page that reads too slowly to keep up with
  * {@link #QUEUE} updates gets {@code resync} (fetch the timeline again) instead of the updates it missed. The page
- * reads it with {@code fetch} (so it can send its bearer token), not {@code EventSource}.
+ * reads it with {@code fetch} (so it can send its bearer token), not {@code EventSource}. A stream ends after
+ * {@link #MAX_LIFETIME} (the page reconnects and gets the timeline again), and one caller (token) may hold at most a
+ * quarter of {@code --console-max-streams} (at least 1), so one reader cannot take them all.
  */
 final class EventStream {
 
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     static final int QUEUE = 1_000;
+    /** The longest a stream stays open; the page then opens another. */
+    static final Duration MAX_LIFETIME = Duration.ofMinutes(10);
 
-    private final AtomicInteger open = new AtomicInteger();
+    private final Map<String, Integer> openByCaller = new HashMap<>();
+    private int open;
     private final int maxStreams;
+    private final int maxPerCaller;
+    private final Clock clock;
     private volatile boolean closed;
 
-    EventStream(int maxStreams) {
+    EventStream(int maxStreams, Clock clock) {
         this.maxStreams = maxStreams;
+        this.maxPerCaller = Math.max(1, maxStreams / 4);
+        this.clock = clock;
     }
 
-    /** Whether another stream may open now; when true the caller must call {@link #serve}. */
-    boolean tryOpen() {
-        if (open.incrementAndGet() > maxStreams) {
-            open.decrementAndGet();
-            return false;
+    /**
+     * Opens a stream for {@code caller} when the limits allow; empty when opened (then the caller must call
+     * {@link #serve}), else why not, naming the limit.
+     */
+    synchronized Optional<String> tryOpen(String caller) {
+        if (open >= maxStreams) {
+            return Optional.of("already " + maxStreams + " live streams open (--console-max-streams);"
+                    + " close a job page or try again shortly");
         }
-        return true;
+        int mine = openByCaller.getOrDefault(caller, 0);
+        if (mine >= maxPerCaller) {
+            return Optional.of("token '" + caller + "' already holds " + mine + " live streams, the most one token may"
+                    + " (a quarter of --console-max-streams, at least 1); close a job page or try again shortly");
+        }
+        open++;
+        openByCaller.put(caller, mine + 1);
+        return Optional.empty();
     }
 
-    int maxStreams() {
-        return maxStreams;
+    private synchronized void release(String caller) {
+        open--;
+        openByCaller.computeIfPresent(caller, (c, n) -> n == 1 ? null : n - 1);
     }
 
-    /** Streams {@code jobId}'s updates until the page goes away or the server closes; blocks the caller's thread. */
-    void serve(HttpExchange exchange, JobIndex jobs, String jobId, String first) throws IOException {
+    /**
+     * Streams {@code jobId}'s updates to {@code caller} (opened by {@link #tryOpen}) until the page goes away, the
+     * server closes or {@link #MAX_LIFETIME} passes; blocks the caller's thread.
+     */
+    void serve(HttpExchange exchange, JobIndex jobs, String jobId, String first, String caller) throws IOException {
+        Instant end = clock.instant().plus(MAX_LIFETIME);
         BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
         AtomicBoolean overflowed = new AtomicBoolean();
         Runnable stop = jobs.follow(jobId, (name, json) -> {
@@ -62,6 +90,9 @@ final class EventStream {
             write(out, "event: job\ndata: " + first + "\n\n");
             while (!closed) {
                 String next = queue.poll(KEEP_ALIVE.toMillis(), TimeUnit.MILLISECONDS);
+                if (!clock.instant().isBefore(end)) {
+                    return;
+                }
                 if (overflowed.getAndSet(false)) {
                     queue.clear();
                     next = "event: resync\ndata: {}\n\n";
@@ -74,7 +105,7 @@ final class EventStream {
             // the page went away
         } finally {
             stop.run();
-            open.decrementAndGet();
+            release(caller);
         }
     }
 

@@ -10,7 +10,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -22,12 +26,23 @@ import java.util.function.LongSupplier;
  * failed, and retries; per model the branches finished, failed and retried for a rate limit (429); and a sample
  * every {@link #SAMPLE_EVERY} over the last {@link #SAMPLES} (backlog, running, finished and failed in the
  * interval) for the page's charts. Only what the topics say: a worker that never ran a branch is not seen.
+ * Bounded: a worker unseen for {@code forgetAfter} (the console's history, at least {@link #MIN_FORGET_AFTER}) is
+ * forgotten with the branches it was running, and so is a branch running longer than that (its result never came);
+ * at most {@link #MAX_WORKERS} workers (the least recently seen dropped) and {@link #MAX_MODELS} models (more counted
+ * under {@link #OTHER_MODELS}) are kept.
  */
 final class FleetStats {
 
     static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
     /** Ten minutes of samples. */
     static final int SAMPLES = 120;
+    /** The least time a worker is kept unseen: the charts' ten minutes. */
+    static final Duration MIN_FORGET_AFTER = SAMPLE_EVERY.multipliedBy(SAMPLES);
+    /** The most workers kept (worker ids are new per process: a row per restart otherwise). */
+    static final int MAX_WORKERS = 1_000;
+    /** The most models kept by name; the rest are counted under {@link #OTHER_MODELS}. */
+    static final int MAX_MODELS = 200;
+    static final String OTHER_MODELS = "(other models)";
 
     private static final class Worker {
         final Set<String> running = new HashSet<>();
@@ -44,29 +59,42 @@ final class FleetStats {
     }
 
     private final Clock clock;
+    private final Duration forgetAfter;
     private final Map<String, Worker> workers = new TreeMap<>();
+    /** Each running branch (job id, NUL, branch id): the worker running it and since when. */
+    private final Map<String, Running> running = new HashMap<>();
     private final Map<String, Model> models = new TreeMap<>();
     private final ArrayDeque<ObjectNode> samples = new ArrayDeque<>();
     private long finishedSinceSample;
     private long failedSinceSample;
     private Instant lastSample;
 
-    FleetStats(Clock clock) {
+    private record Running(String workerId, Instant since) {
+    }
+
+    /** Forgets workers unseen, and branches running, for {@code forgetAfter} (at least {@link #MIN_FORGET_AFTER}). */
+    FleetStats(Clock clock, Duration forgetAfter) {
         this.clock = clock;
+        this.forgetAfter = forgetAfter.compareTo(MIN_FORGET_AFTER) < 0 ? MIN_FORGET_AFTER : forgetAfter;
     }
 
     synchronized void event(JobEvent event) {
         if (event.getWorkerId() == null || event.getBranchId() == null) {
             return;
         }
-        Worker worker = workers.computeIfAbsent(event.getWorkerId(), w -> new Worker());
+        String workerId = Cut.name(event.getWorkerId());
+        Worker worker = workers.computeIfAbsent(workerId, w -> new Worker());
         worker.lastSeen = event.getAt();
         String key = event.getJobId() + "\u0000" + event.getBranchId();
         switch (event.getType()) {
-            case BRANCH_STARTED -> worker.running.add(key);
+            case BRANCH_STARTED -> {
+                stopped(key);
+                running.put(key, new Running(workerId, clock.instant()));
+                worker.running.add(key);
+            }
             case BRANCH_RETRYING -> worker.retries++;
             case BRANCH_FINISHED -> {
-                worker.running.remove(key);
+                stopped(key);
                 worker.finished++;
                 finishedSinceSample++;
                 if (event.getBranchStatus() != io.braid.schema.BranchStatus.SUCCEEDED) {
@@ -77,15 +105,56 @@ final class FleetStats {
             default -> {
             }
         }
+        if (workers.size() > MAX_WORKERS) {
+            forget();
+        }
+    }
+
+    /** The branch is no longer running (on whichever worker ran it). */
+    private void stopped(String key) {
+        Running was = running.remove(key);
+        Worker worker = was == null ? null : workers.get(was.workerId());
+        if (worker != null) {
+            worker.running.remove(key);
+        }
+    }
+
+    /** Forgets workers unseen and branches running for {@code forgetAfter}; then the least recently seen past the cap. */
+    private void forget() {
+        Instant horizon = clock.instant().minus(forgetAfter);
+        List<String> stale = new ArrayList<>();
+        running.forEach((key, on) -> {
+            if (on.since().isBefore(horizon)) {
+                stale.add(key);
+            }
+        });
+        stale.forEach(this::stopped);
+        List<String> unseen = new ArrayList<>();
+        workers.forEach((id, worker) -> {
+            if (worker.lastSeen.isBefore(horizon)) {
+                unseen.add(id);
+            }
+        });
+        unseen.forEach(this::drop);
+        while (workers.size() > MAX_WORKERS) {
+            workers.entrySet().stream().min(Comparator.comparing(e -> e.getValue().lastSeen))
+                    .ifPresent(e -> drop(e.getKey()));
+        }
+    }
+
+    private void drop(String workerId) {
+        workers.remove(workerId).running.forEach(running::remove);
     }
 
     synchronized void result(JobResult result) {
         for (BranchOutcome outcome : result.getBranches()) {
-            workers.values().forEach(w -> w.running.remove(result.getJobId() + "\u0000" + outcome.getBranchId()));
+            stopped(result.getJobId() + "\u0000" + outcome.getBranchId());
             if (outcome.getModel() == null) {
                 continue;
             }
-            Model model = models.computeIfAbsent(outcome.getModel(), m -> new Model());
+            String name = Cut.name(outcome.getModel());
+            Model model = models.computeIfAbsent(models.size() < MAX_MODELS || models.containsKey(name) ? name
+                    : OTHER_MODELS, m -> new Model());
             model.finished++;
             if (outcome.getStatus() != io.braid.schema.BranchStatus.SUCCEEDED) {
                 model.failed++;
@@ -105,9 +174,10 @@ final class FleetStats {
             return;
         }
         lastSample = now;
+        forget();
         samples.addLast(JobEntry.JSON.createObjectNode().put("at", now.toString())
                 .put("backlog", backlog.getAsLong())
-                .put("running", workers.values().stream().mapToInt(w -> w.running.size()).sum())
+                .put("running", running.size())
                 .put("finished", finishedSinceSample).put("failed", failedSinceSample));
         finishedSinceSample = 0;
         failedSinceSample = 0;

@@ -53,6 +53,9 @@ final class JobEntry {
     }
 
     final String jobId;
+    /** Whether the job's manifest came, and its dispatch: the one manifest this entry takes (see JobIndex). */
+    boolean manifested;
+    String dispatchId;
     String tenant;
     String parentJobId;
     int round = 1;

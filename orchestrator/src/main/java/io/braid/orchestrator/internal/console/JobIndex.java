@@ -2,6 +2,7 @@ package io.braid.orchestrator.internal.console;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.braid.orchestrator.internal.aggregate.FinalAggregation;
 import io.braid.schema.BranchOutcome;
 import io.braid.schema.BranchRef;
 import io.braid.schema.JobEvent;
@@ -11,11 +12,13 @@ import io.braid.schema.JobResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,16 +51,31 @@ final class JobIndex {
         this.fleet = fleet;
     }
 
+    /**
+     * Takes the job's manifest. As the join does ({@code JoinAdmission}), the first manifest of an id claims it: a
+     * later one from another dispatch (a second job or a refused record under the same id) is ignored, so it cannot
+     * rewrite the first job's entry. Later rounds come from the join's events and results, never from a manifest.
+     */
     synchronized void manifest(JobManifest manifest) {
+        JobEntry held = jobs.get(manifest.getJobId());
+        if (manifest.getRound() != 1
+                || held != null && held.manifested && !Objects.equals(held.dispatchId, manifest.getDispatchId())) {
+            return;
+        }
         JobEntry job = entry(manifest.getJobId());
-        job.tenant = manifest.getMetadata().get("tenant");
-        job.parentJobId = manifest.getParentJobId();
+        if (!job.manifested) {
+            job.manifested = true;
+            job.dispatchId = manifest.getDispatchId();
+            dropBranchesNotIn(job, manifest);
+        }
+        job.tenant = Cut.name(manifest.getMetadata().get("tenant"));
+        job.parentJobId = Cut.name(manifest.getParentJobId());
         job.submittedAt = job.submittedAt == null ? manifest.getSubmittedAt() : job.submittedAt;
         job.branchesTotal = manifest.getBranches().size();
         job.round = Math.max(job.round, manifest.getRound());
         if (manifest.getRejection() != null) {
             job.status = "FAILED";
-            job.aggregationError = "rejected: " + manifest.getRejection().getMessage();
+            job.aggregationError = message("rejected: " + manifest.getRejection().getMessage());
         }
         for (BranchRef ref : manifest.getBranches()) {
             JobEntry.Branch branch = branch(job, ref.getBranchId());
@@ -109,7 +127,10 @@ final class JobIndex {
     }
 
     private void branchEvent(JobEntry job, JobEvent event) {
-        JobEntry.Branch branch = event.getBranchId() == null ? null : branch(job, event.getBranchId());
+        String branchId = event.getBranchId();
+        boolean unknown = job.manifested && !job.branches.containsKey(branchId)
+                && !FinalAggregation.BRANCH_ID.equals(branchId);
+        JobEntry.Branch branch = branchId == null || unknown ? null : branch(job, branchId);
         if (branch == null) {
             return;
         }
@@ -123,7 +144,7 @@ final class JobIndex {
             branch.message = null;
         }
         branch.attempt = Math.max(branch.attempt, event.getAttempt());
-        branch.workerId = event.getWorkerId() == null ? branch.workerId : event.getWorkerId();
+        branch.workerId = event.getWorkerId() == null ? branch.workerId : Cut.name(event.getWorkerId());
         switch (event.getType()) {
             case BRANCH_STARTED -> {
                 if (!branch.finished()) {
@@ -133,13 +154,13 @@ final class JobIndex {
             }
             case BRANCH_RETRYING -> {
                 branch.state = "RETRYING";
-                branch.message = event.getMessage();
+                branch.message = message(event.getMessage());
             }
             case BRANCH_FINISHED -> {
                 branch.state = event.getBranchStatus() == null ? "FINISHED" : event.getBranchStatus().name();
                 branch.startedAt = event.getStartedAt() != null ? event.getStartedAt() : branch.startedAt;
                 branch.finishedAt = event.getAt();
-                branch.message = event.getMessage();
+                branch.message = message(event.getMessage());
                 if (event.getUsage() != null) {
                     branch.tokens = (long) event.getUsage().getInputTokens() + event.getUsage().getOutputTokens();
                 }
@@ -158,16 +179,16 @@ final class JobIndex {
         }
         job.round = Math.max(job.round, result.getRound());
         job.status = result.getStatus().name();
-        job.completedBy = result.getCompletedBy();
+        job.completedBy = Cut.name(result.getCompletedBy());
         job.submittedAt = job.submittedAt == null ? result.getSubmittedAt() : job.submittedAt;
         job.completedAt = result.getCompletedAt();
-        job.tenant = result.getMetadata().getOrDefault("tenant", job.tenant);
-        job.parentJobId = result.getParentJobId();
+        job.tenant = Cut.name(result.getMetadata().getOrDefault("tenant", job.tenant));
+        job.parentJobId = Cut.name(result.getParentJobId());
         job.aggregationError = result.getAggregationError() == null ? job.aggregationError
-                : result.getAggregationError().getErrorClass() + ": " + result.getAggregationError().getMessage();
+                : message(result.getAggregationError().getErrorClass() + ": " + result.getAggregationError().getMessage());
         if (result.getRejection() != null) {
-            job.aggregationError = "rejected: " + result.getRejection().getErrorClass() + ": "
-                    + result.getRejection().getMessage();
+            job.aggregationError = message("rejected: " + result.getRejection().getErrorClass() + ": "
+                    + result.getRejection().getMessage());
         }
         if (result.getUsage() != null) {
             job.inputTokens = result.getUsage().getInputTokens();
@@ -190,13 +211,13 @@ final class JobIndex {
         tell(job, "job", job.timeline());
     }
 
-    private static void settle(JobEntry.Branch branch, BranchOutcome outcome, int round) {
+    private void settle(JobEntry.Branch branch, BranchOutcome outcome, int round) {
         branch.kind = outcome.getKind() == null ? branch.kind : outcome.getKind().name();
         branch.state = outcome.getStatus().name();
         branch.round = Math.max(branch.round, round);
         branch.attempt = Math.max(branch.attempt, outcome.getAttempt());
-        branch.workerId = outcome.getWorkerId() == null ? branch.workerId : outcome.getWorkerId();
-        branch.model = outcome.getModel();
+        branch.workerId = outcome.getWorkerId() == null ? branch.workerId : Cut.name(outcome.getWorkerId());
+        branch.model = Cut.name(outcome.getModel());
         branch.startedAt = outcome.getStartedAt() == null ? branch.startedAt : outcome.getStartedAt();
         branch.finishedAt = outcome.getFinishedAt() == null ? branch.finishedAt : outcome.getFinishedAt();
         if (outcome.getUsage() != null) {
@@ -204,7 +225,11 @@ final class JobIndex {
         }
         branch.cost = outcome.getCost();
         branch.message = outcome.getError() == null ? null
-                : outcome.getError().getErrorClass() + ": " + outcome.getError().getMessage();
+                : message(outcome.getError().getErrorClass() + ": " + outcome.getError().getMessage());
+    }
+
+    private String message(String text) {
+        return Cut.cut(text, maxOutputChars);
     }
 
     /** The job's timeline, if the index holds the job. */
@@ -267,6 +292,16 @@ final class JobIndex {
             trim(job);
         }
         return job;
+    }
+
+    /** Drops the branches events made before the manifest came that it does not have (a second job's, say). */
+    private void dropBranchesNotIn(JobEntry job, JobManifest manifest) {
+        Set<String> ids = new HashSet<>();
+        manifest.getBranches().forEach(ref -> ids.add(ref.getBranchId()));
+        ids.add(FinalAggregation.BRANCH_ID);
+        int before = job.branches.size();
+        job.branches.keySet().retainAll(ids);
+        keptBranches -= before - job.branches.size();
     }
 
     /** The branch's entry (null past the job's limit), counted against {@code maxKeptBranches}. */

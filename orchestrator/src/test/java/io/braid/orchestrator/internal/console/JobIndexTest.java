@@ -2,7 +2,9 @@ package io.braid.orchestrator.internal.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.braid.orchestrator.ConsoleSettings;
+import io.braid.schema.BranchError;
 import io.braid.schema.BranchStatus;
+import io.braid.schema.JobManifest;
 import io.braid.schema.JobEvent;
 import io.braid.schema.JobEventType;
 import io.braid.testing.JobFixtures;
@@ -23,7 +25,7 @@ class JobIndexTest {
     private static final Instant T0 = JobFixtures.T0;
 
     private final JobIndex index = new JobIndex(new ConsoleSettings(true, 3, 2, 5, 10, Duration.ofHours(1), 4, 100),
-            new FleetStats(new ManualClock(T0)));
+            new FleetStats(new ManualClock(T0), Duration.ofHours(1)));
 
     private static JobEvent event(String jobId, int round, JobEventType type, String branch, BranchStatus status,
                                   long atMs) {
@@ -99,6 +101,54 @@ class JobIndexTest {
         assertThat(state("r", "bad")).isEqualTo("QUEUED");
         index.event(event("r", 1, JobEventType.BRANCH_FINISHED, "bad", BranchStatus.FAILED, 120));
         assertThat(state("r", "bad")).as("a late event of round 1 changes nothing").isEqualTo("QUEUED");
+    }
+
+    @Test
+    void a_second_job_or_a_refused_record_under_a_held_id_changes_nothing() {
+        index.manifest(dispatched(JobFixtures.manifest("victim", "summary"), "braid.jobs-0@5", "acme"));
+        String before = index.timeline("victim").orElseThrow().toString();
+
+        index.manifest(JobManifest.newBuilder(dispatched(JobFixtures.manifest("victim"), "braid.jobs-0@99", null))
+                .setRejection(new BranchError("InvalidJob", "attacker-chosen text", false)).build());
+        index.manifest(dispatched(JobFixtures.manifest("victim", "INJECTED"), "braid.jobs-0@100", "mallory"));
+        index.event(event("victim", 1, JobEventType.BRANCH_STARTED, "INJECTED", null, 10));
+
+        assertThat(index.timeline("victim").orElseThrow().toString()).isEqualTo(before);
+        assertThat(index.list(null, "acme", null, null, 10)).hasSize(1);
+    }
+
+    @Test
+    void the_same_manifest_dispatched_again_is_taken_and_events_made_before_it_for_other_branches_are_dropped() {
+        index.event(event("j", 1, JobEventType.BRANCH_STARTED, "x", null, 5));
+        index.event(event("j", 1, JobEventType.BRANCH_STARTED, "other-job-branch", null, 5));
+        JobManifest manifest = dispatched(JobFixtures.manifest("j", "x"), "braid.jobs-0@7", "acme");
+        index.manifest(manifest);
+        index.manifest(manifest);
+
+        JsonNode timeline = index.timeline("j").orElseThrow();
+        assertThat(timeline.get("branches")).hasSize(1);
+        assertThat(state("j", "x")).isEqualTo("RUNNING");
+        assertThat(timeline.get("tenant").asText()).isEqualTo("acme");
+    }
+
+    private static JobManifest dispatched(JobManifest manifest, String dispatchId, String tenant) {
+        return JobManifest.newBuilder(manifest).setDispatchId(dispatchId)
+                .setMetadata(tenant == null ? java.util.Map.of() : java.util.Map.of("tenant", tenant)).build();
+    }
+
+    @Test
+    void cuts_every_string_it_keeps_and_marks_the_cut() {
+        String huge = "t".repeat(1_000_000);
+        index.manifest(dispatched(JobFixtures.manifest("big", "x"), "d@1", huge));
+        index.event(JobEvent.newBuilder(event("big", 1, JobEventType.BRANCH_FINISHED, "x", BranchStatus.FAILED, 5))
+                .setWorkerId(huge).setMessage(huge).build());
+
+        JsonNode timeline = index.timeline("big").orElseThrow();
+        assertThat(timeline.get("tenant").asText()).hasSize(Cut.NAME_CHARS + 1).endsWith(Cut.MARK);
+        JsonNode branch = timeline.get("branches").get(0);
+        assertThat(branch.get("workerId").asText()).hasSize(Cut.NAME_CHARS + 1).endsWith(Cut.MARK);
+        assertThat(branch.get("message").asText()).as("cut at --console-max-output-chars")
+                .hasSize(101).endsWith(Cut.MARK);
     }
 
     @Test

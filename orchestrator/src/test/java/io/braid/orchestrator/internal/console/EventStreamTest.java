@@ -1,0 +1,80 @@
+package io.braid.orchestrator.internal.console;
+
+import com.sun.net.httpserver.HttpServer;
+import io.braid.orchestrator.ConsoleSettings;
+import io.braid.testing.JobFixtures;
+import io.braid.testing.ManualClock;
+import org.junit.jupiter.api.Test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A job page's live stream: limited per caller and in lifetime. */
+class EventStreamTest {
+
+    private final ManualClock clock = new ManualClock(JobFixtures.T0);
+
+    @Test
+    void one_caller_may_hold_at_most_a_quarter_of_the_streams_and_each_refusal_names_its_limit() {
+        EventStream streams = new EventStream(8, clock);
+        assertThat(streams.tryOpen("alice")).isEmpty();
+        assertThat(streams.tryOpen("alice")).isEmpty();
+        assertThat(streams.tryOpen("alice")).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("token 'alice'").contains("--console-max-streams");
+        for (int i = 0; i < 6; i++) {
+            assertThat(streams.tryOpen("user" + i)).isEmpty();
+        }
+        assertThat(streams.tryOpen("bob")).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("already 8 live streams open (--console-max-streams)");
+        assertThat(new EventStream(2, clock).tryOpen("x")).as("at least 1 per caller").isEmpty();
+    }
+
+    @Test
+    void a_stream_ends_after_its_maximum_lifetime() throws Exception {
+        JobIndex jobs = new JobIndex(ConsoleSettings.defaults(), new FleetStats(clock, Duration.ofHours(1)));
+        jobs.manifest(JobFixtures.manifest("j", "x"));
+        EventStream streams = new EventStream(4, clock);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                assertThat(streams.tryOpen("alice")).isEmpty();
+                streams.serve(exchange, jobs, "j", "{}", "alice");
+            }
+        });
+        server.start();
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            HttpResponse<java.io.InputStream> response = client.send(HttpRequest.newBuilder(URI.create(
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/")).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            BufferedReader body = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+            assertThat(body.readLine()).isEqualTo("event: job");
+            CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> {
+                try {
+                    while (body.readLine() != null) {
+                        // until the server ends the stream
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            clock.advance(EventStream.MAX_LIFETIME);
+            jobs.tell("j", "note", JobEntry.JSON.createObjectNode());
+
+            ended.get(10, TimeUnit.SECONDS);
+            assertThat(streams.tryOpen("alice")).as("the ended stream was released").isEmpty();
+        } finally {
+            server.stop(0);
+        }
+    }
+}
