@@ -30,7 +30,8 @@ import java.util.Optional;
  * interrupted call (a cancelled or timed-out branch) keeps the thread's interrupt flag. An error body is scrubbed
  * of the model's key and of key-shaped words ({@link Redaction}) before it goes into the exception. A streamed
  * answer ({@code stream: true}) is read on the calling thread and fails alike. An answer, streamed or not, past
- * its byte limit fails the call, not retried ({@link BoundedBody}).
+ * its byte limit fails the call, not retried ({@link BoundedBody}); a body that sends no byte for the read timeout
+ * fails as a retriable {@link TimeoutException} (the JDK's request timeout ends at the response headers).
  */
 public final class ProviderHttpClient implements HttpClient {
 
@@ -73,6 +74,8 @@ public final class ProviderHttpClient implements HttpClient {
             }
             body = in.readAllBytes();
         } catch (BoundedBody.TooLargeException e) {
+            throw e.failure();
+        } catch (BoundedBody.IdleException e) {
             throw e.failure();
         } catch (IOException e) {
             throw broken(request, e);
@@ -118,7 +121,8 @@ public final class ProviderHttpClient implements HttpClient {
     }
 
     private java.io.InputStream bounded(HttpRequest request, java.io.InputStream body) {
-        return new BoundedBody(body, maxResponseBytes, "the answer from " + hostOf(request) + " (" + limitName + ")");
+        return new BoundedBody(body, maxResponseBytes, "the answer from " + hostOf(request) + " (" + limitName + ")",
+                readTimeout);
     }
 
     /** A read that failed: the call was interrupted (the flag kept), or the connection broke (retriable). */
@@ -159,6 +163,8 @@ public final class ProviderHttpClient implements HttpClient {
             failed = true;
             if (error instanceof BoundedBody.TooLargeException tooLarge) {
                 listener.onError(tooLarge.failure());
+            } else if (error instanceof BoundedBody.IdleException idle) {
+                listener.onError(idle.failure());
             } else if (error instanceof IOException io) {
                 listener.onError(broken(request, io));
             } else {

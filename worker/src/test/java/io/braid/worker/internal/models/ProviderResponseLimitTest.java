@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A provider that never stops sending (one endless line, streamed or not) fails its own call at the model's
  * {@code maxResponseBytes}, as an ordinary non-retriable failure naming the limit, never an OutOfMemoryError; an
- * interrupted stream tells its listener the failure and no close after it. Against a real local HTTP server.
+ * interrupted or stalled stream tells its listener the failure and no close after it; a stall past the read timeout
+ * fails as a (retriable) timeout. Against a real local HTTP server.
  */
 class ProviderResponseLimitTest {
 
@@ -153,6 +154,28 @@ class ProviderResponseLimitTest {
 
         assertThat(reader.isAlive()).isFalse();
         assertThat(recorder.calls).containsExactly("open", "event", "error");
+    }
+
+    @Test
+    void a_stream_that_sends_nothing_for_the_read_timeout_fails_as_a_timeout_with_no_close_after() {
+        Recorder recorder = new Recorder();
+        ProviderHttpClient client = ProviderHttpClient.builder().readTimeout(Duration.ofMillis(500)).build();
+
+        client.execute(request("/stalls"), new DefaultServerSentEventParser(), recorder);
+
+        assertThat(recorder.calls).containsExactly("open", "event", "error");
+        assertThat(recorder.error).isInstanceOf(dev.langchain4j.exception.TimeoutException.class)
+                .hasMessageContaining("sent nothing for 500 ms");
+        assertThat(Failures.isRetriable(recorder.error)).as("a stall may pass on the next attempt").isTrue();
+    }
+
+    @Test
+    void an_unstreamed_answer_that_stalls_fails_as_a_timeout() {
+        ProviderHttpClient client = ProviderHttpClient.builder().readTimeout(Duration.ofMillis(500)).build();
+
+        assertThatThrownBy(() -> client.execute(request("/stalls")))
+                .isInstanceOf(dev.langchain4j.exception.TimeoutException.class)
+                .hasMessageContaining("sent nothing for 500 ms");
     }
 
     private static final class Recorder implements ServerSentEventListener {
