@@ -27,6 +27,13 @@ public interface ProgressListener {
     default void finished(BranchResult result) {
     }
 
+    /**
+     * The worker is done with this delivery of the branch, however it ended (finished, released, interrupted,
+     * failed to publish): a listener drops what it keeps for the branch's streamed output.
+     */
+    default void ended(BranchTask task) {
+    }
+
     /** Tells each of {@code listeners}, in order. */
     static ProgressListener all(ProgressListener... listeners) {
         ProgressListener[] copy = listeners.clone();
@@ -56,6 +63,13 @@ public interface ProgressListener {
             public void finished(BranchResult result) {
                 for (ProgressListener listener : copy) {
                     listener.finished(result);
+                }
+            }
+
+            @Override
+            public void ended(BranchTask task) {
+                for (ProgressListener listener : copy) {
+                    listener.ended(task);
                 }
             }
         };

@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param slowCallFactor  simulated: how many times slower a slow call is (default {@value #DEFAULT_SLOW_CALL_FACTOR})
  * @param stream          openai: ask for the answer as a stream, so a running branch's output shows as it is
  *                        generated (BRANCH_OUTPUT events, the web console); calls offering tools are not streamed
+ * @param maxResponseBytes the most bytes one answer (whole body, or whole stream) may have (default
+ *                        {@value #DEFAULT_MAX_RESPONSE_BYTES}): past it the call fails, not retried
  */
 public record ModelSpec(
         ModelProvider provider,
@@ -37,14 +39,30 @@ public record ModelSpec(
         Duration maxLatency,
         Double slowCallShare,
         Double slowCallFactor,
-        Boolean stream) {
+        Boolean stream,
+        Long maxResponseBytes) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    /** 8 MiB: far above any model's answer, far below what a worker's heap can hold several of at once. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 8L << 20;
+    /** The least {@code maxResponseBytes} accepted: an error body or a one-word answer must fit. */
+    public static final long MIN_MAX_RESPONSE_BYTES = 1L << 10;
+    /** The most {@code maxResponseBytes} accepted: more is a heap hazard, not an answer. */
+    public static final long MAX_MAX_RESPONSE_BYTES = 256L << 20;
     /** How many times slower a simulated slow call is unless {@code slowCallFactor} says. */
     public static final double DEFAULT_SLOW_CALL_FACTOR = 10;
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public ModelSpec {
+    }
+
+    /** With the default response limit. */
+    public ModelSpec(ModelProvider provider, String baseUrl, String modelName, String apiKeyEnv, String apiKeyFile,
+                     String apiKey, Double temperature, Integer maxOutputTokens, Duration timeout,
+                     Duration minLatency, Duration maxLatency, Double slowCallShare, Double slowCallFactor,
+                     Boolean stream) {
+        this(provider, baseUrl, modelName, apiKeyEnv, apiKeyFile, apiKey, temperature, maxOutputTokens, timeout,
+                minLatency, maxLatency, slowCallShare, slowCallFactor, stream, null);
     }
 
     /** Not streamed. */
@@ -71,7 +89,7 @@ public record ModelSpec(
     /** This simulated model with {@code share} of its calls {@code factor} times slower. */
     public ModelSpec withSlowCalls(double share, double factor) {
         return new ModelSpec(provider, baseUrl, modelName, apiKeyEnv, apiKeyFile, apiKey, temperature,
-                maxOutputTokens, timeout, minLatency, maxLatency, share, factor, stream);
+                maxOutputTokens, timeout, minLatency, maxLatency, share, factor, stream, maxResponseBytes);
     }
 
     public double slowCallShareOrDefault() {
@@ -85,6 +103,10 @@ public record ModelSpec(
     /** Whether answers are asked for as a stream. */
     public boolean streamed() {
         return Boolean.TRUE.equals(stream);
+    }
+
+    public long maxResponseBytesOrDefault() {
+        return maxResponseBytes == null ? DEFAULT_MAX_RESPONSE_BYTES : maxResponseBytes;
     }
 
     public Duration timeoutOrDefault() {
@@ -123,6 +145,11 @@ public record ModelSpec(
         }
         if (timeout != null && (timeout.isZero() || timeout.isNegative())) {
             return at + ".timeout must be positive";
+        }
+        if (maxResponseBytes != null && (maxResponseBytes < MIN_MAX_RESPONSE_BYTES
+                || maxResponseBytes > MAX_MAX_RESPONSE_BYTES)) {
+            return at + ".maxResponseBytes " + maxResponseBytes + " is outside " + MIN_MAX_RESPONSE_BYTES + ".."
+                    + MAX_MAX_RESPONSE_BYTES;
         }
         if (provider == ModelProvider.SIMULATED) {
             Duration min = minLatency == null ? Duration.ofMillis(200) : minLatency;

@@ -102,6 +102,17 @@ public final class ProgressPublisher implements ProgressListener {
                 .setUsage(result.getUsage()).setCost(result.getCost()).build());
     }
 
+    /** Drops the branch's unpublished streamed text, so a branch that never finishes here holds no entry. */
+    @Override
+    public void ended(BranchTask task) {
+        streaming.remove(key(task.getJobId(), task.getRound(), task.getBranch().getBranchId()));
+    }
+
+    /** How many branches' streamed text is held (for tests). */
+    int streamingBranches() {
+        return streaming.size();
+    }
+
     private JobEvent.Builder event(String jobId, int round, String branchId, JobEventType type, int attempt) {
         return JobEvent.newBuilder().setJobId(jobId).setRound(round).setBranchId(branchId).setType(type)
                 .setWorkerId(workerId).setAttempt(attempt).setAt(clock.instant());

@@ -117,29 +117,39 @@ public final class TaskHandler {
             } catch (SerializationException e) {
                 return unreadable(record, e);
             }
-            long start = System.nanoTime();
-            BranchResult ran;
             try {
-                ran = runner.run(task, Duration.ofNanos(start - taken), lastDelivery(record));
-            } catch (NoTurnException e) {
-                log.info("task {}/{} ({}-{}@{}) released: {}", task.getJobId(), task.getBranch().getBranchId(),
-                        record.topic(), record.partition(), record.offset(), e.getMessage());
-                return AcknowledgeType.RELEASE;
+                return runAndPublish(record, task, taken);
+            } finally {
+                // however the run ended (released, interrupted, thrown): the branch's streamed-output buffer goes
+                progress.ended(task);
             }
-            BranchResult result = publishResult(ran);
-            if (result == null) {
-                return AcknowledgeType.RELEASE;
-            }
-            progress.finished(result);
-            metrics.branchFinished(result.getStatus(), Duration.ofNanos(System.nanoTime() - start));
-            if (result.getStatus() != BranchStatus.SUCCEEDED && result.getError() != null) {
-                deadLetterFailed(record, result);
-            }
-            return AcknowledgeType.ACCEPT;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return AcknowledgeType.RELEASE;
         }
+    }
+
+    private AcknowledgeType runAndPublish(ConsumerRecord<String, byte[]> record, BranchTask task, long taken)
+            throws InterruptedException {
+        long start = System.nanoTime();
+        BranchResult ran;
+        try {
+            ran = runner.run(task, Duration.ofNanos(start - taken), lastDelivery(record));
+        } catch (NoTurnException e) {
+            log.info("task {}/{} ({}-{}@{}) released: {}", task.getJobId(), task.getBranch().getBranchId(),
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
+            return AcknowledgeType.RELEASE;
+        }
+        BranchResult result = publishResult(ran);
+        if (result == null) {
+            return AcknowledgeType.RELEASE;
+        }
+        progress.finished(result);
+        metrics.branchFinished(result.getStatus(), Duration.ofNanos(System.nanoTime() - start));
+        if (result.getStatus() != BranchStatus.SUCCEEDED && result.getError() != null) {
+            deadLetterFailed(record, result);
+        }
+        return AcknowledgeType.ACCEPT;
     }
 
     /**

@@ -44,7 +44,8 @@ public final class ChatModels {
         Duration timeout = spec.timeoutOrDefault();
         String key = apiKey(name, spec, env);
         ProviderHttpClient.Builder http = ProviderHttpClient.builder().connectTimeout(timeout).readTimeout(timeout)
-                .clock(clock).secret(key);
+                .clock(clock).secret(key)
+                .maxResponseBytes(spec.maxResponseBytesOrDefault(), "models." + name + ".maxResponseBytes");
         ChatModel model = switch (spec.provider()) {
             case OPENAI -> OpenAiChatModel.builder()
                     .httpClientBuilder(http)

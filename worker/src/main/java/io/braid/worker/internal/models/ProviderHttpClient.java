@@ -29,7 +29,9 @@ import java.util.Optional;
  * {@link TimeoutException}, a connection failure stays an {@link UncheckedIOException} (retriable), and an
  * interrupted call (a cancelled or timed-out branch) keeps the thread's interrupt flag. An error body is scrubbed
  * of the model's key and of key-shaped words ({@link Redaction}) before it goes into the exception. A streamed
- * answer ({@code stream: true}) is read on the calling thread and fails alike.
+ * answer ({@code stream: true}) is read on the calling thread and fails alike. An answer, streamed or not, past
+ * its byte limit fails the call, not retried ({@link BoundedBody}); a body that sends no byte for the read timeout
+ * fails as a retriable {@link TimeoutException} (the JDK's request timeout ends at the response headers).
  */
 public final class ProviderHttpClient implements HttpClient {
 
@@ -40,6 +42,8 @@ public final class ProviderHttpClient implements HttpClient {
     private final Duration readTimeout;
     private final Clock clock;
     private final java.util.List<String> secrets;
+    private final long maxResponseBytes;
+    private final String limitName;
 
     private ProviderHttpClient(Builder builder) {
         java.net.http.HttpClient.Builder http = java.net.http.HttpClient.newBuilder()
@@ -51,6 +55,8 @@ public final class ProviderHttpClient implements HttpClient {
         this.readTimeout = builder.readTimeout;
         this.clock = builder.clock;
         this.secrets = builder.secrets;
+        this.maxResponseBytes = builder.maxResponseBytes;
+        this.limitName = builder.limitName;
     }
 
     public static Builder builder() {
@@ -59,21 +65,31 @@ public final class ProviderHttpClient implements HttpClient {
 
     @Override
     public SuccessfulHttpResponse execute(HttpRequest request) {
-        java.net.http.HttpResponse<byte[]> response = send(request, BodyHandlers.ofByteArray());
+        java.net.http.HttpResponse<java.io.InputStream> response = send(request, BodyHandlers.ofInputStream());
         int status = response.statusCode();
-        if (status < 200 || status > 299) {
-            throw refused(request, status, response.body(), response.headers());
+        byte[] body;
+        try (java.io.InputStream in = bounded(request, response.body())) {
+            if (status < 200 || status > 299) {
+                throw refused(request, status, in.readNBytes(ERROR_BODY_LIMIT * 4), response.headers());
+            }
+            body = in.readAllBytes();
+        } catch (BoundedBody.TooLargeException e) {
+            throw e.failure();
+        } catch (BoundedBody.IdleException e) {
+            throw e.failure();
+        } catch (IOException e) {
+            throw broken(request, e);
         }
         return SuccessfulHttpResponse.builder()
                 .statusCode(status)
                 .headers(response.headers().map())
-                .body(response.body())
+                .body(body)
                 .build();
     }
 
     /**
      * A streamed answer (Server-Sent Events), read on the calling thread: the listener hears every event, then the
-     * close, or the same failure {@link #execute(HttpRequest)} would throw.
+     * close, or (instead of the close) the same failure {@link #execute(HttpRequest)} would throw.
      */
     @Override
     public void execute(HttpRequest request, ServerSentEventParser parser, ServerSentEventListener listener) {
@@ -84,7 +100,8 @@ public final class ProviderHttpClient implements HttpClient {
             listener.onError(e);
             return;
         }
-        try (java.io.InputStream body = response.body()) {
+        StreamListener events = new StreamListener(request, listener);
+        try (java.io.InputStream body = bounded(request, response.body())) {
             int status = response.statusCode();
             if (status < 200 || status > 299) {
                 listener.onError(refused(request, status, body.readNBytes(ERROR_BODY_LIMIT * 4),
@@ -93,10 +110,66 @@ public final class ProviderHttpClient implements HttpClient {
             }
             listener.onOpen(SuccessfulHttpResponse.builder().statusCode(status)
                     .headers(response.headers().map()).build());
-            parser.parse(body, listener);
-            listener.onClose();
+            // the parser hands a read failure to onError and returns: then there is no close
+            parser.parse(body, events);
+            if (!events.failed) {
+                listener.onClose();
+            }
         } catch (IOException e) {
-            listener.onError(new UncheckedIOException("the stream from " + hostOf(request) + " broke: " + e, e));
+            events.onError(e);
+        }
+    }
+
+    private java.io.InputStream bounded(HttpRequest request, java.io.InputStream body) {
+        return new BoundedBody(body, maxResponseBytes, "the answer from " + hostOf(request) + " (" + limitName + ")",
+                readTimeout);
+    }
+
+    /** A read that failed: the call was interrupted (the flag kept), or the connection broke (retriable). */
+    private RuntimeException broken(HttpRequest request, IOException e) {
+        if (Thread.currentThread().isInterrupted()) {
+            return new ProviderCallInterruptedException(e);
+        }
+        return new UncheckedIOException("the answer from " + hostOf(request) + " broke: " + e, e);
+    }
+
+    /** Passes the parser's events on; a read failure becomes the call's failure, told once, with no close after. */
+    private final class StreamListener implements ServerSentEventListener {
+        private final HttpRequest request;
+        private final ServerSentEventListener listener;
+        private boolean failed;
+
+        StreamListener(HttpRequest request, ServerSentEventListener listener) {
+            this.request = request;
+            this.listener = listener;
+        }
+
+        @Override
+        public void onEvent(dev.langchain4j.http.client.sse.ServerSentEvent event) {
+            listener.onEvent(event);
+        }
+
+        @Override
+        public void onEvent(dev.langchain4j.http.client.sse.ServerSentEvent event,
+                            dev.langchain4j.http.client.sse.ServerSentEventContext context) {
+            listener.onEvent(event, context);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (failed) {
+                return;
+            }
+            failed = true;
+            if (error instanceof BoundedBody.TooLargeException tooLarge) {
+                listener.onError(tooLarge.failure());
+            } else if (error instanceof BoundedBody.IdleException idle) {
+                listener.onError(idle.failure());
+            } else if (error instanceof IOException io) {
+                listener.onError(broken(request, io));
+            } else {
+                listener.onError(error);
+            }
         }
     }
 
@@ -163,7 +236,7 @@ public final class ProviderHttpClient implements HttpClient {
 
     /** The model call was interrupted: the branch was cancelled or ran out of time, or the worker is stopping. */
     public static final class ProviderCallInterruptedException extends RuntimeException {
-        ProviderCallInterruptedException(InterruptedException cause) {
+        ProviderCallInterruptedException(Exception cause) {
             super("model call interrupted", cause);
         }
     }
@@ -173,6 +246,8 @@ public final class ProviderHttpClient implements HttpClient {
         private Duration readTimeout;
         private Clock clock = Clock.systemUTC();
         private java.util.List<String> secrets = java.util.List.of();
+        private long maxResponseBytes = io.braid.worker.internal.config.ModelSpec.DEFAULT_MAX_RESPONSE_BYTES;
+        private String limitName = "maxResponseBytes";
 
         @Override
         public Duration connectTimeout() {
@@ -205,6 +280,13 @@ public final class ProviderHttpClient implements HttpClient {
         /** The key this client sends, masked wherever an error body repeats it. */
         public Builder secret(String key) {
             this.secrets = key == null ? java.util.List.of() : java.util.List.of(key);
+            return this;
+        }
+
+        /** The most bytes one answer may have; {@code setting} names the limit in the failure. */
+        public Builder maxResponseBytes(long limit, String setting) {
+            this.maxResponseBytes = limit;
+            this.limitName = setting;
             return this;
         }
 

@@ -151,4 +151,21 @@ class ProgressPublisherTest {
         assertThat(published()).last().satisfies(event -> assertThat(event.getMessage())
                 .as("a finished branch's waiting text is dropped: its result has the output").isEqualTo("again"));
     }
+
+    @Test
+    void a_branch_that_ends_without_finishing_frees_its_slot_for_other_branches_output() {
+        ProgressPublisher progress = publisher();
+        progress.partialOutput(task("b1"), "Hello");
+        clock.advance(Duration.ofMillis(1));
+        progress.partialOutput(task("b1"), " waiting");
+        assertThat(progress.streamingBranches()).isEqualTo(1);
+
+        progress.ended(task("b1"));
+
+        assertThat(progress.streamingBranches()).isZero();
+        clock.advance(Duration.ofSeconds(1));
+        progress.partialOutput(task("b1"), "next delivery");
+        assertThat(published()).last().satisfies(event -> assertThat(event.getMessage())
+                .as("the ended delivery's waiting text is dropped").isEqualTo("next delivery"));
+    }
 }

@@ -159,12 +159,16 @@ class TaskHandlerTest {
 
     /** As {@link #handlerWithoutTurns()}, for a share group archiving records after {@code deliveryLimit}. */
     private TaskHandler handlerWithoutTurns(int deliveryLimit) {
+        return handlerWithoutTurns(deliveryLimit, ProgressListener.NONE);
+    }
+
+    private TaskHandler handlerWithoutTurns(int deliveryLimit, ProgressListener progress) {
         BranchRunner runner = new BranchRunner(Map.of(BranchKind.TOOL, task -> {
             throw new io.braid.worker.internal.flow.NoTurnException("model 'fast' has no turn (rateLimits.fast)");
         }), calls, RetryPolicy.defaults(), Duration.ofSeconds(5), Duration.ofMinutes(4), "w1", clock, clock::advance,
                 ProgressListener.NONE, new Cancellations());
         return new TaskHandler(TOPICS, new AvroDeserializer<>(schemas, BranchTask.class),
-                new AvroSerializer<>(schemas), producer, runner, metrics, ProgressListener.NONE, 1_000_000,
+                new AvroSerializer<>(schemas), producer, runner, metrics, progress, 1_000_000,
                 new RegistryRetry(health, clock, clock::advance, Duration.ofSeconds(30)), deliveryLimit);
     }
 
@@ -191,6 +195,21 @@ class TaskHandlerTest {
     void a_branch_without_a_turn_under_its_rate_limit_is_released_with_nothing_published() {
         assertThat(handlerWithoutTurns().handle(taskRecord())).isEqualTo(AcknowledgeType.RELEASE);
         assertThat(producer.history()).isEmpty();
+    }
+
+    @Test
+    void a_released_branch_drops_its_streamed_output_buffer_so_streaming_never_fills_up() {
+        ProgressPublisher progress = new ProgressPublisher(TOPICS, new AvroSerializer<>(schemas),
+                new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer()), "w1", clock);
+        BranchTask task = BranchTask.newBuilder().setJobId("job-1").setDispatchedAt(JobFixtures.T0)
+                .setBranch(JobFixtures.toolBranch("b1", "echo", "{}")).build();
+        progress.partialOutput(task, "streamed before the release");
+        assertThat(progress.streamingBranches()).isEqualTo(1);
+
+        assertThat(handlerWithoutTurns(io.braid.worker.WorkerOptions.DEFAULT_SHARE_DELIVERY_LIMIT, progress)
+                .handle(taskRecord())).isEqualTo(AcknowledgeType.RELEASE);
+
+        assertThat(progress.streamingBranches()).as("released, never finished here: its buffer is gone").isZero();
     }
 
     @Test
