@@ -1,5 +1,6 @@
 package io.braid.orchestrator;
 
+import io.braid.orchestrator.internal.TopicRetention;
 import io.braid.orchestrator.internal.aggregate.JoinQueries;
 import io.braid.orchestrator.internal.dispatch.Dispatcher;
 import io.braid.orchestrator.internal.OrchestratorModule;
@@ -37,7 +38,9 @@ public final class Orchestrator implements AutoCloseable {
         TopicSetup.ensureTopics(options.kafka(), options.topics(), options.partitions(),
                 options.replicationFactor(), options.limits());
         SchemaSetup.registerAll(module.registry(), options.topics(), module.schemaSetup());
-        dispatcher = module.dispatcher();
+        TopicRetention retention = TopicSetup.retention(options.kafka(), options.topics());
+        retention.check(options.join().defaultDeadline());
+        dispatcher = module.dispatcher(retention);
         dispatcherThread = Thread.ofPlatform().name("braid-dispatcher").start(dispatcher);
         boolean api = options.httpPort() >= 0;
         controlProducer = api ? module.controlProducer() : null;

@@ -1,6 +1,7 @@
 package io.braid.orchestrator;
 
 import io.braid.orchestrator.internal.TopicLimits;
+import io.braid.orchestrator.internal.TopicRetention;
 
 import io.braid.schema.RecordLimits;
 import io.braid.schema.Topics;
@@ -38,6 +39,13 @@ public final class TopicSetup {
     }
 
     static final long CONTROL_RETENTION_MS = 24L * 60 * 60 * 1000;
+
+    /** The shortest retention among the topics an open job still reads (see {@link TopicRetention}). */
+    static TopicRetention retention(KafkaConnection kafka, Topics topics) {
+        try (Admin admin = Admin.create(kafka.config(Map.of()))) {
+            return TopicRetention.read(admin, topics);
+        }
+    }
 
     public static void ensureTopics(KafkaConnection kafka, Topics topics, int partitions, short replicationFactor) {
         ensureTopics(kafka, topics, partitions, replicationFactor, RecordLimits.defaults());

@@ -97,6 +97,10 @@ final class ProcessFleet implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
+    String registryUrl() {
+        return registry.url();
+    }
+
     JobSubmitter submitter() {
         return new JobSubmitter(bootstrapServers(), new SchemaRegistryClient(registry.url()), Topics.defaults());
     }

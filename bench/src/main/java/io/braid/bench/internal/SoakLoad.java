@@ -1,6 +1,9 @@
 package io.braid.bench.internal;
 
 import io.braid.schema.JobRequest;
+import io.braid.schema.JobResult;
+import io.braid.schema.JobStatus;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,8 +27,11 @@ import java.util.function.Function;
  */
 final class SoakLoad implements AutoCloseable {
 
-    /** How the jobs ended: {@code lost} got no result, {@code duplicated} results beyond one per job. */
-    record Outcome(int submitted, int lost, int duplicated) {
+    /**
+     * How the jobs ended: {@code lost} got no result, {@code duplicated} results beyond one per job, {@code failed}
+     * results that are not SUCCEEDED (a job past its deadline, say).
+     */
+    record Outcome(int submitted, int lost, int duplicated, int failed) {
     }
 
     private static final String PREFIX = "soak-";
@@ -35,12 +41,15 @@ final class SoakLoad implements AutoCloseable {
     private final PrintStream out;
     private final Map<String, Integer> results = new ConcurrentHashMap<>();
     private final AtomicLong resultCount = new AtomicLong();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final Deserializer<JobResult> decoder;
     private final AtomicInteger submitted = new AtomicInteger();
     private final Thread reader;
     private Thread load;
 
-    SoakLoad(String bootstrapServers, String jobResultsTopic, JobSubmitter submitter,
+    SoakLoad(String bootstrapServers, String jobResultsTopic, Deserializer<JobResult> decoder, JobSubmitter submitter,
              Function<String, JobRequest> jobs, PrintStream out) {
+        this.decoder = decoder;
         this.submitter = submitter;
         this.jobs = jobs;
         this.out = out;
@@ -89,7 +98,7 @@ final class SoakLoad implements AutoCloseable {
         }
         int ours = results.size();
         int all = results.values().stream().mapToInt(Integer::intValue).sum();
-        return new Outcome(total, total - ours, all - ours);
+        return new Outcome(total, total - ours, all - ours, failed.get());
     }
 
     /** Up to {@code limit} IDs of submitted jobs that have no result yet, in submission order. */
@@ -106,6 +115,10 @@ final class SoakLoad implements AutoCloseable {
                     if (key.startsWith(PREFIX)) {
                         results.merge(key, 1, Integer::sum);
                         resultCount.incrementAndGet();
+                        JobResult result = decoder.deserialize(record.topic(), record.value());
+                        if (result.getStatus() != JobStatus.SUCCEEDED) {
+                            failed.incrementAndGet();
+                        }
                     }
                 }
             }

@@ -1,5 +1,8 @@
 package io.braid.bench.internal;
 
+import io.braid.schema.JobResult;
+import io.braid.schema.registry.SchemaRegistryClient;
+import io.braid.schema.serde.AvroDeserializer;
 import io.braid.schema.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -36,8 +39,10 @@ final class SoakScenario extends SuiteScenario {
     static final double GROWTH_GOAL = 1.10;
     static final int SAMPLE_SECONDS = 10;
     static final String FINISHED_JOB_RETENTION_TEXT = "1m";
-    /** Retention of the data topics: long enough for any job's records, short enough to cycle in a soak. */
+    /** Retention of the data topics: longer than any job's deadline, short enough to cycle in a soak. */
     static final long TOPIC_RETENTION_MS = 180_000;
+    /** Every job ends within this, by its result or by its deadline, so no job outlives its records. */
+    static final String JOB_DEADLINE_TEXT = "2m";
     /** Segments roll every minute, so retention and compaction have closed segments to work on. */
     static final long SEGMENT_MS = 60_000;
     /** Tombstones in the changelogs are kept a minute after compaction, then dropped. */
@@ -64,10 +69,12 @@ final class SoakScenario extends SuiteScenario {
         Path png = settings.output().resolve("soak-latest.png");
         SoakLoad.Outcome outcome;
         try (ProcessFleet fleet = ProcessFleet.start(1, logDir, http,
-                List.of("--finished-job-retention", FINISHED_JOB_RETENTION_TEXT));
+                List.of("--finished-job-retention", FINISHED_JOB_RETENTION_TEXT, "--default-job-deadline",
+                        JOB_DEADLINE_TEXT));
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.bootstrapServers()));
-             SoakLoad load = new SoakLoad(fleet.bootstrapServers(), Topics.defaults().jobResults(), fleet.submitter(),
-                     ClusterScenario::job, out)) {
+             SoakLoad load = new SoakLoad(fleet.bootstrapServers(), Topics.defaults().jobResults(),
+                     new AvroDeserializer<>(new SchemaRegistryClient(fleet.registryUrl()), JobResult.class),
+                     fleet.submitter(), ClusterScenario::job, out)) {
             retention(admin);
             warmUp(fleet);
             long start = System.nanoTime();
@@ -79,8 +86,8 @@ final class SoakScenario extends SuiteScenario {
         samples.writeCsv(csv);
         SoakPlot.write(samples, String.format(Locale.ROOT, "Braid soak — %.1f jobs/s of 10 branches for %d min",
                 soak.jobsPerSecond(), soak.minutes()), png);
-        out.printf("  soak: %d jobs submitted, %d lost, %d duplicated; samples %s, plot %s%n", outcome.submitted(),
-                outcome.lost(), outcome.duplicated(), csv, png);
+        out.printf("  soak: %d jobs submitted, %d lost, %d duplicated, %d not SUCCEEDED; samples %s, plot %s%n",
+                outcome.submitted(), outcome.lost(), outcome.duplicated(), outcome.failed(), csv, png);
         report(samples, outcome, soak);
     }
 
@@ -216,5 +223,7 @@ final class SoakScenario extends SuiteScenario {
                         DRAIN.toMinutes(), outcome.submitted())));
         suite.add(new Measurement("soak", "results duplicated", "results", List.of((double) outcome.duplicated()),
                 0.0, true, "more than one committed result for a job"));
+        suite.add(new Measurement("soak", "jobs not SUCCEEDED", "jobs", List.of((double) outcome.failed()), 0.0, true,
+                "results FAILED or PARTIAL, e.g. past the " + JOB_DEADLINE_TEXT + " job deadline: the fleet fell behind"));
     }
 }

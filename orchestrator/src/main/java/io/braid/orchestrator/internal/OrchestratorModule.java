@@ -18,6 +18,7 @@ import io.braid.schema.registry.SchemaRegistry;
 import io.braid.schema.registry.SchemaRegistryClient;
 import io.braid.schema.serde.AvroSerializer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -79,9 +80,15 @@ public class OrchestratorModule {
 
     /** Jobs → manifests + tasks, run on a thread of its own. */
     public Dispatcher dispatcher() {
+        return dispatcher(TopicRetention.NONE);
+    }
+
+    /** Jobs → manifests + tasks, refusing deadlines that outlive the work topics' {@code retention}. */
+    public Dispatcher dispatcher(TopicRetention retention) {
         return new Dispatcher(options.kafka(), GroupIds.DISPATCHER,
                 "braid-dispatcher-" + options.instanceId(), options.delivery(), options.topics(), registry(),
-                new JobValidator(Aggregation.SUPPORTED, options.maxBranches(), new UsePolicy(options.policy())),
+                new JobValidator(Aggregation.SUPPORTED, options.maxBranches(), new UsePolicy(options.policy()))
+                        .withRetention(retention),
                 options.limits(),
                 options.maxFanOutBytes(), options.maxConcurrency(), options.clock(), tracing());
     }
@@ -167,6 +174,9 @@ public class OrchestratorModule {
                         .map(m -> m.hostInfo().host() + ":" + m.hostInfo().port()).sorted().toList());
     }
 
+    /** How often the aggregator's changelogs (created by Streams) roll a segment, so compaction can reclaim it. */
+    public static final long CHANGELOG_SEGMENT_MS = 60L * 60 * 1000;
+
     /** The aggregator's Kafka Streams settings. */
     public Properties streamsConfig() {
         Properties props = new Properties();
@@ -196,6 +206,9 @@ public class OrchestratorModule {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 AggregatorErrors.Processing.class.getName());
         props.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, options.topics().aggregatorDeadLetter());
+        // Compaction only cleans closed segments: without a roll by time, a changelog's finished jobs stay on disk
+        // until a 1 GiB segment fills. An hourly roll bounds the disk to live state plus about an hour of churn.
+        props.putIfAbsent(StreamsConfig.topicPrefix(TopicConfig.SEGMENT_MS_CONFIG), CHANGELOG_SEGMENT_MS);
         return props;
     }
 }

@@ -1,5 +1,6 @@
 package io.braid.orchestrator.internal.dispatch;
 
+import io.braid.orchestrator.internal.TopicRetention;
 import io.braid.orchestrator.internal.aggregate.FinalAggregation;
 import io.braid.schema.AggregationStrategy;
 import io.braid.schema.BranchKind;
@@ -23,6 +24,7 @@ public final class JobValidator {
     private final int maxBranches;
     private final JobPolicy policy;
     private final UsePolicy usePolicy;
+    private final TopicRetention retention;
 
     /** Under no tool policy: every job may use every tool and model. */
     public JobValidator(Set<AggregationStrategy> supportedAggregations, int maxBranches) {
@@ -31,10 +33,21 @@ public final class JobValidator {
 
     /** Also refusing jobs that name a tool or model {@code policy} does not allow their tenant. */
     public JobValidator(Set<AggregationStrategy> supportedAggregations, int maxBranches, UsePolicy policy) {
+        this(supportedAggregations, maxBranches, policy, TopicRetention.NONE);
+    }
+
+    private JobValidator(Set<AggregationStrategy> supportedAggregations, int maxBranches, UsePolicy policy,
+                         TopicRetention retention) {
         this.supportedAggregations = Set.copyOf(supportedAggregations);
         this.maxBranches = maxBranches;
         this.policy = new JobPolicy(policy);
         this.usePolicy = policy;
+        this.retention = retention;
+    }
+
+    /** This validator also refusing deadlines that outlive {@code value}, the work topics' shortest retention. */
+    public JobValidator withRetention(TopicRetention value) {
+        return new JobValidator(supportedAggregations, maxBranches, usePolicy, value);
     }
 
     /** The concurrency cap of the job's tenant ({@code policy.tenants.<tenant>.maxConcurrency}), or null: none. */
@@ -127,8 +140,11 @@ public final class JobValidator {
                         + job.getBranches().size() + ") with mode QUORUM");
             }
         }
-        if (job.getCompletion().getDeadlineMs() != null && job.getCompletion().getDeadlineMs() <= 0) {
-            problems.add("completion.deadlineMs " + job.getCompletion().getDeadlineMs() + " must be positive");
+        Long deadlineMs = job.getCompletion().getDeadlineMs();
+        if (deadlineMs != null && deadlineMs <= 0) {
+            problems.add("completion.deadlineMs " + deadlineMs + " must be positive");
+        } else if (deadlineMs != null && retention.problem(deadlineMs) != null) {
+            problems.add(retention.problem(deadlineMs));
         }
         AggregationStrategy strategy = job.getAggregation().getStrategy();
         String scorer = job.getAggregation().getScorer();
