@@ -3,7 +3,6 @@ package io.braid.testing;
 import io.braid.registry.EmbeddedSchemaRegistry;
 import io.braid.registry.RegistryOptions;
 import io.braid.schema.kafka.KafkaConnection;
-import org.apache.kafka.common.utils.AppInfoParser;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -28,7 +27,16 @@ final class ContainerKafka {
 
     /** {@code apache/kafka} at the version of the Kafka clients on the class path. */
     static String defaultImage() {
-        return "apache/kafka:" + AppInfoParser.getVersion();
+        java.util.Properties version = new java.util.Properties();
+        try (java.io.InputStream in = org.apache.kafka.clients.admin.Admin.class
+                .getResourceAsStream("/kafka/kafka-version.properties")) {
+            if (in != null) {
+                version.load(in);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the Kafka clients' version", e);
+        }
+        return "apache/kafka:" + version.getProperty("version", "latest");
     }
 
     @SuppressWarnings("resource") // closed by the returned BraidKafka
