@@ -27,16 +27,7 @@ final class ContainerKafka {
 
     /** {@code apache/kafka} at the version of the Kafka clients on the class path. */
     static String defaultImage() {
-        java.util.Properties version = new java.util.Properties();
-        try (java.io.InputStream in = org.apache.kafka.clients.admin.Admin.class
-                .getResourceAsStream("/kafka/kafka-version.properties")) {
-            if (in != null) {
-                version.load(in);
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the Kafka clients' version", e);
-        }
-        return "apache/kafka:" + version.getProperty("version", "latest");
+        return "apache/kafka:" + io.braid.schema.kafka.KafkaVersion.clients().orElse("latest");
     }
 
     @SuppressWarnings("resource") // closed by the returned BraidKafka

@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * The {@code cluster} scenario (issue 24): every part a process of its own — the broker(s) ({@link ProcessCluster}),
  * one {@code braid orchestrator}, two {@code braid worker}s — on 1 broker and on 3 (replication 3, 2 in sync), side
  * by side: jobs of {@value #BRANCHES} calculator branches (real work, little of it: this measures the hops) at full
- * speed, branches/s sustained. Then, on 3 brokers, goal P12: jobs at half that rate while the leader of a
+ * speed, branches/s sustained. Then, on 3 brokers, goal P12: after a warm-up at the same load, jobs at a quarter of
+ * that rate while the leader of a
  * job-results partition is killed (SIGKILL) and restarted {@value #DOWN_SECONDS} s later; how long until the rate of
  * job results is back to 80 % of the rate before, and how many jobs were lost or answered twice.
  */
@@ -27,8 +28,12 @@ final class ClusterScenario extends SuiteScenario {
     private static final int BRANCHES = 10;
     private static final int JOBS = 3000;
     private static final int DOWN_SECONDS = 10;
-    private static final Duration KILL_AT = Duration.ofSeconds(15);
-    private static final Duration STEADY = Duration.ofSeconds(60);
+    private static final Duration KILL_AT = Duration.ofSeconds(30);
+    private static final Duration STEADY = Duration.ofSeconds(75);
+    /** The steady load runs this long before the measured one, so that every process has compiled its hot code. */
+    private static final Duration WARM_UP = Duration.ofSeconds(45);
+    /** P12's load, as a share of the 3-broker throughput: a burst's sustained rate overstates what a fleet keeps up. */
+    private static final int LOAD_DIVISOR = 4;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -50,12 +55,14 @@ final class ClusterScenario extends SuiteScenario {
                 "#24; replication 3, min.insync.replicas 2"));
         suite.add(new Measurement("cluster", "3 brokers / 1 broker", "×", ratio, null, false,
                 "what replication costs on one machine (every replica on the same 2 cores)"));
-        double rate = Stats.median(threeBrokers) / BRANCHES / 2;
+        double rate = Stats.median(threeBrokers) / BRANCHES / LOAD_DIVISOR;
         LeaderKill.Outcome kill = leaderKill(Math.max(5, rate));
         suite.add(new Measurement("cluster", "P12 back to 80 % after a broker kill", "s",
-                List.of(kill.recoverySeconds()), RECOVERY_GOAL_SECONDS, true, String.format(Locale.ROOT,
-                "#24; leader of a job-results partition killed, down %d s; %.0f jobs/s before", DOWN_SECONDS,
-                kill.rateBefore())));
+                kill.keptUp() ? List.of(kill.recoverySeconds()) : List.of(), RECOVERY_GOAL_SECONDS, true,
+                String.format(Locale.ROOT, "#24; leader of a job-results partition killed, down %d s; %.0f jobs/s "
+                        + "submitted, %.0f/s answered before%s", DOWN_SECONDS, kill.submittedRate(),
+                        kill.rateBefore(), kill.keptUp() ? "" : ": the fleet did not keep up before the kill, so "
+                        + "recovery is not measured")));
         suite.add(new Measurement("cluster", "P12 jobs lost", "jobs", List.of((double) kill.lost()), 0.0, true,
                 "no result within 3 minutes of the last submission"));
         suite.add(new Measurement("cluster", "P12 results duplicated", "results",
@@ -95,17 +102,25 @@ final class ClusterScenario extends SuiteScenario {
         try (ProcessFleet fleet = ProcessFleet.start(3, settings.logDir().resolve("cluster-kill"), http, List.of())) {
             try (JobSubmitter warm = fleet.submitter();
                  RecordCounter results = new RecordCounter(fleet.bootstrapServers(), Topics.defaults().jobResults())) {
-                IntStream.range(0, 200).forEach(i -> warm.submitAsync(job("kill-warm-" + i)));
+                int count = (int) (jobsPerSecond * WARM_UP.toSeconds());
+                long start = System.nanoTime();
+                for (int i = 0; i < count; i++) {
+                    if (!Waits.sleepUntil(start + WARM_UP.toNanos() * i / count)) {
+                        throw new InterruptedException("interrupted while warming the fleet up");
+                    }
+                    warm.submitAsync(job("kill-warm-" + i));
+                }
                 warm.flush();
-                results.awaitCount(200, Duration.ofMinutes(2), () -> { });
+                results.awaitCount(count, Duration.ofMinutes(3), () -> { });
             }
             TopicPartition partition = new TopicPartition(Topics.defaults().jobResults(), 0);
             LeaderKill run = new LeaderKill(fleet.cluster(), partition, fleet.bootstrapServers(), fleet.submitter(),
                     ClusterScenario::job, out);
             LeaderKill.Outcome outcome = run.run(jobsPerSecond, STEADY, KILL_AT, Duration.ofSeconds(DOWN_SECONDS));
-            out.printf(Locale.ROOT, "  cluster P12: killed broker %d at %d s; %.0f jobs/s before; back to 80 %% after "
-                            + "%.1f s; %d lost, %d duplicated%n", outcome.node(), KILL_AT.toSeconds(),
-                    outcome.rateBefore(), outcome.recoverySeconds(), outcome.lost(), outcome.duplicated());
+            out.printf(Locale.ROOT, "  cluster P12: killed broker %d at %d s; %.0f jobs/s submitted, %.0f/s answered "
+                            + "before; back to 80 %% after %.1f s; %d lost, %d duplicated%n", outcome.node(),
+                    KILL_AT.toSeconds(), outcome.submittedRate(), outcome.rateBefore(), outcome.recoverySeconds(),
+                    outcome.lost(), outcome.duplicated());
             return outcome;
         }
     }

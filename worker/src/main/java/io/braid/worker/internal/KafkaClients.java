@@ -8,6 +8,8 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 /** The worker's Kafka client settings, and the share group's configuration set when a worker starts. */
 public final class KafkaClients {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaClients.class);
 
     private KafkaClients() {
     }
@@ -66,6 +70,7 @@ public final class KafkaClients {
      * an aborted fan-out, which the restarted dispatcher writes again, nor sees half a job's tasks early.
      */
     public static void configureShareGroup(WorkerOptions options) {
+        io.braid.schema.kafka.KafkaVersion.shareConsumerWarning().ifPresent(log::warn);
         try (Admin admin = Admin.create(options.kafka().config(Map.of()))) {
             ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, options.groupId());
             List<AlterConfigOp> ops = List.of(
