@@ -112,16 +112,20 @@ final class JobRecords {
             String jobId = fanOut.manifest().getJobId();
             String lane = topics.tasksFor(fanOut.manifest().getPriority());
             out.add(serialized(topics.manifests(), null, jobId, dispatch.traced(fanOut.manifest()), job));
+            int headerBytes = 0;
             for (int i = 0; i < fanOut.tasks().size(); i++) {
-                out.add(serialized(lane, TaskPartitions.partition(jobId, i, taskPartitions), jobId,
-                        fanOut.tasks().get(i), job));
-                dispatch.task(jobId, out.get(out.size() - 1).headers());
-                bytes = addFanOutBytes(bytes, out.get(out.size() - 1).value().length, job);
+                ProducerRecord<String, byte[]> task = serialized(lane, TaskPartitions.partition(jobId, i,
+                        taskPartitions), jobId, fanOut.tasks().get(i), job);
+                dispatch.task(jobId, task.headers());
+                out.add(task);
+                headerBytes = headerBytes(task.headers());
+                bytes = addFanOutBytes(bytes, task.value().length + headerBytes, job);
             }
-            // The aggregator publishes these later, as the window frees: measured now, so that one that would not
-            // fit refuses the job up front instead of leaving it stuck half done.
+            // The aggregator publishes these later, as the window frees, with the same trace headers: measured now,
+            // so that one that would not fit refuses the job up front instead of leaving it stuck half done.
             for (BranchTask later : fanOut.laterTasks()) {
-                bytes = addFanOutBytes(bytes, serialized(topics.tasks(), null, jobId, later, job).value().length, job);
+                bytes = addFanOutBytes(bytes, serialized(topics.tasks(), null, jobId, later, job).value().length
+                        + headerBytes, job);
             }
             out.add(serialized(topics.jobEvents(), null, jobId, JobEvent.newBuilder().setJobId(jobId)
                     .setRound(fanOut.manifest().getRound()).setType(JobEventType.JOB_DISPATCHED).setAt(now)
@@ -133,6 +137,16 @@ final class JobRecords {
                             + " as branches finish")).build(), job));
         }
         return out;
+    }
+
+    /** What a record's headers add to it: their keys and values. */
+    static int headerBytes(org.apache.kafka.common.header.Headers headers) {
+        int bytes = 0;
+        for (org.apache.kafka.common.header.Header header : headers) {
+            bytes += header.key().getBytes(StandardCharsets.UTF_8).length
+                    + (header.value() == null ? 0 : header.value().length);
+        }
+        return bytes;
     }
 
     private long addFanOutBytes(long bytes, int more, JobRequest job) {
