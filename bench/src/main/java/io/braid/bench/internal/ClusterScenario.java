@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  * The {@code cluster} scenario (issue 24): every part a process of its own — the broker(s) ({@link ProcessCluster}),
  * one {@code braid orchestrator}, two {@code braid worker}s — on 1 broker and on 3 (replication 3, 2 in sync), side
  * by side: jobs of {@value #BRANCHES} calculator branches (real work, little of it: this measures the hops) at full
- * speed, branches/s sustained. Then, on 3 brokers, goal P12: after a warm-up at the same load, jobs at a quarter of
+ * speed, branches/s sustained; then {@value #LATENCY_JOBS} jobs one at a time, for the fan-in overhead and what each
+ * hop costs. Then, on 3 brokers, goal P12: after a warm-up at the same load, jobs at a quarter of
  * that rate while the leader of a
  * job-results partition is killed (SIGKILL) and restarted {@value #DOWN_SECONDS} s later; how long until the rate of
  * job results is back to 80 % of the rate before, and how many jobs were lost or answered twice.
@@ -27,6 +28,8 @@ final class ClusterScenario extends SuiteScenario {
     static final double RECOVERY_GOAL_SECONDS = 30;
     private static final int BRANCHES = 10;
     private static final int JOBS = 3000;
+    /** Jobs timed one at a time on each fleet, after its throughput runs warmed it. */
+    private static final int LATENCY_JOBS = 100;
     private static final int DOWN_SECONDS = 10;
     private static final Duration KILL_AT = Duration.ofSeconds(30);
     private static final Duration STEADY = Duration.ofSeconds(75);
@@ -43,10 +46,14 @@ final class ClusterScenario extends SuiteScenario {
 
     void run() throws Exception {
         out.printf("%n[cluster: 1 and 3 broker processes, 1 orchestrator and 2 worker processes; %,d jobs of %d "
-                + "calculator branches; then on 3 brokers a job-results leader killed under half that load]%n", JOBS,
-                BRANCHES);
-        List<Double> oneBroker = throughput(1);
-        List<Double> threeBrokers = throughput(3);
+                + "calculator branches, then %d one at a time (the hops); then on 3 brokers a job-results leader "
+                + "killed under a quarter of that load]%n", JOBS, BRANCHES, LATENCY_JOBS);
+        Hops oneHops = new Hops();
+        Hops threeHops = new Hops();
+        List<Double> oneBroker = throughput(1, oneHops);
+        List<Double> threeBrokers = throughput(3, threeHops);
+        oneHops.report("1 broker process");
+        threeHops.report("3 broker processes");
         List<Double> ratio = IntStream.range(0, Math.min(oneBroker.size(), threeBrokers.size()))
                 .mapToObj(i -> threeBrokers.get(i) / oneBroker.get(i)).toList();
         suite.add(new Measurement("cluster", "1 broker process", "branches/s", oneBroker, null, false,
@@ -69,7 +76,43 @@ final class ClusterScenario extends SuiteScenario {
                 List.of((double) kill.duplicated()), 0.0, true, "more than one committed result for a job"));
     }
 
-    private List<Double> throughput(int brokers) throws Exception {
+    /**
+     * One job at a time on a fleet: its wall time less its slowest branch (the fan-in overhead), and where the time
+     * went hop by hop (from the times the records carry; every process on this machine reads one clock).
+     */
+    private final class Hops {
+        private final List<Double> overhead = new ArrayList<>();
+        private final List<List<Double>> stages = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                new ArrayList<>());
+
+        void measure(ProcessFleet fleet, String prefix) {
+            try (JobTimer timer = new JobTimer(fleet.bootstrapServers(), fleet.registryUrl(), Topics.defaults())) {
+                for (int i = 0; i < LATENCY_JOBS; i++) {
+                    JobTimer.Timed timed = timer.run(job(prefix + i), Duration.ofMinutes(1));
+                    overhead.add(timed.fanInOverheadMillis());
+                    double[] hops = timed.stages();
+                    stages.get(0).add(hops[0]);
+                    stages.get(1).add(hops[3]);
+                    stages.get(2).add(hops[2]);
+                    stages.get(3).add(timed.wallMillis() - hops[0] - hops[1] - hops[2]);
+                }
+            }
+        }
+
+        void report(String fleet) {
+            suite.add(new Measurement("cluster", "fan-in overhead p50, " + fleet, "ms", List.of(Stats.median(
+                    overhead)), null, false, String.format(Locale.ROOT, "#24; %d jobs of %d calculator branches one "
+                    + "at a time, wall time less the slowest branch; p99 %.1f ms", LATENCY_JOBS, BRANCHES,
+                    Stats.percentile(overhead, 99))));
+            suite.add(new Measurement("cluster", "hops p50, " + fleet, "ms", List.of(), null, false,
+                    String.format(Locale.ROOT, "submitted → first branch started %.1f; last branch finished → its "
+                            + "result readable %.1f; → job joined %.1f; joined → result read by the client %.1f",
+                            Stats.median(stages.get(0)), Stats.median(stages.get(1)), Stats.median(stages.get(2)),
+                            Stats.median(stages.get(3)))));
+        }
+    }
+
+    private List<Double> throughput(int brokers, Hops hops) throws Exception {
         List<Double> rates = new ArrayList<>();
         try (ProcessFleet fleet = ProcessFleet.start(brokers, settings.logDir().resolve("cluster-" + brokers), http,
                 List.of())) {
@@ -94,6 +137,7 @@ final class ClusterScenario extends SuiteScenario {
                     rates.add(branchesPerSecond);
                 }
             }
+            hops.measure(fleet, "hop-" + brokers + "-");
         }
         return rates;
     }
