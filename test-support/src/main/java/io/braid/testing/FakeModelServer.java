@@ -208,4 +208,98 @@ public final class FakeModelServer implements AutoCloseable {
         body.putObject("usage").put("input_tokens", inputTokens).put("output_tokens", outputTokens);
         return Reply.json(200, body.toString());
     }
+
+    // ---- streamed answers: lists of frames, so a test can cut, corrupt or grow them ----------------------------
+
+    /** A streamed answer: the frames one after another ({@code text/event-stream} or NDJSON). */
+    public static Reply streamed(String contentType, List<String> frames) {
+        return new Reply(200, Map.of("Content-Type", contentType), String.join("", frames), Duration.ZERO);
+    }
+
+    /** OpenAI chat completion chunks answering {@code pieces}, then the usage chunk and {@code data: [DONE]}. */
+    public static List<String> openAiStream(String model, List<String> pieces, int promptTokens,
+                                            int completionTokens) {
+        List<String> frames = new ArrayList<>();
+        frames.add(sse(null, openAiChunk(model, JSON.createObjectNode().put("role", "assistant").put("content", ""),
+                null)));
+        pieces.forEach(piece -> frames.add(sse(null, openAiChunk(model,
+                JSON.createObjectNode().put("content", piece), null))));
+        frames.add(sse(null, openAiChunk(model, JSON.createObjectNode(), "stop")));
+        ObjectNode usage = openAiEnvelope(model, promptTokens, completionTokens).put("object", "chat.completion.chunk");
+        frames.add(sse(null, usage.toString()));
+        frames.add(sse(null, "[DONE]"));
+        return frames;
+    }
+
+    /**
+     * Anthropic Messages API events answering {@code pieces}: message_start (input tokens), a text block with a
+     * ping inside, message_delta (output tokens), message_stop.
+     */
+    public static List<String> anthropicStream(String model, List<String> pieces, int inputTokens,
+                                               int outputTokens) {
+        List<String> frames = new ArrayList<>();
+        ObjectNode start = JSON.createObjectNode().put("type", "message_start");
+        ObjectNode message = start.putObject("message").put("id", "msg_fake").put("type", "message")
+                .put("role", "assistant").put("model", model);
+        message.putArray("content");
+        message.putObject("usage").put("input_tokens", inputTokens).put("output_tokens", 1);
+        frames.add(sse("message_start", start.toString()));
+        frames.add(sse("content_block_start", "{\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"));
+        frames.add(sse("ping", "{\"type\": \"ping\"}"));
+        for (String piece : pieces) {
+            ObjectNode delta = JSON.createObjectNode().put("type", "content_block_delta").put("index", 0);
+            delta.putObject("delta").put("type", "text_delta").put("text", piece);
+            frames.add(sse("content_block_delta", delta.toString()));
+        }
+        frames.add(sse("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"));
+        ObjectNode end = JSON.createObjectNode().put("type", "message_delta");
+        end.putObject("delta").put("stop_reason", "end_turn");
+        end.putObject("usage").put("output_tokens", outputTokens);
+        frames.add(sse("message_delta", end.toString()));
+        frames.add(sse("message_stop", "{\"type\":\"message_stop\"}"));
+        return frames;
+    }
+
+    /** An Anthropic {@code error} event, as the API sends mid-stream (e.g. {@code overloaded_error}). */
+    public static String anthropicErrorEvent(String type, String message) {
+        ObjectNode error = JSON.createObjectNode().put("type", "error");
+        error.putObject("error").put("type", type).put("message", message);
+        return sse("error", error.toString());
+    }
+
+    /** Ollama {@code /api/chat} lines (NDJSON) answering {@code pieces}, the last with done:true and the counts. */
+    public static List<String> ollamaStream(String model, List<String> pieces, int promptTokens, int evalTokens) {
+        List<String> frames = new ArrayList<>();
+        for (String piece : pieces) {
+            ObjectNode line = JSON.createObjectNode().put("model", model).put("created_at", "2026-11-24T10:00:00Z")
+                    .put("done", false);
+            line.putObject("message").put("role", "assistant").put("content", piece);
+            frames.add(line + "\n");
+        }
+        ObjectNode last = JSON.createObjectNode().put("model", model).put("created_at", "2026-11-24T10:00:01Z")
+                .put("done", true).put("done_reason", "stop")
+                .put("prompt_eval_count", promptTokens).put("eval_count", evalTokens);
+        last.putObject("message").put("role", "assistant").put("content", "");
+        frames.add(last + "\n");
+        return frames;
+    }
+
+    private static String openAiChunk(String model, ObjectNode delta, String finish) {
+        ObjectNode chunk = JSON.createObjectNode().put("id", "chatcmpl-fake").put("object", "chat.completion.chunk")
+                .put("created", 1_760_000_000L).put("model", model);
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+        choice.set("delta", delta);
+        if (finish == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finish);
+        }
+        return chunk.toString();
+    }
+
+    /** One Server-Sent Event with its blank line; {@code event} null: none named. */
+    public static String sse(String event, String data) {
+        return (event == null ? "" : "event: " + event + "\n") + "data: " + data + "\n\n";
+    }
 }

@@ -20,8 +20,9 @@ import java.time.Duration;
  * @param slowCallShare   simulated: the share of calls (0..1, default 0) that take {@code slowCallFactor} times
  *                        their drawn latency — a heavy tail, as real providers have
  * @param slowCallFactor  simulated: how many times slower a slow call is (default {@value #DEFAULT_SLOW_CALL_FACTOR})
- * @param stream          openai: ask for the answer as a stream, so a running branch's output shows as it is
- *                        generated (BRANCH_OUTPUT events, the web console); calls offering tools are not streamed
+ * @param stream          openai, ollama, anthropic: ask for the answer as a stream, so a running branch's output
+ *                        shows as it is generated (BRANCH_OUTPUT events, the web console); calls offering tools are
+ *                        not streamed
  * @param maxResponseBytes the most bytes one answer (whole body, or whole stream) may have (default
  *                        {@value #DEFAULT_MAX_RESPONSE_BYTES}): past it the call fails, not retried
  */
@@ -160,9 +161,9 @@ public record ModelSpec(
         } else if (slowCallShare != null || slowCallFactor != null) {
             return at + ": slowCallShare and slowCallFactor are for simulated models only";
         }
-        if (Boolean.TRUE.equals(stream) && provider != ModelProvider.OPENAI) {
-            return at + ".stream: streaming is supported for provider openai only (the simulated model streams "
-                    + "calls of 1 s or more by itself); remove it";
+        if (Boolean.TRUE.equals(stream) && provider == ModelProvider.SIMULATED) {
+            return at + ".stream: streaming is for providers openai, ollama and anthropic (the simulated model "
+                    + "streams calls of 1 s or more by itself); remove it";
         }
         if (slowCallShare != null && !(slowCallShare >= 0 && slowCallShare <= 1)) {
             return at + ".slowCallShare " + slowCallShare + " is outside 0..1";

@@ -1,12 +1,15 @@
 package io.braid.worker.internal.models;
 
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
+import dev.langchain4j.model.anthropic.AnthropicStreamingChatModel;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.ollama.OllamaChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
+import dev.langchain4j.model.ollama.OllamaChatModel;
+import dev.langchain4j.model.ollama.OllamaStreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import io.braid.worker.WorkerConfig;
+import io.braid.worker.internal.config.ModelProvider;
 import io.braid.worker.internal.config.ModelSpec;
 
 import java.io.IOException;
@@ -41,14 +44,17 @@ public final class ChatModels {
 
     static ChatModel build(String name, ModelSpec spec, UnaryOperator<String> env, boolean simulatedOutage,
                            Clock clock) {
+        if (spec.provider() == ModelProvider.SIMULATED) {
+            return new SimulatedChatModel(name,
+                    spec.minLatency() == null ? Duration.ofMillis(200) : spec.minLatency(),
+                    spec.maxLatency() == null ? Duration.ofMillis(600) : spec.maxLatency(), simulatedOutage,
+                    spec.slowCallShareOrDefault(), spec.slowCallFactorOrDefault());
+        }
         Duration timeout = spec.timeoutOrDefault();
         String key = apiKey(name, spec, env);
-        ProviderHttpClient.Builder http = ProviderHttpClient.builder().connectTimeout(timeout).readTimeout(timeout)
-                .clock(clock).secret(key)
-                .maxResponseBytes(spec.maxResponseBytesOrDefault(), "models." + name + ".maxResponseBytes");
         ChatModel model = switch (spec.provider()) {
             case OPENAI -> OpenAiChatModel.builder()
-                    .httpClientBuilder(http)
+                    .httpClientBuilder(http(name, spec, key, clock))
                     .baseUrl(spec.baseUrl())
                     .apiKey(key)
                     .modelName(spec.modelName())
@@ -57,28 +63,23 @@ public final class ChatModels {
                     .timeout(timeout)
                     .maxRetries(0)
                     .build();
-            case OLLAMA -> {
-                OllamaChatModel.OllamaChatModelBuilder ollama = OllamaChatModel.builder()
-                        .httpClientBuilder(http)
-                        .baseUrl(spec.baseUrl() == null ? "http://localhost:11434" : spec.baseUrl())
-                        .modelName(spec.modelName())
-                        .temperature(spec.temperature())
-                        .numPredict(spec.maxOutputTokens())
-                        .timeout(timeout)
-                        .maxRetries(0);
-                if (key != null) {
-                    // an Ollama behind an authenticating proxy
-                    ollama.customHeaders(Map.of("Authorization", "Bearer " + key));
-                }
-                yield ollama.build();
-            }
+            case OLLAMA -> OllamaChatModel.builder()
+                    .httpClientBuilder(http(name, spec, key, clock))
+                    .baseUrl(ollamaUrl(spec))
+                    .modelName(spec.modelName())
+                    .temperature(spec.temperature())
+                    .numPredict(spec.maxOutputTokens())
+                    .timeout(timeout)
+                    .customHeaders(ollamaHeaders(key))
+                    .maxRetries(0)
+                    .build();
             case ANTHROPIC -> {
                 AnthropicChatModel.AnthropicChatModelBuilder anthropic = AnthropicChatModel.builder()
-                        .httpClientBuilder(http)
+                        .httpClientBuilder(http(name, spec, key, clock))
                         .apiKey(key)
                         .modelName(spec.modelName())
                         .temperature(spec.temperature())
-                        .maxTokens(spec.maxOutputTokens() == null ? 1024 : spec.maxOutputTokens())
+                        .maxTokens(anthropicMaxTokens(spec))
                         .timeout(timeout)
                         .maxRetries(0);
                 if (spec.baseUrl() != null) {
@@ -86,24 +87,73 @@ public final class ChatModels {
                 }
                 yield anthropic.build();
             }
-            case SIMULATED -> new SimulatedChatModel(name,
-                    spec.minLatency() == null ? Duration.ofMillis(200) : spec.minLatency(),
-                    spec.maxLatency() == null ? Duration.ofMillis(600) : spec.maxLatency(), simulatedOutage,
-                    spec.slowCallShareOrDefault(), spec.slowCallFactorOrDefault());
+            case SIMULATED -> throw new IllegalStateException("simulated models are built above");
         };
-        if (spec.provider() == io.braid.worker.internal.config.ModelProvider.SIMULATED) {
-            return model;
-        }
-        StreamingChatModel streaming = spec.streamed() ? OpenAiStreamingChatModel.builder()
-                .httpClientBuilder(http)
-                .baseUrl(spec.baseUrl())
-                .apiKey(key)
-                .modelName(spec.modelName())
-                .temperature(spec.temperature())
-                .maxTokens(spec.maxOutputTokens())
-                .timeout(timeout)
-                .build() : null;
-        return new ProviderChatModel(name, spec.toString(), model, streaming);
+        return new ProviderChatModel(name, spec.toString(), model,
+                spec.streamed() ? streaming(name, spec, key, clock) : null);
+    }
+
+    /**
+     * The model that answers streamed calls ({@code stream: true}), on a client that checks the provider's framing
+     * and end marker ({@link StreamFormat}).
+     */
+    private static StreamingChatModel streaming(String name, ModelSpec spec, String key, Clock clock) {
+        Duration timeout = spec.timeoutOrDefault();
+        return switch (spec.provider()) {
+            case OPENAI -> OpenAiStreamingChatModel.builder()
+                    .httpClientBuilder(http(name, spec, key, clock).streamFormat(StreamFormat.OPENAI))
+                    .baseUrl(spec.baseUrl())
+                    .apiKey(key)
+                    .modelName(spec.modelName())
+                    .temperature(spec.temperature())
+                    .maxTokens(spec.maxOutputTokens())
+                    .timeout(timeout)
+                    .build();
+            case OLLAMA -> OllamaStreamingChatModel.builder()
+                    .httpClientBuilder(http(name, spec, key, clock).streamFormat(StreamFormat.OLLAMA))
+                    .baseUrl(ollamaUrl(spec))
+                    .modelName(spec.modelName())
+                    .temperature(spec.temperature())
+                    .numPredict(spec.maxOutputTokens())
+                    .timeout(timeout)
+                    .customHeaders(ollamaHeaders(key))
+                    .build();
+            case ANTHROPIC -> {
+                AnthropicStreamingChatModel.AnthropicStreamingChatModelBuilder anthropic =
+                        AnthropicStreamingChatModel.builder()
+                                .httpClientBuilder(http(name, spec, key, clock).streamFormat(StreamFormat.ANTHROPIC))
+                                .apiKey(key)
+                                .modelName(spec.modelName())
+                                .temperature(spec.temperature())
+                                .maxTokens(anthropicMaxTokens(spec))
+                                .timeout(timeout);
+                if (spec.baseUrl() != null) {
+                    anthropic.baseUrl(spec.baseUrl());
+                }
+                yield anthropic.build();
+            }
+            case SIMULATED -> throw new IllegalArgumentException("a simulated model streams by itself");
+        };
+    }
+
+    /** One client per model: the model's timeout, key, clock and response limit. */
+    private static ProviderHttpClient.Builder http(String name, ModelSpec spec, String key, Clock clock) {
+        Duration timeout = spec.timeoutOrDefault();
+        return ProviderHttpClient.builder().connectTimeout(timeout).readTimeout(timeout).clock(clock).secret(key)
+                .maxResponseBytes(spec.maxResponseBytesOrDefault(), "models." + name + ".maxResponseBytes");
+    }
+
+    private static String ollamaUrl(ModelSpec spec) {
+        return spec.baseUrl() == null ? "http://localhost:11434" : spec.baseUrl();
+    }
+
+    /** An Ollama behind an authenticating proxy takes the key as a bearer token. */
+    private static Map<String, String> ollamaHeaders(String key) {
+        return key == null ? Map.of() : Map.of("Authorization", "Bearer " + key);
+    }
+
+    private static int anthropicMaxTokens(ModelSpec spec) {
+        return spec.maxOutputTokens() == null ? 1024 : spec.maxOutputTokens();
     }
 
     /** The model's API key from its environment variable or file; null when it names neither. */

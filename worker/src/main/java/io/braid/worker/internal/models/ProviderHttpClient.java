@@ -29,9 +29,11 @@ import java.util.Optional;
  * {@link TimeoutException}, a connection failure stays an {@link UncheckedIOException} (retriable), and an
  * interrupted call (a cancelled or timed-out branch) keeps the thread's interrupt flag. An error body is scrubbed
  * of the model's key and of key-shaped words ({@link Redaction}) before it goes into the exception. A streamed
- * answer ({@code stream: true}) is read on the calling thread and fails alike. An answer, streamed or not, past
- * its byte limit fails the call, not retried ({@link BoundedBody}); a body that sends no byte for the read timeout
- * fails as a retriable {@link TimeoutException} (the JDK's request timeout ends at the response headers).
+ * answer ({@code stream: true}) is read on the calling thread and fails alike; with its {@link StreamFormat}, a
+ * malformed frame or a stream without its end marker fails as a {@link MalformedResponseException}. An answer,
+ * streamed or not, past its byte limit fails the call, not retried ({@link BoundedBody}); a body that sends no byte
+ * for the read timeout fails as a retriable {@link TimeoutException} (the JDK's request timeout ends at the response
+ * headers).
  */
 public final class ProviderHttpClient implements HttpClient {
 
@@ -44,6 +46,7 @@ public final class ProviderHttpClient implements HttpClient {
     private final java.util.List<String> secrets;
     private final long maxResponseBytes;
     private final String limitName;
+    private final StreamFormat format;
 
     private ProviderHttpClient(Builder builder) {
         java.net.http.HttpClient.Builder http = java.net.http.HttpClient.newBuilder()
@@ -57,6 +60,7 @@ public final class ProviderHttpClient implements HttpClient {
         this.secrets = builder.secrets;
         this.maxResponseBytes = builder.maxResponseBytes;
         this.limitName = builder.limitName;
+        this.format = builder.format;
     }
 
     public static Builder builder() {
@@ -112,7 +116,11 @@ public final class ProviderHttpClient implements HttpClient {
                     .headers(response.headers().map()).build());
             // the parser hands a read failure to onError and returns: then there is no close
             parser.parse(body, events);
-            if (!events.failed) {
+            if (!events.failed && format != null && !events.ended) {
+                events.onError(new MalformedResponseException("the stream from " + hostOf(request) + " ended after "
+                        + events.frames + " frames without its end (" + format.endMarker() + "): the answer is "
+                        + "incomplete", null));
+            } else if (!events.failed) {
                 listener.onClose();
             }
         } catch (IOException e) {
@@ -133,11 +141,18 @@ public final class ProviderHttpClient implements HttpClient {
         return new UncheckedIOException("the answer from " + hostOf(request) + " broke: " + e, e);
     }
 
-    /** Passes the parser's events on; a read failure becomes the call's failure, told once, with no close after. */
+    /**
+     * Passes the parser's events on; a read failure becomes the call's failure, told once, with no close after.
+     * With a {@link StreamFormat}, a frame that is not JSON, or that the listener cannot read (langchain4j's parsers
+     * would log and skip it), fails the call as a {@link MalformedResponseException} and stops the reading, and
+     * the end marker is looked for.
+     */
     private final class StreamListener implements ServerSentEventListener {
         private final HttpRequest request;
         private final ServerSentEventListener listener;
         private boolean failed;
+        private boolean ended;
+        private int frames;
 
         StreamListener(HttpRequest request, ServerSentEventListener listener) {
             this.request = request;
@@ -146,13 +161,49 @@ public final class ProviderHttpClient implements HttpClient {
 
         @Override
         public void onEvent(dev.langchain4j.http.client.sse.ServerSentEvent event) {
-            listener.onEvent(event);
+            onEvent(event, null);
         }
 
         @Override
         public void onEvent(dev.langchain4j.http.client.sse.ServerSentEvent event,
                             dev.langchain4j.http.client.sse.ServerSentEventContext context) {
-            listener.onEvent(event, context);
+            if (format == null) {
+                if (context == null) {
+                    listener.onEvent(event);
+                } else {
+                    listener.onEvent(event, context);
+                }
+                return;
+            }
+            if (failed) {
+                return;
+            }
+            String where = "frame " + (frames + 1) + " of the stream from " + hostOf(request);
+            try {
+                StreamFormat.Frame frame = format.read(event, where);
+                if (frame == StreamFormat.Frame.SKIP) {
+                    return;
+                }
+                frames++;
+                ended |= frame == StreamFormat.Frame.END;
+                if (context == null) {
+                    listener.onEvent(event);
+                } else {
+                    listener.onEvent(event, context);
+                }
+            } catch (MalformedResponseException e) {
+                stop(e, context);
+            } catch (RuntimeException e) {
+                stop(new MalformedResponseException(where + " could not be read: " + e.getMessage(), e), context);
+            }
+        }
+
+        private void stop(RuntimeException failure,
+                          dev.langchain4j.http.client.sse.ServerSentEventContext context) {
+            onError(failure);
+            if (context != null) {
+                context.parsingHandle().cancel();
+            }
         }
 
         @Override
@@ -248,6 +299,7 @@ public final class ProviderHttpClient implements HttpClient {
         private java.util.List<String> secrets = java.util.List.of();
         private long maxResponseBytes = io.braid.worker.internal.config.ModelSpec.DEFAULT_MAX_RESPONSE_BYTES;
         private String limitName = "maxResponseBytes";
+        private StreamFormat format;
 
         @Override
         public Duration connectTimeout() {
@@ -287,6 +339,12 @@ public final class ProviderHttpClient implements HttpClient {
         public Builder maxResponseBytes(long limit, String setting) {
             this.maxResponseBytes = limit;
             this.limitName = setting;
+            return this;
+        }
+
+        /** How streamed answers are framed and end; null (the default): passed on unchecked. */
+        Builder streamFormat(StreamFormat format) {
+            this.format = format;
             return this;
         }
 

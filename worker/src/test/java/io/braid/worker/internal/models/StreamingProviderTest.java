@@ -1,108 +1,51 @@
 package io.braid.worker.internal.models;
 
-import dev.langchain4j.data.message.UserMessage;
-import dev.langchain4j.exception.RateLimitException;
-import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.request.ChatRequest;
-import dev.langchain4j.model.chat.response.ChatResponse;
 import io.braid.testing.FakeModelServer;
 import io.braid.worker.internal.config.ModelProvider;
 import io.braid.worker.internal.config.ModelSpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.braid.testing.FakeModelServer.sse;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * An OpenAI-compatible model with {@code stream: true}, against a local server that answers as a stream (Server-Sent
- * Events): inside a branch run the pieces go to its partial output and the call still answers the whole response
- * with its usage; a 429 fails as the unstreamed call would; outside a branch run nothing is streamed.
+ * An OpenAI-compatible model with {@code stream: true} (Server-Sent Events of chat completion chunks, then
+ * {@code data: [DONE]}): the streaming contract, the usage asked for, and {@code stream} refused where it means
+ * nothing.
  */
-class StreamingProviderTest {
+class StreamingProviderTest extends StreamingProviderContract {
 
-    private final FakeModelServer server = FakeModelServer.start();
-
-    @AfterEach
-    void stop() {
-        server.close();
-    }
-
-    private ChatModel model(boolean stream) {
-        ModelSpec spec = new ModelSpec(ModelProvider.OPENAI, server.baseUrl() + "/v1", "gpt-fake", null, null, null,
-                null, null, Duration.ofSeconds(10), null, null, null, null, stream);
-        assertThat(spec.problem("fast")).isNull();
-        return ChatModels.build("fast", spec, name -> null, false, Clock.systemUTC());
-    }
-
-    private static String chunk(String delta, String finish) {
-        return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-fake\","
-                + "\"choices\":[{\"index\":0,\"delta\":" + delta + ",\"finish_reason\":" + finish + "}]}\n\n";
-    }
-
-    private static FakeModelServer.Reply stream(String... pieces) {
-        StringBuilder body = new StringBuilder(chunk("{\"role\":\"assistant\",\"content\":\"\"}", "null"));
-        for (String piece : pieces) {
-            body.append(chunk("{\"content\":\"" + piece + "\"}", "null"));
-        }
-        body.append(chunk("{}", "\"stop\""));
-        body.append("data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-fake\","
-                + "\"choices\":[],\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":2,\"total_tokens\":7}}\n\n");
-        body.append("data: [DONE]\n\n");
-        return new FakeModelServer.Reply(200, Map.of("Content-Type", "text/event-stream"), body.toString(),
-                Duration.ZERO);
-    }
-
-    private static ChatRequest hello() {
-        return ChatRequest.builder().messages(UserMessage.from("hello")).build();
+    StreamingProviderTest() {
+        super(new Wire(ModelProvider.OPENAI, "/v1", "text/event-stream", FakeModelServer::openAiStream,
+                FakeModelServer::openAiAnswer,
+                (status, message) -> FakeModelServer.openAiError(status, "rate_limit_exceeded", message),
+                List.of(sse(null, "<html>bad gateway</html>"),
+                        sse(null, "{\"id\":\"c1\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x"),
+                        sse(null, "{\"id\":\"c1\",\"choices\":\"none\"}")),
+                "data: [DONE]"));
     }
 
     @Test
-    void inside_a_branch_run_the_pieces_go_to_its_partial_output_and_the_whole_answer_comes_back() throws Exception {
-        server.enqueue(stream("Hello ", "world"));
-        List<String> pieces = new CopyOnWriteArrayList<>();
+    void the_stream_asks_for_usage_so_rate_limits_and_prices_settle_real_tokens() throws Exception {
+        server.enqueue(streamed(stream(PIECES, 5, 2)));
 
-        ChatResponse response = PartialOutput.to(pieces::add, () -> model(true).chat(hello()));
+        PartialOutput.to(text -> { }, () -> model(true).chat(hello()));
 
-        assertThat(pieces).containsExactly("Hello ", "world");
-        assertThat(response.aiMessage().text()).isEqualTo("Hello world");
-        assertThat(response.tokenUsage().inputTokenCount()).isEqualTo(5);
-        assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(2);
-        assertThat(server.received()).singleElement().satisfies(request ->
-                assertThat(request.json().path("stream").asBoolean()).isTrue());
         assertThat(server.received().get(0).json().path("stream_options").path("include_usage").asBoolean())
-                .as("usage asked for, so the rate limiter and the price table settle real tokens").isTrue();
+                .isTrue();
     }
 
     @Test
-    void a_streamed_call_refused_with_429_fails_as_a_rate_limit() {
-        server.enqueue(FakeModelServer.openAiError(429, "rate_limit_exceeded", "slow down"));
-
-        assertThatThrownBy(() -> PartialOutput.to(text -> { }, () -> model(true).chat(hello())))
-                .isInstanceOf(RateLimitException.class);
-    }
-
-    @Test
-    void outside_a_branch_run_or_without_stream_the_call_is_not_streamed() throws Exception {
-        server.fallback(request -> FakeModelServer.openAiAnswer("gpt-fake", "plain", 3, 1));
-
-        assertThat(model(true).chat(hello()).aiMessage().text()).isEqualTo("plain");
-        assertThat(PartialOutput.to(text -> { }, () -> model(false).chat(hello())).aiMessage().text())
-                .isEqualTo("plain");
-        assertThat(server.received()).allSatisfy(request ->
-                assertThat(request.json().path("stream").asBoolean(false)).isFalse());
-    }
-
-    @Test
-    void stream_is_refused_for_a_provider_that_does_not_stream() {
-        ModelSpec ollama = new ModelSpec(ModelProvider.OLLAMA, null, "llama3.2", null, null, null, null, null, null,
+    void stream_is_refused_for_the_simulated_model_and_accepted_for_every_provider() {
+        ModelSpec simulated = new ModelSpec(ModelProvider.SIMULATED, null, null, null, null, null, null, null, null,
                 null, null, null, null, true);
-        assertThat(ollama.problem("local")).contains("models.local.stream", "openai only");
+        assertThat(simulated.problem("demo")).contains("models.demo.stream", "streams calls of 1 s or more");
+        for (ModelProvider provider : List.of(ModelProvider.OPENAI, ModelProvider.OLLAMA, ModelProvider.ANTHROPIC)) {
+            ModelSpec spec = new ModelSpec(provider, null, "some-model", "KEY_ENV", null, null, null, null, null,
+                    null, null, null, null, true);
+            assertThat(spec.problem("fast")).as(provider.configName()).isNull();
+        }
     }
 }
