@@ -1,9 +1,10 @@
 // Braid console: the fleet — workers (running, finished, failed, retries) and models as the events and job results
-// show them, the task backlog, the orchestrator instances, and small charts over the last minutes.
+// show them, the workers' live state and each model's rate limits from their heartbeats (the workers topic), the task
+// backlog, the orchestrator instances, and small charts over the last minutes.
 'use strict';
 
 (() => {
-  const {el, api, show, errorBox, fmtDate, onLeave} = Braid;
+  const {el, api, show, errorBox, fmtDate, fmtMs, onLeave} = Braid;
   const SVG = 'http://www.w3.org/2000/svg';
 
   function chart(title, samples, key, id) {
@@ -30,6 +31,44 @@
       el('thead', {}, el('tr', {}, head.map((h, i) => el('th', {scope: 'col', class: i > 0 && h !== 'Last seen'
         ? 'num' : null}, h)))),
       el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', {colspan: head.length}, 'None seen yet.'))));
+  }
+
+  /** A table with a caption; the columns whose index is in numeric are numbers (right-aligned, headers too). */
+  function captioned(id, caption, head, numeric, rows) {
+    return el('table', {id},
+      el('caption', {}, caption),
+      el('thead', {}, el('tr', {}, head.map((h, i) => el('th', {scope: 'col', class: numeric.includes(i) ? 'num'
+        : null}, h)))),
+      el('tbody', {}, rows));
+  }
+
+  function rate(value) { return value === null || value === undefined ? '—' : Math.round(value); }
+
+  /** The workers' heartbeats: each worker's state and in flight, and each model's rate-limit state. */
+  function live(fleet) {
+    const workers = fleet.live || [];
+    if (!workers.length) return [el('h2', {}, 'Live'), el('p', {class: 'note', id: 'live-note'}, fleet.liveNote)];
+    const models = workers.flatMap(w => w.models.map(m => ({worker: w.workerId, ...m})));
+    return [
+      el('h2', {}, 'Live'),
+      captioned('live-workers', 'Workers by their last status', ['Worker', 'Host', 'State', 'In flight / max',
+        'Finished', 'Failed', 'Last heard'], [3, 4, 5], workers.map(w => el('tr', {},
+        el('th', {scope: 'row'}, w.workerId), el('td', {}, w.host || ''), el('td', {}, w.state),
+        el('td', {class: 'num'}, w.inFlight + ' / ' + w.maxInFlight), el('td', {class: 'num'}, w.finished),
+        el('td', {class: 'num'}, w.failed), el('td', {}, fmtDate(w.lastSeen))))),
+      captioned('live-models', 'Rate limits per worker and model (allowed per minute: the worker\'s share times '
+        + 'its factor)', ['Worker', 'Model', 'Requests/min', 'Tokens/min', 'Factor', 'Waiting', 'Backlog',
+        'Calls running', '429s', 'Cooling until'], [2, 3, 4, 5, 6, 7, 8],
+        models.length ? models.map(m => el('tr', {},
+          el('th', {scope: 'row'}, m.worker), el('td', {}, m.model),
+          el('td', {class: 'num'}, rate(m.requestsPerMinute)), el('td', {class: 'num'}, rate(m.tokensPerMinute)),
+          el('td', {class: 'num'}, m.factor === null || m.factor === undefined ? '—' : m.factor.toFixed(2)),
+          el('td', {class: 'num'}, m.waitingCalls), el('td', {class: 'num'}, fmtMs(m.backlogMs)),
+          el('td', {class: 'num'}, m.inFlightCalls), el('td', {class: 'num'}, m.rateLimited),
+          el('td', {}, m.coolingUntil ? fmtDate(m.coolingUntil) : '—')))
+          : el('tr', {}, el('td', {colspan: 10}, 'No model called or limited yet.'))),
+      workers.some(w => w.modelsDropped > 0) ? el('p', {class: 'note'}, 'Some workers list more models than the '
+        + 'console keeps per worker; the rest are not shown.') : null];
   }
 
   Braid.views.fleet = async () => {
@@ -65,7 +104,7 @@
         table('Models', ['Model', 'Branches finished', 'Failed', 'Failed on a rate limit (429)'],
           fleet.models.map(m => el('tr', {}, el('td', {}, m.model), el('td', {class: 'num'}, m.finished),
             el('td', {class: 'num'}, m.failed), el('td', {class: 'num'}, m.rateLimited)))),
-        el('p', {class: 'note'}, fleet.rateLimits));
+        ...live(fleet).filter(Boolean));
     }
     await refresh();
     const timer = setInterval(refresh, 5000);

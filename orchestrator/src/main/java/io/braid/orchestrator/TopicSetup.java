@@ -27,7 +27,8 @@ public final class TopicSetup {
 
     /**
      * The control topic keeps the latest command per job (compacted) and only for a day (delete): workers need
-     * recent cancellations, not every job ever cancelled.
+     * recent cancellations, not every job ever cancelled. The workers topic likewise keeps each worker's latest
+     * status for a day, in segments of {@link #WORKERS_SEGMENT_MS} so compaction catches up with a heartbeat.
      */
     static Map<String, String> configs(Topics topics, String name, RecordLimits limits) {
         Map<String, String> configs = new java.util.HashMap<>(limits.topicConfig());
@@ -35,10 +36,16 @@ public final class TopicSetup {
             configs.put("cleanup.policy", "compact,delete");
             configs.put("retention.ms", Long.toString(CONTROL_RETENTION_MS));
         }
+        if (name.equals(topics.workers())) {
+            configs.put("cleanup.policy", "compact,delete");
+            configs.put("retention.ms", Long.toString(CONTROL_RETENTION_MS));
+            configs.put("segment.ms", Long.toString(WORKERS_SEGMENT_MS));
+        }
         return configs;
     }
 
     static final long CONTROL_RETENTION_MS = 24L * 60 * 60 * 1000;
+    static final long WORKERS_SEGMENT_MS = 10L * 60 * 1000;
 
     /** The shortest retention among the topics an open job still reads (see {@link TopicRetention}). */
     static TopicRetention retention(KafkaConnection kafka, Topics topics) {

@@ -29,6 +29,7 @@ public final class TopicSchemas {
         schemas.put(topics.jobResults(), JobResult.getClassSchema());
         schemas.put(topics.jobEvents(), JobEvent.getClassSchema());
         schemas.put(topics.control(), JobControl.getClassSchema());
+        schemas.put(topics.workers(), WorkerStatus.getClassSchema());
         return schemas;
     }
 

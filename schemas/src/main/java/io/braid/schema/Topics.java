@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * The names of Braid's topics, all under one configurable prefix (default {@code "braid."}).
  *
- * <p>Every record on these topics is keyed by jobId, but those of {@link #tenantSlots()}, keyed by tenant.
+ * <p>Every record on these topics is keyed by jobId, but those of {@link #tenantSlots()}, keyed by tenant, and of
+ * {@link #workers()}, keyed by workerId.
  */
 public record Topics(String prefix) {
 
@@ -100,9 +101,17 @@ public record Topics(String prefix) {
         return prefix + "tenant-grants";
     }
 
+    /**
+     * Each worker's heartbeat ({@code WorkerStatus}), keyed by workerId, compacted and kept a day: the consoles read
+     * it for the workers' live in-flight counts and rate-limit state.
+     */
+    public String workers() {
+        return prefix + "workers";
+    }
+
     /** Every topic Braid reads or writes, for creating them up front. */
     public List<String> all() {
         return List.of(jobs(), jobsDeadLetter(), manifests(), tasks(), tasksHigh(), tasksDeadLetter(), results(),
-                aggregatorDeadLetter(), jobResults(), jobEvents(), control(), tenantSlots(), tenantGrants());
+                aggregatorDeadLetter(), jobResults(), jobEvents(), control(), tenantSlots(), tenantGrants(), workers());
     }
 }

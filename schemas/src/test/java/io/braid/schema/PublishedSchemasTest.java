@@ -49,7 +49,8 @@ class PublishedSchemasTest {
     void every_topic_with_records_of_its_own_has_a_published_schema() {
         Topics topics = Topics.defaults();
         assertThat(TopicSchemas.byTopic(topics).keySet()).containsExactly(topics.jobs(), topics.manifests(),
-                topics.tasks(), topics.tasksHigh(), topics.results(), topics.jobResults(), topics.jobEvents(), topics.control());
+                topics.tasks(), topics.tasksHigh(), topics.results(), topics.jobResults(), topics.jobEvents(), topics.control(),
+                topics.workers());
         assertThat(TopicSchemas.records()).extracting(Schema::getName).contains("JobRequest", "JobResult",
                 "JobEvent", "JobControl");
     }

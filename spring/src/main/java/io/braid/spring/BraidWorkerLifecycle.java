@@ -63,6 +63,7 @@ public final class BraidWorkerLifecycle implements SmartLifecycle {
                     .shutdownGrace(settings.shutdownGrace())
                     .disabledTools(settings.disabledTools())
                     .progressEvents(settings.progressEvents())
+                    .statusInterval(settings.statusInterval())
                     .kafkaProperties(kafka.securitySettings());
             if (settings.configFile() != null) {
                 builder.config(WorkerConfig.load(settings.configFile()));

@@ -29,6 +29,8 @@ import java.util.Set;
  *                           bean (default none); every {@code @Tool} method of a {@link BraidTools} bean is exposed
  *                           too, no other. A name no {@code @Tool} method has stops the worker's start
  * @param progressEvents     publish branch progress to the job-events topic (default true)
+ * @param statusInterval     how often the worker publishes its status (in flight, each model's rate-limit state) to
+ *                           the workers topic, for the console's Fleet page (default 5 s; 1 s to 5 min; 0 = off)
  */
 public record WorkerProperties(
         String workerId,
@@ -41,7 +43,8 @@ public record WorkerProperties(
         Path configFile,
         @DefaultValue Set<String> disabledTools,
         @DefaultValue Set<String> beanTools,
-        @DefaultValue("true") boolean progressEvents) {
+        @DefaultValue("true") boolean progressEvents,
+        @DefaultValue("5s") Duration statusInterval) {
 
     public WorkerProperties {
         if (maxInFlight < 1 || maxInFlight > 100_000) {
@@ -58,6 +61,10 @@ public record WorkerProperties(
         BraidProperties.within("braid.worker.record-lock-duration", recordLockDuration, Duration.ofSeconds(2),
                 Duration.ofHours(1));
         BraidProperties.within("braid.worker.shutdown-grace", shutdownGrace, Duration.ZERO, Duration.ofMinutes(10));
+        if (!Duration.ZERO.equals(statusInterval)) {
+            BraidProperties.within("braid.worker.status-interval", statusInterval, Duration.ofSeconds(1),
+                    Duration.ofMinutes(5));
+        }
         if (groupId == null || groupId.isBlank()) {
             throw new IllegalArgumentException("braid.worker.group-id is empty (default " + GroupIds.WORKERS + ")");
         }

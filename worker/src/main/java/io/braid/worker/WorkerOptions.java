@@ -71,6 +71,9 @@ import java.util.Objects;
  *                            {@link #DEFAULT_SHARE_DELIVERY_LIMIT}, Kafka's; 2 to 10, Kafka's range): on a record's
  *                            last delivery a branch that cannot get its turn is answered FAILED rather than released,
  *                            since the group would archive the record unanswered. Set it to the broker's value
+ * @param statusInterval      how often the worker publishes its status ({@code WorkerStatus}: in flight, each model's
+ *                            rate-limit state) to the workers topic, for the consoles (default
+ *                            {@link #DEFAULT_STATUS_INTERVAL}; 1 s to 5 min; zero = off)
  * @param openTelemetry       where the attempt, model call and tool call spans go (see README "Tracing"); the default,
  *                            {@link OpenTelemetry#noop()}, traces nothing and adds no header (zero cost). The caller
  *                            owns it: the worker does not close it
@@ -102,6 +105,7 @@ public record WorkerOptions(
         int maxResultBytes,
         Duration memberShareRefresh,
         int shareDeliveryLimit,
+        Duration statusInterval,
         OpenTelemetry openTelemetry,
         Clock clock) {
 
@@ -114,6 +118,12 @@ public record WorkerOptions(
     public static final Duration DEFAULT_MEMBER_SHARE_REFRESH = Duration.ofSeconds(5);
     /** The most {@link #memberShareRefresh()} may be: longer leaves a joiner's share wrong for too long. */
     public static final Duration MAX_MEMBER_SHARE_REFRESH = Duration.ofMinutes(5);
+    /** How often a worker publishes its status unless set. */
+    public static final Duration DEFAULT_STATUS_INTERVAL = Duration.ofSeconds(5);
+    /** The shortest {@link #statusInterval()} but zero (off): a status a second per worker is plenty. */
+    public static final Duration MIN_STATUS_INTERVAL = Duration.ofSeconds(1);
+    /** The longest {@link #statusInterval()}: a console forgets a worker after a few intervals unheard. */
+    public static final Duration MAX_STATUS_INTERVAL = Duration.ofMinutes(5);
     /** Kafka's default {@code group.share.delivery.count.limit}: deliveries of a record before it is archived. */
     public static final int DEFAULT_SHARE_DELIVERY_LIMIT = 5;
     /** Records per poll for up to {@code 16 ×} {@value #AUTOMATIC_CONSUMERS} in flight, unless set. */
@@ -141,6 +151,7 @@ public record WorkerOptions(
         Objects.requireNonNull(recordLockDuration, "recordLockDuration");
         Objects.requireNonNull(memberShareRefresh, "memberShareRefresh");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(statusInterval, "statusInterval");
         Objects.requireNonNull(httpBind, "httpBind");
         Objects.requireNonNull(retryPolicy, "retryPolicy");
         Objects.requireNonNull(simulatedLatencyMin, "simulatedLatencyMin");
@@ -247,6 +258,12 @@ public record WorkerOptions(
                     + "is outside Kafka's 2 to 10 for group.share.delivery.count.limit (default "
                     + DEFAULT_SHARE_DELIVERY_LIMIT + ")");
         }
+        if (!statusInterval.isZero() && (statusInterval.compareTo(MIN_STATUS_INTERVAL) < 0
+                || statusInterval.compareTo(MAX_STATUS_INTERVAL) > 0)) {
+            throw new IllegalArgumentException("status interval " + statusInterval + " (--status-interval) is outside "
+                    + MIN_STATUS_INTERVAL.toSeconds() + " s to " + MAX_STATUS_INTERVAL.toMinutes() + " min; 0s turns "
+                    + "the worker's status off (default " + DEFAULT_STATUS_INTERVAL.toSeconds() + " s)");
+        }
         recordLimits(); // refuses a result limit no record could hold
         String problem = effectiveConfig().problem();
         if (problem != null) {
@@ -287,6 +304,7 @@ public record WorkerOptions(
         private int maxResultBytes = RecordLimits.DEFAULT_MAX_RESULT_BYTES;
         private Duration memberShareRefresh = DEFAULT_MEMBER_SHARE_REFRESH;
         private int shareDeliveryLimit = DEFAULT_SHARE_DELIVERY_LIMIT;
+        private Duration statusInterval = DEFAULT_STATUS_INTERVAL;
         private Clock clock = Clock.systemUTC();
         private OpenTelemetry openTelemetry = OpenTelemetry.noop();
 
@@ -350,6 +368,9 @@ public record WorkerOptions(
         /** The broker's {@code group.share.delivery.count.limit} for the share group, if not Kafka's default 5. */
         public Builder shareDeliveryLimit(int value) { this.shareDeliveryLimit = value; return this; }
 
+        /** How often the worker publishes its status to the workers topic; {@link Duration#ZERO} = never. */
+        public Builder statusInterval(Duration value) { this.statusInterval = value; return this; }
+
         public Builder clock(Clock value) { this.clock = value; return this; }
 
         /** Traces branches through {@code value} (default: {@link OpenTelemetry#noop()}, off); see README "Tracing". */
@@ -361,7 +382,7 @@ public record WorkerOptions(
                     metricsToken, retryPolicy,
                     simulatedLatencyMin, simulatedLatencyMax, simulatedOutage, disabledTools, config, toolPlugins,
                     kafkaProperties, progressEvents, maxResultBytes, memberShareRefresh, shareDeliveryLimit,
-                    openTelemetry, clock)
+                    statusInterval, openTelemetry, clock)
                     .validate();
         }
     }

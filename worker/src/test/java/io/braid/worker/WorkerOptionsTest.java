@@ -73,6 +73,16 @@ class WorkerOptionsTest {
     }
 
     @Test
+    void the_status_interval_defaults_to_5_s_zero_turns_it_off_and_a_value_out_of_range_is_refused_naming_it() {
+        assertThat(builder().build().statusInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(builder().statusInterval(Duration.ZERO).build().statusInterval()).isZero();
+        assertThatThrownBy(() -> builder().statusInterval(Duration.ofMillis(500)).build())
+                .hasMessageContaining("status interval PT0.5S (--status-interval) is outside 1 s to 5 min; 0s turns");
+        assertThatThrownBy(() -> builder().statusInterval(Duration.ofMinutes(6)).build())
+                .hasMessageContaining("(--status-interval) is outside");
+    }
+
+    @Test
     void the_share_delivery_limit_defaults_to_kafkas_5_and_a_value_outside_kafkas_range_is_refused_naming_it() {
         assertThat(builder().build().shareDeliveryLimit()).isEqualTo(5);
         assertThat(builder().shareDeliveryLimit(10).build().shareDeliveryLimit()).isEqualTo(10);

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *   <li>{@link Role#SUBMITTER}: writes job requests; reads job results and progress events (of every job on the
  *       topics: give tenants who must not see each other their own {@code --topic-prefix});</li>
  *   <li>{@link Role#WORKER}: takes tasks through its share group (and sets that group's start offset, isolation
- *       and record lock); writes results, progress events and dead-lettered tasks; reads control commands;</li>
+ *       and record lock); writes results, progress events, dead-lettered tasks and its status (the workers topic);
+ *       reads control commands;</li>
  *   <li>{@link Role#ORCHESTRATOR}: every Braid topic (it creates them), its dispatcher's consumer group and
  *       transactional ids, the aggregator's Kafka Streams group, internal topics and transactional ids, and the
  *       workers' share group's offsets (the task backlog);</li>
@@ -89,7 +90,8 @@ public record RoleAcls(Topics topics, String workerGroup, String storeTopic) {
                 grants.topic(topics.tasks(), AclOperation.READ, AclOperation.DESCRIBE);
                 grants.topic(topics.tasksHigh(), AclOperation.READ, AclOperation.DESCRIBE);
                 grants.group(workerGroup, AclOperation.READ, AclOperation.DESCRIBE, AclOperation.ALTER_CONFIGS);
-                for (String topic : List.of(topics.results(), topics.jobEvents(), topics.tasksDeadLetter())) {
+                for (String topic : List.of(topics.results(), topics.jobEvents(), topics.tasksDeadLetter(),
+                        topics.workers())) {
                     grants.topic(topic, AclOperation.WRITE, AclOperation.DESCRIBE);
                 }
                 grants.topic(topics.control(), AclOperation.READ, AclOperation.DESCRIBE);

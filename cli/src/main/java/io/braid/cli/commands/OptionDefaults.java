@@ -68,6 +68,7 @@ public final class OptionDefaults implements CommandLine.IDefaultValueProvider {
         put(command + "--branch-timeout", "BRAID_BRANCH_TIMEOUT", text(o.defaultTimeout()));
         put(command + "--record-lock", "BRAID_RECORD_LOCK", text(o.recordLockDuration()));
         put(command + "--shutdown-grace", "BRAID_SHUTDOWN_GRACE", text(o.shutdownGrace()));
+        put(command + "--status-interval", "BRAID_WORKER_STATUS_INTERVAL", text(o.statusInterval()));
         put(command + "--http-port", "BRAID_WORKER_HTTP_PORT", o.httpPort());
         put(command + "--http-bind", "BRAID_HTTP_BIND", o.httpBind());
         put(command + "--worker-group", "BRAID_WORKER_GROUP", o.groupId());

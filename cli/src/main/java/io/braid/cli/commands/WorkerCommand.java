@@ -58,6 +58,12 @@ public final class WorkerCommand implements Callable<Integer> {
                     + "other workers (default: ${DEFAULT-VALUE})")
     Duration shutdownGrace;
 
+    @Option(names = "--status-interval", converter = DurationConverter.class,
+            description = {"How often the worker publishes its status (branches in flight, each model's rate-limit "
+                    + "state) to the workers topic, for the console's Fleet page: 1s to 5m; 0s turns it off "
+                    + "(default: ${DEFAULT-VALUE})"})
+    Duration statusInterval;
+
     @Option(names = "--http-port",
             description = "Serve /health/live, /health/ready and /metrics (Prometheus) on this port; 0 picks a free "
                     + "one; negative (the default) serves nothing")
@@ -110,6 +116,7 @@ public final class WorkerCommand implements Callable<Integer> {
                 .defaultTimeout(branchTimeout)
                 .recordLockDuration(recordLock)
                 .shutdownGrace(shutdownGrace)
+                .statusInterval(statusInterval)
                 .httpPort(httpPort)
                 .httpBind(httpBind)
                 .metricsToken(System.getenv("BRAID_API_READ_TOKEN"))

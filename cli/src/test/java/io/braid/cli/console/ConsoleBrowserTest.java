@@ -263,6 +263,13 @@ class ConsoleBrowserTest {
         browser.get(base + "#/fleet");
         await().atMost(Duration.ofSeconds(20)).until(() -> text(By.id("fleet")).contains("worker-1"));
         assertThat(text(By.id("fleet"))).contains("Task backlog", "Orchestrators");
+        // the workers' heartbeats: a captioned table of each worker's live state, and one of its models
+        await().atMost(Duration.ofSeconds(20)).until(() -> text(By.id("live-workers")).contains("worker-2"));
+        assertThat(text(By.id("live-workers"))).contains("Workers by their last status", "worker-1", "RUNNING",
+                "/ 256");
+        assertThat(browser.findElements(By.cssSelector("#live-workers th[scope='row']"))).hasSize(2);
+        assertThat(text(By.id("live-models"))).contains("Rate limits per worker and model", "sim");
+        assertThat(browser.findElements(By.id("live-note"))).isEmpty();
         shot("fleet");
     }
 

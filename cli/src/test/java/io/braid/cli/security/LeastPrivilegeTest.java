@@ -179,6 +179,28 @@ class LeastPrivilegeTest {
     }
 
     @Test
+    void the_worker_publishes_its_status_for_the_orchestrator_and_the_submitter_cannot_forge_one() {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.connection(orchestrator).config(
+                Map.of()), new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(TOPICS.workers()).stream()
+                    .map(p -> new TopicPartition(TOPICS.workers(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<String> keys = new ArrayList<>();
+            await("the worker's status").atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(500)).forEach(record -> keys.add(record.key()));
+                return keys.contains(workerProcess.workerId());
+            });
+        }
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.connection(submitter).config(
+                Map.of("max.block.ms", 10_000)), new StringSerializer(), new ByteArraySerializer())) {
+            assertThatThrownBy(() -> producer.send(new ProducerRecord<>(TOPICS.workers(), "forged", new byte[] {0}))
+                    .get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(TopicAuthorizationException.class);
+        }
+    }
+
+    @Test
     void control_commands_are_the_operators_not_the_submitters() {
         Outcome refused = as(submitter, "cancel", "least-privilege-cancel");
         assertThat(refused.exitCode()).isEqualTo(1);

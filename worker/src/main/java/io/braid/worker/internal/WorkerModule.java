@@ -342,6 +342,16 @@ public class WorkerModule {
                 metrics(), problems(), () -> flow().backlog().compareTo(halfLock) > 0, groupRefusals());
     }
 
+    /**
+     * The publisher of this worker's status to the workers topic, with {@code state} its state now; null when
+     * {@link WorkerOptions#statusInterval()} is zero (off).
+     */
+    protected io.braid.worker.internal.observe.WorkerStatusPublisher statusPublisher(
+            Supplier<io.braid.worker.Worker.State> state) {
+        return options.statusInterval().isZero() ? null : new io.braid.worker.internal.observe.WorkerStatusPublisher(
+                options, serializer(), producer(), metrics(), flow(), state);
+    }
+
     /** The worker's share consumers refused by a full share group, with the metrics watching them. */
     protected GroupRefusals groupRefusals() {
         if (groupRefusals == null) {

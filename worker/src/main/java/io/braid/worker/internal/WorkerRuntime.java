@@ -26,7 +26,8 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * A started worker's parts, as {@link WorkerModule#start()} built them: the consumer loops and their threads, the
- * control listener, the producer, the branch threads and the HTTP endpoint; its health and its drain.
+ * control listener, the producer, the branch threads, the status publisher and the HTTP endpoint; its health and its
+ * drain.
  */
 public final class WorkerRuntime {
 
@@ -44,6 +45,7 @@ public final class WorkerRuntime {
     private final ControlListener control;
     private final Thread controlThread;
     private final io.braid.worker.internal.flow.MemberShare memberShare;
+    private final io.braid.worker.internal.observe.WorkerStatusPublisher status;
     private final List<TaskConsumerLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile WorkerHttpServer http;
@@ -68,6 +70,10 @@ public final class WorkerRuntime {
             TaskConsumerLoop loop = module.consumerLoop(i, handler);
             loops.add(loop);
             threads.add(Thread.ofPlatform().name(options.workerId() + "-consumer-" + i).start(loop));
+        }
+        status = module.statusPublisher(() -> state);
+        if (status != null) {
+            status.start();
         }
     }
 
@@ -157,6 +163,9 @@ public final class WorkerRuntime {
     }
 
     private void closeParts() {
+        if (status != null) {
+            status.close(); // the last status (STOPPING) goes out before the producer closes
+        }
         if (memberShare != null) {
             memberShare.close();
         }

@@ -44,7 +44,8 @@ final class TaskTopics {
                     new NewTopic(topics.results(), 3, (short) 1),
                     new NewTopic(topics.tasksDeadLetter(), 1, (short) 1),
                     new NewTopic(topics.jobEvents(), 3, (short) 1),
-                    new NewTopic(topics.control(), 3, (short) 1))).all().get();
+                    new NewTopic(topics.control(), 3, (short) 1),
+                    new NewTopic(topics.workers(), 1, (short) 1))).all().get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("cannot create the worker's topics", e);
         }

@@ -34,6 +34,7 @@ final class ConsoleData {
     private final JobIndex jobs;
     private final DeadLetterLog deadLetters;
     private final FleetStats fleet;
+    private final WorkerStatuses workers;
     private final JoinQueries join;
     private final TaskBacklog backlog;
     private final Supplier<List<String>> instances;
@@ -41,7 +42,8 @@ final class ConsoleData {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ConsoleData(ConsoleSettings settings, JobIndex jobs, DeadLetterLog deadLetters, FleetStats fleet,
-                JoinQueries join, TaskBacklog backlog, Supplier<List<String>> instances, Clock clock) {
+                JoinQueries join, TaskBacklog backlog, Supplier<List<String>> instances, Clock clock,
+                WorkerStatuses workers) {
         this.settings = settings;
         this.jobs = jobs;
         this.deadLetters = deadLetters;
@@ -50,6 +52,7 @@ final class ConsoleData {
         this.backlog = backlog;
         this.instances = instances;
         this.clock = clock;
+        this.workers = workers;
     }
 
     JobIndex jobs() {
@@ -81,10 +84,14 @@ final class ConsoleData {
         }
         ArrayNode hosts = node.putArray("orchestrators");
         instances.get().forEach(hosts::add);
-        node.put("jobsIndexed", jobs.size()).put("maxJobs", settings.maxJobs())
-                .put("rateLimits", "Each worker's rate-limit state is on its own /metrics "
-                        + "(braid_worker_model_rate_allowed, braid_worker_model_rate_limited_total); the rows here "
-                        + "count what the job results say");
+        node.put("jobsIndexed", jobs.size()).put("maxJobs", settings.maxJobs());
+        ArrayNode live = workers.json();
+        node.set("live", live);
+        if (live.isEmpty()) {
+            node.put("liveNote", "No worker publishes its status (workers older than this console, or started with "
+                    + "--status-interval 0s): their in-flight counts and rate-limit state are on each worker's "
+                    + "/metrics");
+        }
         return node;
     }
 

@@ -6,6 +6,7 @@ import io.braid.schema.JobEvent;
 import io.braid.schema.JobManifest;
 import io.braid.schema.JobResult;
 import io.braid.schema.Topics;
+import io.braid.schema.WorkerStatus;
 import io.braid.schema.kafka.KafkaConnection;
 import io.braid.schema.kafka.Offsets;
 import io.braid.schema.registry.SchemaRegistry;
@@ -32,8 +33,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Feeds the console's index: one consumer, no group (every instance reads every partition), assigned the
- * manifests, events, job-results and tasks dead-letter topics from {@code history} ago, decoding each record and
- * handing it to the {@link JobIndex} or the {@link DeadLetterLog}. An unreadable record is skipped (the console is a
+ * manifests, events, job-results, tasks dead-letter and workers topics from {@code history} ago, decoding each record
+ * and handing it to the {@link JobIndex}, the {@link DeadLetterLog} or the {@link WorkerStatuses}. An unreadable record is skipped (the console is a
  * view: the join and the dead-letter topics decide). Samples the fleet between polls.
  */
 final class ConsoleFeed implements Runnable, AutoCloseable {
@@ -51,10 +52,13 @@ final class ConsoleFeed implements Runnable, AutoCloseable {
     private final AvroDeserializer<JobEvent> events;
     private final AvroDeserializer<JobResult> results;
     private final AvroDeserializer<BranchTask> tasks;
+    private final WorkerStatuses workers;
+    private final AvroDeserializer<WorkerStatus> statuses;
     private volatile boolean closed;
 
     ConsoleFeed(KafkaConnection kafka, SchemaRegistry registry, Topics topics, Duration history, Clock clock,
-                JobIndex jobs, DeadLetterLog deadLetters, FleetStats fleet, LongSupplier backlog) {
+                JobIndex jobs, DeadLetterLog deadLetters, FleetStats fleet, LongSupplier backlog,
+                WorkerStatuses workers) {
         this.consumer = new KafkaConsumer<>(kafka.config(Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000)), new StringDeserializer(), new ByteArrayDeserializer());
         this.topics = topics;
@@ -67,6 +71,8 @@ final class ConsoleFeed implements Runnable, AutoCloseable {
         this.events = new AvroDeserializer<>(registry, JobEvent.class);
         this.results = new AvroDeserializer<>(registry, JobResult.class);
         this.tasks = new AvroDeserializer<>(registry, BranchTask.class);
+        this.workers = workers;
+        this.statuses = new AvroDeserializer<>(registry, WorkerStatus.class);
     }
 
     @Override
@@ -74,7 +80,7 @@ final class ConsoleFeed implements Runnable, AutoCloseable {
         try {
             List<TopicPartition> partitions = new ArrayList<>();
             for (String topic : List.of(topics.manifests(), topics.jobEvents(), topics.jobResults(),
-                    topics.tasksDeadLetter())) {
+                    topics.tasksDeadLetter(), topics.workers())) {
                 consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             }
             consumer.assign(partitions);
@@ -108,6 +114,8 @@ final class ConsoleFeed implements Runnable, AutoCloseable {
                 jobs.manifest(manifests.deserialize(topic, record.value()));
             } else if (topic.equals(topics.jobResults())) {
                 jobs.result(results.deserialize(topic, record.value()));
+            } else if (topic.equals(topics.workers())) {
+                workers.add(statuses.deserialize(topic, record.value()), Instant.ofEpochMilli(record.timestamp()));
             } else {
                 deadLetters.add(letter(record));
             }

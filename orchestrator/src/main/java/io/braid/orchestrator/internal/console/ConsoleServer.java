@@ -69,9 +69,11 @@ public final class ConsoleServer implements AutoCloseable {
         FleetStats fleet = new FleetStats(clock, settings.history());
         JobIndex jobs = new JobIndex(settings, fleet);
         DeadLetterLog deadLetters = new DeadLetterLog(settings.maxDeadLetters(), settings.maxOutputChars());
+        WorkerStatuses workers = new WorkerStatuses(clock);
         ConsoleFeed feed = new ConsoleFeed(kafka, registry, topics, settings.history(), clock, jobs, deadLetters,
-                fleet, () -> backlog == null || backlog.latest() == null ? -1 : backlog.latest().total());
-        ConsoleData data = new ConsoleData(settings, jobs, deadLetters, fleet, join, backlog, instances, clock);
+                fleet, () -> backlog == null || backlog.latest() == null ? -1 : backlog.latest().total(), workers);
+        ConsoleData data = new ConsoleData(settings, jobs, deadLetters, fleet, join, backlog, instances, clock,
+                workers);
         ConsoleServer console = new ConsoleServer(status, settings, data, feed, clock);
         status.serve("/console", console::handle);
         return console;

@@ -51,6 +51,8 @@ final class FlowChatModel implements ChatModel {
         if (calls != null) {
             calls.sent();
         }
+        ModelFlow.Calls counted = flow.calls(name);
+        counted.inFlight().incrementAndGet();
         long start = System.nanoTime();
         long used = Tokens.input(request); // what a call that was sent and failed is settled at: the provider had it
         try {
@@ -69,6 +71,7 @@ final class FlowChatModel implements ChatModel {
             return response;
         } catch (RuntimeException e) {
             if (isRateLimited(e)) {
+                counted.rateLimited().incrementAndGet();
                 flow.listener().rateLimited(name);
                 if (turn != null) {
                     limiter.rateLimited(Failures.retryAfter(e), turn); // gives its reservation back
@@ -80,6 +83,7 @@ final class FlowChatModel implements ChatModel {
             }
             throw e;
         } finally {
+            counted.inFlight().decrementAndGet();
             if (turn != null) {
                 limiter.settle(turn, used); // every call, whatever its outcome: nothing stays reserved for good
             }

@@ -27,6 +27,7 @@ public final class ModelFlow {
     private final Map<String, RateLimiter> limiters = new ConcurrentHashMap<>();
     private final Map<String, LatencyReservoir> latencies = new ConcurrentHashMap<>();
     private final Map<String, OutputEstimate> outputs = new ConcurrentHashMap<>();
+    private final Map<String, Calls> calls = new ConcurrentHashMap<>();
     private final Map<String, PriceSpec> prices;
     private final Map<String, ModelSpec> specs;
     private final Clock clock;
@@ -90,6 +91,38 @@ public final class ModelFlow {
     public Double cost(String model, TokenUsage usage) {
         PriceSpec price = prices.get(model);
         return price == null ? null : price.cost(usage);
+    }
+
+    /** A model's calls running now and its 429 answers since start, counted by its {@link FlowChatModel}. */
+    public record Calls(java.util.concurrent.atomic.AtomicInteger inFlight,
+                        java.util.concurrent.atomic.AtomicLong rateLimited) {
+    }
+
+    /** One model's flow control now, for the worker's status. */
+    public record ModelState(String model, RateLimiter.State limit, int inFlightCalls, long rateLimited) {
+    }
+
+    /**
+     * Each model that has a rate limit or was called, by name, with its limiter's state (null without a limit): at
+     * most {@code max} of them, those with a limit first.
+     */
+    public java.util.List<ModelState> states(int max) {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(calls.keySet());
+        names.removeAll(limiters.keySet());
+        java.util.List<String> ordered = new java.util.ArrayList<>(new java.util.TreeSet<>(limiters.keySet()));
+        ordered.addAll(names);
+        return ordered.stream().limit(Math.max(0, max)).map(name -> {
+            RateLimiter limiter = limiters.get(name);
+            Calls counted = calls.get(name);
+            return new ModelState(name, limiter == null ? null : limiter.state(),
+                    counted == null ? 0 : Math.max(0, counted.inFlight().get()),
+                    counted == null ? 0 : counted.rateLimited().get());
+        }).toList();
+    }
+
+    Calls calls(String model) {
+        return calls.computeIfAbsent(model, name -> new Calls(new java.util.concurrent.atomic.AtomicInteger(),
+                new java.util.concurrent.atomic.AtomicLong()));
     }
 
     public FlowListener listener() {

@@ -224,6 +224,21 @@ public final class RateLimiter {
         return limit.tokensPerMinute() == null ? null : limit.tokensPerMinute() * target * share * factor;
     }
 
+    /**
+     * What the limiter holds now, for the worker's status: the allowed rates (null without that limit), the factor,
+     * the calls waiting and the {@link #backlog()}, and until when a 429 pauses calls (null when it does not).
+     */
+    public record State(Double allowedRequestsPerMinute, Double allowedTokensPerMinute, double factor,
+                        long waitingCalls, Duration backlog, Instant coolingUntil) {
+    }
+
+    public synchronized State state() {
+        double now = now();
+        Duration backlog = backlog();
+        Instant cooling = pausedUntil > now ? origin.plusNanos((long) pausedUntil) : null;
+        return new State(allowedRequestsPerMinute(), allowedTokensPerMinute(), factor, waitingCalls, backlog, cooling);
+    }
+
     /** The AIMD factor, 1 when no 429 came lately. */
     public synchronized double factor() {
         growBack(now());

@@ -105,6 +105,16 @@ public final class WorkerMetrics implements ProgressListener, FlowListener {
         return peakInFlight.get();
     }
 
+    /** Branches that reached a final result on this worker since it started. */
+    public long branchesFinished() {
+        return (long) finished.values().stream().mapToDouble(Counter::count).sum();
+    }
+
+    /** Of {@link #branchesFinished()}, those FAILED or TIMED_OUT. */
+    public long branchesFailed() {
+        return (long) (finished.get(BranchStatus.FAILED).count() + finished.get(BranchStatus.TIMED_OUT).count());
+    }
+
     public void deadLettered() {
         deadLettered.increment();
     }
