@@ -61,7 +61,8 @@ class SchemaSetupTest {
         Map<String, Integer> ids = SchemaSetup.registerAll(registry, topics, options);
 
         assertThat(ids).containsOnlyKeys("braid.jobs-value", "braid.manifests-value", "braid.tasks-value",
-                "braid.tasks.high-value", "braid.results-value", "braid.job-results-value", "braid.job-events-value", "braid.control-value");
+                "braid.tasks.high-value", "braid.results-value", "braid.job-results-value", "braid.job-events-value", "braid.control-value",
+                "braid.workers-value");
         assertThat(registry.latest("braid.jobs-value").schema()).isEqualTo(JobRequest.getClassSchema());
         assertThat(registry.latest("braid.job-results-value").schema()).isEqualTo(JobResult.getClassSchema());
         assertThat(registry.compatibility("braid.jobs-value")).isEqualTo("BACKWARD");
@@ -80,7 +81,7 @@ class SchemaSetupTest {
     void an_unreachable_registry_is_tried_again_until_it_answers() {
         Map<String, Integer> ids = SchemaSetup.registerAll(awayFor(3), topics, options);
 
-        assertThat(ids).hasSize(8);
+        assertThat(ids).hasSize(9);
         assertThat(pauses).hasValue(3);
     }
 
@@ -123,7 +124,7 @@ class SchemaSetupTest {
     @Test
     void a_registry_that_cannot_set_levels_still_gets_the_schemas() {
         SchemaRegistry noLevels = awayFor(0); // the interface's default setCompatibility is unsupported
-        assertThat(SchemaSetup.registerAll(noLevels, topics, options)).hasSize(8);
+        assertThat(SchemaSetup.registerAll(noLevels, topics, options)).hasSize(9);
         assertThat(registry.compatibility("braid.jobs-value")).isNull();
     }
 
