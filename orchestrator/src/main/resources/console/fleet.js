@@ -3,7 +3,7 @@
 'use strict';
 
 (() => {
-  const {el, api, show, errorBox, fmtDate, onLeave} = Braid;
+  const {el, api, show, update, errorBox, fmtDate, onLeave} = Braid;
   const SVG = 'http://www.w3.org/2000/svg';
 
   function chart(title, samples, key, id) {
@@ -24,12 +24,16 @@
       el('h3', {}, title), svg, el('figcaption', {class: 'note'}, 'now ' + last + ' · peak ' + max));
   }
 
-  /** A table whose columns after the first are numbers (right-aligned, headers too). */
+  /**
+   * A table whose columns after the first are numbers (right-aligned, headers too), in a region that scrolls (a
+   * fleet may have a thousand workers) and so takes the keyboard's focus.
+   */
   function table(label, head, rows) {
-    return el('table', {'aria-label': label},
+    return el('div', {class: 'table-scroll', role: 'region', tabindex: 0, 'aria-label': label + ' (scrolls)',
+      'data-key': 'table:' + label}, el('table', {'aria-label': label},
       el('thead', {}, el('tr', {}, head.map((h, i) => el('th', {scope: 'col', class: i > 0 && h !== 'Last seen'
         ? 'num' : null}, h)))),
-      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', {colspan: head.length}, 'None seen yet.'))));
+      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', {colspan: head.length}, 'None seen yet.')))));
   }
 
   Braid.views.fleet = async () => {
@@ -45,7 +49,7 @@
         return;
       }
       const samples = fleet.samples || [];
-      content.replaceChildren(
+      update(content,
         el('ul', {class: 'summary'},
           el('li', {id: 'fleet-backlog'}, el('span', {}, 'Task backlog'), fleet.backlog
             ? fleet.backlog.total + ' (measured ' + fmtDate(fleet.backlog.measuredAt) + ')' : 'not measured yet'),
