@@ -65,6 +65,57 @@ const Braid = (() => {
 
   function show(...nodes) { fill(main(), ...nodes); }
 
+  /** The element under container whose data-key (else id) is key's, or null. */
+  function keyed(container, key) {
+    if (!key) return null;
+    const [attr, value] = key;
+    return container.querySelector('[' + attr + '="' + CSS.escape(value) + '"]');
+  }
+
+  /** What finds node again after a refresh: its data-key, else its id; null when it has neither. */
+  function keyOf(node) {
+    if (!node || !node.getAttribute) return null;
+    if (node.dataset && node.dataset.key) return ['data-key', node.dataset.key];
+    return node.id ? ['id', node.id] : null;
+  }
+
+  /**
+   * Replaces container's children with these for a periodic refresh, keeping the keyboard user's place: a keyed
+   * child (data-key) equal to the one shown stays the same element (so its focus and text selection stay), and
+   * when the focused element was replaced, the new one with its data-key (or id) gets the focus back. The page's
+   * scroll and that of every keyed element inside are kept too.
+   */
+  function update(container, ...children) {
+    const next = children.flat().filter(c => c !== null && c !== undefined)
+      .map(c => c instanceof Node ? c : document.createTextNode(String(c)));
+    const active = document.activeElement;
+    const focusKey = active && active !== container && container.contains(active) ? keyOf(active) : null;
+    const scrolled = Array.from(container.querySelectorAll('[data-key]'))
+      .filter(n => n.scrollTop || n.scrollLeft).map(n => [keyOf(n), n.scrollTop, n.scrollLeft]);
+    const pageX = window.scrollX;
+    const pageY = window.scrollY;
+    const shown = new Map();
+    for (const child of container.children) if (child.dataset.key) shown.set(child.dataset.key, child);
+    const wanted = next.map(n => {
+      const old = n.dataset && n.dataset.key ? shown.get(n.dataset.key) : null;
+      return old && old.isEqualNode(n) ? old : n;
+    });
+    wanted.forEach((node, i) => {
+      const at = container.childNodes[i];
+      if (at !== node) container.insertBefore(node, at || null);
+    });
+    while (container.childNodes.length > wanted.length) container.lastChild.remove();
+    for (const [key, top, left] of scrolled) {
+      const node = keyed(container, key);
+      if (node) { node.scrollTop = top; node.scrollLeft = left; }
+    }
+    if (focusKey && document.activeElement !== active) {
+      const node = keyed(container, focusKey);
+      if (node) node.focus({preventScroll: true});
+    }
+    window.scrollTo(pageX, pageY);
+  }
+
   function errorBox(message) { return el('p', {class: 'error', role: 'alert'}, message); }
 
   function fmtTime(iso) {
@@ -156,6 +207,6 @@ const Braid = (() => {
     start();
   });
 
-  return {el, api, seg, show, fill, errorBox, fmtTime, fmtDate, fmtMs, fmtCost, statusCell, onLeave, headers,
+  return {el, api, seg, show, fill, update, errorBox, fmtTime, fmtDate, fmtMs, fmtCost, statusCell, onLeave, headers,
     canOperate, views, ApiError, whoami: () => who, maxOutputChars: () => (who ? who.maxOutputChars : 0)};
 })();

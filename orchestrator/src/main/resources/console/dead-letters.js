@@ -3,7 +3,7 @@
 'use strict';
 
 (() => {
-  const {el, api, seg, show, errorBox, fmtDate} = Braid;
+  const {el, api, seg, show, update, errorBox, fmtDate} = Braid;
   const filters = {sinceMinutes: '', error: '', job: ''};
 
   /**
@@ -61,12 +61,13 @@
       try {
         const letters = await api('/console/api/dead-letters?' + params.toString());
         message.replaceChildren(letters.length ? '' : 'No dead letter matches.');
-        body.replaceChildren(...letters.map(l => el('tr', {'data-job': l.jobId},
+        const key = l => [l.at, l.jobId, l.branchId, l.round].join(' ');
+        update(body, letters.map(l => el('tr', {'data-job': l.jobId, 'data-key': 'letter:' + key(l)},
           el('td', {}, fmtDate(l.at)),
           el('td', {}, el('a', {href: '#/jobs/' + encodeURIComponent(l.jobId)}, l.jobId)),
           el('td', {}, l.branchId), el('td', {class: 'num'}, l.round),
           el('td', {}, l.errorClass), el('td', {}, l.message), el('td', {class: 'num'}, l.attempts),
-          el('td', {}, el('button', {type: 'button', class: 'secondary replay-job',
+          el('td', {}, el('button', {type: 'button', class: 'secondary replay-job', 'data-key': 'replay:' + key(l),
             'aria-label': 'Replay the failed branches of job ' + l.jobId,
             onclick: () => {
               replays.replaceChildren(Braid.replayPanel(l.jobId, null, null));

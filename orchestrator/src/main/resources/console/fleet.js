@@ -4,7 +4,7 @@
 'use strict';
 
 (() => {
-  const {el, api, show, errorBox, fmtDate, fmtMs, onLeave} = Braid;
+  const {el, api, show, update, errorBox, fmtDate, fmtMs, onLeave} = Braid;
   const SVG = 'http://www.w3.org/2000/svg';
 
   function chart(title, samples, key, id) {
@@ -25,21 +25,29 @@
       el('h3', {}, title), svg, el('figcaption', {class: 'note'}, 'now ' + last + ' · peak ' + max));
   }
 
-  /** A table whose columns after the first are numbers (right-aligned, headers too). */
+  /**
+   * A table whose columns after the first are numbers (right-aligned, headers too), in a region that scrolls (a
+   * fleet may have a thousand workers) and so takes the keyboard's focus.
+   */
   function table(label, head, rows) {
-    return el('table', {'aria-label': label},
+    return el('div', {class: 'table-scroll', role: 'region', tabindex: 0, 'aria-label': label + ' (scrolls)',
+      'data-key': 'table:' + label}, el('table', {'aria-label': label},
       el('thead', {}, el('tr', {}, head.map((h, i) => el('th', {scope: 'col', class: i > 0 && h !== 'Last seen'
         ? 'num' : null}, h)))),
-      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', {colspan: head.length}, 'None seen yet.'))));
+      el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', {colspan: head.length}, 'None seen yet.')))));
   }
 
-  /** A table with a caption; the columns whose index is in numeric are numbers (right-aligned, headers too). */
+  /**
+   * A table with a caption, in a focusable region that scrolls; the columns whose index is in numeric are numbers
+   * (right-aligned, headers too).
+   */
   function captioned(id, caption, head, numeric, rows) {
-    return el('table', {id},
+    return el('div', {class: 'table-scroll', role: 'region', tabindex: 0, 'aria-label': caption + ' (scrolls)',
+      'data-key': 'table:' + id}, el('table', {id},
       el('caption', {}, caption),
       el('thead', {}, el('tr', {}, head.map((h, i) => el('th', {scope: 'col', class: numeric.includes(i) ? 'num'
         : null}, h)))),
-      el('tbody', {}, rows));
+      el('tbody', {}, rows)));
   }
 
   function rate(value) { return value === null || value === undefined ? '—' : Math.round(value); }
@@ -84,7 +92,7 @@
         return;
       }
       const samples = fleet.samples || [];
-      content.replaceChildren(
+      update(content,
         el('ul', {class: 'summary'},
           el('li', {id: 'fleet-backlog'}, el('span', {}, 'Task backlog'), fleet.backlog
             ? fleet.backlog.total + ' (measured ' + fmtDate(fleet.backlog.measuredAt) + ')' : 'not measured yet'),

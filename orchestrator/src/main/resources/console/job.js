@@ -73,7 +73,7 @@
     function renderSummary() {
       const done = [...branches.values()].filter(b => FINISHED(b.state)).length;
       const wall = job.wallMs !== undefined && job.wallMs !== null ? fmtMs(job.wallMs) : 'running';
-      fill(summary, 
+      Braid.update(summary,
         item('Status', statusCell(job.status), 'job-status'),
         item('Round', String(job.round), 'job-round'),
         item('Branches done', done + ' / ' + Math.max(job.branchesTotal || 0, branches.size), 'job-done'),
@@ -81,7 +81,8 @@
         item('Tokens', String((job.inputTokens || 0) + (job.outputTokens || 0))),
         item('Cost', fmtCost(job.cost)),
         job.tenant ? item('Tenant', job.tenant) : null,
-        job.parentJobId ? item('Child of', el('a', {href: '#/jobs/' + encodeURIComponent(job.parentJobId)},
+        job.parentJobId ? item('Child of', el('a', {href: '#/jobs/' + encodeURIComponent(job.parentJobId),
+          'data-key': 'parent-link'},
           job.parentJobId)) : null,
         item('Submitted', fmtTime(job.submittedAt)));
     }

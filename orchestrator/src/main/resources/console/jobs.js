@@ -3,7 +3,7 @@
 'use strict';
 
 (() => {
-  const {el, api, show, errorBox, fmtDate, fmtMs, fmtCost, statusCell, onLeave} = Braid;
+  const {el, api, show, update, errorBox, fmtDate, fmtMs, fmtCost, statusCell, onLeave} = Braid;
   const STATUSES = ['', 'RUNNING', 'SUCCEEDED', 'PARTIAL', 'FAILED', 'CANCELLED'];
   const SINCE = [['', 'any time'], ['15', 'last 15 minutes'], ['60', 'last hour'], ['1440', 'last day']];
   const filters = {status: '', tenant: '', sinceMinutes: '', q: ''};
@@ -43,7 +43,7 @@
       shown = text;
       message.replaceChildren(jobs.length ? '' : 'No job matches (the console knows the jobs of the topics\' '
         + 'recent history).');
-      body.replaceChildren(...jobs.map(row));
+      update(body, jobs.map(row));
     } catch (e) {
       if (e.status !== 401) message.replaceChildren(errorBox(e.message));
     }
@@ -51,8 +51,9 @@
 
   function row(job) {
     const tokens = (job.inputTokens || 0) + (job.outputTokens || 0);
-    return el('tr', {'data-job': job.jobId},
-      el('td', {}, el('a', {href: '#/jobs/' + encodeURIComponent(job.jobId)}, job.jobId)),
+    return el('tr', {'data-job': job.jobId, 'data-key': 'job:' + job.jobId},
+      el('td', {}, el('a', {href: '#/jobs/' + encodeURIComponent(job.jobId), 'data-key': 'job-link:' + job.jobId},
+        job.jobId)),
       el('td', {}, statusCell(job.status)),
       el('td', {class: 'num'}, job.round),
       el('td', {class: 'num'}, job.branchesDone + ' / ' + job.branchesTotal),

@@ -29,7 +29,7 @@ public final class ConsoleOptions {
             description = "Most dead letters the console keeps for browsing (default: ${DEFAULT-VALUE})")
     int maxDeadLetters;
 
-    @Option(names = "--console-history", defaultValue = "1h", converter = DurationConverter.class,
+    @Option(names = "--console-history", converter = DurationConverter.class,
             description = "How far back the console reads the topics at start (default: ${DEFAULT-VALUE})")
     Duration history;
 
@@ -42,9 +42,54 @@ public final class ConsoleOptions {
                     + "(default: ${DEFAULT-VALUE})")
     int maxOutputChars;
 
+    @Option(names = "--console-max-name-chars", defaultValue = "" + ConsoleSettings.DEFAULT_MAX_NAME_CHARS,
+            description = "Characters of a name (job, branch, worker or model id, tenant, error class) the console "
+                    + "keeps; longer ones are cut (default: ${DEFAULT-VALUE})")
+    int maxNameChars;
+
+    @Option(names = "--console-stream-lifetime", converter = DurationConverter.class,
+            description = "Longest a job page's live stream stays open; the page then opens another "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration streamLifetime;
+
+    @Option(names = "--console-max-streams-per-token", defaultValue = ""
+            + ConsoleSettings.DEFAULT_MAX_STREAMS_PER_TOKEN,
+            description = "Most live job pages one token holds at once (default: ${DEFAULT-VALUE})")
+    int maxStreamsPerToken;
+
+    @Option(names = "--console-stream-queue", defaultValue = "" + ConsoleSettings.DEFAULT_STREAM_QUEUE,
+            description = "Updates waiting for a slow job page; past it the page reloads the timeline "
+                    + "(default: ${DEFAULT-VALUE})")
+    int streamQueue;
+
+    @Option(names = "--console-max-workers", defaultValue = "" + ConsoleSettings.DEFAULT_MAX_WORKERS,
+            description = "Most workers the fleet page keeps, the least recently seen dropped "
+                    + "(default: ${DEFAULT-VALUE})")
+    int maxWorkers;
+
+    @Option(names = "--console-max-models", defaultValue = "" + ConsoleSettings.DEFAULT_MAX_MODELS,
+            description = "Most models the fleet page keeps by name, the rest counted together "
+                    + "(default: ${DEFAULT-VALUE})")
+    int maxModels;
+
+    @Option(names = "--console-max-rows", defaultValue = "" + ConsoleSettings.DEFAULT_MAX_ROWS,
+            description = "Most rows a console list answers, whatever the page asks (default: ${DEFAULT-VALUE})")
+    int maxRows;
+
+    @Option(names = "--console-forward-timeout", converter = DurationConverter.class,
+            description = "How long a branch's detail may take from the orchestrator holding its job before the "
+                    + "console answers 502 (default: ${DEFAULT-VALUE})")
+    Duration forwardTimeout;
+
+    @Option(names = "--console-max-forward-bytes", defaultValue = "" + ConsoleSettings.DEFAULT_MAX_FORWARD_BYTES,
+            description = "Largest answer taken from the orchestrator holding a job before the console answers 502 "
+                    + "(default: ${DEFAULT-VALUE})")
+    int maxForwardBytes;
+
     /** The settings, checked (a value out of range is refused naming its option). */
     ConsoleSettings settings() {
         return new ConsoleSettings(!off, maxJobs, maxBranches, maxKeptBranches, maxDeadLetters, history, maxStreams,
-                maxOutputChars);
+                maxOutputChars, maxNameChars, streamLifetime, maxStreamsPerToken, streamQueue, maxWorkers, maxModels,
+                maxRows, forwardTimeout, maxForwardBytes);
     }
 }

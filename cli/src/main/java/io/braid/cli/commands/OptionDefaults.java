@@ -59,6 +59,11 @@ public final class OptionDefaults implements CommandLine.IDefaultValueProvider {
         put(command + "--worker-group", "BRAID_WORKER_GROUP", o.workerGroupId());
         put(command + "--max-branches", "BRAID_MAX_BRANCHES", o.maxBranches());
         put(command + "--max-concurrency", "BRAID_MAX_CONCURRENCY", o.maxConcurrency());
+        // the console's durations (its other options default to ConsoleSettings' constants in their annotations);
+        // keyed by name alone, as they come from a mixin
+        put("--console-history", null, text(o.console().history()));
+        put("--console-stream-lifetime", null, text(o.console().streamLifetime()));
+        put("--console-forward-timeout", null, text(o.console().forwardTimeout()));
     }
 
     private void worker(WorkerOptions o) {

@@ -1,6 +1,7 @@
 package io.braid.cli.commands;
 
 import io.braid.cli.Main;
+import io.braid.orchestrator.ConsoleSettings;
 import io.braid.orchestrator.Delivery;
 import io.braid.orchestrator.OrchestratorOptions;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,21 @@ class OptionDefaultsTest {
         assertThat(command.maxBranches).isEqualTo(DEFAULTS.maxBranches());
         assertThat(command.workerGroup).isEqualTo(DEFAULTS.workerGroupId());
         assertThat(command.standbyReplicas).isEqualTo(DEFAULTS.standbyReplicas());
+    }
+
+    @Test
+    void the_console_options_default_to_the_console_settings_and_each_flag_reaches_its_setting() {
+        assertThat(orchestrator(Map.of()).console.settings()).isEqualTo(ConsoleSettings.defaults());
+
+        ConsoleSettings set = orchestrator(Map.of(), "--console-max-name-chars", "64", "--console-stream-lifetime",
+                "2m", "--console-max-streams-per-token", "3", "--console-stream-queue", "50", "--console-max-workers",
+                "20", "--console-max-models", "10", "--console-max-rows", "40", "--console-forward-timeout", "2s",
+                "--console-max-forward-bytes", "100000").console.settings();
+        assertThat(set).isEqualTo(ConsoleSettings.builder().maxNameChars(64).streamLifetime(Duration.ofMinutes(2))
+                .maxStreamsPerToken(3).streamQueue(50).maxWorkers(20).maxModels(10).maxRows(40)
+                .forwardTimeout(Duration.ofSeconds(2)).maxForwardBytes(100_000).build());
+        assertThatThrownBy(() -> orchestrator(Map.of(), "--console-max-rows", "0").console.settings())
+                .hasMessageContaining("--console-max-rows");
     }
 
     @Test

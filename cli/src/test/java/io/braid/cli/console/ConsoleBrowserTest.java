@@ -62,10 +62,11 @@ class ConsoleBrowserTest {
               sim: { provider: simulated, minLatency: 2500ms, maxLatency: 3500ms }
             """;
 
-    private static LocalFleet fleet;
-    private static BraidClient client;
-    private static WebDriver browser;
-    private static String base;
+    // package-private: ConsoleBrowserFocusTest starts the same fleet and browser and drives them with these helpers
+    static LocalFleet fleet;
+    static BraidClient client;
+    static WebDriver browser;
+    static String base;
 
     @BeforeAll
     static void start() throws IOException {
@@ -319,13 +320,13 @@ class ConsoleBrowserTest {
         }
     }
 
-    private static void assumeBrowser() {
+    static void assumeBrowser() {
         Assumptions.assumeTrue(browser != null, "skipped: needs Debian's chromium and chromium-driver "
                 + "(/usr/bin/chromium, /usr/bin/chromedriver); .ci/run installs them: apt-get install -y chromium "
                 + "chromium-driver");
     }
 
-    private static void signIn() {
+    static void signIn() {
         browser.get(base);
         WebElement token = waitFor(By.id("token"));
         token.sendKeys(TOKEN, Keys.ENTER);
@@ -341,13 +342,13 @@ class ConsoleBrowserTest {
                 .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static WebElement waitFor(By by) {
+    static WebElement waitFor(By by) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> browser.findElements(by).stream()
                 .filter(WebElement::isDisplayed).findFirst().orElse(null), e -> e != null);
     }
 
     /** The text of the first element found, "" when there is none (or it was just replaced). */
-    private static String text(By by) {
+    static String text(By by) {
         try {
             return browser.findElements(by).stream().map(WebElement::getText).findFirst().orElse("");
         } catch (org.openqa.selenium.StaleElementReferenceException e) {
@@ -363,7 +364,7 @@ class ConsoleBrowserTest {
         }
     }
 
-    private static void shot(String name) throws IOException {
+    static void shot(String name) throws IOException {
         File file = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(file.toPath(), SHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }

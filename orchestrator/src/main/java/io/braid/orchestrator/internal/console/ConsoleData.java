@@ -7,11 +7,6 @@ import io.braid.orchestrator.TaskBacklog;
 import io.braid.orchestrator.internal.aggregate.JoinQueries;
 import io.braid.schema.JobJoinState;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +25,9 @@ final class ConsoleData {
     record Answer(int status, String body) {
     }
 
+    /** The rows a list answers when the page does not say. */
+    static final int DEFAULT_ROWS = 200;
+
     private final ConsoleSettings settings;
     private final JobIndex jobs;
     private final DeadLetterLog deadLetters;
@@ -39,7 +37,7 @@ final class ConsoleData {
     private final TaskBacklog backlog;
     private final Supplier<List<String>> instances;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final PeerForward peers;
 
     ConsoleData(ConsoleSettings settings, JobIndex jobs, DeadLetterLog deadLetters, FleetStats fleet,
                 JoinQueries join, TaskBacklog backlog, Supplier<List<String>> instances, Clock clock,
@@ -53,6 +51,7 @@ final class ConsoleData {
         this.instances = instances;
         this.clock = clock;
         this.workers = workers;
+        this.peers = new PeerForward(settings);
     }
 
     JobIndex jobs() {
@@ -95,7 +94,11 @@ final class ConsoleData {
         return node;
     }
 
-    /** A branch's detail (or its whole output), from the instance holding the job. */
+    /**
+     * A branch's detail (or its whole output), from the instance holding the job. A request already {@code forwarded}
+     * is answered here or not at all: when this instance does not hold the job either (the instances' views differ
+     * while the aggregator rebalances, or the marker was forged), 503 rather than forwarding again.
+     */
     Answer branch(String jobId, String branchId, boolean wholeOutput, boolean forwarded, String authorization,
                   String rawPath) {
         JoinQueries.Owner owner = join.owner(jobId);
@@ -104,7 +107,13 @@ final class ConsoleData {
                     + "shortly"));
         }
         if (owner instanceof JoinQueries.Owner.Elsewhere there && !forwarded) {
-            return forward(there, rawPath, authorization);
+            return peers.get(there.host(), there.port(), rawPath, authorization);
+        }
+        if (owner instanceof JoinQueries.Owner.Elsewhere there) {
+            return new Answer(503, ConsoleServer.error("this request came forwarded (from=forwarded) but this "
+                    + "orchestrator does not hold job '" + jobId + "' either (its partition is on " + there.host()
+                    + ":" + there.port() + "); the instances disagree while the aggregator rebalances: ask again "
+                    + "shortly, without from=forwarded"));
         }
         Optional<JobJoinState> state;
         try {
@@ -130,24 +139,6 @@ final class ConsoleData {
                         : "job '" + jobId + "' has no branch '" + branchId + "'")));
     }
 
-    private Answer forward(JoinQueries.Owner.Elsewhere owner, String rawPath, String authorization) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port()
-                + rawPath + "?from=forwarded")).timeout(Duration.ofSeconds(10));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            return new Answer(502, ConsoleServer.error("the orchestrator holding this job, " + owner.host() + ":"
-                    + owner.port() + ", did not answer: " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(503, ConsoleServer.error("interrupted"));
-        }
-    }
-
     private Instant since(Map<String, String> query) {
         String minutes = query.get("sinceMinutes");
         if (minutes == null) {
@@ -160,15 +151,16 @@ final class ConsoleData {
         return clock.instant().minus(Duration.ofMinutes(Integer.parseInt(minutes)));
     }
 
-    private static int limit(Map<String, String> query) {
+    /** The rows asked for: at most {@code --console-max-rows}, {@link #DEFAULT_ROWS} (or fewer) when not asked. */
+    private int limit(Map<String, String> query) {
         String limit = query.get("limit");
         if (limit == null) {
-            return 200;
+            return Math.min(DEFAULT_ROWS, settings.maxRows());
         }
         if (!limit.matches("\\d{1,6}") || Integer.parseInt(limit) < 1) {
             throw new IllegalArgumentException("limit '" + limit + "' must be a whole number from 1 to "
-                    + ConsoleServer.MAX_ROWS);
+                    + settings.maxRows() + " (--console-max-rows)");
         }
-        return Math.min(Integer.parseInt(limit), ConsoleServer.MAX_ROWS);
+        return Math.min(Integer.parseInt(limit), settings.maxRows());
     }
 }

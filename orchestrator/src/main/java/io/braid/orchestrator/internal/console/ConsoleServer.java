@@ -27,15 +27,11 @@ import java.util.function.Supplier;
  * The web console on the job API's port: the pages under {@code /console/} (plain HTML, JS and CSS from the jar; no
  * data, so served without a token) and their data under {@code /console/api/}, which needs a token of scope read
  * like {@code GET /jobs/{id}} (the page keeps the token the user pasted in sessionStorage and sends it as a bearer
- * header, never in a URL). Replays go to the job API's own {@code POST /jobs/{id}/replay}. Every answer carries a
- * Content-Security-Policy without inline scripts, {@code frame-ancestors 'none'} and {@code nosniff}.
+ * header, never in a URL). Replays go to the job API's own {@code POST /jobs/{id}/replay}. Every answer passes
+ * {@link ConsoleFilter} (security headers; 405, 413, 414 and 500 as JSON), and so do the port's unknown paths.
  */
 public final class ConsoleServer implements AutoCloseable {
 
-    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-    /** The most rows a list answers, whatever the page asks. */
-    static final int MAX_ROWS = 500;
     private static final String JS = "text/javascript; charset=utf-8";
     private static final Map<String, String> ASSETS = Map.of("index.html", "text/html; charset=utf-8",
             "app.css", "text/css; charset=utf-8", "favicon.svg", "image/svg+xml", "app.js", JS, "jobs.js", JS,
@@ -47,6 +43,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final ConsoleFeed feed;
     private final Thread feedThread;
     private final EventStream streams;
+    private final Cut cut;
     private final Map<String, byte[]> assets = new HashMap<>();
 
     private ConsoleServer(JobStatusServer status, ConsoleSettings settings, ConsoleData data, ConsoleFeed feed,
@@ -55,7 +52,8 @@ public final class ConsoleServer implements AutoCloseable {
         this.settings = settings;
         this.data = data;
         this.feed = feed;
-        this.streams = new EventStream(settings.maxStreams(), clock);
+        this.streams = new EventStream(settings, clock);
+        this.cut = new Cut(settings.maxNameChars());
         ASSETS.keySet().forEach(name -> assets.put(name, resource(name)));
         this.feedThread = Thread.ofPlatform().name("braid-console-feed").daemon().start(feed);
     }
@@ -66,36 +64,34 @@ public final class ConsoleServer implements AutoCloseable {
                                       io.braid.schema.registry.SchemaRegistry registry, io.braid.schema.Topics topics,
                                       Clock clock, JoinQueries join, TaskBacklog backlog,
                                       Supplier<List<String>> instances) {
-        FleetStats fleet = new FleetStats(clock, settings.history());
+        FleetStats fleet = new FleetStats(clock, settings);
         JobIndex jobs = new JobIndex(settings, fleet);
-        DeadLetterLog deadLetters = new DeadLetterLog(settings.maxDeadLetters(), settings.maxOutputChars());
-        WorkerStatuses workers = new WorkerStatuses(clock);
+        DeadLetterLog deadLetters = new DeadLetterLog(settings.maxDeadLetters(), settings.maxOutputChars(),
+                new Cut(settings.maxNameChars()));
+        WorkerStatuses workers = new WorkerStatuses(clock, settings);
         ConsoleFeed feed = new ConsoleFeed(kafka, registry, topics, settings.history(), clock, jobs, deadLetters,
                 fleet, () -> backlog == null || backlog.latest() == null ? -1 : backlog.latest().total(), workers);
         ConsoleData data = new ConsoleData(settings, jobs, deadLetters, fleet, join, backlog, instances, clock,
                 workers);
         ConsoleServer console = new ConsoleServer(status, settings, data, feed, clock);
-        status.serve("/console", console::handle);
+        ConsoleFilter filter = new ConsoleFilter(settings.maxNameChars());
+        status.serve("/console", console::handle).getFilters().add(filter);
+        status.serve("/", ConsoleFilter.unknownPaths()).getFilters().add(filter);
         return console;
     }
 
+    /** Answers one request; {@link ConsoleFilter} closes the exchange (and answers a failure here with 500). */
     private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            exchange.getResponseHeaders().set("Content-Security-Policy", CSP);
-            exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-            exchange.getResponseHeaders().set("X-Frame-Options", "DENY");
-            exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
-            String path = exchange.getRequestURI().getRawPath();
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                json(exchange, 405, error("the console answers GET only; replays go to POST /jobs/{jobId}/replay"));
-            } else if (path.startsWith("/console/api/")) {
-                api(exchange, path.substring("/console/api/".length()));
-            } else if (path.equals("/console")) {
-                exchange.getResponseHeaders().set("Location", "/console/");
-                exchange.sendResponseHeaders(308, -1);
-            } else {
-                asset(exchange, path.substring("/console/".length()));
-            }
+        String path = exchange.getRequestURI().getRawPath();
+        if (path.startsWith("/console/api/")) {
+            api(exchange, path.substring("/console/api/".length()));
+        } else if (path.equals("/console")) {
+            exchange.getResponseHeaders().set("Location", "/console/");
+            exchange.sendResponseHeaders(308, -1);
+        } else if (path.startsWith("/console/")) {
+            asset(exchange, path.substring("/console/".length()));
+        } else {
+            json(exchange, 404, error("no such page; the console is at /console/"));
         }
     }
 
@@ -103,7 +99,7 @@ public final class ConsoleServer implements AutoCloseable {
         String file = name.isEmpty() ? "index.html" : name;
         byte[] bytes = assets.get(file);
         if (bytes == null) {
-            HttpReplies.send(exchange, 404, "text/plain; charset=utf-8", "no such page; the console is at /console/");
+            json(exchange, 404, error("no such page; the console is at /console/"));
             return;
         }
         exchange.getResponseHeaders().set("Cache-Control", "no-cache");
@@ -119,10 +115,9 @@ public final class ConsoleServer implements AutoCloseable {
         if (caller.isEmpty()) {
             return;
         }
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
         String[] parts = rest.split("/", -1);
         try {
-            route(exchange, parts, query(exchange.getRequestURI().getRawQuery()), caller.get());
+            route(exchange, parts, query(exchange.getRequestURI().getRawQuery(), cut), caller.get());
         } catch (IllegalArgumentException e) {
             json(exchange, 400, error(e.getMessage()));
         }
@@ -132,14 +127,18 @@ public final class ConsoleServer implements AutoCloseable {
             throws IOException {
         String first = parts[0];
         if (parts.length == 1 && first.equals("whoami")) {
+            takes(query, "whoami");
             json(exchange, 200, JobEntry.JSON.createObjectNode().put("name", caller.name())
                     .put("scope", caller.scope().name().toLowerCase(java.util.Locale.ROOT))
                     .put("maxOutputChars", settings.maxOutputChars()).toString());
         } else if (parts.length == 1 && first.equals("jobs")) {
+            takes(query, "jobs", "status", "tenant", "sinceMinutes", "q", "limit");
             json(exchange, 200, data.jobs(query).toString());
         } else if (parts.length == 1 && first.equals("dead-letters")) {
+            takes(query, "dead-letters", "sinceMinutes", "error", "job", "limit");
             json(exchange, 200, data.deadLetters(query).toString());
         } else if (parts.length == 1 && first.equals("fleet")) {
+            takes(query, "fleet");
             json(exchange, 200, data.fleet().toString());
         } else if (parts.length >= 2 && first.equals("jobs") && !parts[1].isEmpty()) {
             job(exchange, decode(parts[1]), parts, query, caller.name());
@@ -150,6 +149,7 @@ public final class ConsoleServer implements AutoCloseable {
 
     private void job(HttpExchange exchange, String jobId, String[] parts, Map<String, String> query, String caller)
             throws IOException {
+        takes(query, "jobs/{jobId}/...", parts.length >= 4 ? new String[] {"from"} : new String[0]);
         if (parts.length == 2) {
             Optional<ObjectNode> timeline = data.timeline(jobId);
             json(exchange, timeline.isPresent() ? 200 : 404, timeline.map(ObjectNode::toString)
@@ -190,6 +190,17 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
+    /** Refuses a query parameter {@code endpoint} does not take, naming it and those it takes. */
+    private void takes(Map<String, String> query, String endpoint, String... names) {
+        List<String> known = List.of(names);
+        for (String key : query.keySet()) {
+            if (!known.contains(key)) {
+                throw new IllegalArgumentException("unknown query parameter '" + cut.name(key) + "'; /console/api/"
+                        + endpoint + " takes " + (known.isEmpty() ? "none" : String.join(", ", known)));
+            }
+        }
+    }
+
     static String unknown(String jobId) {
         return "no job '" + jobId + "' among the recent jobs this console knows (it reads the topics back "
                 + "for --console-history and keeps the newest --console-max-jobs)";
@@ -199,8 +210,11 @@ public final class ConsoleServer implements AutoCloseable {
         return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    /** The query's parameters; a parameter that is not URL-encoded is refused naming it. */
-    static Map<String, String> query(String raw) {
+    /**
+     * The query's parameters; a parameter that is not URL-encoded, or longer than a name may be, is refused naming
+     * it.
+     */
+    static Map<String, String> query(String raw, Cut cut) {
         Map<String, String> params = new HashMap<>();
         if (raw == null || raw.isEmpty()) {
             return params;
@@ -208,8 +222,12 @@ public final class ConsoleServer implements AutoCloseable {
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
             String rawKey = eq < 0 ? pair : pair.substring(0, eq);
-            String key = decoded(rawKey, rawKey);
-            String value = eq < 0 ? "" : decoded(key, pair.substring(eq + 1));
+            String key = decoded(rawKey, rawKey, cut);
+            String value = eq < 0 ? "" : decoded(key, pair.substring(eq + 1), cut);
+            if (value.length() > cut.nameChars()) {
+                throw new IllegalArgumentException("query parameter '" + cut.name(key) + "' is " + value.length()
+                        + " characters, over the limit of " + cut.nameChars() + " (--console-max-name-chars)");
+            }
             if (!value.isBlank()) {
                 params.put(key, value.strip());
             }
@@ -217,11 +235,11 @@ public final class ConsoleServer implements AutoCloseable {
         return params;
     }
 
-    private static String decoded(String parameter, String raw) {
+    private static String decoded(String parameter, String raw, Cut cut) {
         try {
             return decode(raw);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("query parameter '" + Cut.name(parameter)
+            throw new IllegalArgumentException("query parameter '" + cut.name(parameter)
                     + "' is not URL-encoded (" + e.getMessage() + ")");
         }
     }

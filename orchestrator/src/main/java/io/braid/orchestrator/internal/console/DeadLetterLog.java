@@ -23,17 +23,19 @@ final class DeadLetterLog {
 
     private final int max;
     private final int maxMessageChars;
+    private final Cut cut;
     private final ArrayDeque<Letter> letters = new ArrayDeque<>();
 
-    /** Keeps at most {@code max} letters, their messages cut at {@code maxMessageChars} and names at {@link Cut}'s. */
-    DeadLetterLog(int max, int maxMessageChars) {
+    /** Keeps at most {@code max} letters, their messages cut at {@code maxMessageChars} and names at {@code cut}'s. */
+    DeadLetterLog(int max, int maxMessageChars, Cut cut) {
         this.max = max;
         this.maxMessageChars = maxMessageChars;
+        this.cut = cut;
     }
 
     synchronized void add(Letter letter) {
-        letters.addLast(new Letter(letter.at(), Cut.name(letter.jobId()), Cut.name(letter.branchId()), letter.round(),
-                Cut.name(letter.errorClass()), Cut.cut(letter.message(), maxMessageChars), letter.retriable(),
+        letters.addLast(new Letter(letter.at(), cut.name(letter.jobId()), cut.name(letter.branchId()), letter.round(),
+                cut.name(letter.errorClass()), Cut.cut(letter.message(), maxMessageChars), letter.retriable(),
                 letter.attempts()));
         while (letters.size() > max) {
             letters.removeFirst();

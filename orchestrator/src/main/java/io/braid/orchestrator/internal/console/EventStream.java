@@ -20,28 +20,29 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A job page's live updates as Server-Sent Events ({@code text/event-stream}): the job's timeline first, then each
  * change the index tells ({@code job}, {@code branch}, {@code note}, {@code partial}), a comment line every
  * {@link #KEEP_ALIVE} so proxies keep the connection. A page that reads too slowly to keep up with
- * {@link #QUEUE} updates gets {@code resync} (fetch the timeline again) instead of the updates it missed. The page
- * reads it with {@code fetch} (so it can send its bearer token), not {@code EventSource}. A stream ends after
- * {@link #MAX_LIFETIME} (the page reconnects and gets the timeline again), and one caller (token) may hold at most a
- * quarter of {@code --console-max-streams} (at least 1), so one reader cannot take them all.
+ * {@code --console-stream-queue} updates gets {@code resync} (fetch the timeline again) instead of the updates it
+ * missed. The page reads it with {@code fetch} (so it can send its bearer token), not {@code EventSource}. A stream
+ * ends after {@code --console-stream-lifetime} (the page reconnects and gets the timeline again), and one caller
+ * (token) may hold at most {@code --console-max-streams-per-token}, so one reader cannot take them all.
  */
 final class EventStream {
 
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
-    static final int QUEUE = 1_000;
-    /** The longest a stream stays open; the page then opens another. */
-    static final Duration MAX_LIFETIME = Duration.ofMinutes(10);
 
     private final Map<String, Integer> openByCaller = new HashMap<>();
     private int open;
     private final int maxStreams;
     private final int maxPerCaller;
+    private final int queueSize;
+    private final Duration lifetime;
     private final Clock clock;
     private volatile boolean closed;
 
-    EventStream(int maxStreams, Clock clock) {
-        this.maxStreams = maxStreams;
-        this.maxPerCaller = Math.max(1, maxStreams / 4);
+    EventStream(io.braid.orchestrator.ConsoleSettings settings, Clock clock) {
+        this.maxStreams = settings.maxStreams();
+        this.maxPerCaller = settings.maxStreamsPerToken();
+        this.queueSize = settings.streamQueue();
+        this.lifetime = settings.streamLifetime();
         this.clock = clock;
     }
 
@@ -57,7 +58,7 @@ final class EventStream {
         int mine = openByCaller.getOrDefault(caller, 0);
         if (mine >= maxPerCaller) {
             return Optional.of("token '" + caller + "' already holds " + mine + " live streams, the most one token may"
-                    + " (a quarter of --console-max-streams, at least 1); close a job page or try again shortly");
+                    + " (--console-max-streams-per-token); close a job page or try again shortly");
         }
         open++;
         openByCaller.put(caller, mine + 1);
@@ -71,11 +72,11 @@ final class EventStream {
 
     /**
      * Streams {@code jobId}'s updates to {@code caller} (opened by {@link #tryOpen}) until the page goes away, the
-     * server closes or {@link #MAX_LIFETIME} passes; blocks the caller's thread.
+     * server closes or {@code --console-stream-lifetime} passes; blocks the caller's thread.
      */
     void serve(HttpExchange exchange, JobIndex jobs, String jobId, String first, String caller) throws IOException {
-        Instant end = clock.instant().plus(MAX_LIFETIME);
-        BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
+        Instant end = clock.instant().plus(lifetime);
+        BlockingQueue<String> queue = new ArrayBlockingQueue<>(queueSize);
         AtomicBoolean overflowed = new AtomicBoolean();
         Runnable stop = jobs.follow(jobId, (name, json) -> {
             if (!queue.offer("event: " + name + "\ndata: " + json + "\n\n")) {

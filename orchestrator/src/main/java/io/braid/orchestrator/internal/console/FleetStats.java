@@ -28,20 +28,16 @@ import java.util.function.LongSupplier;
  * interval) for the page's charts. Only what the topics say: a worker that never ran a branch is not seen.
  * Bounded: a worker unseen for {@code forgetAfter} (the console's history, at least {@link #MIN_FORGET_AFTER}) is
  * forgotten with the branches it was running, and so is a branch running longer than that (its result never came);
- * at most {@link #MAX_WORKERS} workers (the least recently seen dropped) and {@link #MAX_MODELS} models (more counted
- * under {@link #OTHER_MODELS}) are kept.
+ * at most {@code --console-max-workers} workers (the least recently seen dropped) and {@code --console-max-models}
+ * models (more counted under {@link #OTHER_MODELS}) are kept.
  */
 final class FleetStats {
 
     static final Duration SAMPLE_EVERY = Duration.ofSeconds(5);
     /** Ten minutes of samples. */
     static final int SAMPLES = 120;
-    /** The least time a worker is kept unseen: the charts' ten minutes. */
+    /** The least time a worker is kept unseen: the span of the charts' samples, so a chart's workers stay listed. */
     static final Duration MIN_FORGET_AFTER = SAMPLE_EVERY.multipliedBy(SAMPLES);
-    /** The most workers kept (worker ids are new per process: a row per restart otherwise). */
-    static final int MAX_WORKERS = 1_000;
-    /** The most models kept by name; the rest are counted under {@link #OTHER_MODELS}. */
-    static final int MAX_MODELS = 200;
     static final String OTHER_MODELS = "(other models)";
 
     private static final class Worker {
@@ -60,6 +56,11 @@ final class FleetStats {
 
     private final Clock clock;
     private final Duration forgetAfter;
+    /** The most workers kept (worker ids are new per process: a row per restart otherwise). */
+    private final int maxWorkers;
+    /** The most models kept by name; the rest are counted under {@link #OTHER_MODELS}. */
+    private final int maxModels;
+    private final Cut cut;
     private final Map<String, Worker> workers = new TreeMap<>();
     /** Each running branch (job id, NUL, branch id): the worker running it and since when. */
     private final Map<String, Running> running = new HashMap<>();
@@ -72,17 +73,24 @@ final class FleetStats {
     private record Running(String workerId, Instant since) {
     }
 
-    /** Forgets workers unseen, and branches running, for {@code forgetAfter} (at least {@link #MIN_FORGET_AFTER}). */
-    FleetStats(Clock clock, Duration forgetAfter) {
+    /**
+     * Forgets workers unseen, and branches running, for the console's history (at least {@link #MIN_FORGET_AFTER});
+     * keeps the settings' most workers and models.
+     */
+    FleetStats(Clock clock, io.braid.orchestrator.ConsoleSettings settings) {
         this.clock = clock;
-        this.forgetAfter = forgetAfter.compareTo(MIN_FORGET_AFTER) < 0 ? MIN_FORGET_AFTER : forgetAfter;
+        Duration history = settings.history();
+        this.forgetAfter = history.compareTo(MIN_FORGET_AFTER) < 0 ? MIN_FORGET_AFTER : history;
+        this.maxWorkers = settings.maxWorkers();
+        this.maxModels = settings.maxModels();
+        this.cut = new Cut(settings.maxNameChars());
     }
 
     synchronized void event(JobEvent event) {
         if (event.getWorkerId() == null || event.getBranchId() == null) {
             return;
         }
-        String workerId = Cut.name(event.getWorkerId());
+        String workerId = cut.name(event.getWorkerId());
         Worker worker = workers.computeIfAbsent(workerId, w -> new Worker());
         worker.lastSeen = event.getAt();
         String key = event.getJobId() + "\u0000" + event.getBranchId();
@@ -105,7 +113,7 @@ final class FleetStats {
             default -> {
             }
         }
-        if (workers.size() > MAX_WORKERS) {
+        if (workers.size() > maxWorkers) {
             forget();
         }
     }
@@ -136,7 +144,7 @@ final class FleetStats {
             }
         });
         unseen.forEach(this::drop);
-        while (workers.size() > MAX_WORKERS) {
+        while (workers.size() > maxWorkers) {
             workers.entrySet().stream().min(Comparator.comparing(e -> e.getValue().lastSeen))
                     .ifPresent(e -> drop(e.getKey()));
         }
@@ -152,8 +160,8 @@ final class FleetStats {
             if (outcome.getModel() == null) {
                 continue;
             }
-            String name = Cut.name(outcome.getModel());
-            Model model = models.computeIfAbsent(models.size() < MAX_MODELS || models.containsKey(name) ? name
+            String name = cut.name(outcome.getModel());
+            Model model = models.computeIfAbsent(models.size() < maxModels || models.containsKey(name) ? name
                     : OTHER_MODELS, m -> new Model());
             model.finished++;
             if (outcome.getStatus() != io.braid.schema.BranchStatus.SUCCEEDED) {

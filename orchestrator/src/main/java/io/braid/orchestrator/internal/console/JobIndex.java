@@ -39,6 +39,7 @@ final class JobIndex {
     private final int maxKeptBranches;
     private int keptBranches;
     private final int maxOutputChars;
+    private final Cut cut;
     private final FleetStats fleet;
     private final LinkedHashMap<String, JobEntry> jobs = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Set<BiConsumer<String, String>>> listeners = new ConcurrentHashMap<>();
@@ -48,6 +49,7 @@ final class JobIndex {
         this.maxBranches = settings.maxBranches();
         this.maxKeptBranches = settings.maxKeptBranches();
         this.maxOutputChars = settings.maxOutputChars();
+        this.cut = new Cut(settings.maxNameChars());
         this.fleet = fleet;
     }
 
@@ -68,8 +70,8 @@ final class JobIndex {
             job.dispatchId = manifest.getDispatchId();
             dropBranchesNotIn(job, manifest);
         }
-        job.tenant = Cut.name(manifest.getMetadata().get("tenant"));
-        job.parentJobId = Cut.name(manifest.getParentJobId());
+        job.tenant = cut.name(manifest.getMetadata().get("tenant"));
+        job.parentJobId = cut.name(manifest.getParentJobId());
         job.submittedAt = job.submittedAt == null ? manifest.getSubmittedAt() : job.submittedAt;
         job.branchesTotal = manifest.getBranches().size();
         job.round = Math.max(job.round, manifest.getRound());
@@ -144,7 +146,7 @@ final class JobIndex {
             branch.message = null;
         }
         branch.attempt = Math.max(branch.attempt, event.getAttempt());
-        branch.workerId = event.getWorkerId() == null ? branch.workerId : Cut.name(event.getWorkerId());
+        branch.workerId = event.getWorkerId() == null ? branch.workerId : cut.name(event.getWorkerId());
         switch (event.getType()) {
             case BRANCH_STARTED -> {
                 if (!branch.finished()) {
@@ -179,11 +181,11 @@ final class JobIndex {
         }
         job.round = Math.max(job.round, result.getRound());
         job.status = result.getStatus().name();
-        job.completedBy = Cut.name(result.getCompletedBy());
+        job.completedBy = cut.name(result.getCompletedBy());
         job.submittedAt = job.submittedAt == null ? result.getSubmittedAt() : job.submittedAt;
         job.completedAt = result.getCompletedAt();
-        job.tenant = Cut.name(result.getMetadata().getOrDefault("tenant", job.tenant));
-        job.parentJobId = Cut.name(result.getParentJobId());
+        job.tenant = cut.name(result.getMetadata().getOrDefault("tenant", job.tenant));
+        job.parentJobId = cut.name(result.getParentJobId());
         job.aggregationError = result.getAggregationError() == null ? job.aggregationError
                 : message(result.getAggregationError().getErrorClass() + ": " + result.getAggregationError().getMessage());
         if (result.getRejection() != null) {
@@ -216,8 +218,8 @@ final class JobIndex {
         branch.state = outcome.getStatus().name();
         branch.round = Math.max(branch.round, round);
         branch.attempt = Math.max(branch.attempt, outcome.getAttempt());
-        branch.workerId = outcome.getWorkerId() == null ? branch.workerId : Cut.name(outcome.getWorkerId());
-        branch.model = Cut.name(outcome.getModel());
+        branch.workerId = outcome.getWorkerId() == null ? branch.workerId : cut.name(outcome.getWorkerId());
+        branch.model = cut.name(outcome.getModel());
         branch.startedAt = outcome.getStartedAt() == null ? branch.startedAt : outcome.getStartedAt();
         branch.finishedAt = outcome.getFinishedAt() == null ? branch.finishedAt : outcome.getFinishedAt();
         if (outcome.getUsage() != null) {

@@ -2,6 +2,7 @@ package io.braid.orchestrator.internal.console;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.braid.orchestrator.ConsoleSettings;
 import io.braid.schema.ModelFlowState;
 import io.braid.schema.WorkerStatus;
 
@@ -15,17 +16,15 @@ import java.util.TreeMap;
 /**
  * The workers' live state as their heartbeats on the workers topic say ({@code WorkerStatus}): in flight of their
  * maximum, state, branches finished and failed, and each model's rate-limit state. A record is data from anyone who
- * may write the topic, so it is checked where it enters: names cut at {@link Cut#NAME_CHARS}, counts clamped to
- * {@code 0..}{@link #MAX_COUNT}, rates that are not finite numbers dropped, at most {@link #MAX_MODELS} models per
- * worker kept (the rest counted in {@code modelsDropped}) and at most {@link #MAX_WORKERS} workers (the least
- * recently heard dropped). A worker unheard for {@value #FORGET_AFTER_INTERVALS} of its status intervals (the interval
+ * may write the topic, so it is checked where it enters: names cut at {@code --console-max-name-chars}, counts clamped
+ * to {@code 0..}{@link #MAX_COUNT}, rates that are not finite numbers dropped, at most {@link #MAX_MODELS} models
+ * (fewer when {@code --console-max-models} is lower) per worker kept (the rest counted in {@code modelsDropped}) and
+ * at most {@code --console-max-workers} workers (the least recently heard dropped). A worker unheard for {@value #FORGET_AFTER_INTERVALS} of its status intervals (the interval
  * taken as at most {@link #MAX_INTERVAL}), and at least {@link #MIN_FORGET_AFTER}, is forgotten. Heard means the
  * record's time, never later than now on this console's clock.
  */
 final class WorkerStatuses {
 
-    /** The most workers kept. */
-    static final int MAX_WORKERS = 1_000;
     /** The most models kept per worker. */
     static final int MAX_MODELS = 50;
     /** The largest count or duration (ms) kept; larger ones are shown as this. */
@@ -41,10 +40,16 @@ final class WorkerStatuses {
     }
 
     private final Clock clock;
+    private final Cut cut;
+    private final int maxWorkers;
+    private final int maxModels;
     private final Map<String, Heard> workers = new TreeMap<>();
 
-    WorkerStatuses(Clock clock) {
+    WorkerStatuses(Clock clock, ConsoleSettings settings) {
         this.clock = clock;
+        this.cut = new Cut(settings.maxNameChars());
+        this.maxWorkers = settings.maxWorkers();
+        this.maxModels = Math.min(MAX_MODELS, settings.maxModels());
     }
 
     /** Keeps {@code status}, sent at {@code at} (the record's time), as its worker's latest. */
@@ -58,7 +63,7 @@ final class WorkerStatuses {
         if (heard.plus(forgetAfter).isBefore(now)) {
             return; // an old heartbeat read back from the topic
         }
-        String workerId = Cut.name(status.getWorkerId());
+        String workerId = cut.name(status.getWorkerId());
         Heard before = workers.get(workerId);
         if (before != null && before.at().isAfter(heard)) {
             return;
@@ -67,19 +72,19 @@ final class WorkerStatuses {
         forget(now);
     }
 
-    private static ObjectNode row(String workerId, WorkerStatus status, Instant heard) {
+    private ObjectNode row(String workerId, WorkerStatus status, Instant heard) {
         ObjectNode row = JobEntry.JSON.createObjectNode().put("workerId", workerId)
-                .put("host", Cut.name(status.getHost())).put("state", status.getState().name())
+                .put("host", cut.name(status.getHost())).put("state", status.getState().name())
                 .put("inFlight", clamp(status.getInFlight())).put("maxInFlight", clamp(status.getMaxInFlight()))
                 .put("finished", clamp(status.getBranchesFinished())).put("failed", clamp(status.getBranchesFailed()))
                 .put("startedAt", JobEntry.text(status.getStartedAt())).put("sentAt", JobEntry.text(status.getSentAt()))
                 .put("lastSeen", heard.toString());
         ArrayNode models = row.putArray("models");
         for (ModelFlowState model : status.getModels()) {
-            if (models.size() == MAX_MODELS) {
+            if (models.size() == maxModels) {
                 break;
             }
-            models.addObject().put("model", Cut.name(model.getModel()))
+            models.addObject().put("model", cut.name(model.getModel()))
                     .put("requestsPerMinute", finite(model.getAllowedRequestsPerMinute()))
                     .put("tokensPerMinute", finite(model.getAllowedTokensPerMinute()))
                     .put("factor", finite(model.getFactor())).put("waitingCalls", clamp(model.getWaitingCalls()))
@@ -91,10 +96,10 @@ final class WorkerStatuses {
         return row;
     }
 
-    /** Forgets workers unheard for their time, then the least recently heard past {@link #MAX_WORKERS}. */
+    /** Forgets workers unheard for their time, then the least recently heard past the most kept. */
     private void forget(Instant now) {
         workers.values().removeIf(heard -> heard.at().plus(heard.forgetAfter()).isBefore(now));
-        while (workers.size() > MAX_WORKERS) {
+        while (workers.size() > maxWorkers) {
             workers.entrySet().stream().min(Comparator.comparing(e -> e.getValue().at()))
                     .ifPresent(e -> workers.remove(e.getKey()));
         }

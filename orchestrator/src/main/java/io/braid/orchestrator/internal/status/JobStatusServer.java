@@ -91,10 +91,10 @@ public final class JobStatusServer implements AutoCloseable {
 
     /**
      * Serves {@code handler} under {@code path} on the API's port (the web console's pages and data); the handler
-     * checks callers with {@link #guard()}.
+     * checks callers with {@link #guard()}. The context is returned for its filters.
      */
-    public void serve(String path, com.sun.net.httpserver.HttpHandler handler) {
-        server.createContext(path, handler);
+    public com.sun.net.httpserver.HttpContext serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+        return server.createContext(path, handler);
     }
 
     /** The API's checks (Host, bearer token and scope), for other endpoints on its port. */

@@ -25,26 +25,30 @@ class EventStreamTest {
 
     private final ManualClock clock = new ManualClock(JobFixtures.T0);
 
+    private static ConsoleSettings streams(int max, int perToken) {
+        return ConsoleSettings.builder().maxStreams(max).maxStreamsPerToken(perToken).build();
+    }
+
     @Test
-    void one_caller_may_hold_at_most_a_quarter_of_the_streams_and_each_refusal_names_its_limit() {
-        EventStream streams = new EventStream(8, clock);
+    void one_caller_may_hold_at_most_its_share_of_the_streams_and_each_refusal_names_its_limit() {
+        EventStream streams = new EventStream(streams(8, 2), clock);
         assertThat(streams.tryOpen("alice")).isEmpty();
         assertThat(streams.tryOpen("alice")).isEmpty();
         assertThat(streams.tryOpen("alice")).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                .contains("token 'alice'").contains("--console-max-streams");
+                .contains("token 'alice'").contains("--console-max-streams-per-token");
         for (int i = 0; i < 6; i++) {
             assertThat(streams.tryOpen("user" + i)).isEmpty();
         }
         assertThat(streams.tryOpen("bob")).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .contains("already 8 live streams open (--console-max-streams)");
-        assertThat(new EventStream(2, clock).tryOpen("x")).as("at least 1 per caller").isEmpty();
     }
 
     @Test
     void a_stream_ends_after_its_maximum_lifetime() throws Exception {
-        JobIndex jobs = new JobIndex(ConsoleSettings.defaults(), new FleetStats(clock, Duration.ofHours(1)));
+        JobIndex jobs = new JobIndex(ConsoleSettings.defaults(), new FleetStats(clock, ConsoleSettings.defaults()));
         jobs.manifest(JobFixtures.manifest("j", "x"));
-        EventStream streams = new EventStream(4, clock);
+        ConsoleSettings settings = ConsoleSettings.builder().streamLifetime(Duration.ofMinutes(3)).build();
+        EventStream streams = new EventStream(settings, clock);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
@@ -68,7 +72,7 @@ class EventStreamTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            clock.advance(EventStream.MAX_LIFETIME);
+            clock.advance(settings.streamLifetime());
             jobs.tell("j", "note", JobEntry.JSON.createObjectNode());
 
             ended.get(10, TimeUnit.SECONDS);

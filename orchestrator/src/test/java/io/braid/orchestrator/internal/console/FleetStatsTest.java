@@ -15,8 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The fleet's numbers: bounded, forgetting workers that went away and branches whose result never came. */
 class FleetStatsTest {
 
+    private static final int MAX_WORKERS = 50;
     private final ManualClock clock = new ManualClock(JobFixtures.T0);
-    private final FleetStats fleet = new FleetStats(clock, Duration.ofHours(1));
+    private final FleetStats fleet = new FleetStats(clock, io.braid.orchestrator.ConsoleSettings.builder()
+            .maxWorkers(MAX_WORKERS).build());
 
     private JobEvent event(String worker, String job, JobEventType type) {
         return JobEvent.newBuilder().setJobId(job).setType(type).setBranchId("b").setWorkerId(worker)
@@ -53,13 +55,13 @@ class FleetStatsTest {
 
     @Test
     void keeps_at_most_max_workers_dropping_the_least_recently_seen() {
-        for (int i = 0; i <= FleetStats.MAX_WORKERS; i++) {
+        for (int i = 0; i <= MAX_WORKERS; i++) {
             clock.advance(Duration.ofMillis(1));
             fleet.event(event("w" + i, "j" + i, JobEventType.BRANCH_STARTED));
         }
 
         JsonNode workers = fleet.json().get("workers");
-        assertThat(workers).hasSize(FleetStats.MAX_WORKERS);
+        assertThat(workers).hasSize(MAX_WORKERS);
         workers.forEach(w -> assertThat(w.get("workerId").asText()).isNotEqualTo("w0"));
     }
 

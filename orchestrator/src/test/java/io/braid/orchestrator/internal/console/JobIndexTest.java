@@ -24,8 +24,9 @@ class JobIndexTest {
 
     private static final Instant T0 = JobFixtures.T0;
 
-    private final JobIndex index = new JobIndex(new ConsoleSettings(true, 3, 2, 5, 10, Duration.ofHours(1), 4, 100),
-            new FleetStats(new ManualClock(T0), Duration.ofHours(1)));
+    private final JobIndex index = new JobIndex(ConsoleSettings.builder().maxJobs(3).maxBranches(2)
+            .maxKeptBranches(5).maxDeadLetters(10).maxStreams(4).maxOutputChars(100).build(),
+            new FleetStats(new ManualClock(T0), ConsoleSettings.defaults()));
 
     private static JobEvent event(String jobId, int round, JobEventType type, String branch, BranchStatus status,
                                   long atMs) {
@@ -144,9 +145,9 @@ class JobIndexTest {
                 .setWorkerId(huge).setMessage(huge).build());
 
         JsonNode timeline = index.timeline("big").orElseThrow();
-        assertThat(timeline.get("tenant").asText()).hasSize(Cut.NAME_CHARS + 1).endsWith(Cut.MARK);
+        assertThat(timeline.get("tenant").asText()).hasSize(ConsoleSettings.DEFAULT_MAX_NAME_CHARS + 1).endsWith(Cut.MARK);
         JsonNode branch = timeline.get("branches").get(0);
-        assertThat(branch.get("workerId").asText()).hasSize(Cut.NAME_CHARS + 1).endsWith(Cut.MARK);
+        assertThat(branch.get("workerId").asText()).hasSize(ConsoleSettings.DEFAULT_MAX_NAME_CHARS + 1).endsWith(Cut.MARK);
         assertThat(branch.get("message").asText()).as("cut at --console-max-output-chars")
                 .hasSize(101).endsWith(Cut.MARK);
     }
@@ -169,8 +170,26 @@ class JobIndexTest {
                 .hasMessageContaining("--console-history");
         assertThatThrownBy(() -> ConsoleSettings.defaults().withMaxOutputChars(10))
                 .hasMessageContaining("--console-max-output-chars");
-        assertThatThrownBy(() -> new ConsoleSettings(true, 10, 100, 50, 10, Duration.ofHours(1), 4, 100))
+        assertThatThrownBy(() -> ConsoleSettings.builder().maxBranches(100).maxKeptBranches(50).build())
                 .hasMessageContaining("--console-max-kept-branches");
+        assertThatThrownBy(() -> ConsoleSettings.builder().maxNameChars(1).build())
+                .hasMessageContaining("--console-max-name-chars");
+        assertThatThrownBy(() -> ConsoleSettings.builder().streamLifetime(Duration.ZERO).build())
+                .hasMessageContaining("--console-stream-lifetime");
+        assertThatThrownBy(() -> ConsoleSettings.builder().maxStreamsPerToken(0).build())
+                .hasMessageContaining("--console-max-streams-per-token");
+        assertThatThrownBy(() -> ConsoleSettings.builder().streamQueue(0).build())
+                .hasMessageContaining("--console-stream-queue");
+        assertThatThrownBy(() -> ConsoleSettings.builder().maxWorkers(0).build())
+                .hasMessageContaining("--console-max-workers");
+        assertThatThrownBy(() -> ConsoleSettings.builder().maxModels(0).build())
+                .hasMessageContaining("--console-max-models");
+        assertThatThrownBy(() -> ConsoleSettings.builder().maxRows(0).build())
+                .hasMessageContaining("--console-max-rows");
+        assertThatThrownBy(() -> ConsoleSettings.builder().forwardTimeout(Duration.ofHours(1)).build())
+                .hasMessageContaining("--console-forward-timeout");
+        assertThatThrownBy(() -> ConsoleSettings.builder().maxForwardBytes(10).build())
+                .hasMessageContaining("--console-max-forward-bytes");
     }
 
     private String state(String jobId, String branchId) {

@@ -2,6 +2,7 @@ package io.braid.orchestrator.internal.console;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.braid.orchestrator.ConsoleSettings;
 import io.braid.schema.ModelFlowState;
 import io.braid.schema.WorkerState;
 import io.braid.schema.WorkerStatus;
@@ -21,7 +22,12 @@ class WorkerStatusesTest {
     private static final Instant T0 = Instant.parse("2026-12-04T12:00:00Z");
 
     private final ManualClock clock = new ManualClock(T0);
-    private final WorkerStatuses statuses = new WorkerStatuses(clock);
+    private static final int NAME_CHARS = 40;
+    private static final int MAX_WORKERS = 30;
+    private static final ConsoleSettings SETTINGS = ConsoleSettings.builder().maxNameChars(NAME_CHARS)
+            .maxWorkers(MAX_WORKERS).build();
+
+    private final WorkerStatuses statuses = new WorkerStatuses(clock, SETTINGS);
 
     private static WorkerStatus.Builder status(String workerId) {
         return WorkerStatus.newBuilder().setWorkerId(workerId).setHost("host-a pid 1").setStartedAt(T0.minusSeconds(60))
@@ -94,7 +100,7 @@ class WorkerStatusesTest {
     }
 
     @Test
-    void hostile_statuses_are_cut_and_clamped() {
+    void hostile_statuses_are_cut_at_the_configured_name_length_and_clamped() {
         List<ModelFlowState> models = IntStream.range(0, 1_000).mapToObj(i -> ModelFlowState.newBuilder()
                 .setModel("m".repeat(10_000) + i).setAllowedRequestsPerMinute(Double.NaN)
                 .setAllowedTokensPerMinute(Double.POSITIVE_INFINITY).setFactor(-3.0).setWaitingCalls(-5)
@@ -104,14 +110,14 @@ class WorkerStatusesTest {
                 .setMaxInFlight(Integer.MAX_VALUE).setBranchesFinished(Long.MAX_VALUE).setModels(models).build(), T0);
 
         JsonNode row = only();
-        assertThat(row.get("workerId").asText()).hasSize(Cut.NAME_CHARS + 1).endsWith(Cut.MARK);
-        assertThat(row.get("host").asText()).hasSize(Cut.NAME_CHARS + 1);
+        assertThat(row.get("workerId").asText()).hasSize(NAME_CHARS + 1).endsWith(Cut.MARK);
+        assertThat(row.get("host").asText()).hasSize(NAME_CHARS + 1);
         assertThat(row.get("inFlight").asLong()).isZero();
         assertThat(row.get("finished").asLong()).isEqualTo(WorkerStatuses.MAX_COUNT);
         assertThat(row.get("models")).hasSize(WorkerStatuses.MAX_MODELS);
         assertThat(row.get("modelsDropped").asInt()).isEqualTo(1_000 - WorkerStatuses.MAX_MODELS);
         JsonNode model = row.get("models").get(0);
-        assertThat(model.get("model").asText()).hasSize(Cut.NAME_CHARS + 1);
+        assertThat(model.get("model").asText()).hasSize(NAME_CHARS + 1);
         assertThat(model.get("requestsPerMinute").isNull()).isTrue();
         assertThat(model.get("tokensPerMinute").isNull()).isTrue();
         assertThat(model.get("factor").isNull()).isTrue();
@@ -122,14 +128,26 @@ class WorkerStatusesTest {
     }
 
     @Test
-    void keeps_at_most_the_cap_of_workers_dropping_the_least_recently_heard() {
+    void keeps_at_most_the_configured_workers_dropping_the_least_recently_heard() {
         statuses.add(status("oldest").build(), T0.minusSeconds(10));
-        for (int i = 0; i < WorkerStatuses.MAX_WORKERS; i++) {
+        for (int i = 0; i < MAX_WORKERS; i++) {
             statuses.add(status("worker-" + i).build(), T0);
         }
 
         ArrayNode rows = statuses.json();
-        assertThat(rows).hasSize(WorkerStatuses.MAX_WORKERS);
+        assertThat(rows).hasSize(MAX_WORKERS);
         assertThat(rows.findValuesAsText("workerId")).doesNotContain("oldest").contains("worker-0");
+    }
+
+    @Test
+    void a_lower_model_cap_than_the_per_worker_one_wins() {
+        WorkerStatuses few = new WorkerStatuses(clock, ConsoleSettings.builder().maxModels(3).build());
+        List<ModelFlowState> models = IntStream.range(0, 10).mapToObj(i -> ModelFlowState.newBuilder()
+                .setModel("model-" + i).build()).toList();
+        few.add(status("w").setModels(models).build(), T0);
+
+        JsonNode row = few.json().get(0);
+        assertThat(row.get("models")).hasSize(3);
+        assertThat(row.get("modelsDropped").asInt()).isEqualTo(7);
     }
 }
