@@ -104,7 +104,8 @@ final class ClusterScenario extends SuiteScenario {
                     overhead)), null, false, String.format(Locale.ROOT, "#24; %d jobs of %d calculator branches one "
                     + "at a time, wall time less the slowest branch; p99 %.1f ms", LATENCY_JOBS, BRANCHES,
                     Stats.percentile(overhead, 99))));
-            suite.add(new Measurement("cluster", "hops p50, " + fleet, "ms", List.of(), null, false,
+            double sum = stages.stream().mapToDouble(Stats::median).sum();
+            suite.add(new Measurement("cluster", "hops, sum of p50s, " + fleet, "ms", List.of(sum), null, false,
                     String.format(Locale.ROOT, "submitted → first branch started %.1f; last branch finished → its "
                             + "result readable %.1f; → job joined %.1f; joined → result read by the client %.1f",
                             Stats.median(stages.get(0)), Stats.median(stages.get(1)), Stats.median(stages.get(2)),
