@@ -76,7 +76,9 @@
           el('td', {}, m.coolingUntil ? fmtDate(m.coolingUntil) : '—')))
           : el('tr', {}, el('td', {colspan: 10}, 'No model called or limited yet.'))),
       workers.some(w => w.modelsDropped > 0) ? el('p', {class: 'note'}, 'Some workers list more models than the '
-        + 'console keeps per worker; the rest are not shown.') : null];
+        + 'console shows (per worker, and --console-max-rows in all); the rest are not shown.') : null,
+      fleet.liveWorkers > workers.length ? el('p', {class: 'note', id: 'live-omitted'}, fleet.liveWorkers
+        + ' workers heard; the first ' + workers.length + ' by id are shown (--console-max-rows).') : null];
   }
 
   Braid.views.fleet = async () => {

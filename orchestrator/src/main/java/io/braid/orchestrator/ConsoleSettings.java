@@ -28,8 +28,11 @@ import java.util.Objects;
  * @param maxWorkers         the most workers the fleet page keeps (the least recently seen dropped)
  * @param maxModels          the most models the fleet page keeps by name (the rest counted together)
  * @param maxRows            the most rows a list (jobs, dead letters) answers, whatever the page asks
- * @param forwardTimeout     how long a branch's detail may take from the instance holding its job, before 502
- * @param maxForwardBytes    the largest answer accepted from the instance holding a job, before 502
+ * @param forwardTimeout     how long an answer forwarded from the instance holding a job may take (a branch's detail
+ *                           here; {@code GET /jobs/{id}} and a replay's dry run on the job API, console on or off)
+ *                           before 502
+ * @param maxForwardBytes    the largest answer accepted from the instance holding a job (the same requests) before
+ *                           502
  */
 public record ConsoleSettings(boolean enabled, int maxJobs, int maxBranches, int maxKeptBranches, int maxDeadLetters,
                               Duration history, int maxStreams, int maxOutputChars, int maxNameChars,
@@ -77,12 +80,12 @@ public record ConsoleSettings(boolean enabled, int maxJobs, int maxBranches, int
         check("console max workers (--console-max-workers)", maxWorkers, 1, 1_000_000);
         check("console max models (--console-max-models)", maxModels, 1, 100_000);
         check("console max rows (--console-max-rows)", maxRows, 1, 100_000);
-        check("console max forward bytes (--console-max-forward-bytes)", maxForwardBytes, 64 * 1024,
+        check("max forward bytes (--max-forward-bytes)", maxForwardBytes, 64 * 1024,
                 1024 * 1024 * 1024);
         check("console history (--console-history)", history, Duration.ZERO, Duration.ofDays(7), DEFAULT_HISTORY);
         check("console stream lifetime (--console-stream-lifetime)", streamLifetime, Duration.ofSeconds(10),
                 Duration.ofDays(1), DEFAULT_STREAM_LIFETIME);
-        check("console forward timeout (--console-forward-timeout)", forwardTimeout, Duration.ofMillis(100),
+        check("forward timeout (--forward-timeout)", forwardTimeout, Duration.ofMillis(100),
                 Duration.ofMinutes(10), DEFAULT_FORWARD_TIMEOUT);
     }
 

@@ -76,13 +76,13 @@ public final class ConsoleOptions {
             description = "Most rows a console list answers, whatever the page asks (default: ${DEFAULT-VALUE})")
     int maxRows;
 
-    @Option(names = "--console-forward-timeout", converter = DurationConverter.class,
-            description = "How long a branch's detail may take from the orchestrator holding its job before the "
-                    + "console answers 502 (default: ${DEFAULT-VALUE})")
+    @Option(names = "--forward-timeout", converter = DurationConverter.class,
+            description = "How long an answer forwarded from the orchestrator holding a job (GET /jobs/{id}, a "
+                    + "replay's dry run, a console branch detail) may take before 502 (default: ${DEFAULT-VALUE})")
     Duration forwardTimeout;
 
-    @Option(names = "--console-max-forward-bytes", defaultValue = "" + ConsoleSettings.DEFAULT_MAX_FORWARD_BYTES,
-            description = "Largest answer taken from the orchestrator holding a job before the console answers 502 "
+    @Option(names = "--max-forward-bytes", defaultValue = "" + ConsoleSettings.DEFAULT_MAX_FORWARD_BYTES,
+            description = "Largest answer taken from the orchestrator holding a job (the same requests) before 502 "
                     + "(default: ${DEFAULT-VALUE})")
     int maxForwardBytes;
 

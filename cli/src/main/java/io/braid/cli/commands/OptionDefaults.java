@@ -63,7 +63,7 @@ public final class OptionDefaults implements CommandLine.IDefaultValueProvider {
         // keyed by name alone, as they come from a mixin
         put("--console-history", null, text(o.console().history()));
         put("--console-stream-lifetime", null, text(o.console().streamLifetime()));
-        put("--console-forward-timeout", null, text(o.console().forwardTimeout()));
+        put("--forward-timeout", null, text(o.console().forwardTimeout()));
     }
 
     private void worker(WorkerOptions o) {

@@ -60,8 +60,8 @@ class OptionDefaultsTest {
 
         ConsoleSettings set = orchestrator(Map.of(), "--console-max-name-chars", "64", "--console-stream-lifetime",
                 "2m", "--console-max-streams-per-token", "3", "--console-stream-queue", "50", "--console-max-workers",
-                "20", "--console-max-models", "10", "--console-max-rows", "40", "--console-forward-timeout", "2s",
-                "--console-max-forward-bytes", "100000").console.settings();
+                "20", "--console-max-models", "10", "--console-max-rows", "40", "--forward-timeout", "2s",
+                "--max-forward-bytes", "100000").console.settings();
         assertThat(set).isEqualTo(ConsoleSettings.builder().maxNameChars(64).streamLifetime(Duration.ofMinutes(2))
                 .maxStreamsPerToken(3).streamQueue(50).maxWorkers(20).maxModels(10).maxRows(40)
                 .forwardTimeout(Duration.ofSeconds(2)).maxForwardBytes(100_000).build());

@@ -119,7 +119,8 @@ public class OrchestratorModule {
             }
         };
         return JobStatusServer.bind(options.httpBind(), options.httpPort(), options.apiTokens(),
-                options.instanceId(), controls);
+                options.instanceId(), controls, new io.braid.orchestrator.internal.status.PeerClient(
+                        options.console().forwardTimeout(), options.console().maxForwardBytes()));
     }
 
     /** What the join decides by: the options' clocks, the record limit, the operator's policy. */

@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.braid.orchestrator.ConsoleSettings;
 import io.braid.orchestrator.TaskBacklog;
 import io.braid.orchestrator.internal.aggregate.JoinQueries;
+import io.braid.orchestrator.internal.status.PeerClient;
 import io.braid.schema.JobJoinState;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +25,9 @@ import java.util.function.Supplier;
 final class ConsoleData {
 
     /** An HTTP answer: status and JSON body (or the output's text). */
+    /** The query a request forwarded to the instance holding its job carries. */
+    static final String FORWARDED = "from=forwarded";
+
     record Answer(int status, String body) {
     }
 
@@ -37,7 +43,7 @@ final class ConsoleData {
     private final TaskBacklog backlog;
     private final Supplier<List<String>> instances;
     private final Clock clock;
-    private final PeerForward peers;
+    private final PeerClient peers;
 
     ConsoleData(ConsoleSettings settings, JobIndex jobs, DeadLetterLog deadLetters, FleetStats fleet,
                 JoinQueries join, TaskBacklog backlog, Supplier<List<String>> instances, Clock clock,
@@ -51,7 +57,7 @@ final class ConsoleData {
         this.instances = instances;
         this.clock = clock;
         this.workers = workers;
-        this.peers = new PeerForward(settings);
+        this.peers = new PeerClient(settings.forwardTimeout(), settings.maxForwardBytes());
     }
 
     JobIndex jobs() {
@@ -83,9 +89,10 @@ final class ConsoleData {
         }
         ArrayNode hosts = node.putArray("orchestrators");
         instances.get().forEach(hosts::add);
-        node.put("jobsIndexed", jobs.size()).put("maxJobs", settings.maxJobs());
-        ArrayNode live = workers.json();
+        node.put("jobsIndexed", jobs.size()).put("maxJobs", settings.maxJobs()).put("recordsSkipped", jobs.skipped());
+        ArrayNode live = workers.json(settings.maxRows());
         node.set("live", live);
+        node.put("liveWorkers", workers.size());
         if (live.isEmpty()) {
             node.put("liveNote", "No worker publishes its status (workers older than this console, or started with "
                     + "--status-interval 0s): their in-flight counts and rate-limit state are on each worker's "
@@ -107,7 +114,10 @@ final class ConsoleData {
                     + "shortly"));
         }
         if (owner instanceof JoinQueries.Owner.Elsewhere there && !forwarded) {
-            return peers.get(there.host(), there.port(), rawPath, authorization);
+            String peer = there.host() + ":" + there.port();
+            PeerClient.Answer answer = peers.send(HttpRequest.newBuilder(URI.create("http://" + peer + rawPath + "?"
+                    + FORWARDED)), peer, authorization);
+            return new Answer(answer.status(), answer.body());
         }
         if (owner instanceof JoinQueries.Owner.Elsewhere there) {
             return new Answer(503, ConsoleServer.error("this request came forwarded (from=forwarded) but this "

@@ -12,8 +12,8 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,7 +63,9 @@ final class FleetStats {
     private final Cut cut;
     private final Map<String, Worker> workers = new TreeMap<>();
     /** Each running branch (job id, NUL, branch id): the worker running it and since when. */
-    private final Map<String, Running> running = new HashMap<>();
+    private final Map<String, Running> running = new LinkedHashMap<>();
+    /** The most running branches kept ({@code --console-max-kept-branches}); the longest running dropped past it. */
+    private final int maxRunning;
     private final Map<String, Model> models = new TreeMap<>();
     private final ArrayDeque<ObjectNode> samples = new ArrayDeque<>();
     private long finishedSinceSample;
@@ -83,6 +85,7 @@ final class FleetStats {
         this.forgetAfter = history.compareTo(MIN_FORGET_AFTER) < 0 ? MIN_FORGET_AFTER : history;
         this.maxWorkers = settings.maxWorkers();
         this.maxModels = settings.maxModels();
+        this.maxRunning = settings.maxKeptBranches();
         this.cut = new Cut(settings.maxNameChars());
     }
 
@@ -92,13 +95,17 @@ final class FleetStats {
         }
         String workerId = cut.name(event.getWorkerId());
         Worker worker = workers.computeIfAbsent(workerId, w -> new Worker());
-        worker.lastSeen = event.getAt();
+        Instant now = clock.instant();
+        worker.lastSeen = event.getAt().isAfter(now) ? now : event.getAt(); // a record's clock is not trusted ahead
         String key = event.getJobId() + "\u0000" + event.getBranchId();
         switch (event.getType()) {
             case BRANCH_STARTED -> {
                 stopped(key);
-                running.put(key, new Running(workerId, clock.instant()));
+                running.put(key, new Running(workerId, now));
                 worker.running.add(key);
+                if (running.size() > maxRunning) {
+                    stopped(running.keySet().iterator().next());
+                }
             }
             case BRANCH_RETRYING -> worker.retries++;
             case BRANCH_FINISHED -> {

@@ -3,6 +3,8 @@ package io.braid.orchestrator.internal.console;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.braid.orchestrator.internal.aggregate.FinalAggregation;
+import io.braid.orchestrator.internal.dispatch.ChildJobs;
+import io.braid.orchestrator.internal.dispatch.Identifiers;
 import io.braid.schema.BranchOutcome;
 import io.braid.schema.BranchRef;
 import io.braid.schema.JobEvent;
@@ -30,14 +32,20 @@ import java.util.function.BiConsumer;
  * (every instance reads them all, so any instance's console shows every job). Keeps at most {@code maxJobs} jobs
  * and {@code maxKeptBranches} branches over all of them (the least recently changed jobs dropped first), and
  * {@code maxBranches} branches per job; tells the live streams of a
- * job's page what changed.
+ * job's page what changed. A record whose ids Braid could not have made (longer than its limits) is skipped whole and
+ * counted, never cut: a cut id would merge two jobs.
  */
 final class JobIndex {
+
+    /** The longest job id Braid makes: a submitted id and, per level of nesting, a child's {@code /branch@round}. */
+    static final int MAX_JOB_ID_CHARS = Identifiers.MAX_JOB_ID_LENGTH
+            + ChildJobs.MAX_DEPTH * (Identifiers.MAX_BRANCH_ID_LENGTH + 12);
 
     private final int maxJobs;
     private final int maxBranches;
     private final int maxKeptBranches;
     private int keptBranches;
+    private long skipped;
     private final int maxOutputChars;
     private final Cut cut;
     private final FleetStats fleet;
@@ -59,6 +67,9 @@ final class JobIndex {
      * rewrite the first job's entry. Later rounds come from the join's events and results, never from a manifest.
      */
     synchronized void manifest(JobManifest manifest) {
+        if (!plausible(manifest.getJobId(), null)) {
+            return;
+        }
         JobEntry held = jobs.get(manifest.getJobId());
         if (manifest.getRound() != 1
                 || held != null && held.manifested && !Objects.equals(held.dispatchId, manifest.getDispatchId())) {
@@ -91,11 +102,11 @@ final class JobIndex {
     }
 
     synchronized void event(JobEvent event) {
+        if (!plausible(event.getJobId(), event.getBranchId())) {
+            return;
+        }
         if (event.getType() == io.braid.schema.JobEventType.BRANCH_OUTPUT) {
-            if (jobs.containsKey(event.getJobId()) && event.getBranchId() != null && event.getMessage() != null) {
-                tell(event.getJobId(), "partial", JobEntry.JSON.createObjectNode().put("branchId", event.getBranchId())
-                        .put("round", event.getRound()).put("text", event.getMessage()));
-            }
+            partial(event);
             return;
         }
         JobEntry job = entry(event.getJobId());
@@ -126,6 +137,35 @@ final class JobIndex {
             default -> branchEvent(job, event);
         }
         tell(job, "job", job.summary());
+    }
+
+    /**
+     * Relays a piece of a branch's output to the job's live pages: only for a branch of a job in the index, running
+     * in that round on the worker that sent it, cut at {@code --console-max-output-chars}.
+     */
+    private void partial(JobEvent event) {
+        JobEntry job = jobs.get(event.getJobId());
+        JobEntry.Branch branch = job == null || event.getBranchId() == null ? null
+                : job.branches.get(event.getBranchId());
+        boolean running = branch != null && ("RUNNING".equals(branch.state) || "RETRYING".equals(branch.state));
+        if (running && event.getMessage() != null && event.getRound() == branch.round
+                && (branch.workerId == null || branch.workerId.equals(cut.name(event.getWorkerId())))) {
+            tell(job, "partial", JobEntry.JSON.createObjectNode().put("branchId", branch.branchId)
+                    .put("round", event.getRound()).put("text", Cut.cut(event.getMessage(), maxOutputChars)));
+        }
+    }
+
+    /** Whether the ids could be Braid's; counts the record skipped when not. */
+    private boolean plausible(String jobId, String branchId) {
+        boolean plausible = jobId != null && !jobId.isEmpty() && jobId.length() <= MAX_JOB_ID_CHARS
+                && (branchId == null || branchId.length() <= Identifiers.MAX_BRANCH_ID_LENGTH);
+        skipped += plausible ? 0 : 1;
+        return plausible;
+    }
+
+    /** How many records were skipped for ids Braid could not have made. */
+    synchronized long skipped() {
+        return skipped;
     }
 
     private void branchEvent(JobEntry job, JobEvent event) {
@@ -175,6 +215,9 @@ final class JobIndex {
     }
 
     synchronized void result(JobResult result) {
+        if (!plausible(result.getJobId(), null)) {
+            return;
+        }
         JobEntry job = entry(result.getJobId());
         if (result.getRound() < job.round && !"RUNNING".equals(job.status)) {
             return;

@@ -110,11 +110,28 @@ final class WorkerStatuses {
         return workers.size();
     }
 
-    /** The workers heard lately, by id, each with its models. */
-    synchronized ArrayNode json() {
+    /**
+     * The workers heard lately, by id, each with its models: at most {@code maxRows} workers and {@code maxRows}
+     * model rows in all (a worker past that shows none, its models counted in {@code modelsDropped}), so what the
+     * page asks for is bounded by {@code --console-max-rows}, not by what the topic holds.
+     */
+    synchronized ArrayNode json(int maxRows) {
         forget(clock.instant());
         ArrayNode rows = JobEntry.JSON.createArrayNode();
-        workers.values().forEach(heard -> rows.add(heard.row().deepCopy()));
+        int modelRows = 0;
+        for (Heard heard : workers.values()) {
+            if (rows.size() == maxRows) {
+                break;
+            }
+            ObjectNode row = heard.row().deepCopy();
+            ArrayNode models = (ArrayNode) row.get("models");
+            while (models.size() > Math.max(0, maxRows - modelRows)) {
+                models.remove(models.size() - 1);
+                row.put("modelsDropped", row.get("modelsDropped").asInt() + 1);
+            }
+            modelRows += models.size();
+            rows.add(row);
+        }
         return rows;
     }
 

@@ -19,11 +19,8 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 
@@ -55,14 +52,15 @@ public final class JobStatusServer implements AutoCloseable {
     private final HttpServer server;
     private final ApiGuard guard;
     private volatile java.util.function.Consumer<String> auditLog = audit::info;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final PeerClient peers;
     private final String instanceId;
     private final java.util.function.Consumer<JobControl> controls;
     private volatile JoinQueries join;
 
     private JobStatusServer(HttpServer server, ApiGuard guard, String instanceId,
-                            java.util.function.Consumer<JobControl> controls) {
+                            java.util.function.Consumer<JobControl> controls, PeerClient peers) {
         this.server = server;
+        this.peers = peers;
         this.guard = guard;
         this.instanceId = instanceId;
         this.controls = controls;
@@ -74,12 +72,12 @@ public final class JobStatusServer implements AutoCloseable {
      * empty only when {@code bindAddress} is loopback (checked by {@code OrchestratorOptions}).
      */
     public static JobStatusServer bind(String bindAddress, int port, ApiTokens tokens, String instanceId,
-                                       java.util.function.Consumer<JobControl> controls) {
+                                       java.util.function.Consumer<JobControl> controls, PeerClient peers) {
         try {
             InetAddress address = InetAddress.getByName(bindAddress);
             HttpServer server = HttpServer.create(new InetSocketAddress(address, port), 0);
             JobStatusServer status = new JobStatusServer(server, new ApiGuard(tokens, address), instanceId,
-                    controls);
+                    controls, peers);
             server.createContext(PREFIX, status::handle);
             server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             return status;
@@ -210,7 +208,10 @@ public final class JobStatusServer implements AutoCloseable {
         if (owner instanceof JoinQueries.Owner.Unknown) {
             return REBALANCING;
         }
-        if (owner instanceof JoinQueries.Owner.Elsewhere there && !forwarded) {
+        if (owner instanceof JoinQueries.Owner.Elsewhere there && forwarded) {
+            return forwardedAgain(there);
+        }
+        if (owner instanceof JoinQueries.Owner.Elsewhere there) {
             return send(HttpRequest.newBuilder(URI.create("http://" + there.host() + ":" + there.port() + PREFIX
                     + rawPath + "?" + FORWARDED)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)), there, authorization);
@@ -222,6 +223,16 @@ public final class JobStatusServer implements AutoCloseable {
         } catch (JoinQueries.NotReady e) {
             return notReady(e);
         }
+    }
+
+    /**
+     * A request marked forwarded whose job this instance does not hold either (the instances disagree while the
+     * aggregator rebalances, or the mark was forged): 503, never forwarded again.
+     */
+    private static Answer forwardedAgain(JoinQueries.Owner.Elsewhere there) {
+        return new Answer(503, error("this request came forwarded (" + FORWARDED + ") but this orchestrator does not "
+                + "hold the job either (its partition is on " + there.host() + ":" + there.port() + "); ask again "
+                + "shortly, without " + FORWARDED));
     }
 
     private static final Answer REBALANCING = new Answer(503,
@@ -236,8 +247,8 @@ public final class JobStatusServer implements AutoCloseable {
         if (owner instanceof JoinQueries.Owner.Unknown) {
             return REBALANCING;
         }
-        if (owner instanceof JoinQueries.Owner.Elsewhere there && !forwarded) {
-            return forward(there, jobId, authorization);
+        if (owner instanceof JoinQueries.Owner.Elsewhere there) {
+            return forwarded ? forwardedAgain(there) : forward(there, jobId, authorization);
         }
         try {
             return join.state(jobId).map(state -> new Answer(200, JobStatusView.json(state, instanceId)))
@@ -261,20 +272,8 @@ public final class JobStatusServer implements AutoCloseable {
     }
 
     private Answer send(HttpRequest.Builder request, JoinQueries.Owner.Elsewhere owner, String authorization) {
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        try {
-            HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body());
-        } catch (IOException e) {
-            return new Answer(502, error("the orchestrator holding this job, " + owner.host() + ":" + owner.port()
-                    + ", did not answer: " + e.getMessage()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Answer(503, error("interrupted"));
-        }
+        PeerClient.Answer answer = peers.send(request, owner.host() + ":" + owner.port(), authorization);
+        return new Answer(answer.status(), answer.body());
     }
 
     private static String error(String message) {

@@ -2,8 +2,8 @@ package io.braid.orchestrator.internal.console;
 
 import com.sun.net.httpserver.HttpServer;
 import io.braid.orchestrator.ConsoleSettings;
+import io.braid.orchestrator.internal.aggregate.FixedJoin;
 import io.braid.orchestrator.internal.aggregate.JoinQueries;
-import io.braid.schema.JobJoinState;
 import io.braid.schema.http.HttpReplies;
 import io.braid.testing.JobFixtures;
 import io.braid.testing.ManualClock;
@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -55,22 +54,7 @@ class ConsoleForwardTest {
     }
 
     private static ConsoleData.Answer branch(int port, boolean forwarded) {
-        JoinQueries elsewhere = new JoinQueries() {
-            @Override
-            public Owner owner(String jobId) {
-                return new Owner.Elsewhere("127.0.0.1", port);
-            }
-
-            @Override
-            public Optional<JobJoinState> state(String jobId) {
-                throw new AssertionError("a job held elsewhere is not read here");
-            }
-
-            @Override
-            public long heldJobs() {
-                return 0;
-            }
-        };
+        JoinQueries elsewhere = FixedJoin.elsewhere("127.0.0.1", port);
         ManualClock clock = new ManualClock(JobFixtures.T0);
         FleetStats fleet = new FleetStats(clock, SETTINGS);
         ConsoleData data = new ConsoleData(SETTINGS, new JobIndex(SETTINGS, fleet), new DeadLetterLog(1, 100,
@@ -128,7 +112,7 @@ class ConsoleForwardTest {
         ConsoleData.Answer answer = branch(port, false);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(answer.status()).isEqualTo(502);
-        assertThat(answer.body()).contains("within 700 ms (--console-forward-timeout)");
+        assertThat(answer.body()).contains("within 700 ms (--forward-timeout)");
         assertThat(took).isLessThan(TIMEOUT.plusSeconds(2));
     }
 
@@ -142,7 +126,7 @@ class ConsoleForwardTest {
 
         ConsoleData.Answer answer = branch(port, false);
         assertThat(answer.status()).isEqualTo(502);
-        assertThat(answer.body()).contains("more than " + MAX_BYTES + " bytes (--console-max-forward-bytes)");
+        assertThat(answer.body()).contains("more than " + MAX_BYTES + " bytes (--max-forward-bytes)");
     }
 
     @Test
@@ -162,7 +146,7 @@ class ConsoleForwardTest {
         });
         ConsoleData.Answer html = branch(port, false);
         assertThat(html.status()).isEqualTo(502);
-        assertThat(html.body()).contains("without the console's JSON error");
+        assertThat(html.body()).contains("without Braid's JSON error");
     }
 
     @Test

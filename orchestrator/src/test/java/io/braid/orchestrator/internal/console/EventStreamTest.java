@@ -81,4 +81,33 @@ class EventStreamTest {
             server.stop(0);
         }
     }
+
+    @Test
+    void a_reader_that_stops_reading_loses_its_stream_to_the_watchdog_and_frees_its_slot() throws Exception {
+        JobIndex jobs = new JobIndex(ConsoleSettings.defaults(), new FleetStats(clock, ConsoleSettings.defaults()));
+        jobs.manifest(JobFixtures.manifest("j", "x"));
+        EventStream streams = new EventStream(streams(4, 1), clock, Duration.ofMillis(500));
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+        java.util.concurrent.CountDownLatch serving = new java.util.concurrent.CountDownLatch(1);
+        server.createContext("/", exchange -> {
+            assertThat(streams.tryOpen("alice")).isEmpty();
+            serving.countDown();
+            streams.serve(exchange, jobs, "j", "\"" + "x".repeat(64 * 1024 * 1024) + "\"", "alice");
+        });
+        server.start();
+        try (java.net.Socket stalled = new java.net.Socket()) {
+            stalled.setReceiveBufferSize(4096);
+            stalled.connect(new InetSocketAddress("127.0.0.1", server.getAddress().getPort()));
+            stalled.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            assertThat(serving.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(streams.tryOpen("alice")).as("held by the stalled stream").isPresent();
+
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> streams.tryOpen("alice").isEmpty());
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -73,4 +73,29 @@ class FleetStatsTest {
         }
         throw new AssertionError("no worker " + worker);
     }
+
+    @Test
+    void a_worker_dated_in_the_future_is_seen_now_and_forgotten_like_any_other() {
+        fleet.event(JobEvent.newBuilder(event("forged", "j1", JobEventType.BRANCH_RETRYING))
+                .setAt(java.time.Instant.parse("9999-01-01T00:00:00Z")).build());
+
+        assertThat(fleet.json().get("workers").get(0).get("lastSeen").asText())
+                .isEqualTo(JobFixtures.T0.toString());
+        clock.advance(Duration.ofMinutes(61));
+        fleet.event(event("real", "j2", JobEventType.BRANCH_RETRYING));
+        fleet.sample(() -> 0);
+        assertThat(fleet.json().get("workers").findValuesAsText("workerId")).containsExactly("real");
+    }
+
+    @Test
+    void keeps_at_most_max_kept_branches_running_dropping_the_longest_running() {
+        FleetStats few = new FleetStats(clock, io.braid.orchestrator.ConsoleSettings.builder().maxKeptBranches(2_000)
+                .build());
+        for (int i = 0; i < 2_010; i++) {
+            clock.advance(Duration.ofMillis(1));
+            few.event(event("w", "job-" + i, JobEventType.BRANCH_STARTED));
+        }
+
+        assertThat(few.json().get("workers").get(0).get("running").asInt()).isEqualTo(2_000);
+    }
 }

@@ -187,9 +187,9 @@ class JobIndexTest {
         assertThatThrownBy(() -> ConsoleSettings.builder().maxRows(0).build())
                 .hasMessageContaining("--console-max-rows");
         assertThatThrownBy(() -> ConsoleSettings.builder().forwardTimeout(Duration.ofHours(1)).build())
-                .hasMessageContaining("--console-forward-timeout");
+                .hasMessageContaining("--forward-timeout");
         assertThatThrownBy(() -> ConsoleSettings.builder().maxForwardBytes(10).build())
-                .hasMessageContaining("--console-max-forward-bytes");
+                .hasMessageContaining("--max-forward-bytes");
     }
 
     private String state(String jobId, String branchId) {

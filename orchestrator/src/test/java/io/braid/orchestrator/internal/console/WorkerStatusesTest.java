@@ -24,6 +24,7 @@ class WorkerStatusesTest {
     private final ManualClock clock = new ManualClock(T0);
     private static final int NAME_CHARS = 40;
     private static final int MAX_WORKERS = 30;
+    private static final int ROWS = 500;
     private static final ConsoleSettings SETTINGS = ConsoleSettings.builder().maxNameChars(NAME_CHARS)
             .maxWorkers(MAX_WORKERS).build();
 
@@ -39,7 +40,7 @@ class WorkerStatusesTest {
     }
 
     private JsonNode only() {
-        ArrayNode rows = statuses.json();
+        ArrayNode rows = statuses.json(ROWS);
         assertThat(rows).hasSize(1);
         return rows.get(0);
     }
@@ -124,7 +125,7 @@ class WorkerStatusesTest {
         assertThat(model.get("waitingCalls").asLong()).isZero();
         assertThat(model.get("backlogMs").asLong()).isEqualTo(WorkerStatuses.MAX_COUNT);
         assertThat(model.get("rateLimited").asLong()).isZero();
-        assertThat(statuses.json().toString()).doesNotContain("NaN", "Infinity").hasSizeLessThan(50_000);
+        assertThat(statuses.json(ROWS).toString()).doesNotContain("NaN", "Infinity").hasSizeLessThan(50_000);
     }
 
     @Test
@@ -134,7 +135,7 @@ class WorkerStatusesTest {
             statuses.add(status("worker-" + i).build(), T0);
         }
 
-        ArrayNode rows = statuses.json();
+        ArrayNode rows = statuses.json(ROWS);
         assertThat(rows).hasSize(MAX_WORKERS);
         assertThat(rows.findValuesAsText("workerId")).doesNotContain("oldest").contains("worker-0");
     }
@@ -146,8 +147,26 @@ class WorkerStatusesTest {
                 .setModel("model-" + i).build()).toList();
         few.add(status("w").setModels(models).build(), T0);
 
-        JsonNode row = few.json().get(0);
+        JsonNode row = few.json(ROWS).get(0);
         assertThat(row.get("models")).hasSize(3);
         assertThat(row.get("modelsDropped").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void an_answer_holds_at_most_the_row_limit_of_workers_and_of_model_rows_in_all() {
+        List<ModelFlowState> models = IntStream.range(0, 10).mapToObj(i -> ModelFlowState.newBuilder()
+                .setModel("model-" + i).build()).toList();
+        for (int i = 0; i < 8; i++) {
+            statuses.add(status("worker-" + i).setModels(models).build(), T0);
+        }
+
+        ArrayNode rows = statuses.json(5);
+        assertThat(rows).hasSize(5);
+        assertThat(rows.findValues("models").stream().mapToInt(JsonNode::size).sum()).isEqualTo(5);
+        assertThat(rows.get(0).get("models")).hasSize(5);
+        assertThat(rows.get(0).get("modelsDropped").asInt()).isEqualTo(5);
+        assertThat(rows.get(1).get("models")).isEmpty();
+        assertThat(rows.get(1).get("modelsDropped").asInt()).isEqualTo(10);
+        assertThat(statuses.size()).isEqualTo(8);
     }
 }

@@ -2,11 +2,12 @@ package io.braid.orchestrator.internal.status;
 
 import io.braid.orchestrator.ApiTokens;
 
-import io.braid.orchestrator.internal.aggregate.JoinQueries;
+import io.braid.orchestrator.internal.aggregate.FixedJoin;
 
 import io.braid.orchestrator.OrchestratorOptions;
 import io.braid.schema.ControlAction;
 import io.braid.schema.JobControl;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,24 +47,10 @@ class JobApiSecurityTest {
     void start() {
         ApiTokens tokens = ApiTokens.none().with("ops", ApiTokens.Scope.OPERATE, OPERATE)
                 .with("dashboard", ApiTokens.Scope.READ, READ);
-        server = JobStatusServer.bind("127.0.0.1", 0, tokens, "test", written::add);
+        server = JobStatusServer.bind("127.0.0.1", 0, tokens, "test", written::add,
+                new PeerClient(Duration.ofSeconds(2), 1024 * 1024));
         server.auditTo(audit::add);
-        server.attach(new JoinQueries() { // no aggregator: every job is held here, and none is known
-            @Override
-            public Owner owner(String jobId) {
-                return new Owner.Here();
-            }
-
-            @Override
-            public java.util.Optional<io.braid.schema.JobJoinState> state(String jobId) {
-                return java.util.Optional.empty();
-            }
-
-            @Override
-            public long heldJobs() {
-                return 0;
-            }
-        });
+        server.attach(FixedJoin.emptyHere()); // no aggregator: every job is held here, and none is known
     }
 
     @AfterEach

@@ -1,14 +1,14 @@
-package io.braid.orchestrator.internal.console;
+package io.braid.orchestrator.internal.status;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.braid.orchestrator.ConsoleSettings;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,39 +21,40 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Asks the orchestrator instance holding a job for a console answer (a branch's detail), as {@code GET /jobs/{id}}
- * is forwarded: the caller's {@code Authorization} along, {@code ?from=forwarded} so the peer answers from its own
- * state and never forwards again. Hardened, since a peer is only as trusted as the group's metadata: redirects are
- * never followed, the whole exchange (connect, headers, body) must end within {@code --console-forward-timeout}, a
- * body over {@code --console-max-forward-bytes} is dropped unread, and anything but the console's own answer
- * (a 3xx, a 5xx other than 503, an error that is not the console's JSON) is answered 502 with the reason.
+ * Asks the orchestrator instance holding a job for an answer, as the job API ({@code GET /jobs/{id}}, a replay's dry
+ * run) and the console (a branch's detail) forward to it. A peer is only as trusted as the Kafka Streams group's
+ * metadata that names it, so: redirects are never followed, the whole exchange (connect, headers, body) must end
+ * within {@code --forward-timeout}, a body over {@code --max-forward-bytes} is dropped unread, and anything but
+ * Braid's own answer (a 3xx, a 5xx other than 503, an error that is not {@code {"error": "..."}}) becomes a 502
+ * naming the peer and the reason.
  */
-final class PeerForward {
+public final class PeerClient {
 
-    /** The query a forwarded request carries. */
-    static final String MARK = "from=forwarded";
+    /** An answer to relay: the peer's, or this instance's 502/503 saying why there is none. */
+    public record Answer(int status, String body) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Duration timeout;
     private final int maxBytes;
     private final HttpClient http;
 
-    PeerForward(ConsoleSettings settings) {
-        this.timeout = settings.forwardTimeout();
-        this.maxBytes = settings.maxForwardBytes();
+    public PeerClient(Duration timeout, int maxBytes) {
+        this.timeout = timeout;
+        this.maxBytes = maxBytes;
         Duration connect = timeout.compareTo(Duration.ofSeconds(5)) < 0 ? timeout : Duration.ofSeconds(5);
         this.http = HttpClient.newBuilder().connectTimeout(connect).followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
-    /** The peer's answer to {@code GET rawPath?from=forwarded}, or 502 saying why there is none. */
-    ConsoleData.Answer get(String host, int port, String rawPath, String authorization) {
-        String peer = host + ":" + port;
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + peer + rawPath + "?" + MARK))
-                .timeout(timeout);
+    /** Sends {@code request} (the caller's {@code Authorization} along when not null) to {@code peer}. */
+    public Answer send(HttpRequest.Builder request, String peer, String authorization) {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request.build(), info -> new Capped(maxBytes));
+        CompletableFuture<HttpResponse<byte[]>> sent = http.sendAsync(request.timeout(timeout).build(),
+                info -> new Capped(maxBytes));
         try {
             HttpResponse<byte[]> response = sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return answer(peer, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
@@ -63,51 +64,55 @@ final class PeerForward {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             return failed(peer, cause instanceof TooLarge ? cause.getMessage()
-                    : cause instanceof java.net.http.HttpTimeoutException ? late()
+                    : cause instanceof HttpTimeoutException ? late()
                     : "did not answer: " + cause.getClass().getSimpleName() + " " + cause.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             sent.cancel(true);
-            return new ConsoleData.Answer(503, ConsoleServer.error("interrupted while asking " + peer));
+            return new Answer(503, error("interrupted while asking " + peer));
         }
     }
 
     private String late() {
-        return "did not answer within " + timeout.toMillis() + " ms (--console-forward-timeout)";
+        return "did not answer within " + timeout.toMillis() + " ms (--forward-timeout)";
     }
 
-    private static ConsoleData.Answer answer(String peer, int status, String body) {
+    private static Answer answer(String peer, int status, String body) {
         if (status >= 300 && status < 400) {
-            return failed(peer, "answered a redirect (" + status + "), which the console does not follow");
+            return failed(peer, "answered a redirect (" + status + "), which is never followed");
         }
         if (status >= 500 && status != 503) {
             return failed(peer, "answered " + status);
         }
-        if (status != 200 && !consoleError(body)) {
-            return failed(peer, "answered " + status + " without the console's JSON error (is its console off, "
-                    + "--no-console?)");
+        if (status != 200 && !braidError(body)) {
+            return failed(peer, "answered " + status + " without Braid's JSON error (not a Braid orchestrator, or its "
+                    + "console is off: --no-console)");
         }
-        return new ConsoleData.Answer(status, body);
+        return new Answer(status, body);
     }
 
-    private static boolean consoleError(String body) {
+    private static boolean braidError(String body) {
         try {
-            JsonNode json = JobEntry.JSON.readTree(body);
+            JsonNode json = JSON.readTree(body);
             return json != null && json.isObject() && json.path("error").isTextual();
         } catch (IOException e) {
             return false;
         }
     }
 
-    private static ConsoleData.Answer failed(String peer, String why) {
-        return new ConsoleData.Answer(502, ConsoleServer.error("the orchestrator holding this job, " + peer + ", "
-                + why));
+    private static Answer failed(String peer, String why) {
+        return new Answer(502, error("the orchestrator holding this job, " + peer + ", " + why));
+    }
+
+    /** {@code {"error": message}}. */
+    public static String error(String message) {
+        return JSON.createObjectNode().put("error", message).toString();
     }
 
     /** The reply's body was over the limit. */
     private static final class TooLarge extends IOException {
         TooLarge(int maxBytes) {
-            super("answered more than " + maxBytes + " bytes (--console-max-forward-bytes)");
+            super("answered more than " + maxBytes + " bytes (--max-forward-bytes)");
         }
     }
 
