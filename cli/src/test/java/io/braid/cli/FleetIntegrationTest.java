@@ -119,22 +119,29 @@ class FleetIntegrationTest {
 
     @Test
     void workers_added_mid_run_all_take_work_and_every_job_completes_once() {
-        int jobCount = 200;
-        try (LocalFleet fleet = LocalFleet.start(1, FleetIntegrationTest::smallWorker)) {
+        List<JobRequest> jobs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LocalFleet fleet = LocalFleet.start(1, FleetIntegrationTest::smallWorker);
+             BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
             fleet.awaitReady(Duration.ofSeconds(60));
-            List<JobRequest> jobs = IntStream.range(0, jobCount)
-                    .mapToObj(i -> JobFixtures.llmJob("scale-" + i, BRANCHES)).toList();
-            try (BraidClient client = new BraidClient(fleet.bootstrapServers(), fleet.registryUrl(), fleet.topics())) {
-                jobs.forEach(client::submit);
-            }
+            submit(client, jobs, 200);
             Worker first = fleet.workers().get(0);
             await().atMost(Duration.ofSeconds(60)).until(() -> first.inFlight() > 0);
             for (int i = 0; i < 3; i++) {
                 fleet.addWorker(FleetIntegrationTest::smallWorker);
             }
+            // a busy machine may let the first jobs drain before the share group gives a new worker a partition:
+            // more jobs come until every worker has taken some, so the test is of the fleet, not of the machine
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                boolean allTook = fleet.workers().stream().allMatch(w -> w.peakInFlight() > 0);
+                if (!allTook && jobs.size() < 2_000) {
+                    submit(client, jobs, 20);
+                }
+                return allTook;
+            });
 
             await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> jobResults(fleet).stream().map(JobResult::getJobId).distinct().count() == jobCount);
+                    .until(() -> jobResults(fleet).stream().map(JobResult::getJobId).distinct().count()
+                            == jobs.size());
             fleet.orchestrator().close();
             List<JobResult> results = jobResults(fleet);
             assertThat(results).extracting(JobResult::getJobId).doesNotHaveDuplicates()
@@ -144,7 +151,16 @@ class FleetIntegrationTest {
             assertThat(branchesPerWorker).as("branches per worker").containsOnlyKeys("worker-1", "worker-2",
                     "worker-3", "worker-4");
             assertThat(branchesPerWorker.values().stream().mapToLong(Long::longValue).sum())
-                    .isEqualTo((long) jobCount * BRANCHES);
+                    .isEqualTo((long) jobs.size() * BRANCHES);
+        }
+    }
+
+    /** Submits {@code count} more 5-branch jobs, numbered on from those in {@code jobs}. */
+    private static void submit(BraidClient client, List<JobRequest> jobs, int count) {
+        for (int i = 0; i < count; i++) {
+            JobRequest job = JobFixtures.llmJob("scale-" + jobs.size(), BRANCHES);
+            client.submit(job);
+            jobs.add(job);
         }
     }
 
