@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes. The page reads it with {@code fetch} (so it can send its bearer token), not {@code EventSource}. A stream
  * ends after {@code --console-stream-lifetime} (the page reconnects and gets the timeline again), and one caller
  * (token) may hold at most {@code --console-max-streams-per-token}, so one reader cannot take them all. A reader
- * that stops reading blocks its stream's writes; a watchdog ends such a stream {@link #KEEP_ALIVE} after its
- * lifetime from outside: it stops following the job, drops the queue, frees the slot and closes the exchange.
+ * that stops reading blocks its stream's writes; a watchdog ends such a stream twice {@link #KEEP_ALIVE} after its
+ * lifetime (a stream that is read ends by then itself) from outside: it stops following the job, drops the queue, frees the slot and closes the exchange.
  */
 final class EventStream {
 
@@ -52,7 +52,7 @@ final class EventStream {
     private volatile boolean closed;
 
     EventStream(io.braid.orchestrator.ConsoleSettings settings, Clock clock) {
-        this(settings, clock, settings.streamLifetime().plus(KEEP_ALIVE));
+        this(settings, clock, settings.streamLifetime().plus(KEEP_ALIVE.multipliedBy(2)));
     }
 
     /** As above, the watchdog ending a stream still open {@code watchdogAfter} after it opened (real time). */
