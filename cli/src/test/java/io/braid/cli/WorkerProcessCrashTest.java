@@ -45,7 +45,7 @@ class WorkerProcessCrashTest {
                 "--bootstrap-servers", fleet.bootstrapServers(), "--registry-url", fleet.registryUrl(),
                 "--worker-id", workerId, "--simulated-latency", "500ms..1500ms",
                 "--max-in-flight", "20", "--records-per-poll", "5",
-                "--branch-timeout", "10s", "--record-lock", "30s"),
+                "--branch-timeout", "10s", "--record-lock", "15s"),
                 log(workerId));
     }
 

@@ -14,7 +14,7 @@ import io.braid.orchestrator.internal.dispatch.InvalidJobException;
  */
 class JobRecordFuzzTest {
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void a_job_record_is_fanned_out_or_refused(byte[] record) {
         try {
             DispatchPath.fanOut(record);

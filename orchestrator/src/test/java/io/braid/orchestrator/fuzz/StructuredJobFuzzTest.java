@@ -24,7 +24,7 @@ class StructuredJobFuzzTest {
     private static final String[] MODES = {"ALL", "QUORUM", "FIRST", "SOME"};
     private static final String[] STRATEGIES = {"COLLECT", "TEMPLATE", "SYNTHESIZE", "SELECT", "VOTE"};
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void a_structured_job_is_fanned_out_or_refused(FuzzedDataProvider data) {
         byte[] record = job(data, 0).toString().getBytes(StandardCharsets.UTF_8);
         try {

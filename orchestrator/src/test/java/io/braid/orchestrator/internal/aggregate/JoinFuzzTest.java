@@ -44,7 +44,7 @@ class JoinFuzzTest {
     private static final String[] BRANCHES = {"a", "b", "c", FinalAggregation.BRANCH_ID, "", "a/b"};
     private static final String[] DISPATCHES = {"d1", "d2", null};
 
-    @FuzzTest(maxDuration = "20s")
+    @FuzzTest(maxDuration = "10s")
     void any_sequence_of_inputs_is_joined_without_exceptions_and_answered_once_per_round(FuzzedDataProvider data) {
         JobJoinState state = JobJoin.empty("job");
         Instant now = T0;
