@@ -69,7 +69,8 @@ class DemoTest {
     }
 
     /**
-     * The progress lines come in order — dispatched, each branch started before it finished, completed last — and
+     * The progress lines come in order — dispatched, each branch started before it finished, completed after every
+ * start (a branch's finish may be read just after the completion: its progress event is best-effort) — and
      * the first branch's start after the dispatch is reported, not asserted: it is a measurement (≈ 25–50 ms on a
      * 2-core machine with the share group warmed up, 350–500 ms without), and a bound would flake on a busy one.
      */
@@ -81,7 +82,11 @@ class DemoTest {
                 .toList();
         assertThat(offsets).as("progress lines").isNotEmpty();
         assertThat(offsets.get(0)[1]).as("the first progress line is the dispatch").isZero();
-        assertThat(offsets.get(offsets.size() - 1)[1]).as("the last progress line is the completion").isEqualTo(3);
+        // a branch's own progress event is best-effort and may be read after the join completed the job
+        int completed = java.util.stream.IntStream.range(0, offsets.size()).filter(i -> offsets.get(i)[1] == 3)
+                .findFirst().orElseThrow(() -> new AssertionError("no completion line in the progress"));
+        assertThat(offsets.subList(completed + 1, offsets.size())).as("after the completion only branch finishes")
+                .allMatch(o -> o[1] == 2);
         for (String branch : BRANCHES) {
             Matcher started = Pattern.compile("(?m)^ +\\+\\S+ +" + branch + " +started on").matcher(printed);
             Matcher finished = Pattern.compile("(?m)^ +\\+\\S+ +" + branch + " +SUCCEEDED").matcher(printed);

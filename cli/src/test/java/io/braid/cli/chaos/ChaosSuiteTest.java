@@ -47,7 +47,7 @@ import static org.awaitility.Awaitility.await;
 class ChaosSuiteTest {
 
     static final int DEFAULT_JOBS = 2000;
-    static final int DEFAULT_SECONDS = 90;
+    static final int DEFAULT_SECONDS = 60;
 
     private static final int JOBS = Integer.getInteger("braid.chaos.jobs", DEFAULT_JOBS);
     private static final Duration FAULTS = Duration.ofSeconds(Long.getLong("braid.chaos.seconds", DEFAULT_SECONDS));
