@@ -24,10 +24,10 @@ import java.util.function.Supplier;
  */
 final class ConsoleData {
 
-    /** An HTTP answer: status and JSON body (or the output's text). */
     /** The query a request forwarded to the instance holding its job carries. */
     static final String FORWARDED = "from=forwarded";
 
+    /** An HTTP answer: status and JSON body (or the output's text). */
     record Answer(int status, String body) {
     }
 

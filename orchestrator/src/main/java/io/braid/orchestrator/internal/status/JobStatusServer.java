@@ -276,7 +276,8 @@ public final class JobStatusServer implements AutoCloseable {
         return new Answer(answer.status(), answer.body());
     }
 
-    private static String error(String message) {
+    /** {@code {"error": message}}, the job API's (and a forwarding failure's) error body. */
+    static String error(String message) {
         return "{\"error\":" + TextNode.valueOf(message) + "}";
     }
 

@@ -69,7 +69,7 @@ public final class PeerClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             sent.cancel(true);
-            return new Answer(503, error("interrupted while asking " + peer));
+            return new Answer(503, JobStatusServer.error("interrupted while asking " + peer));
         }
     }
 
@@ -101,12 +101,7 @@ public final class PeerClient {
     }
 
     private static Answer failed(String peer, String why) {
-        return new Answer(502, error("the orchestrator holding this job, " + peer + ", " + why));
-    }
-
-    /** {@code {"error": message}}. */
-    public static String error(String message) {
-        return JSON.createObjectNode().put("error", message).toString();
+        return new Answer(502, JobStatusServer.error("the orchestrator holding this job, " + peer + ", " + why));
     }
 
     /** The reply's body was over the limit. */
